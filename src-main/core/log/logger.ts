@@ -1,0 +1,77 @@
+/**
+ * Structured logger that redacts at the sink: field names that look secret, form-encoded credentials,
+ * PEM private-key blocks, and any value registered with addSecret() never reach the output.
+ */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
+export type LogFields = Record<string, unknown>
+
+export interface Logger {
+  debug(msg: string, fields?: LogFields): void
+  info(msg: string, fields?: LogFields): void
+  warn(msg: string, fields?: LogFields): void
+  error(msg: string, fields?: LogFields): void
+  /** Registers a value (a password, a token) that must never appear in any log line. */
+  addSecret(value: string): void
+  child(fields: LogFields): Logger
+}
+
+export type LogSink = (line: string) => void
+
+const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 }
+const SECRET_KEY = /pass(word|phrase)?|secret|token|private.?key|data.?key|credential|authorization|pkcs8/i
+const FORM_SECRET = /((?:^|[&?\s])(?:loginPassword|password|passphrase|token)=)[^&\s]*/gi
+const PEM_PRIVATE = /-----BEGIN ([A-Z ]*)PRIVATE KEY-----[\s\S]*?(-----END \1PRIVATE KEY-----|$)/g
+const MIN_SECRET_LENGTH = 3
+const MAX_DEPTH = 6
+
+export const REDACTED = '[redacted]'
+
+export function createLogger(opts: { sink: LogSink; level?: LogLevel; base?: LogFields; secrets?: Set<string> }): Logger {
+  const threshold = LEVELS[opts.level ?? 'info']
+  const secrets = opts.secrets ?? new Set<string>()
+  const base = opts.base ?? {}
+
+  const scrubString = (s: string): string => {
+    let out = s.replace(PEM_PRIVATE, REDACTED).replace(FORM_SECRET, `$1${REDACTED}`)
+    for (const secret of secrets) {
+      if (out.includes(secret)) out = out.split(secret).join(REDACTED)
+      const encoded = encodeURIComponent(secret)
+      if (encoded !== secret && out.includes(encoded)) out = out.split(encoded).join(REDACTED)
+    }
+    return out
+  }
+
+  const scrub = (value: unknown, depth: number): unknown => {
+    if (typeof value === 'string') return scrubString(value)
+    if (value === null || typeof value !== 'object') return value
+    if (depth > MAX_DEPTH) return '[deep]'
+    if (value instanceof Error) {
+      return { name: value.name, message: scrubString(value.message), ...('code' in value ? { code: value.code } : {}) }
+    }
+    if (value instanceof Uint8Array) return `[${value.byteLength} bytes]`
+    if (Array.isArray(value)) return value.map((v) => scrub(v, depth + 1))
+    const out: Record<string, unknown> = {}
+    for (const [k, v] of Object.entries(value)) out[k] = SECRET_KEY.test(k) ? REDACTED : scrub(v, depth + 1)
+    return out
+  }
+
+  const write = (level: LogLevel, msg: string, fields?: LogFields): void => {
+    if (LEVELS[level] < threshold) return
+    const record = { t: new Date().toISOString(), level, msg: scrubString(msg), ...(scrub({ ...base, ...fields }, 0) as object) }
+    opts.sink(JSON.stringify(record))
+  }
+
+  return {
+    debug: (m, f) => write('debug', m, f),
+    info: (m, f) => write('info', m, f),
+    warn: (m, f) => write('warn', m, f),
+    error: (m, f) => write('error', m, f),
+    addSecret: (v) => {
+      if (v.length >= MIN_SECRET_LENGTH) secrets.add(v)
+    },
+    child: (fields) => createLogger({ ...opts, base: { ...base, ...fields }, secrets }),
+  }
+}
+
+/** A logger that drops everything; for tests that do not look at logs. */
+export const silentLogger: Logger = createLogger({ sink: () => undefined, level: 'error' })
