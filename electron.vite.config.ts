@@ -1,11 +1,13 @@
 import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import react from '@vitejs/plugin-react'
+import { version } from './package.json'
 
 // Main-process bundle has three entries that share core: the Electron app, the loopback web shell and
 // the CLI. Dependencies stay external (native modules and ESM-only pkijs are required at run time).
 export default defineConfig({
   main: {
+    define: { __CERTDESK_VERSION__: JSON.stringify(version) },
     build: {
       outDir: 'out/main',
       rollupOptions: {

@@ -1,0 +1,23 @@
+#!/bin/sh
+# Runs a command inside a private D-Bus session with an unlocked GNOME Keyring (Secret Service), so
+# tests use a real OS keychain without touching the user's own. The keyring lives in a fresh
+# temporary XDG_DATA_HOME that is removed afterwards.
+# Usage: sh scripts/with-keyring.sh <command> [args...]
+set -eu
+if [ "${CERTDESK_IN_KEYRING_SESSION:-}" = "1" ]; then exec "$@"; fi
+for tool in dbus-run-session gnome-keyring-daemon; do
+  if ! command -v "$tool" >/dev/null 2>&1; then
+    echo "$tool is missing: install gnome-keyring, dbus and dbus-x11 (see README, Requirements)." >&2
+    exit 3
+  fi
+done
+KEYRING_HOME=$(mktemp -d "${TMPDIR:-/tmp}/certdesk-keyring.XXXXXX")
+trap 'rm -rf "$KEYRING_HOME"' EXIT INT TERM
+export XDG_DATA_HOME="$KEYRING_HOME/data" XDG_CONFIG_HOME="$KEYRING_HOME/config" XDG_RUNTIME_DIR="$KEYRING_HOME/run"
+mkdir -p "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_RUNTIME_DIR"
+chmod 700 "$XDG_RUNTIME_DIR"
+export CERTDESK_IN_KEYRING_SESSION=1
+dbus-run-session -- sh -c '
+  printf "%s" "certdesk-test-keyring" | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1
+  exec "$@"
+' sh "$@"

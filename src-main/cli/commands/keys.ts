@@ -1,0 +1,17 @@
+import { parseArgs } from 'node:util'
+import { call, printJson, table, UsageError, type CliContext } from '../io'
+
+export const KEYS_USAGE = `Usage:
+  certdesk keys list [--json]
+`
+
+export async function keysCommand(ctx: CliContext, args: string[]): Promise<number> {
+  const [sub, ...rest] = args
+  if (sub !== 'list') throw new UsageError(sub ? `Unknown keys command "${sub}".\n${KEYS_USAGE}` : KEYS_USAGE)
+  parseArgs({ args: rest, options: {}, strict: true })
+  const keys = await call(ctx, 'keys.list', {})
+  if (ctx.json) printJson(ctx, keys)
+  else if (keys.length === 0) ctx.io.stdout('No keys yet. `certdesk csr new` makes a key with its CSR.\n')
+  else ctx.io.stdout(table(['ID', 'ALGORITHM', 'LABEL', 'SOURCE', 'SPKI SHA-256'], keys.map((k) => [k.id, k.algorithm, k.label, k.source, k.spkiSha256])))
+  return 0
+}

@@ -1,0 +1,57 @@
+import { readFileSync } from 'node:fs'
+import type { Core } from '../core/core'
+import type { MethodName, MethodInput, MethodOutput } from '../core/api/contract'
+import { dispatch } from '../core/api/dispatch'
+import { CoreError } from '../core/errors'
+
+export interface CliIo {
+  stdout: (s: string) => void
+  stderr: (s: string) => void
+  readStdin: () => Promise<Buffer>
+  env: NodeJS.ProcessEnv
+}
+
+/** What a command needs: the core (opened lazily, so `--help` never touches the database) and output. */
+export interface CliContext {
+  io: CliIo
+  json: boolean
+  version: string
+  core(): Core
+}
+
+/** Usage mistakes: exit code 2 and a hint to --help. */
+export class UsageError extends Error {}
+
+/** Calls the contract exactly as the other front doors do; an error envelope becomes a thrown CoreError. */
+export async function call<M extends MethodName>(ctx: CliContext, method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
+  const result = await dispatch({ core: ctx.core(), actor: 'cli', frontDoor: 'cli', version: ctx.version }, method, input)
+  if (!result.ok) throw new CoreError(result.error.code, result.error.message, { retryable: result.error.retryable })
+  return result.value as MethodOutput<M>
+}
+
+export function printJson(ctx: CliContext, value: unknown): void {
+  ctx.io.stdout(`${JSON.stringify(value, null, 2)}\n`)
+}
+
+/** Reads a file argument, or standard input for "-". */
+export async function readInput(ctx: CliContext, file: string): Promise<Buffer> {
+  if (file === '-') return ctx.io.readStdin()
+  try {
+    return readFileSync(file)
+  } catch (e) {
+    throw new CoreError('io_error', `Cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`)
+  }
+}
+
+/** Secrets come from a file or stdin, never from a command-line argument (visible in `ps`). */
+export async function readSecretFile(ctx: CliContext, file: string): Promise<string> {
+  const raw = (await readInput(ctx, file)).toString('utf8')
+  return raw.replace(/\r?\n$/, '')
+}
+
+/** Renders rows as an aligned plain-text table. */
+export function table(headers: string[], rows: string[][]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd()
+  return [line(headers), ...rows.map(line)].join('\n') + '\n'
+}

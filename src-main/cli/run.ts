@@ -1,0 +1,148 @@
+import { join } from 'node:path'
+import { createCore, type Core } from '../core/core'
+import { defaultDataDir, ensureDataDir } from '../core/data-dir'
+import { isCoreError } from '../core/errors'
+import { fileSink } from '../core/log/file-sink'
+import { createLogger } from '../core/log/logger'
+import { KeychainCredentialStore } from '../core/secrets/keychain-store'
+import { csrCommand, CSR_USAGE } from './commands/csr'
+import { keysCommand, KEYS_USAGE } from './commands/keys'
+import { vaultCommand, VAULT_USAGE } from './commands/vault'
+import { call, readSecretFile, UsageError, type CliContext, type CliIo } from './io'
+
+export const EXIT_OK = 0
+/** The operation failed (bad input file, CA error, ...); the message says why. */
+export const EXIT_FAILED = 1
+/** The command line itself is wrong. */
+export const EXIT_USAGE = 2
+
+const USAGE = `certdesk: keys, CSRs and Sectigo certificates from the command line.
+
+Usage: certdesk [--data-dir DIR] [--json] [--passphrase-file FILE] <command> ...
+
+Commands:
+  csr new|decode|list|show    make, inspect and list CSRs (and their keys)
+  keys list                   list stored keys (never the private part)
+  vault status|setup-passphrase
+  sandbox serve               run the Sandbox CA (a local server speaking Sectigo's API)
+
+Global options:
+  --data-dir DIR        database folder (default: CERTDESK_DATA_DIR or the per-user data folder)
+  --json                machine-readable output
+  --passphrase-file F   vault passphrase (only for vaults without an OS keychain), or CERTDESK_PASSPHRASE_FILE
+  --help, --version
+
+Exit codes: 0 success, 1 the operation failed (the message says why), 2 usage error.
+`
+
+interface Globals {
+  dataDir: string | undefined
+  json: boolean
+  passphraseFile: string | undefined
+  help: boolean
+  version: boolean
+  rest: string[]
+}
+
+/** Pulls the global options out wherever they appear, leaving the command and its own options. */
+function parseGlobals(argv: string[]): Globals {
+  const g: Globals = { dataDir: undefined, json: false, passphraseFile: undefined, help: false, version: false, rest: [] }
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] ?? ''
+    const [name, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined]
+    const value = (): string => {
+      const v = inline ?? argv[++i]
+      if (v === undefined || v === '') throw new UsageError(`${name} needs a value.`)
+      return v
+    }
+    if (name === '--data-dir') g.dataDir = value()
+    else if (name === '--passphrase-file') g.passphraseFile = value()
+    else if (a === '--json') g.json = true
+    else if (a === '--help' || a === '-h') g.help = true
+    else if (a === '--version' || a === '-V') g.version = true
+    else g.rest.push(a)
+  }
+  return g
+}
+
+/** Runs one CLI invocation in-process and returns its exit code (testable without spawning). */
+export async function runCli(argv: string[], io: CliIo, version: string): Promise<number> {
+  let core: Core | null = null
+  try {
+    const g = parseGlobals(argv)
+    if (g.version) {
+      io.stdout(`certdesk ${version}\n`)
+      return EXIT_OK
+    }
+    const [command, ...args] = g.rest
+    if (g.help || !command) {
+      io.stdout(helpFor(command))
+      return command || g.help ? EXIT_OK : EXIT_USAGE
+    }
+    if (command === 'sandbox') {
+      // The Sandbox CA is its own server with its own state; it does not open the CertDesk database.
+      const { runSandboxServe } = await import('../sandbox/cli')
+      if (args[0] !== 'serve') throw new UsageError('Usage: certdesk sandbox serve [--port N] [--login L --password P] [--state FILE] [--host-map DOMAIN=HOST:PORT]...')
+      return await runSandboxServe(args.slice(1), { stdout: io.stdout, stderr: io.stderr })
+    }
+    const dataDir = g.dataDir ?? defaultDataDir(io.env)
+    const ctx: CliContext = {
+      io,
+      json: g.json,
+      version,
+      core: () => {
+        if (!core) {
+          ensureDataDir(dataDir)
+          const logger = createLogger({ sink: fileSink(join(dataDir, 'certdesk.log')), base: { frontDoor: 'cli' } })
+          core = createCore({ dataDir, credentials: new KeychainCredentialStore(), logger })
+        }
+        return core
+      },
+    }
+    const passphraseFile = g.passphraseFile ?? io.env.CERTDESK_PASSPHRASE_FILE
+    if (passphraseFile && command !== 'vault') {
+      const status = await call(ctx, 'vault.status', {})
+      if (status.state === 'locked') await call(ctx, 'vault.unlock', { passphrase: await readSecretFile(ctx, passphraseFile) })
+    }
+    switch (command) {
+      case 'csr':
+        return await csrCommand(ctx, args)
+      case 'keys':
+        return await keysCommand(ctx, args)
+      case 'vault':
+        return await vaultCommand(ctx, args)
+      default:
+        throw new UsageError(`Unknown command "${command}".`)
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr(`${e.message.trimEnd()}\n${e.message.includes('Usage') ? '' : 'Run certdesk --help for usage.\n'}`)
+      return EXIT_USAGE
+    }
+    if ((e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.stderr(`${(e as Error).message}\nRun certdesk --help for usage.\n`)
+      return EXIT_USAGE
+    }
+    if (isCoreError(e)) {
+      io.stderr(`certdesk: ${e.message}\n`)
+      return EXIT_FAILED
+    }
+    io.stderr(`certdesk: unexpected error: ${(e as Error).message}\n`)
+    return EXIT_FAILED
+  } finally {
+    ;(core as Core | null)?.close()
+  }
+}
+
+function helpFor(command: string | undefined): string {
+  switch (command) {
+    case 'csr':
+      return CSR_USAGE
+    case 'keys':
+      return KEYS_USAGE
+    case 'vault':
+      return VAULT_USAGE
+    default:
+      return USAGE
+  }
+}

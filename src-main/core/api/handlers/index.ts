@@ -1,0 +1,9 @@
+import type { Handlers } from '../dispatch'
+import { keyHandlers } from './key-handlers'
+import { vaultHandlers } from './vault-handlers'
+
+/** Every handler, one file per domain. The type makes a missing handler a compile error. */
+export const handlers: Handlers = {
+  ...vaultHandlers,
+  ...keyHandlers,
+}

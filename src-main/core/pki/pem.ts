@@ -1,0 +1,84 @@
+import { CoreError } from '../errors'
+
+/** RFC 7468 labels CertDesk reads. Anything else is reported, not guessed at. */
+export const KNOWN_PEM_LABELS = [
+  'CERTIFICATE',
+  'TRUSTED CERTIFICATE',
+  'CERTIFICATE REQUEST',
+  'NEW CERTIFICATE REQUEST',
+  'PRIVATE KEY',
+  'ENCRYPTED PRIVATE KEY',
+  'RSA PRIVATE KEY',
+  'EC PRIVATE KEY',
+  'PUBLIC KEY',
+  'PKCS7',
+  'CMS',
+  'X509 CRL',
+  'EC PARAMETERS',
+] as const
+export type PemLabel = (typeof KNOWN_PEM_LABELS)[number]
+
+/** A PEM bundle is at most this many blocks (reference/reliability-security.md I1). */
+export const MAX_PEM_BLOCKS = 20
+/** A PEM bundle is at most 1 MiB. */
+export const MAX_PEM_BYTES = 1024 * 1024
+
+export interface PemBlock {
+  label: string
+  der: Buffer
+  /** True when the block carries RFC 1421 headers (Proc-Type / DEK-Info): a legacy encrypted key. */
+  hasHeaders: boolean
+}
+
+const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END ([A-Z0-9 ]+)-----/g
+const BASE64_BODY = /^[A-Za-z0-9+/]*={0,2}$/
+
+export function looksLikePem(text: string): boolean {
+  return text.includes('-----BEGIN ')
+}
+
+/**
+ * Strictly decodes every PEM block in `text`. Explanatory text between blocks is allowed; a block with
+ * mismatched labels, bad base64 or an unknown label is an error naming the block.
+ */
+export function decodePemBlocks(text: string, opts: { maxBlocks?: number } = {}): PemBlock[] {
+  const maxBlocks = opts.maxBlocks ?? MAX_PEM_BLOCKS
+  if (text.length > MAX_PEM_BYTES) {
+    throw new CoreError('too_large', `The PEM text is larger than ${MAX_PEM_BYTES / 1024} KiB; that is not a certificate file.`)
+  }
+  const blocks: PemBlock[] = []
+  for (const m of text.matchAll(BLOCK)) {
+    const [, begin = '', body = '', end = ''] = m
+    const n = blocks.length + 1
+    if (begin !== end) throw new CoreError('bad_format', `PEM block ${n} begins with "${begin}" but ends with "${end}".`)
+    if (!(KNOWN_PEM_LABELS as readonly string[]).includes(begin)) {
+      throw new CoreError('bad_format', `PEM block ${n} has the unknown label "${begin}".`)
+    }
+    if (blocks.length >= maxBlocks) throw new CoreError('too_large', `More than ${maxBlocks} PEM blocks; split the file.`)
+    const lines = body.split(/\r?\n/).map((l) => l.trim())
+    const hasHeaders = lines.some((l) => /^[A-Za-z-]+:/.test(l))
+    const b64 = lines.filter((l) => l !== '' && !/^[A-Za-z-]+:/.test(l)).join('')
+    if (!BASE64_BODY.test(b64) || b64.length % 4 !== 0 || b64.length === 0) {
+      throw new CoreError('bad_format', `PEM block ${n} ("${begin}") is not valid base64; the file may be truncated or edited.`)
+    }
+    blocks.push({ label: begin, der: Buffer.from(b64, 'base64'), hasHeaders })
+  }
+  if (blocks.length === 0 && looksLikePem(text)) {
+    throw new CoreError('bad_format', 'The text has a PEM "BEGIN" line but no complete block; it may be truncated.')
+  }
+  return blocks
+}
+
+/** RFC 7468 encoding: 64-character lines and a trailing newline, so PEMs concatenate safely. */
+export function encodePem(label: string, der: Uint8Array): string {
+  const b64 = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('base64')
+  const lines = b64.match(/.{1,64}/g) ?? []
+  return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`
+}
+
+/** Bare base64 (no armour), as Sectigo returns DER and as users sometimes paste. */
+export function decodeBareBase64(text: string): Buffer | null {
+  const compact = text.replace(/\s+/g, '')
+  if (compact.length === 0 || compact.length % 4 !== 0 || !BASE64_BODY.test(compact)) return null
+  return Buffer.from(compact, 'base64')
+}

@@ -1,0 +1,81 @@
+import type { San } from '../pki/subject'
+import type { Db } from './db'
+
+export interface CsrRow {
+  id: string
+  keyId: string | null
+  label: string
+  subject: string
+  commonName: string | null
+  sans: San[]
+  der: Buffer
+  md5: string
+  sha256: string
+  spkiSha256: string
+  source: 'generated' | 'imported'
+  createdAt: string
+}
+
+interface RawCsrRow {
+  id: string
+  key_id: string | null
+  label: string
+  subject: string
+  common_name: string | null
+  sans_json: string
+  der: Buffer
+  md5: string
+  sha256: string
+  spki_sha256: string
+  source: 'generated' | 'imported'
+  created_at: string
+}
+
+const COLUMNS = 'id, key_id, label, subject, common_name, sans_json, der, md5, sha256, spki_sha256, source, created_at'
+
+function fromRaw(r: RawCsrRow): CsrRow {
+  return {
+    id: r.id,
+    keyId: r.key_id,
+    label: r.label,
+    subject: r.subject,
+    commonName: r.common_name,
+    sans: JSON.parse(r.sans_json) as San[],
+    der: r.der,
+    md5: r.md5,
+    sha256: r.sha256,
+    spkiSha256: r.spki_sha256,
+    source: r.source,
+    createdAt: r.created_at,
+  }
+}
+
+export function insertCsr(db: Db, c: CsrRow): void {
+  db.prepare(`INSERT INTO csrs(${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+    c.id,
+    c.keyId,
+    c.label,
+    c.subject,
+    c.commonName,
+    JSON.stringify(c.sans),
+    c.der,
+    c.md5,
+    c.sha256,
+    c.spkiSha256,
+    c.source,
+    c.createdAt,
+  )
+}
+
+export function getCsr(db: Db, id: string): CsrRow | null {
+  const r = db.prepare(`SELECT ${COLUMNS} FROM csrs WHERE id = ?`).get(id) as RawCsrRow | undefined
+  return r ? fromRaw(r) : null
+}
+
+export function listCsrs(db: Db): CsrRow[] {
+  return (db.prepare(`SELECT ${COLUMNS} FROM csrs ORDER BY created_at DESC, id`).all() as RawCsrRow[]).map(fromRaw)
+}
+
+export function findCsrsBySpki(db: Db, spkiSha256: string): CsrRow[] {
+  return (db.prepare(`SELECT ${COLUMNS} FROM csrs WHERE spki_sha256 = ? ORDER BY created_at DESC`).all(spkiSha256) as RawCsrRow[]).map(fromRaw)
+}

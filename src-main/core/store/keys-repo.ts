@@ -1,0 +1,69 @@
+import type { Db } from './db'
+
+export interface KeyRow {
+  id: string
+  label: string
+  algorithm: string
+  spkiSha256: string
+  publicKeyDer: Buffer
+  encryptedPkcs8: Buffer
+  encryption: string
+  source: 'generated' | 'imported'
+  createdAt: string
+}
+
+interface RawKeyRow {
+  id: string
+  label: string
+  algorithm: string
+  spki_sha256: string
+  public_key_der: Buffer
+  encrypted_pkcs8: Buffer
+  encryption: string
+  source: 'generated' | 'imported'
+  created_at: string
+}
+
+const COLUMNS = 'id, label, algorithm, spki_sha256, public_key_der, encrypted_pkcs8, encryption, source, created_at'
+
+function fromRaw(r: RawKeyRow): KeyRow {
+  return {
+    id: r.id,
+    label: r.label,
+    algorithm: r.algorithm,
+    spkiSha256: r.spki_sha256,
+    publicKeyDer: r.public_key_der,
+    encryptedPkcs8: r.encrypted_pkcs8,
+    encryption: r.encryption,
+    source: r.source,
+    createdAt: r.created_at,
+  }
+}
+
+export function insertKey(db: Db, k: KeyRow): void {
+  db.prepare(`INSERT INTO keys(${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+    k.id,
+    k.label,
+    k.algorithm,
+    k.spkiSha256,
+    k.publicKeyDer,
+    k.encryptedPkcs8,
+    k.encryption,
+    k.source,
+    k.createdAt,
+  )
+}
+
+export function getKey(db: Db, id: string): KeyRow | null {
+  const r = db.prepare(`SELECT ${COLUMNS} FROM keys WHERE id = ?`).get(id) as RawKeyRow | undefined
+  return r ? fromRaw(r) : null
+}
+
+export function findKeyBySpki(db: Db, spkiSha256: string): KeyRow | null {
+  const r = db.prepare(`SELECT ${COLUMNS} FROM keys WHERE spki_sha256 = ?`).get(spkiSha256) as RawKeyRow | undefined
+  return r ? fromRaw(r) : null
+}
+
+export function listKeys(db: Db): KeyRow[] {
+  return (db.prepare(`SELECT ${COLUMNS} FROM keys ORDER BY created_at DESC, id`).all() as RawKeyRow[]).map(fromRaw)
+}

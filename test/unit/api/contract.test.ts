@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest'
+import { contract } from '../../../src-main/core/api/contract'
+import { METHOD_NAMES } from '../../../src-main/core/api/method-names'
+import { handlers } from '../../../src-main/core/api/handlers'
+import { ERROR_CODES } from '../../../src-main/core/errors'
+
+describe('the contract', () => {
+  it('lists exactly these methods (review every change to the surface)', () => {
+    expect(Object.keys(contract).sort()).toMatchInlineSnapshot(`
+      [
+        "app.info",
+        "csrs.checkDraft",
+        "csrs.decode",
+        "csrs.generate",
+        "csrs.get",
+        "csrs.import",
+        "csrs.lint",
+        "csrs.list",
+        "keys.get",
+        "keys.list",
+        "vault.setupPassphrase",
+        "vault.status",
+        "vault.unlock",
+      ]
+    `)
+  })
+
+  it('agrees with the plain list the preload uses, and every method has a handler', () => {
+    expect([...METHOD_NAMES].sort()).toEqual(Object.keys(contract).sort())
+    expect(Object.keys(handlers).sort()).toEqual(Object.keys(contract).sort())
+  })
+
+  it('has a closed set of error codes', () => {
+    expect(new Set(ERROR_CODES).size).toBe(ERROR_CODES.length)
+    expect(ERROR_CODES).toContain('internal')
+  })
+})
