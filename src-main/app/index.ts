@@ -1,0 +1,105 @@
+/**
+ * The desktop app's composition root: one core per process, the `app://` scheme, the session and
+ * webContents policies, IPC, the menu and the main window. Glue only; rules live in core.
+ */
+import 'reflect-metadata'
+import { realpath } from 'node:fs/promises'
+import { join } from 'node:path'
+import { app, BrowserWindow, ipcMain, Menu, protocol, session, shell } from 'electron'
+import type { ApiContext } from '../core/api/dispatch'
+import { createCore, type Core } from '../core/core'
+import { defaultDataDir, ensureDataDir } from '../core/data-dir'
+import { fileSink } from '../core/log/file-sink'
+import { createLogger, type Logger } from '../core/log/logger'
+import { KeychainCredentialStore } from '../core/secrets/keychain-store'
+import { APP_ENTRY_URL, APP_SCHEME, type TrustedOrigins } from './app-origin'
+import { APP_SCHEME_PRIVILEGES, createBundleHandler } from './bundle-protocol'
+import { createInvoker, registerIpc } from './ipc'
+import { buildMenuTemplate } from './menu'
+import { installWebContentsGuards } from './navigation-guards'
+import { installSessionPolicy } from './session-policy'
+import { createMainWindow } from './window'
+
+declare const __CERTDESK_VERSION__: string | undefined
+
+const isDev = !app.isPackaged
+// electron-vite sets this in `dev`; a packaged app never trusts another origin.
+const devServerUrl = isDev ? (process.env.ELECTRON_RENDERER_URL ?? null) : null
+const trusted: TrustedOrigins = { devServerOrigin: devServerUrl ? new URL(devServerUrl).origin : null }
+
+let core: Core | null = null
+let mainWindow: BrowserWindow | null = null
+// Until the data folder is known, warnings go to stderr; start() swaps in the file logger.
+let logger: Logger = createLogger({
+  sink: (line) => process.stderr.write(`${line}\n`),
+  base: { frontDoor: 'electron' },
+})
+
+// Must happen before `ready`: privileged schemes and the process-wide sandbox cannot be set later.
+protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES])
+app.enableSandbox()
+
+// Every webContents gets the guards, whoever creates it, before it can navigate anywhere.
+app.on('web-contents-created', (_event, contents) => {
+  installWebContentsGuards(contents, { openExternal: (url) => shell.openExternal(url), logger, trusted })
+})
+app.on('session-created', (ses) => installSessionPolicy(ses, { logger, trusted, isDev }))
+
+if (!app.requestSingleInstanceLock()) {
+  // Another CertDesk is running: it gets focus (second-instance below) and this one leaves.
+  app.quit()
+} else {
+  app.on('second-instance', () => {
+    if (!mainWindow) return
+    if (mainWindow.isMinimized()) mainWindow.restore()
+    mainWindow.focus()
+  })
+  app
+    .whenReady()
+    .then(start)
+    .catch((e: unknown) => fail(e))
+}
+
+async function start(): Promise<void> {
+  const dataDir = defaultDataDir()
+  ensureDataDir(dataDir)
+  logger = createLogger({ sink: fileSink(join(dataDir, 'certdesk.log')), base: { frontDoor: 'electron' } })
+  core = createCore({ dataDir, credentials: new KeychainCredentialStore(), logger })
+  const version = typeof __CERTDESK_VERSION__ === 'string' ? __CERTDESK_VERSION__ : app.getVersion()
+  const ctx: ApiContext = { core, actor: 'ui', frontDoor: 'electron', version }
+
+  installSessionPolicy(session.defaultSession, { logger, trusted, isDev })
+  const rendererRoot = await realpath(join(__dirname, '..', 'renderer'))
+  session.defaultSession.protocol.handle(APP_SCHEME, createBundleHandler(rendererRoot))
+  registerIpc(ipcMain, createInvoker(ctx, { logger, trusted }))
+  Menu.setApplicationMenu(Menu.buildFromTemplate(buildMenuTemplate(isDev, process.platform)))
+
+  const openWindow = (): void => {
+    mainWindow = createMainWindow({
+      preloadPath: join(__dirname, '..', 'preload', 'index.js'),
+      isDev,
+      url: devServerUrl ?? APP_ENTRY_URL,
+    })
+    mainWindow.on('closed', () => {
+      mainWindow = null
+    })
+  }
+  openWindow()
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) openWindow()
+  })
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit()
+  })
+  app.on('will-quit', () => {
+    // Checkpoints the WAL and forgets the vault's data key.
+    core?.close()
+    core = null
+  })
+}
+
+function fail(e: unknown): void {
+  logger.error('CertDesk could not start', { error: e })
+  process.stderr.write(`CertDesk could not start: ${e instanceof Error ? e.message : String(e)}\n`)
+  app.exit(1)
+}

@@ -1,0 +1,108 @@
+/**
+ * `npm run web`: composition root of the loopback web shell. Opens the same data folder as the CLI
+ * and the desktop app, serves the built renderer on 127.0.0.1 with a fresh token, and prints the one
+ * URL that carries it.
+ */
+import 'reflect-metadata'
+import { randomBytes } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { createCore, type Core } from '../core/core'
+import { defaultDataDir, ensureDataDir } from '../core/data-dir'
+import { fileSink } from '../core/log/file-sink'
+import { createLogger } from '../core/log/logger'
+import { KeychainCredentialStore } from '../core/secrets/keychain-store'
+import { DEFAULT_WEB_PORT, parseWebArgs, WEB_USAGE, WebArgsError } from './args'
+import { openInBrowser, type BrowserLaunch } from './open-browser'
+import { startWebShell, type WebShell, type WebShellOptions } from './server'
+
+declare const __CERTDESK_VERSION__: string | undefined
+
+/** 32 random bytes: the token is the only thing between a local process and the API. */
+const TOKEN_BYTES = 32
+const EXIT_USAGE = 2
+const EXIT_FAILED = 1
+
+async function main(): Promise<void> {
+  let args
+  try {
+    args = parseWebArgs(process.argv.slice(2))
+  } catch (e) {
+    if (!(e instanceof WebArgsError)) throw e
+    process.stderr.write(`${e.message}\n\n${WEB_USAGE}`)
+    process.exitCode = EXIT_USAGE
+    return
+  }
+  if (args.help) {
+    process.stdout.write(WEB_USAGE)
+    return
+  }
+  const version =
+    typeof __CERTDESK_VERSION__ === 'string'
+      ? __CERTDESK_VERSION__
+      : (process.env.npm_package_version ?? '0.0.0')
+  // The built renderer sits next to this file's folder: out/main/web.js -> out/renderer.
+  const rendererDir = join(__dirname, '..', 'renderer')
+  if (!existsSync(join(rendererDir, 'index.html'))) {
+    process.stderr.write(`The UI is not built (${rendererDir} is missing). Run "npm run build" first.\n`)
+    process.exitCode = EXIT_FAILED
+    return
+  }
+  const dataDir = args.dataDir ?? defaultDataDir()
+  let core: Core | null = null
+  let shell: WebShell | null = null
+  let browser: BrowserLaunch | null = null
+  try {
+    ensureDataDir(dataDir)
+    const logger = createLogger({ sink: fileSink(join(dataDir, 'certdesk.log')), base: { frontDoor: 'web' } })
+    const token = randomBytes(TOKEN_BYTES).toString('base64url')
+    logger.addSecret(token)
+    core = createCore({ dataDir, credentials: new KeychainCredentialStore(), logger })
+    const base: WebShellOptions = {
+      core,
+      port: args.port ?? DEFAULT_WEB_PORT,
+      host: args.host,
+      rendererDir,
+      token,
+      version,
+      logger,
+    }
+    shell = await startWebShell(base).catch((e: unknown) => {
+      // The default port is a convenience, not a requirement: fall back to any free port.
+      if (args.port === null && (e as NodeJS.ErrnoException).code === 'EADDRINUSE')
+        return startWebShell({ ...base, port: 0 })
+      throw e
+    })
+  } catch (e) {
+    const reason =
+      (e as NodeJS.ErrnoException).code === 'EADDRINUSE'
+        ? `port ${args.port} is in use; pick another with --port`
+        : (e as Error).message
+    process.stderr.write(`CertDesk web shell could not start: ${reason}\n`)
+    core?.close()
+    process.exitCode = EXIT_FAILED
+    return
+  }
+  // Tests parse this exact line; keep it one line and keep its prefix.
+  process.stdout.write(`CertDesk web shell: ${shell.url}\n`)
+  process.stdout.write(`Data folder: ${dataDir}\n`)
+  process.stdout.write('Only this computer can connect. Press Ctrl+C to stop.\n')
+  if (args.open) browser = openInBrowser(shell.url)
+
+  let stopping = false
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) return
+    stopping = true
+    process.stdout.write(`Stopping (${signal})...\n`)
+    browser?.cleanup()
+    void shell?.close().finally(() => {
+      // Closing the core checkpoints the WAL, so the database file is complete on its own.
+      core?.close()
+      process.exit(0)
+    })
+  }
+  process.on('SIGINT', stop)
+  process.on('SIGTERM', stop)
+}
+
+void main()

@@ -1,0 +1,79 @@
+import { useCallback, useState } from 'react'
+import type { UiErrorCode } from './api'
+import { Sidebar } from './components/sidebar'
+import { VaultBanner } from './components/vault-banner'
+import { EmptyState } from './components/empty-state'
+import { useQuery } from './hooks/use-query'
+import { useRoute } from './hooks/use-route'
+import { AccountsPage } from './pages/accounts-page'
+import { CertificatesPage } from './pages/certificates-page'
+import { DashboardPage } from './pages/dashboard-page'
+import { KeysCsrsPage } from './pages/keys-csrs-page'
+import { OrdersPage } from './pages/orders-page'
+import { SettingsPage } from './pages/settings-page'
+import type { Route } from './routes'
+
+function Page({ route, onVaultProblem }: { route: Route; onVaultProblem: (code: UiErrorCode) => void }) {
+  switch (route.section) {
+    case 'dashboard':
+      return <DashboardPage />
+    case 'certificates':
+      return <CertificatesPage />
+    case 'orders':
+      return <OrdersPage />
+    case 'keys':
+      return (
+        <KeysCsrsPage
+          view={route.view}
+          csrId={route.view === 'csr' ? route.id : null}
+          onVaultProblem={onVaultProblem}
+        />
+      )
+    case 'accounts':
+      return <AccountsPage />
+    case 'settings':
+      return <SettingsPage />
+  }
+}
+
+/** The app frame: navigation, the vault banner, and the current section. */
+export function App() {
+  const route = useRoute()
+  const info = useQuery('app.info', {})
+  const vault = useQuery('vault.status', {})
+  const [keychainFailed, setKeychainFailed] = useState(false)
+  const reloadVault = vault.reload
+  const onVaultProblem = useCallback(
+    (code: UiErrorCode) => {
+      if (code === 'keychain_unavailable') setKeychainFailed(true)
+      reloadVault()
+    },
+    [reloadVault],
+  )
+  const pageKey =
+    route.section === 'keys' ? `keys/${route.view}/${route.view === 'csr' ? route.id : ''}` : route.section
+  return (
+    <div className="app">
+      <Sidebar route={route} info={info.data} />
+      <main className="main" id="main">
+        <div className="main-inner">
+          <VaultBanner status={vault.data} keychainFailed={keychainFailed} onChange={vault.reload} />
+          <Page key={pageKey} route={route} onVaultProblem={onVaultProblem} />
+        </div>
+      </main>
+    </div>
+  )
+}
+
+/** Shown in a browser tab that was opened without the web shell's token. */
+export function NoToken() {
+  return (
+    <main className="main main-centered">
+      <EmptyState icon="lock" title="Open CertDesk from the address it printed">
+        This tab has no access token. When CertDesk starts its web shell it prints an address like{' '}
+        <span className="mono">http://127.0.0.1:4780/#token=…</span>; open that address. The token keeps other
+        programs and web pages from using CertDesk.
+      </EmptyState>
+    </main>
+  )
+}

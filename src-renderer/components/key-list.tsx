@@ -1,0 +1,55 @@
+import type { MethodOutput } from '../../src-main/core/api/contract'
+import { formatDate, keyTypeLabel } from '../format'
+import { routeHref } from '../routes'
+import { EmptyState } from './empty-state'
+
+type KeySummary = MethodOutput<'keys.list'>[number]
+
+export function KeyList({ keys }: { keys: readonly KeySummary[] }) {
+  if (keys.length === 0) {
+    return (
+      <EmptyState
+        icon="key"
+        title="No keys yet"
+        actions={
+          <a className="button button-primary" href={routeHref({ section: 'keys', view: 'new' })}>
+            New CSR
+          </a>
+        }
+      >
+        A private key is made with each new CSR. It is stored encrypted in the vault and never shown or sent
+        anywhere.
+      </EmptyState>
+    )
+  }
+  return (
+    <div className="table-wrap card">
+      <table className="table" aria-label="Keys">
+        <thead>
+          <tr>
+            <th scope="col">Label</th>
+            <th scope="col">Type</th>
+            <th scope="col">Public key SHA-256</th>
+            <th scope="col">Source</th>
+            <th scope="col">Created</th>
+          </tr>
+        </thead>
+        <tbody>
+          {keys.map((k) => (
+            <tr key={k.id}>
+              <th scope="row">{k.label}</th>
+              <td className="nowrap">{keyTypeLabel(k.algorithm)}</td>
+              <td className="mono break-all">{k.spkiSha256}</td>
+              <td>
+                <span className={`tag tag-${k.source}`}>
+                  {k.source === 'generated' ? 'Made here' : 'Imported'}
+                </span>
+              </td>
+              <td className="nowrap">{formatDate(k.createdAt)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  )
+}

@@ -1,0 +1,48 @@
+import { useCallback, useEffect, useState } from 'react'
+import type { MethodInput, MethodName, MethodOutput } from '../../src-main/core/api/contract'
+import { call, toApiError, type ApiError } from '../api'
+
+export interface Query<T> {
+  data: T | undefined
+  error: ApiError | undefined
+  loading: boolean
+  reload: () => void
+}
+
+interface Settled<T> {
+  request: string
+  generation: number
+  data?: T
+  error?: ApiError
+}
+
+/**
+ * Loads one contract method's result and reloads it when the input changes or on `reload()`.
+ * Answers to an older input are dropped, so a slow call never overwrites a newer one; on reload the
+ * previous data stays on screen until the new answer arrives, so tables do not flash empty.
+ */
+export function useQuery<M extends MethodName>(method: M, input: MethodInput<M>): Query<MethodOutput<M>> {
+  const request = `${method}:${JSON.stringify(input)}`
+  const [generation, setGeneration] = useState(0)
+  const [settled, setSettled] = useState<Settled<MethodOutput<M>> | null>(null)
+  useEffect(() => {
+    let live = true
+    const name = request.slice(0, request.indexOf(':')) as M
+    const args = JSON.parse(request.slice(request.indexOf(':') + 1)) as MethodInput<M>
+    call(name, args).then(
+      (data) => live && setSettled({ request, generation, data }),
+      (e: unknown) => live && setSettled({ request, generation, error: toApiError(e) }),
+    )
+    return () => {
+      live = false
+    }
+  }, [request, generation])
+  const reload = useCallback(() => setGeneration((g) => g + 1), [])
+  const same = settled?.request === request
+  return {
+    data: same ? settled.data : undefined,
+    error: same && settled.generation === generation ? settled.error : undefined,
+    loading: !same || settled.generation !== generation,
+    reload,
+  }
+}

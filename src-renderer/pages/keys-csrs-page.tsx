@@ -1,0 +1,116 @@
+import { CsrDetail } from '../components/csr-detail'
+import { CsrForm } from '../components/csr-form'
+import { CsrList } from '../components/csr-list'
+import { DecodePanel } from '../components/decode-panel'
+import { ErrorNotice } from '../components/error-notice'
+import { Icon } from '../components/icons'
+import { KeyList } from '../components/key-list'
+import { PageHeader } from '../components/page-header'
+import { Spinner } from '../components/spinner'
+import type { UiErrorCode } from '../api'
+import { useQuery } from '../hooks/use-query'
+import { navigate, routeHref, type KeysView } from '../routes'
+
+function Actions() {
+  return (
+    <>
+      <a className="button" href={routeHref({ section: 'keys', view: 'decode' })}>
+        <Icon name="search" />
+        Decode a CSR
+      </a>
+      <a className="button button-primary" href={routeHref({ section: 'keys', view: 'new' })}>
+        <Icon name="plus" />
+        New CSR
+      </a>
+    </>
+  )
+}
+
+function BackToList() {
+  return (
+    <a className="back-link" href={routeHref({ section: 'keys', view: 'csrs' })}>
+      <Icon name="back" />
+      Keys &amp; CSRs
+    </a>
+  )
+}
+
+function Lists({ view }: { view: 'csrs' | 'keys' }) {
+  const csrs = useQuery('csrs.list', {})
+  const keys = useQuery('keys.list', {})
+  const active = view === 'csrs' ? csrs : keys
+  const tab = (v: 'csrs' | 'keys', label: string, n: number | undefined) => (
+    <a
+      className="tab"
+      href={routeHref({ section: 'keys', view: v })}
+      aria-current={view === v ? 'page' : undefined}
+    >
+      {label}
+      {n !== undefined ? <span className="tab-count">{n}</span> : null}
+    </a>
+  )
+  return (
+    <>
+      <PageHeader
+        title="Keys & CSRs"
+        description="Private keys made and kept on this computer, and the certificate signing requests made from them."
+        actions={<Actions />}
+      />
+      <nav className="tabs" aria-label="Keys and CSRs">
+        {tab('csrs', 'CSRs', csrs.data?.length)}
+        {tab('keys', 'Keys', keys.data?.length)}
+      </nav>
+      {active.error ? <ErrorNotice error={active.error} onRetry={active.reload} /> : null}
+      {view === 'csrs' && csrs.data ? <CsrList csrs={csrs.data} /> : null}
+      {view === 'keys' && keys.data ? <KeyList keys={keys.data} /> : null}
+      {!active.data && !active.error ? (
+        <p className="loading-line">
+          <Spinner /> Loading…
+        </p>
+      ) : null}
+    </>
+  )
+}
+
+export function KeysCsrsPage({
+  view,
+  csrId,
+  onVaultProblem,
+}: {
+  view: KeysView | 'csr'
+  csrId: string | null
+  onVaultProblem: (code: UiErrorCode) => void
+}) {
+  switch (view) {
+    case 'csrs':
+    case 'keys':
+      return <Lists view={view} />
+    case 'csr':
+      return csrId ? <CsrDetail id={csrId} /> : <Lists view="csrs" />
+    case 'new':
+      return (
+        <>
+          <PageHeader
+            title="New key and CSR"
+            back={<BackToList />}
+            description="Choose the key type and the names the certificate is for. CertDesk checks the request as you type."
+          />
+          <CsrForm
+            onCreated={(csr) => navigate({ section: 'keys', view: 'csr', id: csr.id })}
+            onVaultProblem={onVaultProblem}
+          />
+        </>
+      )
+    case 'decode':
+      return (
+        <>
+          <PageHeader
+            title="Decode a CSR"
+            back={<BackToList />}
+            description="See what a certificate signing request contains, whether a CA will accept it, and its DCV values."
+          />
+          <DecodePanel onImported={(csr) => navigate({ section: 'keys', view: 'csr', id: csr.id })} />
+        </>
+      )
+  }
+}

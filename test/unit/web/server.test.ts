@@ -1,0 +1,232 @@
+import { mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs'
+import { request } from 'node:http'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { createCore, type Core } from '../../../src-main/core/core'
+import { MemoryCredentialStore } from '../../../src-main/core/secrets/credential-store'
+import { CONTENT_SECURITY_POLICY } from '../../../src-main/web/security-headers'
+import { MAX_API_BODY_BYTES, startWebShell, tokenMatches, type WebShell } from '../../../src-main/web/server'
+import { useTempDirs } from '../../helpers/temp-dir'
+
+const tempDir = useTempDirs()
+const TOKEN = 'test-token-0123456789abcdefghijklmnopqrstuv'
+const running: { shell: WebShell; core: Core }[] = []
+afterEach(async () => {
+  for (const r of running.splice(0)) {
+    await r.shell.close()
+    r.core.close()
+  }
+})
+
+async function start(): Promise<{ shell: WebShell; core: Core }> {
+  const base = realpathSync(tempDir())
+  const rendererDir = join(base, 'renderer')
+  mkdirSync(join(rendererDir, 'assets'), { recursive: true })
+  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>CertDesk</title>')
+  writeFileSync(join(rendererDir, 'assets', 'app.js'), 'export {}')
+  writeFileSync(join(base, 'secret.txt'), 'outside the bundle')
+  symlinkSync(join(base, 'secret.txt'), join(rendererDir, 'assets', 'link.txt'))
+  // The in-memory credential store is enough: these tests are about the HTTP edge, not the keychain.
+  const core = createCore({ dataDir: join(base, 'data'), credentials: new MemoryCredentialStore() })
+  const shell = await startWebShell({
+    core,
+    port: 0,
+    host: '127.0.0.1',
+    rendererDir,
+    token: TOKEN,
+    version: 'test',
+  })
+  const r = { shell, core }
+  running.push(r)
+  return r
+}
+
+interface Reply {
+  status: number
+  headers: Record<string, string | string[] | undefined>
+  body: string
+}
+
+function send(
+  port: number,
+  opts: { method?: string; path: string; headers?: Record<string, string>; body?: string | Buffer },
+): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port, method: opts.method ?? 'GET', path: opts.path, headers: opts.headers },
+      (res) => {
+        const chunks: Buffer[] = []
+        res.on('data', (c: Buffer) => chunks.push(c))
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
+        )
+      },
+    )
+    req.on('error', reject)
+    req.end(opts.body)
+  })
+}
+
+function api(
+  port: number,
+  method: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<Reply> {
+  return send(port, {
+    method: 'POST',
+    path: `/api/${method}`,
+    headers: { 'Content-Type': 'application/json', 'X-CertDesk-Token': TOKEN, ...headers },
+    body: JSON.stringify(body),
+  })
+}
+
+describe('the web shell', () => {
+  it('prints a loopback URL that carries the token in the fragment', async () => {
+    const { shell } = await start()
+    expect(shell.url).toBe(`http://127.0.0.1:${shell.port}/#token=${TOKEN}`)
+    expect(shell.origin).toBe(`http://127.0.0.1:${shell.port}`)
+  })
+
+  it('answers a contract call with the token, in the result envelope, never cached', async () => {
+    const { shell } = await start()
+    const r = await api(shell.port, 'app.info', {})
+    expect(r.status).toBe(200)
+    expect(r.headers['cache-control']).toBe('no-store')
+    expect(JSON.parse(r.body)).toMatchObject({ ok: true, value: { frontDoor: 'web', version: 'test' } })
+  })
+
+  it('refuses a call without the token, or with a wrong one, before reading the body', async () => {
+    const { shell } = await start()
+    const missing = await send(shell.port, {
+      method: 'POST',
+      path: '/api/app.info',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{}',
+    })
+    expect(missing.status).toBe(401)
+    const wrong = await api(shell.port, 'app.info', {}, { 'X-CertDesk-Token': `${TOKEN}x` })
+    expect(wrong.status).toBe(401)
+    expect(JSON.parse(wrong.body)).toMatchObject({ ok: false })
+  })
+
+  it.each([['attacker.example'], [`attacker.example:PORT`], ['127.0.0.1:1'], ['127.0.0.1.nip.io:PORT']])(
+    'refuses the Host %s (DNS rebinding)',
+    async (host) => {
+      const { shell } = await start()
+      const r = await api(shell.port, 'app.info', {}, { Host: host.replace('PORT', String(shell.port)) })
+      expect(r.status).toBe(421)
+      const page = await send(shell.port, {
+        path: '/',
+        headers: { Host: host.replace('PORT', String(shell.port)) },
+      })
+      expect(page.status).toBe(421)
+    },
+  )
+
+  it('accepts the loopback names of its own port', async () => {
+    const { shell } = await start()
+    for (const host of [`127.0.0.1:${shell.port}`, `localhost:${shell.port}`]) {
+      expect((await api(shell.port, 'app.info', {}, { Host: host })).status).toBe(200)
+    }
+  })
+
+  it('refuses a call from another origin (CSRF) and accepts its own', async () => {
+    const { shell } = await start()
+    expect((await api(shell.port, 'app.info', {}, { Origin: 'http://attacker.example' })).status).toBe(403)
+    expect((await api(shell.port, 'app.info', {}, { Origin: 'null' })).status).toBe(403)
+    expect((await api(shell.port, 'app.info', {}, { Origin: `http://localhost:${shell.port}` })).status).toBe(
+      403,
+    )
+    expect((await api(shell.port, 'app.info', {}, { Origin: shell.origin })).status).toBe(200)
+  })
+
+  it('refuses a body over the limit with 413 and a too_large envelope', async () => {
+    const { shell } = await start()
+    const big = JSON.stringify({ text: 'A'.repeat(MAX_API_BODY_BYTES) })
+    const r = await send(shell.port, {
+      method: 'POST',
+      path: '/api/csrs.decode',
+      headers: { 'Content-Type': 'application/json', 'X-CertDesk-Token': TOKEN },
+      body: big,
+    })
+    expect(r.status).toBe(413)
+    expect(JSON.parse(r.body)).toMatchObject({ ok: false, error: { code: 'too_large' } })
+  })
+
+  it('answers 404 for a method outside the contract, 405 for GET, 415 for a non-JSON body, 400 for bad JSON', async () => {
+    const { shell } = await start()
+    const unknown = await api(shell.port, 'keys.exportPrivate', {})
+    expect(unknown.status).toBe(404)
+    expect(JSON.parse(unknown.body)).toMatchObject({ ok: false, error: { code: 'not_found' } })
+    expect(
+      (await send(shell.port, { path: '/api/app.info', headers: { 'X-CertDesk-Token': TOKEN } })).status,
+    ).toBe(405)
+    const form = await send(shell.port, {
+      method: 'POST',
+      path: '/api/app.info',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-CertDesk-Token': TOKEN },
+      body: 'a=1',
+    })
+    expect(form.status).toBe(415)
+    const bad = await send(shell.port, {
+      method: 'POST',
+      path: '/api/app.info',
+      headers: { 'Content-Type': 'application/json', 'X-CertDesk-Token': TOKEN },
+      body: '{nope',
+    })
+    expect(bad.status).toBe(400)
+  })
+
+  it('passes invalid input to dispatch, which answers with an invalid_input envelope', async () => {
+    const { shell } = await start()
+    const r = await api(shell.port, 'csrs.get', { id: 'not-an-id' })
+    expect(r.status).toBe(200)
+    expect(JSON.parse(r.body)).toMatchObject({ ok: false, error: { code: 'invalid_input' } })
+  })
+
+  it('serves the renderer with the CSP and nosniff headers', async () => {
+    const { shell } = await start()
+    const r = await send(shell.port, { path: '/' })
+    expect(r.status).toBe(200)
+    expect(r.body).toContain('<title>CertDesk</title>')
+    expect(r.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY)
+    expect(r.headers['x-content-type-options']).toBe('nosniff')
+    expect(r.headers['referrer-policy']).toBe('no-referrer')
+    expect(r.headers['content-type']).toBe('text/html; charset=utf-8')
+    const js = await send(shell.port, { path: '/assets/app.js' })
+    expect(js.headers['content-type']).toBe('text/javascript; charset=utf-8')
+  })
+
+  it.each([
+    ['/../secret.txt'],
+    ['/%2e%2e/secret.txt'],
+    ['/assets/%2e%2e/%2e%2e/secret.txt'],
+    ['/assets/link.txt'],
+    ['/assets'],
+  ])('does not serve %s', async (path) => {
+    const { shell } = await start()
+    const r = await send(shell.port, { path })
+    expect(r.status).toBe(404)
+    expect(r.body).not.toContain('outside the bundle')
+  })
+
+  it('refuses to write to static paths', async () => {
+    const { shell } = await start()
+    expect((await send(shell.port, { method: 'PUT', path: '/index.html', body: 'x' })).status).toBe(405)
+  })
+})
+
+describe('tokenMatches', () => {
+  it('accepts only the exact token, whatever the length of the guess', () => {
+    expect(tokenMatches(TOKEN, TOKEN)).toBe(true)
+    expect(tokenMatches(TOKEN, undefined)).toBe(false)
+    expect(tokenMatches(TOKEN, '')).toBe(false)
+    expect(tokenMatches(TOKEN, TOKEN.slice(0, -1))).toBe(false)
+    expect(tokenMatches(TOKEN, `${TOKEN}A`)).toBe(false)
+  })
+})
