@@ -16,11 +16,12 @@ export interface CliContext {
   io: CliIo
   json: boolean
   version: string
+  /** Global --passphrase-file (or CERTDESK_PASSPHRASE_FILE): where the vault passphrase is read from. */
+  passphraseFile: string | undefined
   core(): Core
 }
 
-/** Usage mistakes: exit code 2 and a hint to --help. */
-export class UsageError extends Error {}
+export { UsageError } from './usage'
 
 /** Calls the contract exactly as the other front doors do; an error envelope becomes a thrown CoreError. */
 export async function call<M extends MethodName>(ctx: CliContext, method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {

@@ -1,14 +1,12 @@
 import { join } from 'node:path'
-import { createCore, type Core } from '../core/core'
+import type { Core } from '../core/core'
 import { defaultDataDir, ensureDataDir } from '../core/data-dir'
 import { isCoreError } from '../core/errors'
 import { fileSink } from '../core/log/file-sink'
 import { createLogger } from '../core/log/logger'
 import { KeychainCredentialStore } from '../core/secrets/keychain-store'
-import { csrCommand, CSR_USAGE } from './commands/csr'
-import { keysCommand, KEYS_USAGE } from './commands/keys'
-import { vaultCommand, VAULT_USAGE } from './commands/vault'
-import { call, readSecretFile, UsageError, type CliContext, type CliIo } from './io'
+import type { CliContext, CliIo } from './io'
+import { CSR_USAGE, KEYS_USAGE, USAGE, UsageError, VAULT_USAGE } from './usage'
 
 export const EXIT_OK = 0
 /** The operation failed (bad input file, CA error, ...); the message says why. */
@@ -16,24 +14,6 @@ export const EXIT_FAILED = 1
 /** The command line itself is wrong. */
 export const EXIT_USAGE = 2
 
-const USAGE = `certdesk: keys, CSRs and Sectigo certificates from the command line.
-
-Usage: certdesk [--data-dir DIR] [--json] [--passphrase-file FILE] <command> ...
-
-Commands:
-  csr new|decode|list|show    make, inspect and list CSRs (and their keys)
-  keys list                   list stored keys (never the private part)
-  vault status|setup-passphrase
-  sandbox serve               run the Sandbox CA (a local server speaking Sectigo's API)
-
-Global options:
-  --data-dir DIR        database folder (default: CERTDESK_DATA_DIR or the per-user data folder)
-  --json                machine-readable output
-  --passphrase-file F   vault passphrase (only for vaults without an OS keychain), or CERTDESK_PASSPHRASE_FILE
-  --help, --version
-
-Exit codes: 0 success, 1 the operation failed (the message says why), 2 usage error.
-`
 
 interface Globals {
   dataDir: string | undefined
@@ -85,11 +65,16 @@ export async function runCli(argv: string[], io: CliIo, version: string): Promis
       if (args[0] !== 'serve') throw new UsageError('Usage: certdesk sandbox serve [--port N] [--login L --password P] [--state FILE] [--host-map DOMAIN=HOST:PORT]...')
       return await runSandboxServe(args.slice(1), { stdout: io.stdout, stderr: io.stderr })
     }
+    // Loaded only now: `--help` and `--version` stay fast (the crypto and ASN.1 libraries are large).
+    const { createCore } = await import('../core/core')
+    const { call, readSecretFile } = await import('./io')
     const dataDir = g.dataDir ?? defaultDataDir(io.env)
+    const passphraseFile = g.passphraseFile ?? io.env.CERTDESK_PASSPHRASE_FILE
     const ctx: CliContext = {
       io,
       json: g.json,
       version,
+      passphraseFile,
       core: () => {
         if (!core) {
           ensureDataDir(dataDir)
@@ -99,18 +84,17 @@ export async function runCli(argv: string[], io: CliIo, version: string): Promis
         return core
       },
     }
-    const passphraseFile = g.passphraseFile ?? io.env.CERTDESK_PASSPHRASE_FILE
     if (passphraseFile && command !== 'vault') {
       const status = await call(ctx, 'vault.status', {})
       if (status.state === 'locked') await call(ctx, 'vault.unlock', { passphrase: await readSecretFile(ctx, passphraseFile) })
     }
-    switch (command) {
+    switch (command as string) {
       case 'csr':
-        return await csrCommand(ctx, args)
+        return await (await import('./commands/csr')).csrCommand(ctx, args)
       case 'keys':
-        return await keysCommand(ctx, args)
+        return await (await import('./commands/keys')).keysCommand(ctx, args)
       case 'vault':
-        return await vaultCommand(ctx, args)
+        return await (await import('./commands/vault')).vaultCommand(ctx, args)
       default:
         throw new UsageError(`Unknown command "${command}".`)
     }

@@ -14,14 +14,9 @@ const DATA_DIR_MODE = 0o700
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
   if (env.CERTDESK_DATA_DIR) return env.CERTDESK_DATA_DIR
   const home = homedir()
-  switch (platform) {
-    case 'darwin':
-      return join(home, 'Library', 'Application Support', 'CertDesk')
-    case 'win32':
-      return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), 'CertDesk')
-    default:
-      return join(env.XDG_DATA_HOME ?? join(home, '.local', 'share'), 'certdesk')
-  }
+  if (platform === 'darwin') return join(home, 'Library', 'Application Support', 'CertDesk')
+  if (platform === 'win32') return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), 'CertDesk')
+  return join(env.XDG_DATA_HOME ?? join(home, '.local', 'share'), 'certdesk')
 }
 
 export function ensureDataDir(dir: string): void {

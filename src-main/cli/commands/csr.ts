@@ -4,20 +4,12 @@ import { MAX_PASTE_CHARS } from '../../core/api/contract'
 import { CoreError } from '../../core/errors'
 import type { CsrAnalysis } from '../../core/keys/csr-service'
 import type { LintFinding } from '../../core/pki/lint'
+import { CSR_USAGE } from '../usage'
 import { call, printJson, readInput, table, UsageError, type CliContext } from '../io'
-
-export const CSR_USAGE = `Usage:
-  certdesk csr new --type rsa-2048|rsa-3072|rsa-4096|ec-p256|ec-p384 --cn NAME [--san NAME]...
-                   [--o ORG] [--ou UNIT] [--l CITY] [--st STATE] [--c CC] [--email ADDR]
-                   [--label TEXT] [--key KEY_ID] --out FILE [--force] [--json]
-  certdesk csr decode FILE|- [--json] [--unique-value V] [--strict]
-  certdesk csr list [--json]
-  certdesk csr show CSR_ID [--json] [--pem]
-`
 
 export async function csrCommand(ctx: CliContext, args: string[]): Promise<number> {
   const [sub, ...rest] = args
-  switch (sub) {
+  switch (sub ?? '') {
     case 'new':
       return csrNew(ctx, rest)
     case 'decode':

@@ -1,9 +1,6 @@
 import { parseArgs } from 'node:util'
+import { KEYS_USAGE } from '../usage'
 import { call, printJson, table, UsageError, type CliContext } from '../io'
-
-export const KEYS_USAGE = `Usage:
-  certdesk keys list [--json]
-`
 
 export async function keysCommand(ctx: CliContext, args: string[]): Promise<number> {
   const [sub, ...rest] = args

@@ -1,16 +1,10 @@
 import { parseArgs } from 'node:util'
+import { VAULT_USAGE } from '../usage'
 import { call, printJson, readSecretFile, UsageError, type CliContext } from '../io'
-
-export const VAULT_USAGE = `Usage:
-  certdesk vault status [--json]
-  certdesk vault setup-passphrase --passphrase-file FILE|-   (only where no OS keychain is available)
-Private keys are encrypted with a data key kept in the OS keychain. Without a keychain, set a vault
-passphrase once; later commands read it from --passphrase-file FILE (global) or CERTDESK_PASSPHRASE_FILE.
-`
 
 export async function vaultCommand(ctx: CliContext, args: string[]): Promise<number> {
   const [sub, ...rest] = args
-  switch (sub) {
+  switch (sub ?? '') {
     case 'status': {
       parseArgs({ args: rest, options: {}, strict: true })
       const s = await call(ctx, 'vault.status', {})
@@ -19,8 +13,8 @@ export async function vaultCommand(ctx: CliContext, args: string[]): Promise<num
       return 0
     }
     case 'setup-passphrase': {
-      const { values } = parseArgs({ args: rest, options: { 'passphrase-file': { type: 'string' } }, strict: true })
-      const file = values['passphrase-file']
+      parseArgs({ args: rest, options: {}, strict: true })
+      const file = ctx.passphraseFile
       if (!file) throw new UsageError(`--passphrase-file FILE (or - for standard input) is required.\n${VAULT_USAGE}`)
       const s = await call(ctx, 'vault.setupPassphrase', { passphrase: await readSecretFile(ctx, file) })
       if (ctx.json) printJson(ctx, s)

@@ -5,7 +5,7 @@ import { computeDcv, dcvForDomain, type DcvValues, type DomainDcv } from '../pki
 import type { KeyType } from '../pki/keys'
 import { lintCsr, lintDraft, type LintFinding } from '../pki/lint'
 import type { San } from '../pki/subject'
-import { findCsrsBySpki, getCsr, insertCsr, listCsrs, type CsrRow } from '../store/csrs-repo'
+import { findCsrBySha256, findCsrsBySpki, getCsr, insertCsr, listCsrRows, type CsrListRow, type CsrRow } from '../store/csrs-repo'
 import type { Db } from '../store/db'
 import { recordEvent, type Actor } from '../store/events-repo'
 import type { Clock } from '../util/clock'
@@ -48,7 +48,7 @@ export interface GenerateCsrInput {
   label?: string
 }
 
-function toSummary(c: CsrRow): CsrSummary {
+function toSummary(c: CsrListRow): CsrSummary {
   return {
     id: c.id,
     label: c.label,
@@ -132,7 +132,7 @@ export class CsrService {
       throw new CoreError('bad_format', 'The CSR signature does not verify: the request was altered or damaged. Make a new CSR.')
     }
     const dcv = computeDcv(der)
-    const existing = listCsrs(this.db).find((c) => c.sha256 === dcv.sha256)
+    const existing = findCsrBySha256(this.db, dcv.sha256)
     if (existing) return this.detail(existing)
     const key = this.keys.findBySpki(decoded.publicKey.spkiSha256)
     const row: CsrRow = {
@@ -157,7 +157,7 @@ export class CsrService {
   }
 
   list(): CsrSummary[] {
-    return listCsrs(this.db).map(toSummary)
+    return listCsrRows(this.db).map(toSummary)
   }
 
   row(id: string): CsrRow {

@@ -72,8 +72,20 @@ export function getCsr(db: Db, id: string): CsrRow | null {
   return r ? fromRaw(r) : null
 }
 
-export function listCsrs(db: Db): CsrRow[] {
-  return (db.prepare(`SELECT ${COLUMNS} FROM csrs ORDER BY created_at DESC, id`).all() as RawCsrRow[]).map(fromRaw)
+export type CsrListRow = Omit<CsrRow, 'der'>
+
+/** The list view: everything but the DER, which lists never need (10 000 rows stay cheap). */
+export function listCsrRows(db: Db): CsrListRow[] {
+  const cols = COLUMNS.replace(' der,', '')
+  return (db.prepare(`SELECT ${cols} FROM csrs ORDER BY created_at DESC, id`).all() as Omit<RawCsrRow, 'der'>[]).map((r) => {
+    const { der: _der, ...rest } = fromRaw({ ...r, der: Buffer.alloc(0) })
+    return rest
+  })
+}
+
+export function findCsrBySha256(db: Db, sha256: string): CsrRow | null {
+  const r = db.prepare(`SELECT ${COLUMNS} FROM csrs WHERE sha256 = ?`).get(sha256) as RawCsrRow | undefined
+  return r ? fromRaw(r) : null
 }
 
 export function findCsrsBySpki(db: Db, spkiSha256: string): CsrRow[] {

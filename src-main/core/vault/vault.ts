@@ -67,6 +67,13 @@ export class Vault {
     if (this.dataKey) return { state: 'ready', mode, backend }
     if (mode === null) {
       if (!this.store) return { state: 'keychain_unavailable', mode, backend }
+      // Probe now, so the UI can offer a passphrase before the first key fails to save.
+      try {
+        await this.store.get(this.keychainAccount)
+      } catch (e) {
+        if (e instanceof CoreError && e.code === 'keychain_unavailable') return { state: 'keychain_unavailable', mode, backend }
+        throw e
+      }
       return { state: 'uninitialized', mode, backend }
     }
     if (mode === 'passphrase') return { state: 'locked', mode, backend }

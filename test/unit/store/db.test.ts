@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
@@ -85,12 +85,7 @@ describe('openDatabase', () => {
     const db = openDatabase(file)
     db.prepare("INSERT INTO meta(name, value) VALUES ('x', 'y')").run()
     closeDatabase(db)
-    let walSize = 0
-    try {
-      walSize = readFileSync(`${file}-wal`).length
-    } catch {
-      walSize = 0
-    }
+    const walSize = existsSync(`${file}-wal`) ? readFileSync(`${file}-wal`).length : 0
     expect(walSize).toBe(0)
   })
 })

@@ -58,7 +58,9 @@ describe('Vault with the OS keychain (real Secret Service)', () => {
     const account = `vault-data-key:${getMeta(db, 'vault.id')}`
     expect(await store.delete(account)).toBe(true)
     const fresh = new Vault(db, store)
-    await expect(fresh.decrypt('key_d', blob)).rejects.toMatchObject({ code: 'vault_key_missing', message: expect.stringContaining('missing from the OS keychain') })
+    const err = await fresh.decrypt('key_d', blob).catch((e: unknown) => e)
+    expect(err).toMatchObject({ code: 'vault_key_missing' })
+    expect((err as Error).message).toContain('missing from the OS keychain')
     // It must not silently make a new data key that would orphan every stored key.
     await expect(fresh.encrypt('key_e', Buffer.from('x'))).rejects.toMatchObject({ code: 'vault_key_missing' })
     expect(await fresh.status()).toMatchObject({ state: 'key_missing' })
