@@ -1,0 +1,163 @@
+import { request as httpRequest, type IncomingMessage } from 'node:http'
+import { request as httpsRequest } from 'node:https'
+import { computeDcv, DCV_DOMAIN_TOKEN } from '../core/pki/dcv'
+import { assertNever } from '../core/util/assert-never'
+import { DCV_FETCH_TIMEOUT_MS, DCV_MAX_FILE_BYTES } from './limits'
+import { authorizationDomains, baseDomain, isIpAddress, normalizeName } from './names'
+import { type DomainValidation } from './orders'
+
+/**
+ * Domain control checks, run the way Sectigo runs them but against loopback test doubles:
+ *
+ * - HTTP/HTTPS file: GET `/.well-known/pki-validation/<MD5>.txt` on the exact name (no label
+ *   stripping since SC45), sent to the host map's target with `Host: <domain>` (and SNI for HTTPS,
+ *   certificate not verified), User-Agent `COMODO DCV`, redirects never followed, only a 200 counts.
+ *   The content must be the SHA-256, `sectigo.com` and the uniqueValue if any, one per line; case of
+ *   the hash, trailing whitespace, CRLF and trailing blank lines are forgiven.
+ * - CNAME: `_<md5 lower>.<ADN>` looked up in the DNS answer map for the name and each parent down to
+ *   two labels; the target must equal `<sha256 halves>.[uniqueValue.]sectigo.com`.
+ * - EMAIL: never automatic; the control API approves it.
+ *
+ * A name missing from the host map (and no `*` entry) fails the check: the sandbox never reaches
+ * out to the real internet.
+ */
+export type HostTarget = string | { http?: string; https?: string }
+
+export interface DcvCheckResult {
+  ok: boolean
+  detail: string
+}
+
+export const DCV_USER_AGENT = 'COMODO DCV'
+
+export class DcvChecker {
+  readonly hostMap = new Map<string, HostTarget>()
+  readonly dnsAnswers = new Map<string, string>()
+
+  constructor(init: { hostMap?: Record<string, HostTarget>; dnsAnswers?: Record<string, string> }) {
+    for (const [k, v] of Object.entries(init.hostMap ?? {})) this.setHost(k, v)
+    for (const [k, v] of Object.entries(init.dnsAnswers ?? {})) this.setDns(k, v)
+  }
+
+  setHost(domain: string, target: HostTarget | null): void {
+    const key = domain === '*' ? '*' : normalizeName(domain)
+    if (target === null) this.hostMap.delete(key)
+    else this.hostMap.set(key, target)
+  }
+
+  setDns(name: string, target: string | null): void {
+    if (target === null) this.dnsAnswers.delete(normalizeName(name))
+    else this.dnsAnswers.set(normalizeName(name), normalizeName(target))
+  }
+
+  async check(dv: DomainValidation, csrDer: Uint8Array, uniqueValue: string | null): Promise<DcvCheckResult> {
+    switch (dv.method) {
+      case 'EMAIL':
+        return { ok: false, detail: 'email validation waits for approval (control API approve-dcv)' }
+      case 'HTTP_CSR_HASH':
+        return this.checkFile('http', dv.domain, csrDer, uniqueValue)
+      case 'HTTPS_CSR_HASH':
+        return this.checkFile('https', dv.domain, csrDer, uniqueValue)
+      case 'CNAME_CSR_HASH':
+        return this.checkCname(dv.domain, csrDer, uniqueValue)
+      default:
+        return assertNever(dv.method, 'DCV method')
+    }
+  }
+
+  private checkCname(domain: string, csrDer: Uint8Array, uniqueValue: string | null): DcvCheckResult {
+    const values = computeDcv(csrDer, { uniqueValue })
+    for (const adn of authorizationDomains(domain)) {
+      const name = `${values.cname.label}.${adn}`
+      const answer = this.dnsAnswers.get(name)
+      if (answer === undefined) continue
+      if (answer === values.cname.target) return { ok: true, detail: `CNAME ${name} -> ${answer}` }
+      return { ok: false, detail: `CNAME ${name} points to ${answer}, expected ${values.cname.target}` }
+    }
+    return { ok: false, detail: `no CNAME ${values.cname.label}.${baseDomain(domain)} in the sandbox DNS answers` }
+  }
+
+  private async checkFile(scheme: 'http' | 'https', domain: string, csrDer: Uint8Array, uniqueValue: string | null): Promise<DcvCheckResult> {
+    const values = computeDcv(csrDer, { uniqueValue })
+    const name = baseDomain(domain)
+    const target = this.targetFor(name, scheme)
+    if (target === null) return { ok: false, detail: `${name} is not in the sandbox host map` }
+    let res: { status: number; body: string; location: string | undefined }
+    try {
+      res = await fetchFile(scheme, target, name, values.http.path)
+    } catch (e) {
+      return { ok: false, detail: `${scheme}://${name}${values.http.path}: ${(e as Error).message}` }
+    }
+    if (res.status >= 300 && res.status < 400) {
+      return { ok: false, detail: `redirect (${res.status} to ${res.location ?? '?'}) is not followed` }
+    }
+    if (res.status !== 200) return { ok: false, detail: `HTTP ${res.status}` }
+    const expected = [values.sha256, DCV_DOMAIN_TOKEN, ...(uniqueValue ? [uniqueValue] : [])]
+    const got = res.body.split(/\r?\n/).map((l) => l.trim())
+    while (got.length > 0 && got[got.length - 1] === '') got.pop()
+    const same = got.length === expected.length && got.every((l, i) => l.toLowerCase() === (expected[i] ?? '').toLowerCase())
+    return same ? { ok: true, detail: 'file content matches' } : { ok: false, detail: 'file content does not match' }
+  }
+
+  private targetFor(name: string, scheme: 'http' | 'https'): { host: string; port: number } | null {
+    const entry = this.hostMap.get(name) ?? this.hostMap.get('*')
+    if (entry === undefined) return null
+    const hostPort = typeof entry === 'string' ? entry : entry[scheme]
+    if (hostPort === undefined) return null
+    return parseHostPort(hostPort, scheme === 'http' ? 80 : 443)
+  }
+}
+
+/** `host:port`, `[v6]:port` or a bare host. */
+export function parseHostPort(value: string, defaultPort: number): { host: string; port: number } {
+  const v6 = /^\[([^\]]+)\](?::(\d+))?$/.exec(value)
+  if (v6) return { host: v6[1] ?? '', port: v6[2] ? Number(v6[2]) : defaultPort }
+  const i = value.lastIndexOf(':')
+  if (i > 0 && /^\d+$/.test(value.slice(i + 1))) return { host: value.slice(0, i), port: Number(value.slice(i + 1)) }
+  return { host: value, port: defaultPort }
+}
+
+function fetchFile(
+  scheme: 'http' | 'https',
+  target: { host: string; port: number },
+  hostHeader: string,
+  path: string,
+): Promise<{ status: number; body: string; location: string | undefined }> {
+  return new Promise((resolve, reject) => {
+    const options = {
+      host: target.host,
+      port: target.port,
+      path,
+      method: 'GET',
+      headers: { Host: hostHeader, 'User-Agent': DCV_USER_AGENT, Accept: '*/*' },
+      timeout: DCV_FETCH_TIMEOUT_MS,
+    }
+    const onResponse = (res: IncomingMessage): void => {
+      const chunks: Buffer[] = []
+      let size = 0
+      res.on('data', (c: Buffer) => {
+        size += c.length
+        if (size > DCV_MAX_FILE_BYTES) {
+          res.destroy()
+          reject(new Error(`file larger than ${DCV_MAX_FILE_BYTES} bytes`))
+          return
+        }
+        chunks.push(c)
+      })
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), location: res.headers.location }),
+      )
+      res.on('error', reject)
+    }
+    const req =
+      scheme === 'http'
+        ? httpRequest(options, onResponse)
+        : httpsRequest(
+            { ...options, rejectUnauthorized: false, ...(isIpAddress(hostHeader) ? {} : { servername: hostHeader }) },
+            onResponse,
+          )
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${DCV_FETCH_TIMEOUT_MS} ms`)))
+    req.on('error', reject)
+    req.end()
+  })
+}

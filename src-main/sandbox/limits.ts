@@ -1,0 +1,59 @@
+/**
+ * Every size, count and time limit of the Sandbox CA, in one place so the README can list them.
+ */
+
+/** Request bodies (API and control) larger than this are refused with HTTP 413. */
+export const MAX_BODY_BYTES = 1024 * 1024
+/** Sectigo's documented limits on parameter values (reference/sectigo-api.md §1, §3.1). */
+export const MAX_LOGIN_NAME_CHARS = 64
+export const MAX_LOGIN_PASSWORD_CHARS = 128
+export const MAX_CSR_CHARS = 32767
+export const MAX_DOMAIN_NAMES_CHARS = 32767
+export const MAX_FOREIGN_ORDER_NUMBER_CHARS = 64
+export const MAX_REVOCATION_REASON_CHARS = 1024
+export const MAX_EMAIL_CHARS = 255
+
+/** Validity the sandbox prices: 1 to 398 days (the CA/B Forum maximum for TLS certificates). */
+export const MIN_DAYS = 1
+export const MAX_DAYS = 398
+/** Legacy `years` maps to years * 365 days, so only `years=1` is priced. */
+export const DAYS_PER_YEAR = 365
+
+/** An MDC/UCC order covers at most this many names (Sectigo's multi-domain ceiling). */
+export const MDC_MAX_DOMAINS = 250
+
+/** RSA keys from 2048 to 8192 bits (Sectigo's DecodeCSR max is 8192); EC on these curves. */
+export const MIN_RSA_BITS = 2048
+export const MAX_RSA_BITS = 8192
+export const ALLOWED_EC_CURVES = ['P-256', 'P-384'] as const
+
+/** WebHostReport: rows returned when lastResultNo is omitted, and the widest window one call may ask for. */
+export const REPORT_DEFAULT_WINDOW = 50
+export const REPORT_MAX_WINDOW = 1000
+
+/** DCV file checks: how long one fetch may take and how much of the file is read. */
+export const DCV_FETCH_TIMEOUT_MS = 10_000
+export const DCV_MAX_FILE_BYTES = 64 * 1024
+
+/** Push: Sectigo retries a failed delivery up to 3 times. Default waits between attempts. */
+export const PUSH_MAX_RETRIES = 3
+export const PUSH_DEFAULT_BACKOFF_MS = [30_000, 120_000, 600_000] as const
+export const PUSH_TIMEOUT_MS = 10_000
+
+/** Generated uniqueValue length (Sectigo allows up to 20 alphanumerics). */
+export const GENERATED_UNIQUE_VALUE_CHARS = 10
+
+/** Identifier formats: 10-digit order numbers, 8-digit certificate IDs, both starting 1-9. */
+export const ORDER_NUMBER_DIGITS = 10
+export const CERTIFICATE_ID_DIGITS = 8
+
+/** CA validity: root 10 years, intermediate 5 years, the sandbox's own TLS certificate 1 year. */
+export const ROOT_VALIDITY_DAYS = 3650
+export const INTERMEDIATE_VALIDITY_DAYS = 1825
+export const SERVER_CERT_VALIDITY_DAYS = 365
+
+/** Default demo account. */
+export const DEFAULT_LOGIN = 'sandbox'
+export const DEFAULT_PASSWORD = 'sandbox'
+export const DEFAULT_BALANCE = 10_000
+export const DEFAULT_CURRENCY = 'USD'

@@ -1,0 +1,166 @@
+import { createServer as createHttpServer, type Server } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
+import { type AddressInfo } from 'node:net'
+import { silentLogger, type Logger } from '../core/log/logger'
+import { systemClock, type Clock } from '../core/util/clock'
+import { Accounts, DEFAULT_ACCOUNT, type SandboxAccountOptions } from './accounts'
+import { SandboxCa, type CaKeyAlgorithm } from './ca'
+import { createControl, type SandboxControl } from './control'
+import { DEFAULT_PASSWORD } from './limits'
+import { DcvChecker, type HostTarget } from './dcv'
+import { endpointByPath } from './endpoints'
+import { Faults } from './faults'
+import { createRequestListener } from './http-server'
+import { PushNotifier } from './push'
+import { createRng, deriveSeed, randomSeed } from './rng'
+import { SandboxService, type IssuanceOptions } from './service'
+import { StateFile } from './state-file'
+import { RequestStats } from './stats'
+
+/**
+ * The Sandbox CA: a loopback server speaking the Sectigo reseller API (reference/sectigo-api.md),
+ * issuing real certificates from its own root and intermediate, with DCV against loopback test
+ * doubles, push notifications, fault knobs and a control API. See the README section "Sandbox CA"
+ * for every behaviour the sandbox chose where Sectigo's is unknown.
+ */
+export interface SandboxOptions {
+  /** 0 (default) picks a free port. */
+  port?: number
+  /** Loopback only: 127.0.0.1 (default), ::1 or localhost. */
+  host?: string
+  /** Serve HTTPS with a certificate for localhost/127.0.0.1/::1 issued by the sandbox root. */
+  https?: boolean
+  /** Answer -1 to plain-HTTP calls (default: true with https, false without). */
+  requireHttps?: boolean
+  /** Default: one account `sandbox` / `sandbox`, 10000.00 USD, debit billing. */
+  accounts?: SandboxAccountOptions[]
+  /** Persist CA, balances and orders as JSON here (atomic writes) and resume from it on start. */
+  stateFile?: string
+  /** Where DCV file checks connect for a name (`*` = any name): `host:port` or {http, https}. */
+  hostMap?: Record<string, HostTarget>
+  /** The sandbox DNS: record name -> CNAME target. */
+  dnsAnswers?: Record<string, string>
+  clock?: Clock
+  logger?: Logger
+  issuance?: IssuanceOptions
+  /** Seeds order numbers, certificate IDs, uniqueValues and probabilistic fault schedules. */
+  seed?: number
+  /** CA key type (default ec: P-256, instant to generate). */
+  caAlgorithm?: CaKeyAlgorithm
+  /** How the latency fault waits (tests inject a gate; default setTimeout). */
+  delay?: (ms: number) => Promise<void>
+  push?: {
+    /** Wait before retry n (1-based); default 30 s, 2 min, 10 min. Tests pass () => 0. */
+    backoff?: (retry: number) => number
+    fetch?: typeof fetch
+  }
+}
+
+export interface SandboxHandle {
+  /** Base URL, e.g. http://127.0.0.1:43123 ; the API is under /products/. */
+  url: string
+  port: number
+  caRootPem: string
+  caIntermediatePem: string
+  seed: number
+  control: SandboxControl
+  close(): Promise<void>
+}
+
+const LOOPBACK_HOSTS = ['127.0.0.1', '::1', 'localhost']
+
+const defaultDelay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+
+export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHandle> {
+  const host = opts.host ?? '127.0.0.1'
+  if (!LOOPBACK_HOSTS.includes(host)) {
+    throw new Error(`The Sandbox CA binds to loopback only (127.0.0.1, ::1 or localhost), not ${host}.`)
+  }
+  const clock = opts.clock ?? systemClock
+  const logger = (opts.logger ?? silentLogger).child({ component: 'sandbox' })
+  const seed = opts.seed ?? randomSeed()
+  const accountOptions = opts.accounts ?? [DEFAULT_ACCOUNT]
+  for (const a of accountOptions) {
+    // The published demo password is not a secret, and registering the word "sandbox" would redact
+    // every log line; the sandbox never logs request parameters anyway.
+    if (a.password !== DEFAULT_PASSWORD) logger.addSecret(a.password)
+    if (a.pushBasicAuth) logger.addSecret(a.pushBasicAuth.password)
+  }
+  const accounts = new Accounts(accountOptions)
+  const stateFile = opts.stateFile ? new StateFile(opts.stateFile) : null
+  const saved = stateFile?.load() ?? null
+  const ca = saved ? await SandboxCa.load(saved.ca) : await SandboxCa.create({ now: clock.now(), algorithm: opts.caAlgorithm ?? 'ec' })
+  const dcv = new DcvChecker({ hostMap: opts.hostMap ?? {}, dnsAnswers: opts.dnsAnswers ?? {} })
+  const push = new PushNotifier({
+    fetch: opts.push?.fetch ?? globalThis.fetch,
+    logger,
+    clock,
+    ...(opts.push?.backoff ? { backoff: opts.push.backoff } : {}),
+  })
+  const service = new SandboxService({
+    ca,
+    accounts,
+    dcv,
+    push,
+    clock,
+    logger,
+    rng: createRng(deriveSeed(seed, 'ids')),
+    stateFile,
+    issuance: opts.issuance ?? {},
+  })
+  if (saved) service.loadFrom(saved)
+  await service.initPersistence()
+  const faults = new Faults(seed)
+  const stats = new RequestStats()
+  const control = createControl({ service, faults, stats, dcv, push })
+
+  const secure = opts.https === true
+  const listener = createRequestListener({
+    endpoints: endpointByPath(),
+    service,
+    control,
+    faults,
+    stats,
+    logger,
+    secure,
+    requireHttps: opts.requireHttps ?? secure,
+    delay: opts.delay ?? defaultDelay,
+  })
+  let server: Server
+  if (secure) {
+    const tls = await ca.issueServerCertificate(clock.now())
+    server = createHttpsServer({ cert: tls.certPem, key: tls.keyPem }, listener)
+  } else {
+    server = createHttpServer(listener)
+  }
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(opts.port ?? 0, host, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  const port = (server.address() as AddressInfo).port
+  const url = `${secure ? 'https' : 'http'}://${host === '::1' ? '[::1]' : host}:${port}`
+  logger.info('sandbox listening', { url, accounts: accounts.all().map((a) => a.loginName), stateFile: opts.stateFile ?? null })
+
+  let closed: Promise<void> | null = null
+  return {
+    url,
+    port,
+    caRootPem: ca.rootPem,
+    caIntermediatePem: ca.intermediatePem,
+    seed,
+    control,
+    close: () => {
+      closed ??= (async () => {
+        await push.close()
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve())
+          server.closeAllConnections()
+        })
+      })()
+      return closed
+    },
+  }
+}

@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runSandboxServe } from '../../../src-main/sandbox/cli'
+import { startSandbox, type SandboxHandle } from '../../../src-main/sandbox/server'
+import { control, makeCsr, orderNumberOf, RawApi, removeTempDirs, startWebServer, tempDir, type TestCsr } from './helpers'
+
+describe('Sandbox CA control API', () => {
+  let sandbox: SandboxHandle
+  let api: RawApi
+  let csr: TestCsr
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ seed: 1212 })
+    api = new RawApi(sandbox.url)
+    csr = await makeCsr(tempDir(), { cn: 'control.example.com' })
+  })
+  afterAll(async () => {
+    await sandbox.close()
+    removeTempDirs()
+  })
+
+  it('shows an order with what to publish for its DCV, and 404 for unknown ones', async () => {
+    const orderNumber = orderNumberOf((await api.call('!AutoApplySSL', { product: '287', days: '365', serverSoftware: '-1', csr: csr.pem, foreignOrderNumber: 'CTL-1' })).text)
+    const got = await control(sandbox.url, 'GET', `orders/${orderNumber}`)
+    expect(got.json).toMatchObject({
+      orderNumber,
+      foreignOrderNumber: 'CTL-1',
+      state: 'awaiting_validation',
+      cost: '10.00',
+      domains: [{ domain: 'control.example.com', method: 'EMAIL', validated: false, httpUrl: expect.stringMatching(/^http:\/\/control\.example\.com\/\.well-known\/pki-validation\/[0-9A-F]{32}\.txt$/) as unknown }],
+    })
+    expect((await control(sandbox.url, 'GET', 'orders/1000000001')).status).toBe(404)
+    expect((await control(sandbox.url, 'POST', `orders/${orderNumber}/approve-dcv?domain=other.example.com`)).status).toBe(404)
+    expect((await control(sandbox.url, 'GET', 'nothing-here')).status).toBe(404)
+  })
+
+  it('sets the host map at run time and runs DCV checks on demand', async () => {
+    const site = await startWebServer()
+    try {
+      const orderNumber = orderNumberOf((await api.call('!AutoApplySSL', { product: '287', days: '365', serverSoftware: '-1', csr: csr.pem, dcvMethod: 'HTTP_CSR_HASH' })).text)
+      const info = sandbox.control.getOrder(orderNumber).domains[0]
+      site.routes.set(new URL(info?.httpUrl ?? '').pathname, { body: info?.httpContent ?? '' })
+      expect((await control(sandbox.url, 'POST', 'host-map', { 'control.example.com': site.hostPort })).status).toBe(200)
+      const checked = await control(sandbox.url, 'POST', 'check-dcv', {})
+      expect((checked.json as { results: Array<{ orderNumber: string; ok: boolean }> }).results).toContainEqual(expect.objectContaining({ orderNumber, ok: true }))
+      expect(sandbox.control.getOrder(orderNumber).state).toBe('issued')
+      expect((await control(sandbox.url, 'POST', 'host-map', { 'control.example.com': 42 })).status).toBe(400)
+      expect((await control(sandbox.url, 'POST', 'dns', 'not json')).status).toBe(400)
+    } finally {
+      await site.close()
+    }
+  })
+
+  it('sets balances, reports statistics and resets everything', async () => {
+    const set = await control(sandbox.url, 'POST', 'accounts/sandbox/balance', { balance: 5 })
+    expect(set.json).toEqual({ loginName: 'sandbox', balance: '5.00', currency: 'USD', billing: 'debit' })
+    expect((await api.lines('!AutoApplySSL', { product: '289', days: '365', serverSoftware: '-1', csr: (await makeCsr(tempDir(), { cn: '*.control.example.com' })).pem }))[0]).toBe('-15')
+    expect((await control(sandbox.url, 'GET', 'accounts/nobody')).status).toBe(404)
+    const stats = (await control(sandbox.url, 'GET', 'stats')).json as { calls: Record<string, number>; maxConcurrency: Record<string, number> }
+    expect(stats.calls.AutoApplySSL).toBeGreaterThanOrEqual(3)
+    expect(stats.maxConcurrency.AutoApplySSL).toBe(1)
+    expect((await control(sandbox.url, 'POST', 'reset')).status).toBe(200)
+    expect(((await control(sandbox.url, 'GET', 'orders')).json as { orders: unknown[] }).orders).toEqual([])
+    expect(sandbox.control.account('sandbox').balance).toBe('10000.00')
+    expect(sandbox.control.stats().calls).toEqual({})
+  })
+})
+
+describe('certdesk sandbox serve', () => {
+  afterAll(() => removeTempDirs())
+
+  function serve(argv: string[]): { out: string[]; err: string[]; stop: () => void; done: Promise<number>; ready: Promise<string> } {
+    const out: string[] = []
+    const err: string[] = []
+    const abort = new AbortController()
+    let onReady: (url: string) => void = () => undefined
+    const ready = new Promise<string>((resolve) => (onReady = resolve))
+    const done = runSandboxServe(argv, {
+      stdout: (s) => {
+        out.push(s)
+        const m = /listening on (\S+)/.exec(s)
+        if (m) onReady(m[1] ?? '')
+      },
+      stderr: (s) => err.push(s),
+      signal: abort.signal,
+    })
+    return { out, err, stop: () => abort.abort(), done, ready }
+  }
+
+  it('serves the demo account and prints its published credentials', async () => {
+    const s = serve(['--port', '0', '--seed', '3'])
+    const url = await s.ready
+    expect(s.out.join('')).toContain('sandbox / sandbox (demo credentials)')
+    expect((await fetch(`${url}/sandbox/ca/root.pem`)).status).toBe(200)
+    s.stop()
+    expect(await s.done).toBe(0)
+    expect(s.out.join('')).toContain('Sandbox CA stopped.')
+  })
+
+  it('never echoes a chosen password, not even in verbose logs', async () => {
+    const s = serve(['--port', '0', '--login', 'acme', '--password', 'Hunter2-Hunter2', '--verbose', '--auto-approve', '--host-map', 'a.example.com=127.0.0.1:9', '--billing', 'invoice'])
+    const url = await s.ready
+    const csr = await makeCsr(tempDir(), { cn: 'cli.example.com' })
+    const r = await new RawApi(url).call('!AutoApplySSL', { loginName: 'acme', loginPassword: 'Hunter2-Hunter2', product: '287', days: '365', serverSoftware: '-1', csr: csr.pem }, { withCreds: false })
+    expect(r.text.split('\n')[0]).toBe('1')
+    s.stop()
+    expect(await s.done).toBe(0)
+    const everything = s.out.join('') + s.err.join('')
+    expect(s.out.join('')).toContain('acme (password as given with --password)')
+    expect(s.err.join('')).toContain('api call')
+    expect(everything).not.toContain('Hunter2-Hunter2')
+  })
+
+  it('prints usage for --help and refuses bad options with exit code 2', async () => {
+    const help = serve(['--help'])
+    expect(await help.done).toBe(0)
+    expect(help.out.join('')).toContain('Usage: certdesk sandbox serve')
+    for (const argv of [['--login', 'only'], ['--bogus'], ['--port', 'eighty'], ['--host-map', 'nohost'], ['--billing', 'barter'], ['--host', '0.0.0.0', '--port', '0']]) {
+      const bad = serve(argv)
+      expect(await bad.done, argv.join(' ')).toBe(argv[0] === '--host' ? 1 : 2)
+      expect(bad.err.join('')).not.toBe('')
+    }
+  })
+})
