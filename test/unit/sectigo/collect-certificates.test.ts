@@ -1,0 +1,134 @@
+import fc from 'fast-check'
+import { X509Certificate } from 'node:crypto'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { parserContext } from '../../../src-main/core/sectigo/call-context'
+import { parseCollectSslResponse, type CollectSslResult } from '../../../src-main/core/sectigo/endpoints/collect-ssl'
+import { SectigoError } from '../../../src-main/core/sectigo/errors'
+import { encodeForm } from '../../../src-main/core/sectigo/form'
+import { textBody, type ApiBody } from '../../../src-main/core/sectigo/responses/body'
+import { b64, makeChain, pem, type TestChain } from './support/certs'
+import { opensslPkcs7, pythonZip } from './support/tools'
+
+const ctx = parserContext('CollectSSL')
+const hex = (d: Uint8Array): string => Buffer.from(d).toString('hex')
+
+function expectCollected(r: CollectSslResult, t: TestChain): void {
+  if (r.kind !== 'collected') throw new Error(`expected collected, got ${r.kind}`)
+  expect(hex(r.certificateDer)).toBe(hex(t.leaf.der))
+  expect(r.caDers.map(hex)).toEqual([hex(t.intermediate.der), hex(t.root.der)])
+}
+
+function badResponse(body: ApiBody): SectigoError {
+  try {
+    parseCollectSslResponse(body, ctx)
+  } catch (e) {
+    if (e instanceof SectigoError) return e
+    throw e
+  }
+  throw new Error('expected a SectigoError')
+}
+
+describe('CollectSSL certificate answers', () => {
+  let t: TestChain
+  beforeAll(async () => {
+    t = await makeChain('Collect')
+  })
+
+  it('reads individually encoded certificates, root first, with + / = percent-encoded, and orders them leaf-first', () => {
+    const body = encodeForm([
+      ['errorCode', '2'],
+      ['orderNumber', '3040824'],
+      ['fqdn', 'www.example.com'],
+      ['notBefore', '1700000000'],
+      ['notAfter', '1731536000'],
+      ['certificate', b64(t.leaf.der)],
+      ['caCertificate', b64(t.root.der)],
+      ['caCertificate', b64(t.intermediate.der)],
+    ])
+    expect(body).toContain('%2B')
+    const r = parseCollectSslResponse(textBody(body, 'application/x-www-form-urlencoded'), ctx)
+    expectCollected(r, t)
+    expect(r).toMatchObject({ fqdn: 'www.example.com', orderNumber: '3040824', notAfter: new Date(1731536000 * 1000) })
+  })
+
+  it('accepts PEM-armoured values and base64 of PEM, as C-UPM does', () => {
+    const body = encodeForm([
+      ['errorCode', '2'],
+      ['certificate', pem(t.leaf.der)],
+      ['caCertificate', Buffer.from(pem(t.intermediate.der)).toString('base64')],
+      ['caCertificate', pem(t.root.der)],
+    ])
+    expectCollected(parseCollectSslResponse(textBody(body), ctx), t)
+  })
+
+  it('refuses base64 whose + signs were turned into spaces by a second decode', () => {
+    const certs = [t.leaf.der, t.intermediate.der, t.root.der].map(b64)
+    const withPlus = certs.find((c) => c.includes('+'))
+    if (!withPlus) throw new Error('no test certificate has a + in its base64')
+    const mangled = `errorCode=2&${certs.map((c) => `${c === certs[0] ? 'certificate' : 'caCertificate'}=${c === withPlus ? c : encodeURIComponent(c)}`).join('&')}`
+    expect(badResponse(textBody(mangled)).errorClass).toBe('bad_response')
+  })
+
+  it('reads a binary PKCS#7 body written by openssl', () => {
+    const p7 = opensslPkcs7([t.root.der, t.leaf.der, t.intermediate.der])
+    expectCollected(parseCollectSslResponse({ bytes: p7, contentType: 'application/pkcs7-mime' }, ctx), t)
+  })
+
+  it('reads a base64 PKCS#7 in the pkcs7 field', () => {
+    const p7 = opensslPkcs7([t.intermediate.der, t.root.der, t.leaf.der])
+    expectCollected(parseCollectSslResponse(textBody(encodeForm([['errorCode', '2'], ['pkcs7', b64(p7)]])), ctx), t)
+  })
+
+  it('reads a binary ZIP body written by Python, with PEM and DER entries', () => {
+    const zip = pythonZip({
+      'www_example_com.crt': pem(t.leaf.der),
+      'IntermediateCA.crt': t.intermediate.der,
+      'RootCA.crt': pem(t.root.der),
+    })
+    expectCollected(parseCollectSslResponse({ bytes: zip, contentType: 'application/zip' }, ctx), t)
+  })
+
+  it('reads a base64 ZIP in the zipFile field', () => {
+    const zip = pythonZip({ 'a.crt': pem(t.root.der) + pem(t.leaf.der), 'b.crt': pem(t.intermediate.der) })
+    expectCollected(parseCollectSslResponse(textBody(encodeForm([['errorCode', '2'], ['zipFile', b64(zip)]])), ctx), t)
+  })
+
+  it('turns truncated PKCS#7 and ZIP bodies into bad responses', () => {
+    const p7 = opensslPkcs7([t.leaf.der, t.intermediate.der])
+    expect(badResponse({ bytes: p7.subarray(0, p7.length - 10), contentType: null }).errorClass).toBe('bad_response')
+    const zip = pythonZip({ 'a.crt': pem(t.leaf.der) })
+    expect(badResponse({ bytes: zip.subarray(0, 40), contentType: null }).errorClass).toBe('bad_response')
+  })
+
+  it('refuses a certificate value that is not a certificate', () => {
+    expect(badResponse(textBody(encodeForm([['errorCode', '2'], ['certificate', b64(new Uint8Array([1, 2, 3, 4, 5, 6]))]]))).errorClass).toBe(
+      'bad_response',
+    )
+  })
+
+  it('corrupted PKCS#7, ZIP and URL-encoded certificate bodies give a SectigoError or parseable certificates (fast-check)', () => {
+    const p7 = opensslPkcs7([t.root.der, t.leaf.der, t.intermediate.der])
+    const zip = pythonZip({ 'leaf.crt': pem(t.leaf.der), 'chain.crt': pem(t.intermediate.der) + pem(t.root.der) })
+    const form = new TextEncoder().encode(encodeForm([['errorCode', '2'], ['certificate', b64(t.leaf.der)], ['caCertificate', b64(t.intermediate.der)]]))
+    const corrupt = (bytes: Uint8Array): fc.Arbitrary<Uint8Array> =>
+      fc.array(fc.tuple(fc.nat({ max: bytes.length - 1 }), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 6 }).map((flips) => {
+        const copy = Uint8Array.from(bytes)
+        for (const [i, v] of flips) copy[i] = v
+        return copy
+      })
+    const bodies = fc.oneof(corrupt(p7), corrupt(zip), corrupt(form), fc.nat({ max: p7.length }).map((n) => p7.subarray(0, n)))
+    fc.assert(
+      fc.property(bodies, (bytes) => {
+        let r: CollectSslResult
+        try {
+          r = parseCollectSslResponse({ bytes, contentType: null }, ctx)
+        } catch (e) {
+          expect(e).toBeInstanceOf(SectigoError)
+          return
+        }
+        if (r.kind === 'collected') for (const d of [r.certificateDer, ...r.caDers]) expect(() => new X509Certificate(d)).not.toThrow()
+      }),
+      { numRuns: 300 },
+    )
+  })
+})
