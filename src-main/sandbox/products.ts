@@ -8,6 +8,9 @@
  * - mdc / ucc: names come from `domainNames` (up to MDC_MAX_DOMAINS, comma or whitespace separated,
  *   no wildcards), IP addresses allowed except for EV; every name in the CSR must be among them (-162).
  *   Without domainNames the CSR's CN and DNS SANs are used.
+ *
+ * The catalog deliberately does not import core/sectigo/products.ts: the sandbox plays Sectigo, so the
+ * client's preflight rules are tested against an independent statement of the same rules.
  */
 export type ValidationLevel = 'DV' | 'OV' | 'EV'
 export type ProductKind = 'single' | 'wildcard' | 'mdc' | 'ucc'
