@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import type { Core } from '../core/core'
 import type { MethodName, MethodInput, MethodOutput } from '../core/api/contract'
 import { dispatch } from '../core/api/dispatch'
+import { passwordFromBytes, readPasswordFile } from '../core/certs/password-file'
 import { CoreError } from '../core/errors'
 
 export interface CliIo {
@@ -46,8 +47,8 @@ export async function readInput(ctx: CliContext, file: string): Promise<Buffer> 
 
 /** Secrets come from a file or stdin, never from a command-line argument (visible in `ps`). */
 export async function readSecretFile(ctx: CliContext, file: string): Promise<string> {
-  const raw = (await readInput(ctx, file)).toString('utf8')
-  return raw.replace(/\r?\n$/, '')
+  if (file === '-') return passwordFromBytes(await ctx.io.readStdin(), 'standard input')
+  return readPasswordFile(file)
 }
 
 /** Renders rows as an aligned plain-text table. */

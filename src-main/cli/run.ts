@@ -6,7 +6,7 @@ import { fileSink } from '../core/log/file-sink'
 import { createLogger } from '../core/log/logger'
 import { KeychainCredentialStore } from '../core/secrets/keychain-store'
 import type { CliContext, CliIo } from './io'
-import { CSR_USAGE, KEYS_USAGE, USAGE, UsageError, VAULT_USAGE } from './usage'
+import { CERTS_USAGE, CSR_USAGE, EXPORT_USAGE, IMPORT_USAGE, KEYS_USAGE, USAGE, UsageError, VAULT_USAGE } from './usage'
 
 export const EXIT_OK = 0
 /** The operation failed (bad input file, CA error, ...); the message says why. */
@@ -95,6 +95,12 @@ export async function runCli(argv: string[], io: CliIo, version: string): Promis
         return await (await import('./commands/keys')).keysCommand(ctx, args)
       case 'vault':
         return await (await import('./commands/vault')).vaultCommand(ctx, args)
+      case 'import':
+        return await (await import('./commands/certs')).importCommand(ctx, args)
+      case 'certs':
+        return await (await import('./commands/certs')).certsCommand(ctx, args)
+      case 'export':
+        return await (await import('./commands/certs')).exportCommand(ctx, args)
       default:
         throw new UsageError(`Unknown command "${command}".`)
     }
@@ -126,6 +132,12 @@ function helpFor(command: string | undefined): string {
       return KEYS_USAGE
     case 'vault':
       return VAULT_USAGE
+    case 'import':
+      return IMPORT_USAGE
+    case 'certs':
+      return CERTS_USAGE
+    case 'export':
+      return EXPORT_USAGE
     default:
       return USAGE
   }

@@ -1,10 +1,12 @@
 import { join } from 'node:path'
-import { ensureDataDir, DB_FILE_NAME } from './data-dir'
+import { CertificateService } from './certs/certificate-service'
+import { defaultExportDir, ensureDataDir, DB_FILE_NAME } from './data-dir'
 import { CsrService } from './keys/csr-service'
 import { KeyService } from './keys/key-service'
 import { silentLogger, type Logger } from './log/logger'
 import type { CredentialStore } from './secrets/credential-store'
 import { closeDatabase, openDatabase, type Db } from './store/db'
+import { lazyTrustStore, loadSystemTrustStore, type TrustStore } from './pki/chain/trust-store'
 import { systemClock, type Clock } from './util/clock'
 import { Vault } from './vault/vault'
 
@@ -14,11 +16,16 @@ export interface CoreOptions {
   credentials: CredentialStore | null
   clock?: Clock
   logger?: Logger
+  /** Folder for exports the UI asks for (the renderer names files only). Default: defaultExportDir(). */
+  exportDir?: string
+  /** Roots for chain verification; the system trust store, loaded on first use, by default. */
+  trustStore?: TrustStore
 }
 
 /** Every service of the product, wired once per process by a front door's composition root. */
 export interface Core {
   readonly dataDir: string
+  readonly exportDir: string
   readonly db: Db
   readonly clock: Clock
   readonly logger: Logger
@@ -26,6 +33,7 @@ export interface Core {
   readonly vault: Vault
   readonly keys: KeyService
   readonly csrs: CsrService
+  readonly certs: CertificateService
   close(): void
 }
 
@@ -37,8 +45,11 @@ export function createCore(opts: CoreOptions): Core {
   const vault = new Vault(db, opts.credentials)
   const keys = new KeyService(db, vault, clock)
   const csrs = new CsrService(db, keys, clock)
+  const trustStore = opts.trustStore ?? lazyTrustStore(() => loadSystemTrustStore())
+  const certs = new CertificateService({ db, vault, clock, logger, trustStore })
   return {
     dataDir: opts.dataDir,
+    exportDir: opts.exportDir ?? defaultExportDir(opts.dataDir),
     db,
     clock,
     logger,
@@ -46,6 +57,7 @@ export function createCore(opts: CoreOptions): Core {
     vault,
     keys,
     csrs,
+    certs,
     close: () => {
       vault.lock()
       closeDatabase(db)

@@ -1,4 +1,4 @@
-import { mkdirSync, statSync, chmodSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { CoreError } from './errors'
@@ -17,6 +17,16 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: N
   if (platform === 'darwin') return join(home, 'Library', 'Application Support', 'CertDesk')
   if (platform === 'win32') return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), 'CertDesk')
   return join(env.XDG_DATA_HOME ?? join(home, '.local', 'share'), 'certdesk')
+}
+
+/**
+ * Where exports requested from the UI are written: `~/Downloads/CertDesk` when a Downloads folder
+ * exists, else `exports` in the data folder. The renderer names files, never folders.
+ */
+export function defaultExportDir(dataDir: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (env.CERTDESK_EXPORT_DIR) return env.CERTDESK_EXPORT_DIR
+  const downloads = join(homedir(), 'Downloads')
+  return existsSync(downloads) ? join(downloads, 'CertDesk') : join(dataDir, 'exports')
 }
 
 export function ensureDataDir(dir: string): void {

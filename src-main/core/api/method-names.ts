@@ -16,6 +16,15 @@ export const METHOD_NAMES = [
   'csrs.decode',
   'csrs.lint',
   'csrs.import',
+  'certs.list',
+  'certs.get',
+  'certs.importText',
+  'certs.importBytes',
+  'certs.importFile',
+  'certs.exportToFile',
+  'certs.exportPreset',
+  'certs.download',
+  'certs.presets',
 ] as const
 
 export type MethodNameList = (typeof METHOD_NAMES)[number]

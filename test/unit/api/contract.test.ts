@@ -9,6 +9,15 @@ describe('the contract', () => {
     expect(Object.keys(contract).sort()).toMatchInlineSnapshot(`
       [
         "app.info",
+        "certs.download",
+        "certs.exportPreset",
+        "certs.exportToFile",
+        "certs.get",
+        "certs.importBytes",
+        "certs.importFile",
+        "certs.importText",
+        "certs.list",
+        "certs.presets",
         "csrs.checkDraft",
         "csrs.decode",
         "csrs.generate",

@@ -53,4 +53,14 @@ describe('dispatch', () => {
       { numRuns: 300 },
     )
   })
+
+  it('lets only the command line name filesystem paths', async () => {
+    const c = ctx()
+    const read = await dispatch(c, 'certs.importFile', { path: '/etc/passwd' })
+    expect(read).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringMatching(/command line only/) as unknown } })
+    const write = await dispatch(c, 'certs.exportPreset', { id: 'crt_0000000000000000', preset: 'nginx', destination: { kind: 'path', path: '/tmp/x' } })
+    expect(write).toMatchObject({ ok: false, error: { code: 'invalid_input' } })
+    const sneaky = await dispatch(c, 'certs.exportToFile', { id: 'crt_0000000000000000', format: 'pem', destination: { kind: 'exports', name: '../../.bashrc' } })
+    expect(sneaky).toMatchObject({ ok: false, error: { code: 'invalid_input', detail: { field: 'destination.name' } } })
+  })
 })

@@ -1,4 +1,5 @@
 import type { Handlers } from '../dispatch'
+import { certHandlers } from './cert-handlers'
 import { keyHandlers } from './key-handlers'
 import { vaultHandlers } from './vault-handlers'
 
@@ -6,4 +7,5 @@ import { vaultHandlers } from './vault-handlers'
 export const handlers: Handlers = {
   ...vaultHandlers,
   ...keyHandlers,
+  ...certHandlers,
 }

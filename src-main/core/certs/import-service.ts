@@ -1,0 +1,204 @@
+import { open } from 'node:fs/promises'
+import { CoreError } from '../errors'
+import { type ParsedMaterial, parseImportInput } from '../pki/formats/import-parser'
+import { MAX_IMPORT_BYTES } from '../pki/formats/limits'
+import { type CertificateRow, findCertificateByFingerprint, insertCertificate, linkKeyToCertificates } from '../store/certificates-repo'
+import { findCsrsBySpki } from '../store/csrs-repo'
+import { recordEvent } from '../store/events-repo'
+import { findKeyBySpki, insertKey, type KeyRow } from '../store/keys-repo'
+import { newId as defaultNewId } from '../util/ids'
+import { KEY_ENCRYPTION } from '../vault/vault'
+import { chainForCertificate, roleOf } from './chain-service'
+import type { CertDeps, ImportedCertificate, ImportedKey, ImportOptions, ImportReport } from './types'
+
+/**
+ * Import is all-or-nothing: everything is parsed and every new key encrypted first (the only awaits),
+ * then keys, certificates, key links and audit events are written in one SQLite transaction. A wrong
+ * password, a damaged file or a database error leaves the database exactly as it was.
+ */
+export async function importFromBytes(deps: CertDeps, bytes: Uint8Array, opts: ImportOptions): Promise<ImportReport> {
+  const material = await parseImportInput(bytes, { ...(opts.password !== undefined ? { password: opts.password } : {}), ...(opts.sourceName ? { sourceName: opts.sourceName } : {}) })
+  try {
+    return await store(deps, material, opts)
+  } finally {
+    for (const k of material.keys) k.key.pkcs8Der.fill(0)
+  }
+}
+
+/** Pasted text: the same parser, so a pasted bundle behaves exactly like the file it came from. */
+export async function importFromText(deps: CertDeps, text: string, opts: ImportOptions): Promise<ImportReport> {
+  if (text.length > MAX_IMPORT_BYTES) throw new CoreError('too_large', `The pasted text is longer than ${MAX_IMPORT_BYTES / 1024 / 1024} MiB; certificates are a few KiB.`)
+  return importFromBytes(deps, Buffer.from(text, 'utf8'), { ...opts, sourceName: opts.sourceName ?? 'the pasted text' })
+}
+
+/** Reads a file with its size checked first (a 50 MB file is refused without being read). */
+export async function importFromFile(deps: CertDeps, path: string, opts: ImportOptions): Promise<ImportReport> {
+  const bytes = await readCapped(path, MAX_IMPORT_BYTES)
+  return importFromBytes(deps, bytes, { ...opts, sourceName: opts.sourceName ?? baseName(path) })
+}
+
+/** Reads at most `cap` bytes, refusing larger files by their size and never trusting it alone. */
+export async function readCapped(path: string, cap: number): Promise<Buffer> {
+  let fh
+  try {
+    fh = await open(path, 'r')
+  } catch (e) {
+    throw new CoreError('io_error', `Could not open ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`, { cause: e })
+  }
+  try {
+    const st = await fh.stat()
+    if (!st.isFile()) throw new CoreError('invalid_input', `${path} is not a regular file.`)
+    if (st.size > cap) {
+      throw new CoreError('too_large', `${path} is ${formatSize(st.size)}; CertDesk reads files up to ${formatSize(cap)} here. Certificate files are a few KiB: is this the right file?`)
+    }
+    // Read one byte past the cap so a file that grew after stat() is still caught.
+    const buf = Buffer.alloc(cap + 1)
+    let n = 0
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, n, buf.length - n, n)
+      if (bytesRead === 0) break
+      n += bytesRead
+      if (n > cap) throw new CoreError('too_large', `${path} is larger than ${formatSize(cap)}.`)
+    }
+    return buf.subarray(0, n)
+  } finally {
+    await fh.close()
+  }
+}
+
+function formatSize(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : `${Math.ceil(bytes / 1024)} KiB`
+}
+
+function baseName(p: string): string {
+  return p.split(/[\\/]/).pop() ?? p
+}
+
+interface PlannedKey {
+  row: KeyRow | null
+  existing: KeyRow | null
+  spkiSha256: string
+  algorithm: string
+  origin: string
+}
+
+async function store(deps: CertDeps, material: ParsedMaterial, opts: ImportOptions): Promise<ImportReport> {
+  const { db, clock, vault } = deps
+  const newId = deps.newId ?? defaultNewId
+  const now = clock.now().toISOString()
+
+  // 1. Plan keys and encrypt the new ones (outside any transaction).
+  const plannedKeys: PlannedKey[] = []
+  for (const { key, origin } of material.keys) {
+    const existing = findKeyBySpki(db, key.spkiSha256)
+    if (existing) {
+      plannedKeys.push({ row: null, existing, spkiSha256: key.spkiSha256, algorithm: existing.algorithm, origin })
+      continue
+    }
+    const id = newId('key')
+    const cn = material.certificates.find((c) => c.cert.spkiSha256 === key.spkiSha256)?.cert.commonName
+    const encryptedPkcs8 = await vault.encrypt(id, key.pkcs8Der)
+    plannedKeys.push({
+      row: {
+        id,
+        label: cn ? `Imported key for ${cn}` : `Imported ${key.algorithm} key`,
+        algorithm: key.algorithm,
+        spkiSha256: key.spkiSha256,
+        publicKeyDer: key.spkiDer,
+        encryptedPkcs8,
+        encryption: KEY_ENCRYPTION,
+        source: 'imported',
+        createdAt: now,
+      },
+      existing: null,
+      spkiSha256: key.spkiSha256,
+      algorithm: key.algorithm,
+      origin,
+    })
+  }
+
+  // 2. One transaction for every write; no await from here on.
+  const certReports: ImportedCertificate[] = []
+  const keyReports: ImportedKey[] = []
+  db.transaction(() => {
+    for (const k of plannedKeys) {
+      if (k.row) {
+        insertKey(db, k.row)
+        recordEvent(db, clock, {
+          actor: opts.actor,
+          action: 'key.imported',
+          subjectType: 'key',
+          subjectId: k.row.id,
+          detail: { algorithm: k.algorithm, spkiSha256: k.spkiSha256, origin: k.origin },
+        })
+      }
+    }
+    for (const { cert, origin } of material.certificates) {
+      const existing = findCertificateByFingerprint(db, cert.fingerprintSha256)
+      const key = findKeyBySpki(db, cert.spkiSha256)
+      const csrIds = findCsrsBySpki(db, cert.spkiSha256).map((c) => c.id)
+      const role = roleOf(cert)
+      if (existing) {
+        certReports.push({ id: existing.id, fingerprintSha256: cert.fingerprintSha256, subject: cert.subject, commonName: cert.commonName, role, notAfter: existing.notAfter, status: 'already-present', keyId: existing.keyId ?? key?.id ?? null, matchingCsrIds: csrIds, origin })
+        continue
+      }
+      const row: CertificateRow = {
+        id: newId('crt'),
+        der: cert.der,
+        fingerprintSha256: cert.fingerprintSha256,
+        serial: cert.serialHex,
+        subject: cert.subject,
+        issuer: cert.issuer,
+        commonName: cert.commonName,
+        sans: cert.sans,
+        notBefore: cert.notBefore.toISOString(),
+        notAfter: cert.notAfter.toISOString(),
+        spkiSha256: cert.spkiSha256,
+        keyAlgorithm: cert.keyAlgorithm,
+        keyId: key?.id ?? null,
+        isCa: cert.isCa,
+        selfSigned: cert.selfSigned,
+        subjectHash: cert.subjectHash,
+        issuerHash: cert.issuerHash,
+        subjectKeyId: cert.subjectKeyId,
+        authorityKeyId: cert.authorityKeyId,
+        source: 'imported',
+        orderId: null,
+        createdAt: now,
+      }
+      insertCertificate(db, row)
+      recordEvent(db, clock, {
+        actor: opts.actor,
+        action: 'certificate.imported',
+        subjectType: 'certificate',
+        subjectId: row.id,
+        detail: { fingerprintSha256: row.fingerprintSha256, subject: row.subject, role, keyId: row.keyId, origin },
+      })
+      certReports.push({ id: row.id, fingerprintSha256: row.fingerprintSha256, subject: row.subject, commonName: row.commonName, role, notAfter: row.notAfter, status: 'added', keyId: row.keyId, matchingCsrIds: csrIds, origin })
+    }
+    // Certificates stored earlier without their key get it now.
+    for (const k of plannedKeys) {
+      const keyId = k.row?.id ?? k.existing?.id
+      if (keyId) linkKeyToCertificates(db, k.spkiSha256, keyId)
+    }
+    for (const k of plannedKeys) {
+      const keyId = (k.row?.id ?? k.existing?.id) as string
+      const certificateIds = (db.prepare('SELECT id FROM certificates WHERE key_id = ?').all(keyId) as { id: string }[]).map((r) => r.id)
+      keyReports.push({ id: keyId, algorithm: k.algorithm, spkiSha256: k.spkiSha256, status: k.row ? 'added' : 'already-present', certificateIds, origin: k.origin })
+    }
+  }).immediate()
+
+  // 3. Chains of the end-entity certificates, as the database now holds them.
+  const chains = certReports
+    .filter((c) => c.role === 'leaf')
+    .map((c) => {
+      const chain = chainForCertificate(deps, c.id)
+      return { certificateId: c.id, status: chain.status, summary: chain.summary, problems: chain.problems }
+    })
+  deps.logger.info('import finished', {
+    certificatesAdded: certReports.filter((c) => c.status === 'added').length,
+    keysAdded: keyReports.filter((k) => k.status === 'added').length,
+    source: opts.sourceName ?? null,
+  })
+  return { certificates: certReports, keys: keyReports, chains, skipped: material.skipped, containers: material.containers }
+}

@@ -1,0 +1,185 @@
+import type { ChainRole, ChainStatus } from '../pki/chain/build-chain'
+import type { TrustStore } from '../pki/chain/trust-store'
+import type { Pkcs12Profile } from '../pki/formats/pkcs12'
+import type { Logger } from '../log/logger'
+import type { Db } from '../store/db'
+import type { Actor } from '../store/events-repo'
+import type { StoredSan } from '../store/certificates-repo'
+import type { Clock } from '../util/clock'
+
+/** What the certificate services need; the composition root passes the real ones, tests their own. */
+export interface CertDeps {
+  db: Db
+  /** The vault (vault/vault.ts) or anything with the same two methods. */
+  vault: { encrypt(keyId: string, plaintext: Uint8Array): Promise<Buffer>; decrypt(keyId: string, blob: Uint8Array): Promise<Buffer> }
+  clock: Clock
+  logger: Logger
+  /** System roots (lazyTrustStore(loadSystemTrustStore) in the app). */
+  trustStore: TrustStore
+  /** Id generator; util/ids newId by default ("key_…", "crt_…"). */
+  newId?: (prefix: 'key' | 'crt') => string
+}
+
+export type CertificateRole = ChainRole
+export type Validity = 'valid' | 'expired' | 'not-yet-valid'
+
+/** One certificate as lists show it. Public data only. */
+export interface CertificateSummary {
+  id: string
+  subject: string
+  issuer: string
+  commonName: string | null
+  sans: StoredSan[]
+  /** Lower-case hex. */
+  serial: string
+  notBefore: string
+  notAfter: string
+  /** Lower-case hex SHA-256 of the DER. */
+  fingerprintSha256: string
+  spkiSha256: string
+  keyAlgorithm: string
+  keyId: string | null
+  hasKey: boolean
+  role: CertificateRole
+  selfSigned: boolean
+  source: 'collected' | 'imported'
+  orderId: string | null
+  createdAt: string
+  validity: Validity
+  /** Whole days until notAfter (negative once expired). */
+  daysLeft: number
+}
+
+export interface ChainLinkView {
+  fingerprintSha256: string
+  subject: string
+  issuer: string
+  notBefore: string
+  notAfter: string
+  role: CertificateRole
+  /** Where CertDesk found it: its own database, or the system trust store. */
+  foundIn: 'certdesk' | 'system-trust-store'
+  /** The stored certificate's id, when it is in the database. */
+  certificateId: string | null
+  problems: string[]
+}
+
+export interface ChainView {
+  status: ChainStatus
+  summary: string
+  problems: string[]
+  /** Leaf first. */
+  links: ChainLinkView[]
+}
+
+export interface CertificateDetail extends CertificateSummary {
+  /** The certificate as PEM (public). */
+  pem: string
+  chain: ChainView
+  /** Stored CSRs for the same public key. */
+  matchingCsrIds: string[]
+}
+
+export interface ImportOptions {
+  /** Password of a PKCS#12 or an encrypted key; never stored or logged. */
+  password?: string
+  /** Shown in messages and recorded in the audit trail (a file name, never a path with secrets). */
+  sourceName?: string
+  actor: Actor
+}
+
+export interface ImportedCertificate {
+  id: string
+  fingerprintSha256: string
+  subject: string
+  commonName: string | null
+  role: CertificateRole
+  notAfter: string
+  status: 'added' | 'already-present'
+  keyId: string | null
+  matchingCsrIds: string[]
+  origin: string
+}
+
+export interface ImportedKey {
+  id: string
+  algorithm: string
+  spkiSha256: string
+  status: 'added' | 'already-present'
+  certificateIds: string[]
+  origin: string
+}
+
+export interface ImportReport {
+  certificates: ImportedCertificate[]
+  keys: ImportedKey[]
+  /** The chain of each end-entity certificate in the import, as now stored. */
+  chains: { certificateId: string; status: ChainStatus; summary: string; problems: string[] }[]
+  skipped: { origin: string; reason: string }[]
+  containers: string[]
+}
+
+export type ExportFormat = 'pem' | 'der' | 'chain' | 'fullchain' | 'p7b' | 'pfx' | 'key' | 'bundle'
+export type ChainOrder = 'leaf-first' | 'root-first'
+
+export interface ExportOptions {
+  format: ExportFormat
+  /** Add the self-signed root (default false: servers should not send it). */
+  includeRoot?: boolean
+  /** pfx, p7b, bundle: add the intermediates (default true). */
+  includeChain?: boolean
+  /** chain, fullchain, p7b, pfx, bundle (default leaf-first). */
+  chainOrder?: ChainOrder
+  /** p7b only: PEM with the PKCS7 label (default) or DER. */
+  encoding?: 'pem' | 'der'
+  /** pfx only (default modern). */
+  profile?: Pkcs12Profile
+  /** pfx (required), key and bundle (required unless unencryptedKey). Never stored or logged. */
+  password?: string
+  /** pfx and encrypted keys: KDF iteration count (defaults per profile; 600,000 for keys). */
+  iterations?: number
+  /** key and bundle: the caller confirmed writing the private key without encryption. */
+  unencryptedKey?: boolean
+  /** pfx: the alias Windows, macOS and keytool show (default: the common name). */
+  friendlyName?: string
+}
+
+export type ExportFileKind = 'pem-certificates' | 'der-certificate' | 'p7b-pem' | 'p7b-der' | 'pfx' | 'key-encrypted' | 'key-plain' | 'bundle'
+
+export interface ExportFile {
+  /** Suggested file name (no directory). */
+  fileName: string
+  bytes: Buffer
+  kind: ExportFileKind
+  containsPrivateKey: boolean
+  mediaType: string
+  /** What the file is, and for presets where it goes. */
+  note: string
+}
+
+export interface ExportBundle {
+  certificateId: string
+  files: ExportFile[]
+  /** Fingerprints of the certificates included, in file order. */
+  certificates: string[]
+  chainStatus: ChainStatus
+  warnings: string[]
+}
+
+export interface WrittenFile {
+  path: string
+  size: number
+  /** POSIX permission bits as written (e.g. 0o600). */
+  mode: number
+  containsPrivateKey: boolean
+  sha256: string
+  note: string
+}
+
+export interface ExportResult {
+  certificateId: string
+  files: WrittenFile[]
+  certificates: string[]
+  chainStatus: ChainStatus
+  warnings: string[]
+}

@@ -1,0 +1,6 @@
+import { createHash } from 'node:crypto'
+
+/** Lower-case hex SHA-256: certificate fingerprints, SPKI fingerprints and name-index hashes. */
+export function sha256Hex(b: Uint8Array): string {
+  return createHash('sha256').update(b).digest('hex')
+}

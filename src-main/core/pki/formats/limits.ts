@@ -1,0 +1,51 @@
+/**
+ * Every size and work limit applied to certificate material from outside (files, pasted text, ZIPs).
+ * Values follow reference/reliability-security.md I1/I2; each is checked before the expensive step.
+ */
+
+/** Any single import (file or pasted text) larger than this is refused before it is read. */
+export const MAX_IMPORT_BYTES = 4 * 1024 * 1024
+/** A PKCS#12 file is at most 1 MiB (I1). */
+export const MAX_PKCS12_BYTES = 1024 * 1024
+/** A single certificate's DER is at most 64 KiB (I1). */
+export const MAX_CERTIFICATE_BYTES = 64 * 1024
+/** A private key's DER (RSA-16384 PKCS#8 is about 10 KiB). */
+export const MAX_PRIVATE_KEY_BYTES = 32 * 1024
+/** A PKCS#7 bundle is at most 256 KiB (I1: a chain <= 256 KiB). */
+export const MAX_PKCS7_BYTES = 256 * 1024
+/** Certificates accepted in one import (a PEM bundle holds at most 20 blocks; ZIPs may hold several). */
+export const MAX_CERTIFICATES_PER_IMPORT = 50
+/** Private keys accepted in one import. */
+export const MAX_KEYS_PER_IMPORT = 10
+/** Certificates in a PKCS#7 or PKCS#12 container. */
+export const MAX_CERTIFICATES_PER_CONTAINER = 20
+/** A chain never has more links than this (leaf included); longer means a loop or a hostile pool. */
+export const MAX_CHAIN_LENGTH = 10
+
+/** ASN.1 nesting depth; real PKCS#12 files nest about 12 deep (asn1js#131: unbounded recursion). */
+export const MAX_ASN1_DEPTH = 40
+/** ASN.1 nodes per parsed object; a 1 MiB PKCS#12 with 20 certificates has a few thousand. */
+export const MAX_ASN1_NODES = 200_000
+/** OID encoding length in bytes (asn1js#148: quadratic OID parsing). */
+export const MAX_OID_BYTES = 64
+
+/** PBKDF2 iteration cap when reading (Bouncy Castle's read cap); PBKDF2 runs natively off the main thread. */
+export const MAX_PBKDF2_ITERATIONS = 5_000_000
+/**
+ * RFC 7292 Appendix B KDF iteration cap when reading. This KDF runs in JavaScript (about 0.5 s per
+ * million SHA-1 rounds and 0.8 s per million SHA-256 rounds here, and a 3DES key needs two runs), so the
+ * cap is lower than PBKDF2's; real files use 2,000 (OpenSSL, Windows) to 100,000 (KeyStore Explorer).
+ */
+export const MAX_PKCS12_KDF_ITERATIONS = 1_000_000
+/** A PKCS#12 may nest SafeContents bags this deep. */
+export const MAX_SAFE_CONTENTS_DEPTH = 3
+
+/** ZIP archives as CAs deliver them: a few small files. */
+export const MAX_ZIP_ENTRIES = 32
+export const MAX_ZIP_ENTRY_BYTES = 1024 * 1024
+export const MAX_ZIP_TOTAL_BYTES = 4 * 1024 * 1024
+
+/** Certificates read from the system trust store (Debian ships about 150). */
+export const MAX_TRUST_STORE_CERTIFICATES = 1_000
+/** The system bundle file is at most this large. */
+export const MAX_TRUST_STORE_FILE_BYTES = 4 * 1024 * 1024

@@ -1,0 +1,44 @@
+import { CoreError } from '../../errors'
+import { der, expectExplicit, expectSequence, isContext, parseAsn1, readOid } from './asn1'
+import { parseCertificate, type ParsedCertificate } from './certificate'
+import { MAX_CERTIFICATES_PER_CONTAINER, MAX_PKCS7_BYTES } from './limits'
+import { OID } from './oids'
+
+const WHAT = 'The PKCS#7 file'
+
+/**
+ * Writes a certs-only PKCS#7 (a degenerate SignedData, RFC 2315 / RFC 5652): version 1, no digest
+ * algorithms, empty content, the certificates in the order given, no signers. The order is kept as
+ * given (leaf first) rather than DER-sorted, as OpenSSL does (its PKCS7 template encodes this SET like a
+ * SEQUENCE), because tools that read .p7b files list them in file order.
+ */
+export function writePkcs7(certificates: Buffer[]): Buffer {
+  if (certificates.length === 0) throw new CoreError('invalid_input', 'A PKCS#7 file needs at least one certificate.')
+  const signedData = der.sequence(
+    der.integer(1),
+    der.set(),
+    der.sequence(der.oid(OID.data)),
+    // certificates [0] IMPLICIT SET OF Certificate: the same bytes as an explicit [0] around the list.
+    der.explicit(0, ...certificates),
+    der.set(),
+  )
+  return der.sequence(der.oid(OID.signedData), der.explicit(0, signedData))
+}
+
+/** Reads the certificates of a PKCS#7 SignedData (BER or DER, as Windows and OpenSSL write them). */
+export function readPkcs7(input: Buffer): ParsedCertificate[] {
+  if (input.length > MAX_PKCS7_BYTES) throw new CoreError('too_large', `${WHAT} is ${Math.round(input.length / 1024)} KiB; CertDesk reads PKCS#7 bundles up to ${MAX_PKCS7_BYTES / 1024} KiB.`)
+  const [ctOid, content] = expectSequence(parseAsn1(input, { mode: 'ber', what: WHAT }), WHAT, 2)
+  if (readOid(ctOid, WHAT) !== OID.signedData) throw new CoreError('bad_format', `${WHAT} is not a certificate bundle (it is not SignedData).`)
+  const sd = expectSequence(expectExplicit(content, 0, WHAT), WHAT, 4)
+  const certsNode = sd.find((n) => isContext(n, 0))
+  if (!certsNode) return []
+  if (!certsNode.constructed) throw new CoreError('bad_format', `${WHAT} has a malformed certificate list.`)
+  if (certsNode.children.length > MAX_CERTIFICATES_PER_CONTAINER) {
+    throw new CoreError('too_large', `${WHAT} holds ${certsNode.children.length} certificates; CertDesk reads at most ${MAX_CERTIFICATES_PER_CONTAINER} per bundle.`)
+  }
+  return certsNode.children.map((c, i) => {
+    if (c.cls !== 0 || c.tag !== 16) throw new CoreError('bad_format', `${WHAT} holds an entry ${i + 1} that is not an X.509 certificate (attribute certificates are not supported).`)
+    return parseCertificate(c.raw, `Certificate ${i + 1} in the PKCS#7 file`)
+  })
+}
