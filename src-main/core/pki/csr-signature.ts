@@ -1,0 +1,117 @@
+import { constants, createPublicKey, verify } from 'node:crypto'
+import { DerReader, TAG, content, decodeOid, decodeSmallInt, type Tlv } from './der-reader'
+import type { CsrStructure } from './csr-structure'
+import { HASH_ALGORITHMS, OID, SIGNATURE_ALGORITHMS } from './oids'
+
+export interface PssParams {
+  hash: string | null
+  mgfHash: string | null
+  saltLength: number
+}
+
+/** RSASSA-PSS-params (RFC 4055 §3.1); absent fields take the SHA-1 defaults. */
+export function parsePssParams(buf: Buffer, params: Tlv | null): PssParams {
+  const out: PssParams = { hash: 'sha1', mgfHash: 'sha1', saltLength: 20 }
+  if (!params || params.tag === TAG.NULL) return out
+  if (params.tag !== TAG.SEQUENCE) return { hash: null, mgfHash: null, saltLength: 20 }
+  const r = DerReader.of(buf, params)
+  const hashAlgOid = (alg: DerReader): string | null =>
+    HASH_ALGORITHMS[decodeOid(content(buf, alg.expect(TAG.OID, 'hash algorithm')))] ?? null
+  const hashTlv = r.optional(0xa0, 'PSS hash')
+  if (hashTlv)
+    out.hash = hashAlgOid(DerReader.of(buf, DerReader.of(buf, hashTlv).expect(TAG.SEQUENCE, 'PSS hash')))
+  const mgfTlv = r.optional(0xa1, 'PSS mask generation')
+  if (mgfTlv) {
+    const mgf = DerReader.of(buf, DerReader.of(buf, mgfTlv).expect(TAG.SEQUENCE, 'PSS mask generation'))
+    const mgfOid = decodeOid(content(buf, mgf.expect(TAG.OID, 'mask generation function')))
+    out.mgfHash =
+      mgfOid === OID.mgf1 ? hashAlgOid(DerReader.of(buf, mgf.expect(TAG.SEQUENCE, 'MGF1 hash'))) : null
+  }
+  const saltTlv = r.optional(0xa2, 'PSS salt length')
+  if (saltTlv)
+    out.saltLength = decodeSmallInt(
+      content(buf, DerReader.of(buf, saltTlv).expect(TAG.INTEGER, 'PSS salt length')),
+      'PSS salt length',
+    )
+  return out
+}
+
+export interface SignatureAlgorithmInfo {
+  /** OpenSSL-style name ("sha256WithRSAEncryption", "ecdsa-with-SHA384", "rsassaPss", "ED25519") or the OID. */
+  name: string
+  /** The digest ("sha256"), null for EdDSA or when unknown. */
+  hash: string | null
+}
+
+export function describeSignatureAlgorithm(csr: CsrStructure): SignatureAlgorithmInfo {
+  const { oid, params } = csr.signatureAlgorithm
+  const known = SIGNATURE_ALGORITHMS[oid]
+  if (!known) return { name: oid, hash: null }
+  if (oid === OID.rsassaPss) {
+    try {
+      return { name: known.name, hash: parsePssParams(csr.buf, params).hash }
+    } catch {
+      return { name: known.name, hash: null }
+    }
+  }
+  return known
+}
+
+type Family = 'rsa' | 'pss' | 'ecdsa' | 'eddsa' | 'dsa'
+
+function familyOf(oid: string): Family | null {
+  if (oid === OID.rsassaPss) return 'pss'
+  if (oid.startsWith('1.2.840.113549.1.1.')) return 'rsa'
+  if (oid.startsWith('1.2.840.10045.4.')) return 'ecdsa'
+  if (oid === OID.ed25519 || oid === OID.ed448) return 'eddsa'
+  if (oid === '1.2.840.10040.4.3' || oid.startsWith('2.16.840.1.101.3.4.3.')) return 'dsa'
+  return null
+}
+
+const KEY_TYPES_FOR: Readonly<Record<Family, readonly string[]>> = {
+  rsa: ['rsa'],
+  pss: ['rsa', 'rsa-pss'],
+  ecdsa: ['ec'],
+  eddsa: ['ed25519', 'ed448'],
+  dsa: ['dsa'],
+}
+
+/**
+ * Verifies the self-signature (proof of possession) with OpenSSL through node:crypto. Never throws:
+ * anything that cannot be verified, including an unknown algorithm, is reported as false.
+ */
+export function verifyCsrSignature(csr: CsrStructure): boolean {
+  try {
+    const { oid, params } = csr.signatureAlgorithm
+    const family = familyOf(oid)
+    if (!family || csr.signatureBits[0] !== 0) return false
+    const signature = csr.signatureBits.subarray(1)
+    const key = createPublicKey({ key: csr.spki, format: 'der', type: 'spki' })
+    if (!key.asymmetricKeyType || !KEY_TYPES_FOR[family].includes(key.asymmetricKeyType)) return false
+    switch (family) {
+      case 'eddsa':
+        if ((oid === OID.ed25519) !== (key.asymmetricKeyType === 'ed25519')) return false
+        return verify(null, csr.info, key, signature)
+      case 'pss': {
+        const pss = parsePssParams(csr.buf, params)
+        // Node ties MGF1 to the signature digest, as every mainstream signer does.
+        if (!pss.hash || pss.mgfHash !== pss.hash) return false
+        return verify(
+          pss.hash,
+          csr.info,
+          { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: pss.saltLength },
+          signature,
+        )
+      }
+      case 'rsa':
+      case 'ecdsa':
+      case 'dsa': {
+        const hash = SIGNATURE_ALGORITHMS[oid]?.hash
+        if (!hash) return false
+        return verify(hash, csr.info, key, signature)
+      }
+    }
+  } catch {
+    return false
+  }
+}
