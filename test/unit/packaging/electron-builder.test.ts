@@ -9,8 +9,8 @@ interface BuilderConfig {
 // (packaging itself needs network access for Electron and the target tools, so it cannot run here).
 async function loadConfig(): Promise<BuilderConfig> {
   const { getConfig, validateConfiguration } = (await import('app-builder-lib/out/util/config/config')) as {
-    getConfig(dir: string, file: string | null, extra: unknown): Promise<BuilderConfig>
-    validateConfiguration(cfg: BuilderConfig, logger: unknown): Promise<void>
+    getConfig: (dir: string, file: string | null, extra: unknown) => Promise<BuilderConfig>
+    validateConfiguration: (cfg: BuilderConfig, logger: unknown) => Promise<void>
   }
   const { DebugLogger } = (await import('builder-util')) as { DebugLogger: new (enabled: boolean) => unknown }
   const cfg = await getConfig(process.cwd(), null, null)
