@@ -6,7 +6,8 @@ import { fileSink } from '../core/log/file-sink'
 import { createLogger } from '../core/log/logger'
 import { KeychainCredentialStore } from '../core/secrets/keychain-store'
 import type { CliContext, CliIo } from './io'
-import { CERTS_USAGE, CSR_USAGE, EXPORT_USAGE, IMPORT_USAGE, KEYS_USAGE, USAGE, UsageError, VAULT_USAGE } from './usage'
+import type { SandboxLauncher } from '../core/accounts/sandbox-launcher'
+import { ACCOUNT_USAGE, CERTS_USAGE, CSR_USAGE, DCV_USAGE, EXPORT_USAGE, IMPORT_USAGE, KEYS_USAGE, ORDER_USAGE, SANDBOX_CONTROL_USAGE, USAGE, UsageError, VAULT_USAGE } from './usage'
 
 export const EXIT_OK = 0
 /** The operation failed (bad input file, CA error, ...); the message says why. */
@@ -48,6 +49,7 @@ function parseGlobals(argv: string[]): Globals {
 /** Runs one CLI invocation in-process and returns its exit code (testable without spawning). */
 export async function runCli(argv: string[], io: CliIo, version: string): Promise<number> {
   let core: Core | null = null
+  let sandbox: SandboxLauncher | null = null
   try {
     const g = parseGlobals(argv)
     if (g.version) {
@@ -59,14 +61,16 @@ export async function runCli(argv: string[], io: CliIo, version: string): Promis
       io.stdout(helpFor(command))
       return command || g.help ? EXIT_OK : EXIT_USAGE
     }
-    if (command === 'sandbox') {
+    if (command === 'sandbox' && args[0] !== 'approve' && args[0] !== 'reject') {
       // The Sandbox CA is its own server with its own state; it does not open the CertDesk database.
       const { runSandboxServe } = await import('../sandbox/cli')
-      if (args[0] !== 'serve') throw new UsageError('Usage: certdesk sandbox serve [--port N] [--login L --password P] [--state FILE] [--host-map DOMAIN=HOST:PORT]...')
+      if (args[0] !== 'serve') throw new UsageError('Usage: certdesk sandbox serve [--port N] [--login L --password P] [--state FILE] [--host-map DOMAIN=HOST:PORT]...\n       certdesk sandbox approve|reject ORDER_ID   (sandbox accounts: see certdesk sandbox --help)')
       return await runSandboxServe(args.slice(1), { stdout: io.stdout, stderr: io.stderr })
     }
     // Loaded only now: `--help` and `--version` stay fast (the crypto and ASN.1 libraries are large).
     const { createCore } = await import('../core/core')
+    const { inProcessSandbox, remoteSandbox } = await import('./sandbox-launcher')
+    const { crashSeam } = await import('./crash-seam')
     const { call, readSecretFile } = await import('./io')
     const dataDir = g.dataDir ?? defaultDataDir(io.env)
     const passphraseFile = g.passphraseFile ?? io.env.CERTDESK_PASSPHRASE_FILE
@@ -79,7 +83,21 @@ export async function runCli(argv: string[], io: CliIo, version: string): Promis
         if (!core) {
           ensureDataDir(dataDir)
           const logger = createLogger({ sink: fileSink(join(dataDir, 'certdesk.log')), base: { frontDoor: 'cli' } })
-          core = createCore({ dataDir, credentials: new KeychainCredentialStore(), logger })
+          // Sandbox accounts: an in-process Sandbox CA with its state in the data folder, or the one
+          // already running at CERTDESK_SANDBOX_URL. Test seams (unset in normal use): crash steps, timeouts.
+          sandbox = io.env.CERTDESK_SANDBOX_URL
+            ? remoteSandbox(io.env.CERTDESK_SANDBOX_URL)
+            : inProcessSandbox({ stateFile: join(dataDir, 'sandbox', 'state.json'), logger })
+          const crashAt = io.env.CERTDESK_TEST_CRASH_AT
+          const timeoutMs = Number(io.env.CERTDESK_TEST_SECTIGO_TIMEOUT_MS ?? '')
+          core = createCore({
+            dataDir,
+            credentials: new KeychainCredentialStore(),
+            logger,
+            sandbox,
+            ...(crashAt ? { hooks: crashSeam(crashAt) } : {}),
+            ...(Number.isFinite(timeoutMs) && timeoutMs > 0 ? { sectigoTimeouts: { connectMs: timeoutMs, totalMs: timeoutMs } } : {}),
+          })
         }
         return core
       },
@@ -88,7 +106,7 @@ export async function runCli(argv: string[], io: CliIo, version: string): Promis
       const status = await call(ctx, 'vault.status', {})
       if (status.state === 'locked') await call(ctx, 'vault.unlock', { passphrase: await readSecretFile(ctx, passphraseFile) })
     }
-    switch (command as string) {
+    switch (command) {
       case 'csr':
         return await (await import('./commands/csr')).csrCommand(ctx, args)
       case 'keys':
@@ -101,6 +119,14 @@ export async function runCli(argv: string[], io: CliIo, version: string): Promis
         return await (await import('./commands/certs')).certsCommand(ctx, args)
       case 'export':
         return await (await import('./commands/certs')).exportCommand(ctx, args)
+      case 'account':
+        return await (await import('./commands/account')).accountCommand(ctx, args)
+      case 'order':
+        return await (await import('./commands/order')).orderCommand(ctx, args)
+      case 'dcv':
+        return await (await import('./commands/dcv')).dcvCommand(ctx, args)
+      case 'sandbox':
+        return await (await import('./commands/sandbox')).sandboxControlCommand(ctx, args)
       default:
         throw new UsageError(`Unknown command "${command}".`)
     }
@@ -120,12 +146,13 @@ export async function runCli(argv: string[], io: CliIo, version: string): Promis
     io.stderr(`certdesk: unexpected error: ${(e as Error).message}\n`)
     return EXIT_FAILED
   } finally {
-    ;(core as Core | null)?.close()
+    await (core as Core | null)?.shutdown()
+    await (sandbox as SandboxLauncher | null)?.close()
   }
 }
 
 function helpFor(command: string | undefined): string {
-  switch (command) {
+  switch (command ?? '') {
     case 'csr':
       return CSR_USAGE
     case 'keys':
@@ -138,6 +165,14 @@ function helpFor(command: string | undefined): string {
       return CERTS_USAGE
     case 'export':
       return EXPORT_USAGE
+    case 'account':
+      return ACCOUNT_USAGE
+    case 'order':
+      return ORDER_USAGE
+    case 'dcv':
+      return DCV_USAGE
+    case 'sandbox':
+      return SANDBOX_CONTROL_USAGE
     default:
       return USAGE
   }

@@ -43,6 +43,71 @@ rounds) or --unencrypted-key. Files with private material are created 0600 and n
 without --overwrite; every file is read back after writing.
 `
 
+export const ACCOUNT_USAGE = `Usage:
+  certdesk account add --label LABEL --env production|test|sandbox [--login NAME]
+                       [--base-url URL] [--password-file FILE|-]
+  certdesk account list [--json]
+  certdesk account show ACCOUNT [--json]
+  certdesk account edit ACCOUNT [--label LABEL] [--login NAME] [--base-url URL | --default-base-url]
+                        [--password-file FILE|- | --password-prompt]
+  certdesk account remove ACCOUNT
+  certdesk account test ACCOUNT [--json]
+ACCOUNT is an account id (acc_...) or its label. The Sectigo password is read from a prompt (when
+standard input is a terminal), a file, or standard input (--password-file -), never from the command
+line, and stored only in the OS keychain. Environments: production (Sectigo, billed), test (Sectigo
+test mode: test=Y, not billed, untrusted chain), sandbox (the Sandbox CA, started by CertDesk on this
+computer; login and password default to the demo account sandbox/sandbox).
+`
+
+export const ORDER_USAGE = `Usage:
+  certdesk order place --account ACCOUNT --product CODE --days N
+                       (--csr CSR_ID | --csr-file FILE | --new-key TYPE --cn NAME [--san NAME]...)
+                       [--domain NAME[=METHOD[=EMAIL]]]... [--dcv METHOD] [--email APPROVER]
+                       [--org NAME --country CC [--state S] [--city L] [--unit OU] [--street A]
+                        [--postal-code P] [--company-number N]]
+                       [--draft] [--no-remote-check] [--id-only] [--json]
+  certdesk order submit ORDER_ID [--resend-confirmed]
+  certdesk order list [--account ACCOUNT] [--state STATE]... [--json]
+  certdesk order show ORDER_ID [--json]
+  certdesk order sync [--account ACCOUNT] [--json]
+  certdesk order collect ORDER_ID [--json]
+  certdesk order reissue ORDER_ID [--same-key | --new-key TYPE | --csr CSR_ID | --csr-file FILE]
+                         [--dcv METHOD] [--draft] [--id-only]
+  certdesk order revoke ORDER_ID --reason TEXT [--code unspecified|keyCompromise|affiliationChanged|
+                        superseded|cessationOfOperation] --yes
+  certdesk order cancel ORDER_ID
+  certdesk order remove-domain ORDER_ID DOMAIN
+  certdesk order ov-callback ORDER_ID (--at ISO-TIME | --manual-at ISO-TIME | --phone N [--ext E]
+                             | --callback-email ADDR | --send-email)
+  certdesk order ev-click-through ORDER_ID [--email ADDR]
+  certdesk order approvers --account ACCOUNT DOMAIN
+  certdesk order products
+METHOD: cname (default), http, https or email (or Sectigo's CNAME_CSR_HASH, HTTP_CSR_HASH, ...).
+The order is recorded before Sectigo is called; if the answer is lost it is "unknown" until Sectigo's
+order report settles it (order sync). It is sent again only with --resend-confirmed.
+Exit codes: 0 done, 1 failed, 2 usage, 3 (collect) not issued yet: ask again later.
+`
+
+export const DCV_USAGE = `Usage:
+  certdesk dcv show ORDER_ID [--download DIR] [--json]
+  certdesk dcv check ORDER_ID [--json]
+  certdesk dcv set-method ORDER_ID [--domain NAME] --method cname|http|https|email [--email APPROVER]
+  certdesk dcv resend ORDER_ID [--email APPROVER]
+show: for each name the exact file URL and content, the CNAME name and target, or the approver
+address; --download writes each HTTP validation file into DIR (<DIR>/<name>/.well-known/pki-validation/).
+check: looks from this machine the way Sectigo will (no redirects followed; CNAME resolved).
+set-method: AutoUpdateDCV (the same method again makes Sectigo check again). resend: ResendDCVEmail.
+`
+
+export const SANDBOX_CONTROL_USAGE = `Usage:
+  certdesk sandbox serve [options]               run the Sandbox CA (see: certdesk sandbox serve --help)
+  certdesk sandbox approve ORDER_ID [--domain NAME] [--dcv-only] [--json]
+  certdesk sandbox reject ORDER_ID [--json]
+approve does, for an order of a sandbox account, what a person does at a real CA: it marks the
+order's names as validated (all, or --domain NAME) and completes the OV/EV steps (organisation
+validation, callback, click-through) unless --dcv-only. Then \`certdesk order collect ORDER_ID\`.
+`
+
 export const USAGE = `certdesk: keys, CSRs and Sectigo certificates from the command line.
 
 Usage: certdesk [--data-dir DIR] [--json] [--passphrase-file FILE] <command> ...
@@ -54,7 +119,11 @@ Commands:
   certs list|show             certificates with their chains and days left
   export ID                   write PEM/DER/chain/P7B/PFX/key/bundle, or a server preset
   vault status|setup-passphrase
+  account add|list|show|edit|remove|test   Sectigo accounts (passwords in the OS keychain only)
+  order place|submit|list|show|sync|collect|reissue|revoke|cancel|...   orders and their certificates
+  dcv show|check|set-method|resend          domain control validation help for an order
   sandbox serve               run the Sandbox CA (a local server speaking Sectigo's API)
+  sandbox approve|reject ID   act as the CA for an order of a sandbox account
 
 Global options:
   --data-dir DIR        database folder (default: CERTDESK_DATA_DIR or the per-user data folder)
@@ -62,7 +131,8 @@ Global options:
   --passphrase-file F   vault passphrase (only for vaults without an OS keychain), or CERTDESK_PASSPHRASE_FILE
   --help, --version
 
-Exit codes: 0 success, 1 the operation failed (the message says why), 2 usage error.
+Exit codes: 0 success, 1 the operation failed (the message says why), 2 usage error,
+3 (order collect) the certificate is not issued yet: ask again later.
 `
 
 /** Usage mistakes: exit code 2 and a hint to --help. */

@@ -1,4 +1,12 @@
 import { join } from 'node:path'
+import { AccountService } from './accounts/account-service'
+import type { SandboxLauncher } from './accounts/sandbox-launcher'
+import type { DcvProbe } from './orders/dcv-check'
+import { OrderService } from './orders/order-service'
+import { PushService } from './orders/push-service'
+import { OrderScheduler } from './orders/scheduler'
+import type { StepHooks } from './orders/step-hooks'
+import type { FetchLike, Timeouts } from './sectigo/transport'
 import { CertificateService } from './certs/certificate-service'
 import { defaultExportDir, ensureDataDir, DB_FILE_NAME } from './data-dir'
 import { CsrService } from './keys/csr-service'
@@ -20,6 +28,16 @@ export interface CoreOptions {
   exportDir?: string
   /** Roots for chain verification; the system trust store, loaded on first use, by default. */
   trustStore?: TrustStore
+  /** Starts (or finds) the Sandbox CA for sandbox accounts; null where the front door offers none. */
+  sandbox?: SandboxLauncher | null
+  /** Named workflow steps (crash-test seam); production passes none. */
+  hooks?: StepHooks
+  /** Sectigo connect/total timeouts (default 10 s / 60 s). */
+  sectigoTimeouts?: Partial<Timeouts>
+  /** Another fetch for Sectigo calls (Electron's net.fetch). */
+  sectigoFetch?: FetchLike
+  /** How DCV preflight checks look at the world (tests reach loopback servers). */
+  dcvProbe?: DcvProbe
 }
 
 /** Every service of the product, wired once per process by a front door's composition root. */
@@ -34,7 +52,14 @@ export interface Core {
   readonly keys: KeyService
   readonly csrs: CsrService
   readonly certs: CertificateService
+  readonly accounts: AccountService
+  readonly orders: OrderService
+  readonly push: PushService
+  /** Background tracking; the app and web front doors start it, the CLI polls on demand. */
+  readonly scheduler: OrderScheduler
   close(): void
+  /** Stops the push receiver, waits for running Sectigo calls, closes HTTP clients, then close(). */
+  shutdown(): Promise<void>
 }
 
 export function createCore(opts: CoreOptions): Core {
@@ -47,6 +72,33 @@ export function createCore(opts: CoreOptions): Core {
   const csrs = new CsrService(db, keys, clock)
   const trustStore = opts.trustStore ?? lazyTrustStore(() => loadSystemTrustStore())
   const certs = new CertificateService({ db, vault, clock, logger, trustStore })
+  const accounts = new AccountService({
+    db,
+    clock,
+    logger,
+    credentials: opts.credentials,
+    sandbox: opts.sandbox ?? null,
+    ...(opts.hooks ? { hooks: opts.hooks } : {}),
+    ...(opts.sectigoTimeouts ? { timeouts: opts.sectigoTimeouts } : {}),
+    ...(opts.sectigoFetch ? { fetch: opts.sectigoFetch } : {}),
+  })
+  const orders = new OrderService({
+    db,
+    clock,
+    logger,
+    accounts,
+    csrs,
+    keys,
+    systemTrust: trustStore,
+    ...(opts.hooks ? { hooks: opts.hooks } : {}),
+    ...(opts.dcvProbe ? { dcvProbe: opts.dcvProbe } : {}),
+  })
+  const push = new PushService(orders, logger)
+  const scheduler = new OrderScheduler({ orders, clock, logger })
+  const close = (): void => {
+    vault.lock()
+    closeDatabase(db)
+  }
   return {
     dataDir: opts.dataDir,
     exportDir: opts.exportDir ?? defaultExportDir(opts.dataDir),
@@ -58,9 +110,17 @@ export function createCore(opts: CoreOptions): Core {
     keys,
     csrs,
     certs,
-    close: () => {
-      vault.lock()
-      closeDatabase(db)
+    accounts,
+    orders,
+    push,
+    scheduler,
+    close,
+    shutdown: async () => {
+      await scheduler.stop()
+      await push.stop()
+      await orders.idle()
+      await accounts.close()
+      close()
     },
   }
 }

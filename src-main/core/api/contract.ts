@@ -13,6 +13,17 @@ import type { KeySummary } from '../keys/key-service'
 import type { Pkcs12Profile, Pkcs12ProfileInfo } from '../pki/formats/pkcs12'
 import type { LintFinding } from '../pki/lint'
 import type { VaultStatus } from '../vault/vault'
+import type { AccountSummary, ConnectionTest } from '../accounts/account-service'
+import type { DcvCheckResult } from '../orders/dcv-check'
+import type { DcvInstruction } from '../orders/dcv-instructions'
+import type { ActionOutcome } from '../orders/order-actions'
+import type { CollectResult } from '../orders/order-service'
+import type { OrderDetail, OrderSummary } from '../orders/order-views'
+import type { PreflightReport } from '../orders/place'
+import type { ProductInfo } from '../orders/preflight'
+import type { PushStatus } from '../orders/push-service'
+import type { SyncReport } from '../orders/sync'
+import type { DcvEmailAddressList } from '../sectigo/endpoints/get-dcv-email-address-list'
 import type { MethodNameList } from './method-names'
 
 /** Largest pasted text a method accepts (a CSR is at most 32 KiB; PEM armour and slack on top). */
@@ -67,6 +78,79 @@ export interface DownloadedExport {
   mediaType: string
   base64: string
   warnings: string[]
+}
+
+// --- accounts and orders (issue 4) ---
+const ACCOUNT_ID = id('acc')
+const ORDER_ID = id('ord')
+const ENVIRONMENT = z.enum(['production', 'test_mode', 'sandbox'])
+const DCV_METHOD = z.enum(['EMAIL', 'HTTP_CSR_HASH', 'HTTPS_CSR_HASH', 'CNAME_CSR_HASH'])
+const DOMAIN = z.string().min(1).max(253)
+const EMAIL_ADDRESS = z.string().min(3).max(255)
+/** Sectigo's limits: login ≤ 64, password ≤ 128 characters. Inputs only; no result carries a password. */
+const SECTIGO_PASSWORD = z.string().min(1).max(128)
+const MAX_ORDER_DOMAINS = 250
+const ORG_FIELD = text(255).optional()
+const ORGANIZATION = z.strictObject({
+  organizationName: ORG_FIELD,
+  organizationalUnitName: ORG_FIELD,
+  streetAddress1: ORG_FIELD,
+  streetAddress2: ORG_FIELD,
+  streetAddress3: ORG_FIELD,
+  localityName: ORG_FIELD,
+  stateOrProvinceName: ORG_FIELD,
+  postalCode: text(40).optional(),
+  countryName: text(2).optional(),
+  companyNumber: text(64).optional(),
+  dunsNumber: text(20).optional(),
+  appRepEmailAddress: text(255).optional(),
+  appRepForename: text(64).optional(),
+  appRepSurname: text(64).optional(),
+  appRepTelephone: text(32).optional(),
+  joiLocalityName: ORG_FIELD,
+  joiStateOrProvinceName: ORG_FIELD,
+  joiCountryName: text(2).optional(),
+})
+const CSR_SOURCE = z.union([
+  z.strictObject({ csrId: id('csr') }),
+  z.strictObject({ pem: text(MAX_PASTE_CHARS) }),
+  z.strictObject({
+    generate: z.strictObject({ keyType: KEY_TYPE, keyId: id('key').optional(), subject: SUBJECT, sans: z.array(text(253)).max(MAX_SANS) }),
+  }),
+])
+const DOMAIN_CHOICE = z.strictObject({ domain: DOMAIN, method: DCV_METHOD, email: EMAIL_ADDRESS.optional() })
+const ORDER_DRAFT = {
+  accountId: ACCOUNT_ID,
+  productCode: z.number().int().min(0).max(1_000_000),
+  days: z.number().int().min(1).max(3650),
+  csr: CSR_SOURCE,
+  domains: z.array(DOMAIN_CHOICE).max(MAX_ORDER_DOMAINS).optional(),
+  dcvMethod: DCV_METHOD.optional(),
+  dcvEmail: EMAIL_ADDRESS.optional(),
+  organization: ORGANIZATION.optional(),
+  serverSoftware: z.number().int().min(-1).max(100).optional(),
+  remoteCheck: z.boolean().optional(),
+}
+const ORDER_STATE = z.enum(['draft', 'submitting', 'placed', 'awaiting_validation', 'issued', 'collected', 'unknown', 'failed', 'rejected', 'revoked', 'replaced', 'cancelled'])
+const ISO_TIME = z.string().max(40).refine((s) => !Number.isNaN(Date.parse(s)), 'not a date and time')
+const OV_REQUEST = z.discriminatedUnion('action', [
+  z.strictObject({ action: z.literal('schedule'), preferredTime: ISO_TIME }),
+  z.strictObject({ action: z.literal('manual'), preferredTime: ISO_TIME }),
+  z.strictObject({ action: z.literal('replace_phone'), phoneNumber: text(32).min(3), extensionNumber: text(5).optional() }),
+  z.strictObject({ action: z.literal('replace_email'), emailAddress: EMAIL_ADDRESS }),
+  z.strictObject({ action: z.literal('send_email') }),
+])
+const REISSUE_KEY = z.union([
+  z.strictObject({ sameKey: z.literal(true) }),
+  z.strictObject({ newKey: KEY_TYPE }),
+  z.strictObject({ csrId: id('csr') }),
+  z.strictObject({ pem: text(MAX_PASTE_CHARS) }),
+])
+
+/** A mutating call on an order: what Sectigo said (done, or unknown when the answer was lost) and the order now. */
+export interface OrderActionResult {
+  outcome: ActionOutcome
+  order: OrderDetail
 }
 
 export interface AppInfo {
@@ -141,6 +225,88 @@ export const contract = {
     z.strictObject({ id: CERT_REF, ...EXPORT_OPTIONS, format: z.enum(['pem', 'der', 'chain', 'fullchain', 'p7b']) }),
   ),
   'certs.presets': method<{ presets: PresetInfo[]; profiles: Record<Pkcs12Profile, Pkcs12ProfileInfo> }>()(z.strictObject({})),
+
+  // --- Sectigo accounts (passwords go to the OS keychain only; results carry hasPassword) ---
+  'accounts.list': method<AccountSummary[]>()(z.strictObject({})),
+  'accounts.get': method<AccountSummary>()(z.strictObject({ id: ACCOUNT_ID })),
+  'accounts.add': method<AccountSummary>()(
+    z.strictObject({
+      label: z.string().min(1).max(100),
+      loginName: z.string().min(1).max(64),
+      environment: ENVIRONMENT,
+      /** Optional only for sandbox accounts (the demo password). */
+      password: SECTIGO_PASSWORD.optional(),
+      baseUrl: text(2048).optional(),
+    }),
+  ),
+  'accounts.update': method<AccountSummary>()(
+    z.strictObject({
+      id: ACCOUNT_ID,
+      label: z.string().min(1).max(100).optional(),
+      loginName: z.string().min(1).max(64).optional(),
+      password: SECTIGO_PASSWORD.optional(),
+      baseUrl: text(2048).nullable().optional(),
+    }),
+  ),
+  'accounts.remove': method<{ removed: true }>()(z.strictObject({ id: ACCOUNT_ID })),
+  /** A harmless call (a one-row order report) that proves the login works. */
+  'accounts.test': method<ConnectionTest>()(z.strictObject({ id: ACCOUNT_ID })),
+
+  // --- orders ---
+  'orders.products': method<ProductInfo[]>()(z.strictObject({})),
+  'orders.approverEmails': method<DcvEmailAddressList>()(z.strictObject({ accountId: ACCOUNT_ID, domain: DOMAIN })),
+  'orders.preflight': method<PreflightReport>()(z.strictObject(ORDER_DRAFT)),
+  /** Creates the order and sends it (unless submit: false). The row is committed before Sectigo is called. */
+  'orders.place': method<OrderDetail>()(z.strictObject({ ...ORDER_DRAFT, submit: z.boolean().optional() })),
+  /** Sends a draft or refused order; an unknown one only with resendConfirmed after reconciliation found nothing. */
+  'orders.submit': method<OrderDetail>()(z.strictObject({ id: ORDER_ID, resendConfirmed: z.boolean().optional() })),
+  'orders.list': method<OrderSummary[]>()(z.strictObject({ accountId: ACCOUNT_ID.optional(), states: z.array(ORDER_STATE).max(12).optional() })),
+  'orders.get': method<OrderDetail>()(z.strictObject({ id: ORDER_ID })),
+  /** Asks Sectigo now (ignoring the polite interval) and collects the certificate when issued. */
+  'orders.collect': method<CollectResult>()(z.strictObject({ id: ORDER_ID })),
+  /** Settles unknown orders and brings in orders Sectigo has that CertDesk does not know. */
+  'orders.sync': method<SyncReport>()(z.strictObject({ accountId: ACCOUNT_ID })),
+  'orders.reissue': method<OrderDetail>()(
+    z.strictObject({
+      id: ORDER_ID,
+      key: REISSUE_KEY,
+      domains: z.array(DOMAIN_CHOICE).max(MAX_ORDER_DOMAINS).optional(),
+      dcvMethod: DCV_METHOD.optional(),
+      submit: z.boolean().optional(),
+    }),
+  ),
+  'orders.revoke': method<OrderActionResult>()(
+    z.strictObject({
+      id: ORDER_ID,
+      reason: z.string().min(1).max(1024),
+      reasonCode: z.enum(['unspecified', 'keyCompromise', 'affiliationChanged', 'superseded', 'cessationOfOperation']).optional(),
+      /** Revocation cannot be undone: the UI asks first. */
+      confirmed: z.literal(true),
+    }),
+  ),
+  'orders.cancel': method<OrderDetail>()(z.strictObject({ id: ORDER_ID })),
+  'orders.removeDomain': method<OrderActionResult>()(z.strictObject({ id: ORDER_ID, domain: DOMAIN })),
+  'orders.ovCallback': method<OrderActionResult>()(z.strictObject({ id: ORDER_ID, request: OV_REQUEST })),
+  'orders.evClickThrough': method<OrderActionResult>()(z.strictObject({ id: ORDER_ID, email: EMAIL_ADDRESS.optional() })),
+
+  // --- DCV help ---
+  'dcv.show': method<DcvInstruction[]>()(z.strictObject({ orderId: ORDER_ID })),
+  'dcv.file': method<{ fileName: string; content: string; url: string; domain: string }>()(z.strictObject({ orderId: ORDER_ID, domain: DOMAIN.optional() })),
+  'dcv.check': method<DcvCheckResult[]>()(z.strictObject({ orderId: ORDER_ID })),
+  'dcv.setMethod': method<OrderActionResult>()(z.strictObject({ orderId: ORDER_ID, domain: DOMAIN.optional(), method: DCV_METHOD, email: EMAIL_ADDRESS.optional() })),
+  'dcv.resend': method<OrderActionResult>()(z.strictObject({ orderId: ORDER_ID, email: EMAIL_ADDRESS.optional() })),
+
+  // --- push receiver (off by default) ---
+  'push.start': method<PushStatus>()(
+    z.strictObject({ port: z.number().int().min(1).max(65535), host: text(255).optional(), username: z.string().min(1).max(128), password: z.string().min(8).max(256) }),
+  ),
+  'push.status': method<PushStatus>()(z.strictObject({})),
+  'push.stop': method<PushStatus>()(z.strictObject({})),
+
+  // --- Sandbox CA: what a person does at a real CA, for sandbox orders ---
+  'sandbox.simulate': method<{ message: string; order: OrderDetail }>()(
+    z.strictObject({ orderId: ORDER_ID, action: z.enum(['approve_dcv', 'complete_validation', 'reject']), domain: DOMAIN.optional() }),
+  ),
 } as const
 
 export type Contract = typeof contract

@@ -1,6 +1,8 @@
 import type { Handlers } from '../dispatch'
+import { accountHandlers } from './account-handlers'
 import { certHandlers } from './cert-handlers'
 import { keyHandlers } from './key-handlers'
+import { orderHandlers } from './order-handlers'
 import { vaultHandlers } from './vault-handlers'
 
 /** Every handler, one file per domain. The type makes a missing handler a compile error. */
@@ -8,4 +10,6 @@ export const handlers: Handlers = {
   ...vaultHandlers,
   ...keyHandlers,
   ...certHandlers,
+  ...accountHandlers,
+  ...orderHandlers,
 }

@@ -1,0 +1,273 @@
+import type { AccountService } from '../accounts/account-service'
+import { CoreError } from '../errors'
+import type { CsrService } from '../keys/csr-service'
+import type { KeyService } from '../keys/key-service'
+import type { Logger } from '../log/logger'
+import { lazyTrustStore, loadSystemTrustStore, type TrustStore } from '../pki/chain/trust-store'
+import type { DcvEmailAddressList } from '../sectigo/endpoints/get-dcv-email-address-list'
+import type { Db } from '../store/db'
+import type { Actor } from '../store/events-repo'
+import { getCsr } from '../store/csrs-repo'
+import { findOrdersBySectigoNumberAnyAccount, listOrderDomains, listOrderRows, type OrderFilter, type OrderRow } from '../store/orders-repo'
+import { listLiveAccounts } from '../store/accounts-repo'
+import type { Clock } from '../util/clock'
+import { checkInstruction, systemDcvProbe, type DcvCheckResult, type DcvProbe } from './dcv-check'
+import { dcvForDomain } from '../pki/dcv'
+import { dcvValuesFor, type DcvInstruction } from './dcv-instructions'
+import {
+  cancelOrder,
+  evClickThrough,
+  ovCallback,
+  removeDomain,
+  resendDcvEmail,
+  revokeOrder,
+  setDcvMethod,
+  simulateSandbox,
+  type ActionOutcome,
+  type OvCallbackRequest,
+  type RevokeInput,
+  type SandboxSimulation,
+} from './order-actions'
+import { newOwner, requireOrder, type OrderContext } from './order-context'
+import { isPollable } from './order-states'
+import { toDetail, toSummary, type OrderDetail, type OrderSummary } from './order-views'
+import { createDraft, createReissueDraft, preflightDraft, type OrderDraftInput, type PreflightReport, type ReissueInput } from './place'
+import { pollOrder, type PollResult } from './poll'
+import { POLL_POLICIES } from './poll-policy'
+import { productCatalog, type ProductInfo } from './preflight'
+import type { StepHooks } from './step-hooks'
+import { reconcileOrder, submitOrder, sweepLocal, type ReconcileResult } from './submit'
+import { syncAccount, type SyncReport } from './sync'
+import type { DcvMethod } from '../sectigo/dcv-methods'
+
+/** An unknown order is looked for in the report again by itself at most this many times (report lag). */
+export const MAX_AUTO_RECONCILES = 5
+
+export interface OrderServiceOptions {
+  db: Db
+  clock: Clock
+  logger: Logger
+  accounts: AccountService
+  csrs: CsrService
+  keys: KeyService
+  hooks?: StepHooks
+  random?: () => number
+  systemTrust?: TrustStore
+  dcvProbe?: DcvProbe
+}
+
+export interface CollectResult {
+  poll: PollResult
+  order: OrderDetail
+}
+
+/**
+ * Orders in one object for the composition root, the API handlers, the scheduler and push: placing,
+ * tracking, collecting, reissuing, revoking and DCV help. The workflow itself lives in the files it
+ * imports; this class adds the per-order collapse of concurrent polls (a double-click is one call).
+ */
+export class OrderService {
+  readonly ctx: OrderContext
+  readonly #polls = new Map<string, Promise<PollResult>>()
+
+  constructor(opts: OrderServiceOptions) {
+    this.ctx = {
+      db: opts.db,
+      clock: opts.clock,
+      logger: opts.logger.child({ component: 'orders' }),
+      accounts: opts.accounts,
+      csrs: opts.csrs,
+      keys: opts.keys,
+      hooks: opts.hooks,
+      random: opts.random ?? Math.random,
+      systemTrust: opts.systemTrust ?? lazyTrustStore(() => loadSystemTrustStore()),
+      owner: newOwner(),
+      dcvProbe: opts.dcvProbe ?? systemDcvProbe(),
+    }
+  }
+
+  products(): ProductInfo[] {
+    return productCatalog()
+  }
+
+  /** GetDCVEmailAddressList: the approver addresses Sectigo accepts for a name (use within 24 hours). */
+  approverEmails(accountId: string, domain: string): Promise<DcvEmailAddressList> {
+    this.ctx.accounts.row(accountId)
+    return this.ctx.accounts.call(accountId, (c) => c.getDcvEmailAddressList({ domainName: domain }))
+  }
+
+  preflight(input: OrderDraftInput): Promise<PreflightReport> {
+    return preflightDraft(this.ctx, input)
+  }
+
+  /** Creates the order (a draft) and, unless `submit` is false, sends it to Sectigo. */
+  async place(input: OrderDraftInput & { submit?: boolean }, actor: Actor): Promise<OrderDetail> {
+    const { submit, ...draft } = input
+    const o = await createDraft(this.ctx, draft, actor)
+    if (submit !== false) await submitOrder(this.ctx, o.id, { actor })
+    return this.get(o.id)
+  }
+
+  async submit(id: string, opts: { actor: Actor; resendConfirmed?: boolean }): Promise<OrderDetail> {
+    await submitOrder(this.ctx, id, opts)
+    return this.get(id)
+  }
+
+  list(filter: OrderFilter = {}): OrderSummary[] {
+    return listOrderRows(this.ctx.db, filter).map((o) => toSummary(this.ctx.db, o))
+  }
+
+  get(id: string): OrderDetail {
+    return toDetail(this.ctx.db, requireOrder(this.ctx, id))
+  }
+
+  row(id: string): OrderRow {
+    return requireOrder(this.ctx, id)
+  }
+
+  /** One status poll now; concurrent requests for the same order share one call. */
+  poll(id: string, opts: { actor: Actor; force: boolean }): Promise<PollResult> {
+    const running = this.#polls.get(id)
+    if (running) return running
+    const p = pollOrder(this.ctx, id, opts).finally(() => this.#polls.delete(id))
+    this.#polls.set(id, p)
+    return p
+  }
+
+  /** The user asking: poll now regardless of the polite interval, collect when issued. */
+  async collect(id: string, actor: Actor): Promise<CollectResult> {
+    const o = requireOrder(this.ctx, id)
+    if (o.state === 'unknown') {
+      await reconcileOrder(this.ctx, id, actor)
+    }
+    const poll = await this.poll(id, { actor, force: true })
+    return { poll, order: this.get(id) }
+  }
+
+  sync(accountId: string, actor: Actor): Promise<SyncReport> {
+    return syncAccount(this.ctx, accountId, actor)
+  }
+
+  reconcile(id: string, actor: Actor): Promise<ReconcileResult> {
+    return reconcileOrder(this.ctx, id, actor)
+  }
+
+  async reissue(id: string, input: ReissueInput & { submit?: boolean }, actor: Actor): Promise<OrderDetail> {
+    const { submit, ...rest } = input
+    const o = await createReissueDraft(this.ctx, id, rest, actor)
+    if (submit !== false) await submitOrder(this.ctx, o.id, { actor })
+    return this.get(o.id)
+  }
+
+  revoke(id: string, input: RevokeInput, actor: Actor): Promise<ActionOutcome> {
+    return revokeOrder(this.ctx, id, input, actor)
+  }
+
+  cancel(id: string, actor: Actor): OrderDetail {
+    cancelOrder(this.ctx, id, actor)
+    return this.get(id)
+  }
+
+  setDcvMethod(id: string, input: { domain?: string; method: DcvMethod; email?: string }, actor: Actor): Promise<ActionOutcome> {
+    return setDcvMethod(this.ctx, id, input, actor)
+  }
+
+  resendDcvEmail(id: string, input: { email?: string }, actor: Actor): Promise<ActionOutcome> {
+    return resendDcvEmail(this.ctx, id, input, actor)
+  }
+
+  removeDomain(id: string, domain: string, actor: Actor): Promise<ActionOutcome> {
+    return removeDomain(this.ctx, id, domain, actor)
+  }
+
+  ovCallback(id: string, req: OvCallbackRequest, actor: Actor): Promise<ActionOutcome> {
+    return ovCallback(this.ctx, id, req, actor)
+  }
+
+  evClickThrough(id: string, input: { email?: string }, actor: Actor): Promise<ActionOutcome> {
+    return evClickThrough(this.ctx, id, input, actor)
+  }
+
+  async simulateSandbox(id: string, input: { action: SandboxSimulation; domain?: string }, actor: Actor): Promise<{ message: string; order: OrderDetail }> {
+    const message = await simulateSandbox(this.ctx, id, input, actor)
+    return { message, order: this.get(id) }
+  }
+
+  // ---- DCV help -------------------------------------------------------------------------------------
+
+  dcv(id: string): DcvInstruction[] {
+    return this.get(id).dcv
+  }
+
+  /** The HTTP validation file of one name, for download. */
+  dcvFile(id: string, domain?: string): { fileName: string; content: string; url: string; domain: string } {
+    const o = requireOrder(this.ctx, id)
+    const csr = o.csrId ? getCsr(this.ctx.db, o.csrId) : null
+    const values = dcvValuesFor(csr?.der ?? null, o.uniqueValue)
+    if (!values) throw new CoreError('not_found', `The CSR of order ${id} is not stored here, so CertDesk cannot compute its validation file.`)
+    const domains = listOrderDomains(this.ctx.db, id).filter((d) => !d.removed)
+    const d = domain === undefined ? domains[0] : domains.find((x) => x.domain === domain.toLowerCase() || x.domain.replace(/^\*\./, '') === domain.toLowerCase())
+    if (!d) throw new CoreError('not_found', `${domain ?? 'A name'} is not in order ${id}.`)
+    const loc = dcvForDomain(values, d.domain)
+    return { fileName: values.http.fileName, content: values.http.content, url: d.method === 'HTTPS_CSR_HASH' ? loc.httpsUrl : loc.httpUrl, domain: d.domain }
+  }
+
+  /** Looks at every name from this machine the way Sectigo will (no redirects followed). */
+  async checkDcv(id: string): Promise<DcvCheckResult[]> {
+    const ins = this.dcv(id)
+    return Promise.all(ins.map((i) => checkInstruction(this.ctx.dcvProbe, i)))
+  }
+
+  // ---- sweep, scheduler and push support ------------------------------------------------------------
+
+  sweep(): { unknownOrders: string[]; unknownActions: string[] } {
+    return sweepLocal(this.ctx)
+  }
+
+  /** Reconciles every unknown order whose last check is older than its account's polite interval. */
+  async reconcileDue(actor: Actor): Promise<ReconcileResult[]> {
+    const now = this.ctx.clock.now().getTime()
+    const out: ReconcileResult[] = []
+    const envs = new Map(listLiveAccounts(this.ctx.db).map((a) => [a.id, a]))
+    for (const o of listOrderRows(this.ctx.db, { states: ['unknown'] })) {
+      const a = envs.get(o.accountId)
+      if (!a || a.status !== 'ok' || o.reconcileCount >= MAX_AUTO_RECONCILES) continue
+      const last = o.reconcileCheckedAt ? Date.parse(o.reconcileCheckedAt) : 0
+      if (now - last < POLL_POLICIES[a.environment].minIntervalMs) continue
+      out.push(await reconcileOrder(this.ctx, o.id, actor))
+    }
+    return out
+  }
+
+  /** Orders whose next status poll is due, on accounts that are not stopped. */
+  dueOrders(): OrderRow[] {
+    const now = this.ctx.clock.now().getTime()
+    const ok = new Set(listLiveAccounts(this.ctx.db).filter((a) => a.status === 'ok').map((a) => a.id))
+    return listOrderRows(this.ctx.db, { states: ['placed', 'awaiting_validation', 'issued'] }).filter(
+      (o) => ok.has(o.accountId) && o.nextPollAt !== null && Date.parse(o.nextPollAt) <= now,
+    )
+  }
+
+  /** When the next poll falls due (null when nothing is pending). */
+  nextDueAt(): number | null {
+    const ok = new Set(listLiveAccounts(this.ctx.db).filter((a) => a.status === 'ok').map((a) => a.id))
+    let next: number | null = null
+    for (const o of listOrderRows(this.ctx.db, { states: ['placed', 'awaiting_validation', 'issued'] })) {
+      if (!ok.has(o.accountId) || o.nextPollAt === null) continue
+      const t = Date.parse(o.nextPollAt)
+      if (next === null || t < next) next = t
+    }
+    return next
+  }
+
+  /** The local order a push about Sectigo order `orderNumber` concerns. */
+  orderForSectigoNumber(orderNumber: string): OrderRow | null {
+    const rows = findOrdersBySectigoNumberAnyAccount(this.ctx.db, orderNumber).filter((r) => r.state !== 'replaced')
+    return rows.find((r) => isPollable(r.state)) ?? rows[rows.length - 1] ?? null
+  }
+
+  /** Resolves when no poll is running (shutdown, tests). */
+  async idle(): Promise<void> {
+    while (this.#polls.size > 0) await Promise.allSettled([...this.#polls.values()])
+  }
+}

@@ -1,0 +1,285 @@
+import { getCsr } from '../store/csrs-repo'
+import { getAccountRow, type AccountEnvironment, type AccountStatus } from '../store/accounts-repo'
+import type { Db } from '../store/db'
+import { listEvents } from '../store/events-repo'
+import {
+  listChildOrders,
+  listOrderActions,
+  listOrderDomains,
+  type OrderActionKind,
+  type OrderActionStatus,
+  type OrderKind,
+  type OrderRow,
+  type OrderState,
+  type StoredOrganization,
+  type StoredStatusDetails,
+} from '../store/orders-repo'
+import { findProduct } from '../sectigo/products'
+import { assertNever } from '../util/assert-never'
+import { dcvValuesFor, instructionFor, type DcvInstruction } from './dcv-instructions'
+import { isPollable, stateLabel } from './order-states'
+
+/** What a user can do with an order now; the UI shows exactly these buttons. */
+export type OrderActionName =
+  | 'submit'
+  | 'resend'
+  | 'reconcile'
+  | 'cancel'
+  | 'collect'
+  | 'check_dcv'
+  | 'set_dcv_method'
+  | 'resend_dcv_email'
+  | 'remove_domain'
+  | 'ov_callback'
+  | 'ev_click_through'
+  | 'reissue'
+  | 'revoke'
+  | 'sandbox_approve'
+
+export interface OrderSummary {
+  id: string
+  accountId: string
+  accountLabel: string
+  environment: AccountEnvironment
+  kind: OrderKind
+  parentOrderId: string | null
+  productCode: number
+  productName: string
+  validationLevel: 'DV' | 'OV' | 'EV' | null
+  days: number
+  commonName: string | null
+  /** Names still in the order (removed ones left out). */
+  domains: string[]
+  state: OrderState
+  stateLabel: string
+  stateReason: string | null
+  /** Needs the user's attention (refused certificate, duplicate orders...). */
+  problem: string | null
+  sectigoOrderNumber: string | null
+  sectigoCertificateId: string | null
+  totalCost: string | null
+  paymentRequired: boolean | null
+  /** The collected certificate (certificates table id). */
+  certificateId: string | null
+  notBefore: string | null
+  notAfter: string | null
+  createdAt: string
+  updatedAt: string
+  placedAt: string | null
+  collectedAt: string | null
+  nextPollAt: string | null
+  lastPolledAt: string | null
+  lastPollError: string | null
+}
+
+export type StepName = 'csr' | 'dcv' | 'organization_validation' | 'ov_callback' | 'ev_click_through' | 'brand_validation'
+
+export interface ValidationStepView {
+  step: StepName
+  label: string
+  state: 'not_required' | 'pending' | 'completed' | 'unknown'
+  /** Sectigo's raw code (-1 not required, 1 completed, other pending), null before the first status. */
+  code: number | null
+}
+
+export interface OrderActionView {
+  id: string
+  action: OrderActionKind
+  status: OrderActionStatus
+  params: Record<string, string | number | boolean | null>
+  result: string | null
+  createdAt: string
+  updatedAt: string
+}
+
+export interface OrderEventView {
+  at: string
+  actor: string
+  action: string
+  detail: Record<string, unknown>
+}
+
+export interface OrderDetail extends OrderSummary {
+  csrId: string | null
+  keyId: string | null
+  uniqueValue: string | null
+  serverSoftware: number
+  organization: StoredOrganization | null
+  /** Per name: how it is validated, what to publish, its state. */
+  dcv: DcvInstruction[]
+  validation: {
+    certificateStatus: string | null
+    validationStatus: string | null
+    steps: ValidationStepView[]
+  }
+  actions: OrderActionName[]
+  /** Mutating calls made on the order (revoke, DCV changes...) and their outcome. */
+  actionLog: OrderActionView[]
+  /** An unknown order that Sectigo's report did not list: sending it again needs the user's confirmation. */
+  resendAllowed: boolean
+  reconcileCheckedAt: string | null
+  live: {
+    /** The scheduler will ask Sectigo about it by itself. */
+    polling: boolean
+    accountStatus: AccountStatus
+    accountStatusMessage: string | null
+  }
+  /** Reissues of this order. */
+  children: Array<{ id: string; state: OrderState; createdAt: string }>
+  /** The audit trail of this order, newest first. */
+  events: OrderEventView[]
+}
+
+/** How many audit events an order's detail carries. */
+export const DETAIL_EVENTS_LIMIT = 100
+
+const STEP_LABELS: Record<StepName, string> = {
+  csr: 'CSR checked',
+  dcv: 'Domain control validated',
+  organization_validation: 'Organisation validated',
+  ov_callback: 'Callback completed',
+  ev_click_through: 'EV subscriber agreement clicked through',
+  brand_validation: 'Brand validation',
+}
+
+const STEP_KEYS: Record<StepName, keyof StoredStatusDetails> = {
+  csr: 'csrStatus',
+  dcv: 'dcvStatus',
+  organization_validation: 'organizationValidationStatus',
+  ov_callback: 'ovCallBackStatus',
+  ev_click_through: 'evClickThroughStatus',
+  brand_validation: 'brandValStatus',
+}
+
+function stepsFor(o: OrderRow, validation: 'DV' | 'OV' | 'EV' | null): ValidationStepView[] {
+  const wanted: StepName[] = ['csr', 'dcv']
+  if (validation === 'OV' || validation === 'EV') wanted.push('organization_validation', 'ov_callback')
+  if (validation === 'EV') wanted.push('ev_click_through')
+  if (o.statusDetails.brandValStatus && o.statusDetails.brandValStatus.state !== 'not_required') wanted.push('brand_validation')
+  const done = o.state === 'issued' || o.state === 'collected'
+  return wanted.map((s) => {
+    const v = o.statusDetails[STEP_KEYS[s]]
+    const state = v ? v.state : done ? 'completed' : 'unknown'
+    return { step: s, label: STEP_LABELS[s], state, code: v?.code ?? null }
+  })
+}
+
+export function toSummary(db: Db, o: OrderRow): OrderSummary {
+  const account = getAccountRow(db, o.accountId)
+  const product = findProduct(o.productCode)
+  const domains = listOrderDomains(db, o.id).filter((d) => !d.removed)
+  const csr = o.csrId ? getCsr(db, o.csrId) : null
+  return {
+    id: o.id,
+    accountId: o.accountId,
+    accountLabel: account?.label ?? '(removed account)',
+    environment: account?.environment ?? 'production',
+    kind: o.kind,
+    parentOrderId: o.parentOrderId,
+    productCode: o.productCode,
+    productName: product?.name ?? `Product ${o.productCode}`,
+    validationLevel: product?.validation ?? null,
+    days: o.days,
+    commonName: csr?.commonName ?? domains[0]?.domain ?? null,
+    domains: domains.map((d) => d.domain),
+    state: o.state,
+    stateLabel: stateLabel(o.state),
+    stateReason: o.stateReason,
+    problem: o.problem,
+    sectigoOrderNumber: o.sectigoOrderNumber,
+    sectigoCertificateId: o.sectigoCertificateId,
+    totalCost: o.totalCost,
+    paymentRequired: o.paymentRequired,
+    certificateId: o.certificateRowId,
+    notBefore: o.notBefore,
+    notAfter: o.notAfter,
+    createdAt: o.createdAt,
+    updatedAt: o.updatedAt,
+    placedAt: o.placedAt,
+    collectedAt: o.collectedAt,
+    nextPollAt: o.nextPollAt,
+    lastPolledAt: o.lastPolledAt,
+    lastPollError: o.lastPollError,
+  }
+}
+
+export function availableActions(db: Db, o: OrderRow, environment: AccountEnvironment, validation: 'DV' | 'OV' | 'EV' | null, activeDomains: number): OrderActionName[] {
+  const children = listChildOrders(db, o.id)
+  const reissueBusy = children.some((c) => c.state === 'draft' || c.state === 'submitting' || c.state === 'unknown' || c.state === 'failed')
+  const pendingWork = (): OrderActionName[] => {
+    const a: OrderActionName[] = ['collect', 'check_dcv', 'set_dcv_method', 'resend_dcv_email']
+    if (activeDomains > 1) a.push('remove_domain')
+    if (validation === 'OV' || validation === 'EV') a.push('ov_callback')
+    if (validation === 'EV') a.push('ev_click_through')
+    if (environment === 'sandbox') a.push('sandbox_approve')
+    if (!reissueBusy && o.sectigoOrderNumber) a.push('reissue')
+    a.push('revoke')
+    return a
+  }
+  switch (o.state) {
+    case 'draft':
+    case 'failed':
+      return ['submit', 'cancel']
+    case 'unknown':
+      return o.resendAllowed ? ['reconcile', 'resend', 'cancel'] : ['reconcile', 'cancel']
+    case 'submitting':
+      return []
+    case 'placed':
+    case 'awaiting_validation':
+      return pendingWork()
+    case 'issued':
+      return ['collect', ...(!reissueBusy ? (['reissue'] as const) : []), 'revoke']
+    case 'collected':
+      return [...(!reissueBusy ? (['reissue'] as const) : []), 'revoke']
+    case 'rejected':
+    case 'revoked':
+    case 'replaced':
+    case 'cancelled':
+      return []
+    default:
+      return assertNever(o.state, 'order state')
+  }
+}
+
+export function toDetail(db: Db, o: OrderRow): OrderDetail {
+  const summary = toSummary(db, o)
+  const account = getAccountRow(db, o.accountId)
+  const domains = listOrderDomains(db, o.id)
+  const csr = o.csrId ? getCsr(db, o.csrId) : null
+  const values = dcvValuesFor(csr?.der ?? null, o.uniqueValue)
+  const environment = account?.environment ?? 'production'
+  const activeDomains = domains.filter((d) => !d.removed).length
+  return {
+    ...summary,
+    csrId: o.csrId,
+    keyId: o.keyId,
+    uniqueValue: o.uniqueValue,
+    serverSoftware: o.serverSoftware,
+    organization: o.organization,
+    dcv: domains.map((d) => instructionFor(values, d)),
+    validation: {
+      certificateStatus: o.certificateStatusText,
+      validationStatus: o.validationStatusText,
+      steps: stepsFor(o, summary.validationLevel),
+    },
+    actions: availableActions(db, o, environment, summary.validationLevel, activeDomains),
+    actionLog: listOrderActions(db, o.id).map((a) => ({
+      id: a.id,
+      action: a.action,
+      status: a.status,
+      params: a.params,
+      result: a.result,
+      createdAt: a.createdAt,
+      updatedAt: a.updatedAt,
+    })),
+    resendAllowed: o.resendAllowed,
+    reconcileCheckedAt: o.reconcileCheckedAt,
+    live: {
+      polling: isPollable(o.state) && o.nextPollAt !== null && account?.status === 'ok',
+      accountStatus: account?.status ?? 'ok',
+      accountStatusMessage: account?.statusMessage ?? null,
+    },
+    children: listChildOrders(db, o.id).map((c) => ({ id: c.id, state: c.state, createdAt: c.createdAt })),
+    events: listEvents(db, { subjectType: 'order', subjectId: o.id, limit: DETAIL_EVENTS_LIMIT }).map((e) => ({ at: e.at, actor: e.actor, action: e.action, detail: e.detail })),
+  }
+}

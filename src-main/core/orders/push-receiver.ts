@@ -1,0 +1,166 @@
+import { createHash, timingSafeEqual } from 'node:crypto'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { Logger } from '../log/logger'
+
+/** A push with the certificate and chain is a few KiB; anything far larger is not Sectigo. */
+export const MAX_PUSH_BODY_BYTES = 256 * 1024
+/** A sender that does not finish its request in this time is cut off. */
+export const PUSH_REQUEST_TIMEOUT_MS = 15_000
+const ORDER_NUMBER = /^\d{1,20}$/
+const MAX_FIELD_CHARS = 200
+
+/** What Sectigo's certificate-issuance push says (reference §7); only the fields CertDesk acts on. */
+export interface PushNotification {
+  orderNumber: string
+  certificateId: string | null
+  eventType: string | null
+  status: string | null
+  statusCode: string | null
+  method: 'GET' | 'POST'
+  /** POST deliveries may carry the certificate; CertDesk still collects and verifies it itself. */
+  hasCertificate: boolean
+}
+
+export interface PushReceiverOptions {
+  port: number
+  /** Default 0.0.0.0: Sectigo must reach it; the user puts it behind their firewall or proxy. */
+  host?: string
+  username: string
+  password: string
+  onNotification: (n: PushNotification) => void
+  logger: Logger
+}
+
+export interface PushReceiver {
+  url: string
+  port: number
+  host: string
+  /** Notifications accepted since start. */
+  received(): number
+  close(): Promise<void>
+}
+
+const digest = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest()
+
+/** Basic auth compared in constant time (over SHA-256 digests, so lengths do not leak either). */
+function authorized(header: string | undefined, user: Buffer, pass: Buffer): boolean {
+  if (!header || !header.startsWith('Basic ')) return false
+  const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8')
+  const i = decoded.indexOf(':')
+  if (i < 0) return false
+  const u = timingSafeEqual(digest(decoded.slice(0, i)), user)
+  const p = timingSafeEqual(digest(decoded.slice(i + 1)), pass)
+  return u && p
+}
+
+function readBody(req: IncomingMessage): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? '0')
+    if (declared > MAX_PUSH_BODY_BYTES) return resolve(null)
+    const chunks: Buffer[] = []
+    let size = 0
+    req.on('data', (c: Buffer) => {
+      size += c.length
+      if (size > MAX_PUSH_BODY_BYTES) {
+        req.removeAllListeners('data')
+        resolve(null)
+        return
+      }
+      chunks.push(c)
+    })
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    req.on('error', reject)
+  })
+}
+
+function field(params: URLSearchParams, name: string): string | null {
+  const v = params.get(name)
+  return v === null ? null : v.slice(0, MAX_FIELD_CHARS)
+}
+
+/**
+ * Receives Sectigo's push notifications: GET with query parameters, or POST with a form body that may
+ * add the certificate and chain. Basic auth is required; bodies are capped; the answer is 200 at once
+ * and the notification is handed on (CertDesk then collects the order itself and verifies what it
+ * gets, so a forged push can at most trigger one extra status check). Off unless the user starts it.
+ */
+export async function startPushReceiver(opts: PushReceiverOptions): Promise<PushReceiver> {
+  const user = digest(opts.username)
+  const pass = digest(opts.password)
+  opts.logger.addSecret(opts.password)
+  let count = 0
+  const answer = (res: ServerResponse, status: number, text: string, extra: Record<string, string> = {}): void => {
+    res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', ...extra })
+    res.end(`${text}\n`)
+  }
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (req.method !== 'GET' && req.method !== 'POST') return answer(res, 405, 'Method not allowed', { Allow: 'GET, POST' })
+    if (!authorized(req.headers.authorization, user, pass)) {
+      opts.logger.warn('push refused: bad or missing credentials', { remote: req.socket.remoteAddress ?? null })
+      return answer(res, 401, 'Unauthorized', { 'WWW-Authenticate': 'Basic realm="CertDesk push"' })
+    }
+    const url = new URL(req.url ?? '/', 'http://push.invalid')
+    let params = url.searchParams
+    let hasCertificate = false
+    if (req.method === 'POST') {
+      const body = await readBody(req)
+      if (body === null) return answer(res, 413, 'Too large')
+      const form = new URLSearchParams(body)
+      for (const [k, v] of url.searchParams) if (!form.has(k)) form.append(k, v)
+      params = form
+      hasCertificate = form.has('certificate')
+    }
+    const orderNumber = field(params, 'orderNumber')
+    if (orderNumber === null || !ORDER_NUMBER.test(orderNumber)) return answer(res, 400, 'orderNumber missing or invalid')
+    count += 1
+    answer(res, 200, 'OK')
+    const n: PushNotification = {
+      orderNumber,
+      certificateId: field(params, 'certificateID'),
+      eventType: field(params, 'eventType'),
+      status: field(params, 'status'),
+      statusCode: field(params, 'statusCode'),
+      method: req.method,
+      hasCertificate,
+    }
+    opts.logger.info('push received', { orderNumber, eventType: n.eventType, status: n.status, method: n.method })
+    try {
+      opts.onNotification(n)
+    } catch (e) {
+      opts.logger.error('push handler failed', { error: e })
+    }
+  }
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      opts.logger.error('push request failed', { error: e })
+      if (!res.headersSent) answer(res, 500, 'Error')
+      else res.destroy()
+    })
+  })
+  server.requestTimeout = PUSH_REQUEST_TIMEOUT_MS
+  server.headersTimeout = PUSH_REQUEST_TIMEOUT_MS
+  const host = opts.host ?? '0.0.0.0'
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(opts.port, host, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  const port = (server.address() as AddressInfo).port
+  let closed: Promise<void> | null = null
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}/`,
+    port,
+    host,
+    received: () => count,
+    close: () => {
+      closed ??= new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      })
+      return closed
+    },
+  }
+}

@@ -1,0 +1,424 @@
+import { CoreError, isCoreError } from '../errors'
+import type { DomainDcv } from '../sectigo/dcv-methods'
+import type { AutoApplySslInput } from '../sectigo/endpoints/auto-apply-ssl'
+import type { AutoReplaceSslInput } from '../sectigo/endpoints/auto-replace-ssl'
+import type { PlacedOrder } from '../sectigo/endpoints/placed-order'
+import type { WebHostReportRow } from '../sectigo/endpoints/web-host-report'
+import { isSectigoError } from '../sectigo/errors'
+import { findProduct, type Product } from '../sectigo/products'
+import { classifyForRetry } from '../sectigo/retry'
+import { getCsr, type CsrRow } from '../store/csrs-repo'
+import { recordEvent, type Actor } from '../store/events-repo'
+import {
+  findOrdersBySectigoNumber,
+  listActionsByStatus,
+  listOrderDomains,
+  listOrderRows,
+  updateOrderAction,
+  updateOrderRow,
+  type OrderDomainRow,
+  type OrderRow,
+} from '../store/orders-repo'
+import { assertNever } from '../util/assert-never'
+import { ownerMayBeAlive, requireOrder, type OrderContext } from './order-context'
+import { stateLabel, transition } from './order-states'
+import { POLL_POLICIES } from './poll-policy'
+import { step } from './step-hooks'
+
+/** A 'submitting' row older than this belongs to a call that has certainly ended (timeouts are 60 s). */
+export const MAX_IN_FLIGHT_MS = 15 * 60_000
+/** A reissue found in the report is ours if Sectigo recorded it no earlier than this before our intent. */
+export const RECONCILE_CLOCK_SLACK_MS = 10 * 60_000
+
+export interface SubmitOptions {
+  actor: Actor
+  /** The user confirmed sending a purchase again after a reconciliation found nothing. */
+  resendConfirmed?: boolean
+}
+
+function requireProduct(o: OrderRow): Product {
+  const p = findProduct(o.productCode)
+  if (!p) throw new CoreError('invalid_input', `Order ${o.id} names product ${o.productCode}, which CertDesk does not know; it cannot be sent.`)
+  return p
+}
+
+function requireCsr(ctx: OrderContext, o: OrderRow): CsrRow {
+  const csr = o.csrId ? getCsr(ctx.db, o.csrId) : null
+  if (!csr) throw new CoreError('conflict', `Order ${o.id} has no CSR stored here, so it cannot be sent.`)
+  return csr
+}
+
+function dcvRequest(product: Product, csr: CsrRow, domains: readonly OrderDomainRow[]): Pick<AutoApplySslInput, 'dcvMethod' | 'dcvEmailAddress' | 'domains' | 'primaryDomainName'> {
+  const active = domains.filter((d) => !d.removed)
+  if (product.kind === 'multi_domain') {
+    const list: DomainDcv[] = active.map((d) => {
+      if (d.method === 'EMAIL') return { domain: d.domain, method: 'EMAIL', email: d.email ?? '' }
+      if (d.method === 'UNKNOWN') throw new CoreError('invalid_input', `Choose a DCV method for ${d.domain} before sending the order.`)
+      return { domain: d.domain, method: d.method }
+    })
+    const cn = csr.commonName?.toLowerCase()
+    return { domains: list, ...(cn && list.some((d) => d.domain === cn) ? { primaryDomainName: cn } : {}) }
+  }
+  const [only] = active
+  if (!only) throw new CoreError('invalid_input', 'The order has no domain name.')
+  if (only.method === 'UNKNOWN') throw new CoreError('invalid_input', `Choose a DCV method for ${only.domain} before sending the order.`)
+  return only.method === 'EMAIL' ? { dcvMethod: 'EMAIL', dcvEmailAddress: only.email ?? '' } : { dcvMethod: only.method }
+}
+
+export function applyRequest(o: OrderRow, product: Product, csr: CsrRow, domains: readonly OrderDomainRow[]): AutoApplySslInput {
+  if (!o.uniqueValue) throw new CoreError('internal', `Order ${o.id} has no uniqueValue.`)
+  return {
+    product: o.productCode,
+    days: o.days,
+    csrDer: csr.der,
+    serverSoftware: o.serverSoftware,
+    uniqueValue: o.uniqueValue,
+    // The local id: if the answer is lost, WebHostReport finds the order by it.
+    foreignOrderNumber: o.id,
+    isCustomerValidated: false,
+    ...(product.validation !== 'DV' && o.organization ? { organization: o.organization } : {}),
+    ...dcvRequest(product, csr, domains),
+  }
+}
+
+/** Decision: no foreignOrderNumber on a reissue, so Sectigo's reference for the order stays the original's. */
+export function replaceRequest(o: OrderRow, orderNumber: string, product: Product, csr: CsrRow, domains: readonly OrderDomainRow[]): AutoReplaceSslInput {
+  if (!o.uniqueValue) throw new CoreError('internal', `Order ${o.id} has no uniqueValue.`)
+  return {
+    orderNumber,
+    csrDer: csr.der,
+    serverSoftware: o.serverSoftware,
+    uniqueValue: o.uniqueValue,
+    isCustomerValidated: false,
+    ...dcvRequest(product, csr, domains),
+  }
+}
+
+function parentOf(ctx: OrderContext, o: OrderRow): OrderRow {
+  if (!o.parentOrderId) throw new CoreError('internal', `Reissue ${o.id} has no parent order.`)
+  return requireOrder(ctx, o.parentOrderId)
+}
+
+/**
+ * Sends a draft (or a refused order) to Sectigo: commit intent (state 'submitting', owner, attempt),
+ * call AutoApplySSL / AutoReplaceSSL, commit the result. An ambiguous failure leaves 'unknown' and is
+ * reconciled at once through WebHostReport (read-only). An 'unknown' order is sent again only when the
+ * user confirmed it and a fresh reconciliation found nothing.
+ */
+export async function submitOrder(ctx: OrderContext, orderId: string, opts: SubmitOptions): Promise<OrderRow> {
+  let o = requireOrder(ctx, orderId)
+  const resend = o.state === 'unknown'
+  switch (o.state) {
+    case 'draft':
+    case 'failed':
+      break
+    case 'unknown': {
+      if (!opts.resendConfirmed) {
+        throw new CoreError(
+          'conflict',
+          `Order ${o.id} may already exist at Sectigo (the answer to the last attempt was lost). CertDesk checks Sectigo's order report before anything is sent again: run \`certdesk order sync\`; if Sectigo does not list it, send it again with \`certdesk order submit ${o.id} --resend-confirmed\`.`,
+        )
+      }
+      const r = await reconcileOrder(ctx, orderId, opts.actor)
+      if (r.outcome === 'adopted') return requireOrder(ctx, orderId)
+      if (r.outcome !== 'not_found') throw new CoreError('conflict', `Order ${o.id} could not be checked with Sectigo (${r.message}); nothing was sent again.`, { retryable: true })
+      o = requireOrder(ctx, orderId)
+      break
+    }
+    case 'submitting':
+      throw new CoreError('conflict', `Order ${o.id} is being sent to Sectigo right now.`)
+    case 'placed':
+    case 'awaiting_validation':
+    case 'issued':
+    case 'collected':
+    case 'rejected':
+    case 'revoked':
+    case 'replaced':
+    case 'cancelled':
+      throw new CoreError('conflict', `Order ${o.id} is ${stateLabel(o.state).toLowerCase()}; there is nothing to send.`)
+    default:
+      return assertNever(o.state, 'order state')
+  }
+  const account = ctx.accounts.row(o.accountId)
+  if (account.status === 'auth_failed') throw ctx.accounts.stoppedError(account)
+  const product = requireProduct(o)
+  const csr = requireCsr(ctx, o)
+  const domains = listOrderDomains(ctx.db, o.id)
+  const isReissue = o.kind === 'reissue'
+  const orderNumber = isReissue ? parentOf(ctx, o).sectigoOrderNumber : null
+  if (isReissue && !orderNumber) throw new CoreError('conflict', `The order reissue ${o.id} belongs to has no Sectigo order number.`)
+  // Everything that can fail without reaching Sectigo happens before the intent: a wrong request or a
+  // locked keychain must not leave an order "submitting".
+  const request = isReissue ? replaceRequest(o, orderNumber ?? '', product, csr, domains) : applyRequest(o, product, csr, domains)
+  const client = await ctx.accounts.clientFor(o.accountId)
+
+  const attempt = o.submitAttempt + 1
+  o = transition(ctx.db, ctx.clock, o, 'submitting', {
+    actor: opts.actor,
+    reason: resend ? 'Sending again: Sectigo did not list the earlier attempt, and you confirmed the resend.' : `Sending to Sectigo (${isReissue ? 'AutoReplaceSSL' : 'AutoApplySSL'}).`,
+    patch: { submitAttempt: attempt, submitOwner: ctx.owner, submitStartedAt: ctx.clock.now().toISOString(), resendAllowed: false, problem: null },
+    detail: { attempt, resend, endpoint: isReissue ? 'AutoReplaceSSL' : 'AutoApplySSL' },
+  })
+  await step(ctx.hooks, 'intent-committed', { orderId })
+
+  let placed: PlacedOrder | null = null
+  let error: unknown = null
+  try {
+    placed = await ctx.accounts.lanes.run(o.accountId, () =>
+      'orderNumber' in request ? client.autoReplaceSsl(request) : client.autoApplySsl(request),
+    )
+  } catch (e) {
+    error = e
+  }
+  if (placed) await step(ctx.hooks, 'response-received', { orderId })
+  const settled = commitSubmitResult(ctx, orderId, attempt, placed, error, opts.actor)
+  await step(ctx.hooks, 'result-committed', { orderId })
+  if (settled.state === 'unknown') await reconcileOrder(ctx, orderId, 'system')
+  return requireOrder(ctx, orderId)
+}
+
+function commitSubmitResult(ctx: OrderContext, orderId: string, attempt: number, placed: PlacedOrder | null, error: unknown, actor: Actor): OrderRow {
+  const o = requireOrder(ctx, orderId)
+  if (o.submitAttempt !== attempt || (o.state !== 'submitting' && o.state !== 'unknown')) {
+    ctx.logger.warn('submit result arrived after the order moved on', { orderId, state: o.state })
+    return o
+  }
+  const now = ctx.clock.now()
+  const env = ctx.accounts.row(o.accountId).environment
+  if (placed) {
+    const orderNumber = placed.orderNumber ?? (o.kind === 'reissue' ? parentOf(ctx, o).sectigoOrderNumber : null)
+    if (!orderNumber) {
+      return transition(ctx.db, ctx.clock, o, 'unknown', { actor: 'system', reason: 'Sectigo accepted the request but named no order; CertDesk will look for it in the order report.', patch: { submitOwner: null } })
+    }
+    const uniqueChanged = placed.uniqueValue !== undefined && placed.uniqueValue !== o.uniqueValue
+    let out = o
+    ctx.db.transaction(() => {
+      out = transition(ctx.db, ctx.clock, o, 'placed', {
+        actor,
+        reason: `Placed as Sectigo order ${orderNumber}${placed.paymentRequired ? '; Sectigo says payment is still required' : ''}.`,
+        patch: {
+          sectigoOrderNumber: orderNumber,
+          sectigoCertificateId: placed.certificateId ?? null,
+          totalCost: placed.totalCost ?? null,
+          paymentRequired: placed.paymentRequired,
+          ...(uniqueChanged ? { uniqueValue: placed.uniqueValue ?? null } : {}),
+          placedAt: now.toISOString(),
+          submitOwner: null,
+          nextPollAt: new Date(now.getTime() + POLL_POLICIES[env].firstPollDelayMs).toISOString(),
+          pollFailures: 0,
+        },
+        detail: { orderNumber, certificateId: placed.certificateId ?? null, totalCost: placed.totalCost ?? null, paymentRequired: placed.paymentRequired, uniqueValueChanged: uniqueChanged },
+      })
+      if (o.kind === 'reissue') replaceParent(ctx, o, actor)
+    }).immediate()
+    return out
+  }
+  const decision = classifyForRetry(error, { purchasing: true })
+  const message = isCoreError(error) ? error.message : 'The call failed unexpectedly; details are in the log.'
+  if (!isCoreError(error)) ctx.logger.error('submit failed unexpectedly', { orderId, error })
+  const definite = o.state === 'submitting' ? 'draft' : 'failed'
+  switch (decision) {
+    case 'unknown_outcome':
+      if (o.state === 'unknown') return o
+      return transition(ctx.db, ctx.clock, o, 'unknown', { actor: 'system', reason: message, patch: { submitOwner: null }, detail: { errorCode: isCoreError(error) ? error.code : 'internal' } })
+    case 'retry':
+      return transition(ctx.db, ctx.clock, o, definite, { actor: 'system', reason: `Nothing reached Sectigo: ${message} Send it again when the connection works.`, patch: { submitOwner: null } })
+    case 'back_off':
+      return transition(ctx.db, ctx.clock, o, definite, { actor: 'system', reason: `Sectigo refused the call for now (${message}); nothing was ordered. Send it again later.`, patch: { submitOwner: null } })
+    case 'stop_account':
+      ctx.accounts.markAuthFailed(o.accountId, isSectigoError(error) ? (error.serverMessage ?? message) : message)
+      return transition(ctx.db, ctx.clock, o, definite, { actor: 'system', reason: `Sectigo refused the login; nothing was ordered. ${message}`, patch: { submitOwner: null } })
+    case 'permanent':
+      return transition(ctx.db, ctx.clock, o, 'failed', {
+        actor: 'system',
+        reason: `Sectigo refused the order; nothing was bought. ${message}`,
+        patch: { submitOwner: null },
+        detail: { errorCode: isCoreError(error) ? error.code : 'internal', ...(isSectigoError(error) && error.sectigoCode !== null ? { sectigoCode: error.sectigoCode } : {}) },
+      })
+    default:
+      return assertNever(decision, 'retry decision')
+  }
+}
+
+/** A reissue took over the Sectigo order: its parent row is replaced (in the caller's transaction). */
+function replaceParent(ctx: OrderContext, reissue: OrderRow, actor: Actor): void {
+  const parent = parentOf(ctx, reissue)
+  if (parent.state === 'replaced') return
+  transition(ctx.db, ctx.clock, parent, 'replaced', {
+    actor,
+    reason: `Replaced by reissue ${reissue.id}. Its certificate stays valid until it expires or is revoked.`,
+    patch: { nextPollAt: null },
+    detail: { reissueOrderId: reissue.id },
+  })
+}
+
+// ---- sweep and reconciliation ----------------------------------------------------------------------
+
+/**
+ * Local part of the startup sweep (no network): a 'submitting' order whose process is gone becomes
+ * 'unknown'; an action intent whose process is gone becomes 'unknown'. Every order thus ends in
+ * exactly one state that says what happened.
+ */
+export function sweepLocal(ctx: OrderContext): { unknownOrders: string[]; unknownActions: string[] } {
+  const now = ctx.clock.now()
+  const unknownOrders: string[] = []
+  for (const o of listOrderRows(ctx.db, { states: ['submitting'] })) {
+    const started = o.submitStartedAt ? Date.parse(o.submitStartedAt) : 0
+    const stale = now.getTime() - started > MAX_IN_FLIGHT_MS
+    if (!stale && ownerMayBeAlive(o.submitOwner, ctx.owner)) continue
+    try {
+      transition(ctx.db, ctx.clock, o, 'unknown', {
+        actor: 'system',
+        reason: "CertDesk stopped before Sectigo's answer to this order was recorded. It checks Sectigo's order report before anything is sent again.",
+        patch: { submitOwner: null },
+      })
+      unknownOrders.push(o.id)
+    } catch (e) {
+      if (!(isCoreError(e) && e.code === 'conflict')) throw e
+    }
+  }
+  const unknownActions: string[] = []
+  for (const a of listActionsByStatus(ctx.db, ['intent'])) {
+    if (ownerMayBeAlive(a.owner, ctx.owner)) continue
+    ctx.db.transaction(() => {
+      updateOrderAction(ctx.db, a.id, { status: 'unknown', result: 'CertDesk stopped before the answer was recorded; the call may or may not have reached Sectigo.', updatedAt: now.toISOString() })
+      recordEvent(ctx.db, ctx.clock, { actor: 'system', action: 'order.action_unknown', subjectType: 'order', subjectId: a.orderId, detail: { action: a.action, actionId: a.id } })
+    })()
+    unknownActions.push(a.id)
+  }
+  return { unknownOrders, unknownActions }
+}
+
+export type ReconcileOutcome = 'adopted' | 'not_found' | 'failed' | 'not_needed'
+
+export interface ReconcileResult {
+  orderId: string
+  outcome: ReconcileOutcome
+  message: string
+}
+
+/**
+ * Settles an 'unknown' order through WebHostReport, paging through every result: a new order is found
+ * by its foreignOrderNumber (our id), a reissue by a certificate of its Sectigo order that no local row
+ * knows. Found: the order is adopted ('placed'), duplicates are flagged. Not found: it stays 'unknown'
+ * and may be sent again only with the user's confirmation.
+ */
+export async function reconcileOrder(ctx: OrderContext, orderId: string, actor: Actor): Promise<ReconcileResult> {
+  let o = requireOrder(ctx, orderId)
+  if (o.state === 'submitting') {
+    sweepLocal(ctx)
+    o = requireOrder(ctx, orderId)
+  }
+  if (o.state !== 'unknown') return { orderId, outcome: 'not_needed', message: `Order ${orderId} is ${stateLabel(o.state).toLowerCase()}.` }
+  await step(ctx.hooks, 'reconcile-started', { orderId })
+  const isReissue = o.kind === 'reissue'
+  const parent = isReissue ? parentOf(ctx, o) : null
+  let rows: WebHostReportRow[]
+  try {
+    rows = await ctx.accounts.call(o.accountId, async (client) => {
+      const out: WebHostReportRow[] = []
+      const filter = isReissue
+        ? { orderNumbers: [parent?.sectigoOrderNumber ?? ''], showOldItems: true, showCost: true, showAdditionalDomains: true }
+        : { foreignOrderNumbers: [o.id], showCost: true, showAdditionalDomains: true }
+      for await (const row of client.webHostReportAll(filter)) out.push(row)
+      return out
+    })
+  } catch (e) {
+    const message = isCoreError(e) ? e.message : 'The order report could not be read.'
+    if (classifyForRetry(e, { purchasing: false }) === 'stop_account') ctx.accounts.markAuthFailed(o.accountId, isSectigoError(e) ? (e.serverMessage ?? message) : message)
+    ctx.db.transaction(() => {
+      updateOrderRow(ctx.db, o.id, { stateReason: `Still unknown: Sectigo's order report could not be read (${message}). CertDesk tries again on the next sync.`, updatedAt: ctx.clock.now().toISOString() }, 'unknown')
+      recordEvent(ctx.db, ctx.clock, { actor, action: 'order.reconcile_failed', subjectType: 'order', subjectId: o.id, detail: { message } })
+    })()
+    return { orderId, outcome: 'failed', message }
+  }
+  await step(ctx.hooks, 'reconcile-answered', { orderId })
+  const result = isReissue && parent ? commitReissueReconcile(ctx, o, parent, rows, actor) : commitNewReconcile(ctx, o, rows, actor)
+  await step(ctx.hooks, 'reconcile-committed', { orderId })
+  return result
+}
+
+function ourNames(ctx: OrderContext, o: OrderRow): Set<string> {
+  return new Set(listOrderDomains(ctx.db, o.id).map((d) => d.domain.toLowerCase()))
+}
+
+function rowNames(row: WebHostReportRow): string[] {
+  return row.items.flatMap((i) => [i.domain ?? '', ...(i.mdcDomainNames ?? '').split(/[\s,]+/)]).map((n) => n.trim().toLowerCase()).filter(Boolean)
+}
+
+function commitNewReconcile(ctx: OrderContext, o: OrderRow, rows: WebHostReportRow[], actor: Actor): ReconcileResult {
+  const names = ourNames(ctx, o)
+  // A row naming another reference is not ours; without the field, the filter plus a shared name decide.
+  const matches = rows.filter((r) => (r.foreignOrderNumber !== undefined ? r.foreignOrderNumber === o.id : rowNames(r).some((n) => names.has(n))))
+  const current = requireOrder(ctx, o.id)
+  if (current.state !== 'unknown') return { orderId: o.id, outcome: 'not_needed', message: `Order ${o.id} was settled meanwhile.` }
+  if (matches.length === 0) return recordNotFound(ctx, current, actor)
+  const [first, ...extra] = matches
+  if (!first) return recordNotFound(ctx, current, actor)
+  const env = ctx.accounts.row(o.accountId).environment
+  const item = first.items[first.items.length - 1]
+  const now = ctx.clock.now()
+  const duplicates = extra.map((r) => r.orderNumber)
+  transition(ctx.db, ctx.clock, current, 'placed', {
+    actor,
+    reason: `Found at Sectigo as order ${first.orderNumber} (the answer to the original request was lost); nothing was sent twice.`,
+    patch: {
+      sectigoOrderNumber: first.orderNumber,
+      sectigoCertificateId: item?.certificateId ?? null,
+      totalCost: first.cost ?? null,
+      placedAt: first.dateTime?.toISOString() ?? now.toISOString(),
+      nextPollAt: new Date(now.getTime() + POLL_POLICIES[env].firstPollDelayMs).toISOString(),
+      reconcileCheckedAt: now.toISOString(),
+      reconcileCount: current.reconcileCount + 1,
+      resendAllowed: false,
+      problem: duplicates.length > 0 ? `Sectigo lists ${duplicates.length + 1} orders with this reference (${[first.orderNumber, ...duplicates].join(', ')}); CertDesk follows ${first.orderNumber}. Ask Sectigo to cancel and refund the others.` : null,
+    },
+    detail: { orderNumber: first.orderNumber, reconciled: true, duplicates: duplicates.join(',') },
+  })
+  return { orderId: o.id, outcome: 'adopted', message: `Found as Sectigo order ${first.orderNumber}.` }
+}
+
+function commitReissueReconcile(ctx: OrderContext, o: OrderRow, parent: OrderRow, rows: WebHostReportRow[], actor: Actor): ReconcileResult {
+  const orderNumber = parent.sectigoOrderNumber ?? ''
+  const known = new Set(findOrdersBySectigoNumber(ctx.db, o.accountId, orderNumber).map((r) => r.sectigoCertificateId).filter((x): x is string => x !== null))
+  const since = (o.submitStartedAt ? Date.parse(o.submitStartedAt) : 0) - RECONCILE_CLOCK_SLACK_MS
+  const candidates = rows
+    .filter((r) => r.orderNumber === orderNumber)
+    .flatMap((r) => r.items)
+    .filter((i) => i.certificateId !== undefined && !known.has(i.certificateId))
+    .filter((i) => i.lastStatusChange === undefined || i.lastStatusChange.getTime() >= since)
+  const current = requireOrder(ctx, o.id)
+  if (current.state !== 'unknown') return { orderId: o.id, outcome: 'not_needed', message: `Order ${o.id} was settled meanwhile.` }
+  const pick = candidates.sort((a, b) => (b.lastStatusChange?.getTime() ?? 0) - (a.lastStatusChange?.getTime() ?? 0))[0]
+  if (!pick) return recordNotFound(ctx, current, actor)
+  const env = ctx.accounts.row(o.accountId).environment
+  const now = ctx.clock.now()
+  ctx.db.transaction(() => {
+    transition(ctx.db, ctx.clock, current, 'placed', {
+      actor,
+      reason: `Found at Sectigo as certificate ${pick.certificateId ?? '?'} of order ${orderNumber} (the answer to the reissue was lost); nothing was sent twice.`,
+      patch: {
+        sectigoOrderNumber: orderNumber,
+        sectigoCertificateId: pick.certificateId ?? null,
+        placedAt: now.toISOString(),
+        nextPollAt: new Date(now.getTime() + POLL_POLICIES[env].firstPollDelayMs).toISOString(),
+        reconcileCheckedAt: now.toISOString(),
+        reconcileCount: current.reconcileCount + 1,
+        resendAllowed: false,
+      },
+      detail: { orderNumber, certificateId: pick.certificateId ?? null, reconciled: true },
+    })
+    replaceParent(ctx, current, actor)
+  }).immediate()
+  return { orderId: o.id, outcome: 'adopted', message: `Found as certificate ${pick.certificateId ?? '?'} of Sectigo order ${orderNumber}.` }
+}
+
+function recordNotFound(ctx: OrderContext, o: OrderRow, actor: Actor): ReconcileResult {
+  const now = ctx.clock.now().toISOString()
+  const message = `Sectigo's order report does not list this order (checked ${now}). It was probably never placed. To send it again, confirm the resend (\`certdesk order submit ${o.id} --resend-confirmed\`); if Sectigo's report lags and it shows up later, CertDesk flags the duplicate.`
+  ctx.db.transaction(() => {
+    updateOrderRow(ctx.db, o.id, { stateReason: message, reconcileCheckedAt: now, reconcileCount: o.reconcileCount + 1, resendAllowed: true, updatedAt: now }, 'unknown')
+    recordEvent(ctx.db, ctx.clock, { actor, action: 'order.reconcile_not_found', subjectType: 'order', subjectId: o.id, detail: { checks: o.reconcileCount + 1 } })
+  })()
+  return { orderId: o.id, outcome: 'not_found', message }
+}
