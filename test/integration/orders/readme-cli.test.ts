@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -7,25 +7,27 @@ import { CLI_JS } from '../../helpers/cli'
 import { inKeyringSession } from './helpers'
 
 /**
- * The README's Sandbox walk-through, run exactly as written (the lead pastes README_SEQUENCE into the
- * README): from an empty data folder to a collected DV certificate, with the Sandbox CA that CertDesk
- * starts by itself on 127.0.0.1 and keeps in <data dir>/sandbox/state.json between commands.
+ * The README's Sandbox walk-through, read from README.md and run exactly as written: from an empty
+ * data folder to a collected DV certificate, with the Sandbox CA that CertDesk starts by itself on
+ * 127.0.0.1 and keeps in <data dir>/sandbox/state.json between commands. Only the README's
+ * `certdesk() { ... }` line is replaced, to point at this checkout's build.
  */
-export const README_SEQUENCE = `export CERTDESK_DATA_DIR="$(mktemp -d)"
-certdesk account add --label demo --env sandbox
-certdesk csr new --type ec-p256 --cn www.example.com --out www.csr
-ORDER=$(certdesk order place --account demo --product 287 --days 90 --csr-file www.csr --dcv http --id-only)
-certdesk dcv show "$ORDER"
-certdesk sandbox approve "$ORDER"
-certdesk order collect "$ORDER"
-certdesk order show "$ORDER"`
+function readmeSequence(): string {
+  const readme = readFileSync(join(__dirname, '../../../README.md'), 'utf8')
+  const block = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1] ?? '').find((b) => b.includes('certdesk sandbox approve'))
+  if (!block) throw new Error('README.md has no shell block with the Sandbox walk-through')
+  return block
+    .split('\n')
+    .filter((l) => !l.startsWith('certdesk() {'))
+    .join('\n')
+}
 
 describe.skipIf(!inKeyringSession || !existsSync(CLI_JS))('the README walk-through with the built CLI', () => {
   const work = mkdtempSync(join(tmpdir(), 'certdesk-readme-'))
   afterAll(() => rmSync(work, { recursive: true, force: true }))
 
   it('takes a DV order against the Sandbox from a new CSR to a collected certificate', () => {
-    const script = `set -eu\ncertdesk() { node "${CLI_JS}" "$@"; }\n${README_SEQUENCE}\necho "DATA_DIR=$CERTDESK_DATA_DIR"\necho "ORDER_ID=$ORDER"\n`
+    const script = `set -eu\ncertdesk() { node "${CLI_JS}" "$@"; }\n${readmeSequence()}\necho "DATA_DIR=$CERTDESK_DATA_DIR"\necho "ORDER_ID=$ORDER"\n`
     const r = spawnSync('sh', ['-c', script], { cwd: work, encoding: 'utf8', env: { ...process.env, CERTDESK_DATA_DIR: '', CERTDESK_SANDBOX_URL: '' }, timeout: 120_000 })
     expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0)
     expect(r.stdout).toContain('Added account')
