@@ -1,13 +1,12 @@
-import { createPrivateKey } from 'node:crypto'
 import { readFile, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { CoreError } from '../errors'
 import type { ChainResult } from '../pki/chain/build-chain'
-import { sha256Hex } from '../pki/formats/digest'
+import { sha256Hex } from '../pki/digest'
 import { PKCS12_PROFILES, writePkcs12 } from '../pki/formats/pkcs12'
 import { writePkcs7 } from '../pki/formats/pkcs7'
 import { checkExportPassword, encryptPkcs8 } from '../pki/formats/pkcs8'
-import { fromKeyObject } from '../pki/formats/private-key'
+import { publicKeyFromPrivate, spkiSha256 } from '../pki/keys'
 import { encodePem } from '../pki/pem'
 import type { CertificateRow } from '../store/certificates-repo'
 import { recordEvent, type Actor } from '../store/events-repo'
@@ -256,9 +255,7 @@ async function loadKey(deps: CertDeps, ctx: Context): Promise<Buffer> {
   const pkcs8 = await deps.vault.decrypt(key.id, key.encryptedPkcs8)
   let spki: string
   try {
-    const parsed = fromKeyObject(createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }))
-    parsed.pkcs8Der.fill(0)
-    spki = parsed.spkiSha256
+    spki = spkiSha256(publicKeyFromPrivate(pkcs8))
   } catch (e) {
     pkcs8.fill(0)
     throw new CoreError('crypto_error', `Stored key ${key.id} could not be read after decryption.`, { cause: e })

@@ -5,9 +5,9 @@ import { MAX_IMPORT_BYTES } from '../pki/formats/limits'
 import { type CertificateRow, findCertificateByFingerprint, insertCertificate, linkKeyToCertificates } from '../store/certificates-repo'
 import { findCsrsBySpki } from '../store/csrs-repo'
 import { recordEvent } from '../store/events-repo'
-import { findKeyBySpki, insertKey, type KeyRow } from '../store/keys-repo'
+import { KeyService, type PreparedKey } from '../keys/key-service'
+import { findKeyBySpki } from '../store/keys-repo'
 import { newId as defaultNewId } from '../util/ids'
-import { KEY_ENCRYPTION } from '../vault/vault'
 import { chainForCertificate, roleOf } from './chain-service'
 import type { CertDeps, ImportedCertificate, ImportedKey, ImportOptions, ImportReport } from './types'
 
@@ -74,65 +74,25 @@ function baseName(p: string): string {
   return p.split(/[\\/]/).pop() ?? p
 }
 
-interface PlannedKey {
-  row: KeyRow | null
-  existing: KeyRow | null
-  spkiSha256: string
-  algorithm: string
-  origin: string
-}
-
 async function store(deps: CertDeps, material: ParsedMaterial, opts: ImportOptions): Promise<ImportReport> {
-  const { db, clock, vault } = deps
+  const { db, clock } = deps
   const newId = deps.newId ?? defaultNewId
+  const keyService = new KeyService(db, deps.vault, clock, newId)
   const now = clock.now().toISOString()
 
-  // 1. Plan keys and encrypt the new ones (outside any transaction).
-  const plannedKeys: PlannedKey[] = []
+  // 1. Encrypt the new keys (outside any transaction: the only awaits).
+  const preparedKeys: { prepared: PreparedKey; origin: string }[] = []
   for (const { key, origin } of material.keys) {
-    const existing = findKeyBySpki(db, key.spkiSha256)
-    if (existing) {
-      plannedKeys.push({ row: null, existing, spkiSha256: key.spkiSha256, algorithm: existing.algorithm, origin })
-      continue
-    }
-    const id = newId('key')
     const cn = material.certificates.find((c) => c.cert.spkiSha256 === key.spkiSha256)?.cert.commonName
-    const encryptedPkcs8 = await vault.encrypt(id, key.pkcs8Der)
-    plannedKeys.push({
-      row: {
-        id,
-        label: cn ? `Imported key for ${cn}` : `Imported ${key.algorithm} key`,
-        algorithm: key.algorithm,
-        spkiSha256: key.spkiSha256,
-        publicKeyDer: key.spkiDer,
-        encryptedPkcs8,
-        encryption: KEY_ENCRYPTION,
-        source: 'imported',
-        createdAt: now,
-      },
-      existing: null,
-      spkiSha256: key.spkiSha256,
-      algorithm: key.algorithm,
-      origin,
-    })
+    const label = cn ? `Imported key for ${cn}` : `Imported ${key.algorithm} key`
+    preparedKeys.push({ prepared: await keyService.prepareKey(key.pkcs8Der, { label, source: 'imported', algorithm: key.algorithm }), origin })
   }
 
   // 2. One transaction for every write; no await from here on.
   const certReports: ImportedCertificate[] = []
   const keyReports: ImportedKey[] = []
   db.transaction(() => {
-    for (const k of plannedKeys) {
-      if (k.row) {
-        insertKey(db, k.row)
-        recordEvent(db, clock, {
-          actor: opts.actor,
-          action: 'key.imported',
-          subjectType: 'key',
-          subjectId: k.row.id,
-          detail: { algorithm: k.algorithm, spkiSha256: k.spkiSha256, origin: k.origin },
-        })
-      }
-    }
+    const keys = preparedKeys.map(({ prepared, origin }) => ({ ...keyService.insertPreparedKey(prepared, { actor: opts.actor, detail: { origin } }), origin }))
     for (const { cert, origin } of material.certificates) {
       const existing = findCertificateByFingerprint(db, cert.fingerprintSha256)
       const key = findKeyBySpki(db, cert.spkiSha256)
@@ -177,14 +137,10 @@ async function store(deps: CertDeps, material: ParsedMaterial, opts: ImportOptio
       certReports.push({ id: row.id, fingerprintSha256: row.fingerprintSha256, subject: row.subject, commonName: row.commonName, role, notAfter: row.notAfter, status: 'added', keyId: row.keyId, matchingCsrIds: csrIds, origin })
     }
     // Certificates stored earlier without their key get it now.
-    for (const k of plannedKeys) {
-      const keyId = k.row?.id ?? k.existing?.id
-      if (keyId) linkKeyToCertificates(db, k.spkiSha256, keyId)
-    }
-    for (const k of plannedKeys) {
-      const keyId = (k.row?.id ?? k.existing?.id) as string
-      const certificateIds = (db.prepare('SELECT id FROM certificates WHERE key_id = ?').all(keyId) as { id: string }[]).map((r) => r.id)
-      keyReports.push({ id: keyId, algorithm: k.algorithm, spkiSha256: k.spkiSha256, status: k.row ? 'added' : 'already-present', certificateIds, origin: k.origin })
+    for (const k of keys) linkKeyToCertificates(db, k.row.spkiSha256, k.row.id)
+    for (const k of keys) {
+      const certificateIds = (db.prepare('SELECT id FROM certificates WHERE key_id = ?').all(k.row.id) as { id: string }[]).map((r) => r.id)
+      keyReports.push({ id: k.row.id, algorithm: k.row.algorithm, spkiSha256: k.row.spkiSha256, status: k.added ? 'added' : 'already-present', certificateIds, origin: k.origin })
     }
   }).immediate()
 

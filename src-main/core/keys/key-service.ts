@@ -1,10 +1,10 @@
 import { CoreError } from '../errors'
-import { describePublicKey, generateKeyPair, keyTypeOf, publicKeyFromPrivate, spkiSha256, type KeyType } from '../pki/keys'
+import { generateKeyPair, keyAlgorithmName, publicKeyFromPrivate, spkiSha256, type KeyType } from '../pki/keys'
 import type { Db } from '../store/db'
-import { recordEvent, type Actor } from '../store/events-repo'
+import { recordEvent, type Actor, type EventInput } from '../store/events-repo'
 import { findKeyBySpki, getKey, insertKey, listKeys, type KeyRow } from '../store/keys-repo'
 import type { Clock } from '../util/clock'
-import { newId } from '../util/ids'
+import { newId as defaultNewId } from '../util/ids'
 import { KEY_ENCRYPTION, type Vault } from '../vault/vault'
 
 /** What the outside world may know about a key: never the private part. */
@@ -21,12 +21,31 @@ export function toKeySummary(k: KeyRow): KeySummary {
   return { id: k.id, label: k.label, algorithm: k.algorithm, spkiSha256: k.spkiSha256, source: k.source, createdAt: k.createdAt }
 }
 
+/**
+ * A private key encrypted for the vault and ready to insert. It never holds the plaintext: preparing
+ * (the async part) happens before a transaction, inserting (synchronous) inside one.
+ */
+export interface PreparedKey {
+  /** The row to insert, or the stored row when the same key was already there. */
+  row: KeyRow
+  /** True when the key was already stored when it was prepared; inserting it then adds nothing. */
+  alreadyStored: boolean
+}
+
+export interface PrepareKeyOptions {
+  label: string
+  source: KeyRow['source']
+  /** The stored algorithm name; by default read from the key ("rsa-2048", "ec-p256"...). */
+  algorithm?: string
+}
+
 /** Key store: generation, encrypted storage, and just-in-time decryption for signing and export. */
 export class KeyService {
   constructor(
     private readonly db: Db,
-    private readonly vault: Vault,
+    private readonly vault: Pick<Vault, 'encrypt' | 'decrypt'>,
     private readonly clock: Clock,
+    private readonly newId: (prefix: 'key') => string = defaultNewId,
   ) {}
 
   async generate(type: KeyType, opts: { label: string; actor: Actor }): Promise<KeyRow> {
@@ -39,40 +58,60 @@ export class KeyService {
   }
 
   /**
-   * Encrypts and stores a private key (PKCS#8 DER). Returns the existing row if the same key is already
-   * stored. Encryption happens before the transaction: no await inside a transaction.
+   * Encrypts and stores a private key (PKCS#8 DER) in its own transaction. Returns the existing row if
+   * the same key is already stored.
    */
-  async store(pkcs8Der: Buffer, opts: { label: string; actor: Actor; source: 'generated' | 'imported'; algorithm?: string }): Promise<KeyRow> {
+  async store(pkcs8Der: Buffer, opts: PrepareKeyOptions & { actor: Actor }): Promise<KeyRow> {
+    const prepared = await this.prepareKey(pkcs8Der, opts)
+    return this.db.transaction(() => this.insertPreparedKey(prepared, { actor: opts.actor }).row)()
+  }
+
+  /**
+   * Encrypts a private key (PKCS#8 DER) for the vault under a new key id, outside any transaction
+   * (no await may run inside one). The caller still owns and zeroes `pkcs8Der`. A key that is already
+   * stored is not encrypted again.
+   */
+  async prepareKey(pkcs8Der: Buffer, opts: PrepareKeyOptions): Promise<PreparedKey> {
     const spki = publicKeyFromPrivate(pkcs8Der)
     const fp = spkiSha256(spki)
     const existing = findKeyBySpki(this.db, fp)
-    if (existing) return existing
-    const info = describePublicKey(spki)
-    const algorithm = opts.algorithm ?? keyTypeOf(info) ?? `${info.algorithm}${info.bits ? `-${info.bits}` : ''}${info.curve ? `-${info.curve}` : ''}`
-    const id = newId('key')
+    if (existing) return { row: existing, alreadyStored: true }
+    const id = this.newId('key')
     const encrypted = await this.vault.encrypt(id, pkcs8Der)
-    const row: KeyRow = {
-      id,
-      label: opts.label,
-      algorithm,
-      spkiSha256: fp,
-      publicKeyDer: spki,
-      encryptedPkcs8: encrypted,
-      encryption: KEY_ENCRYPTION,
-      source: opts.source,
-      createdAt: this.clock.now().toISOString(),
+    return {
+      row: {
+        id,
+        label: opts.label,
+        algorithm: opts.algorithm ?? keyAlgorithmName(spki),
+        spkiSha256: fp,
+        publicKeyDer: spki,
+        encryptedPkcs8: encrypted,
+        encryption: KEY_ENCRYPTION,
+        source: opts.source,
+        createdAt: this.clock.now().toISOString(),
+      },
+      alreadyStored: false,
     }
-    this.db.transaction(() => {
-      insertKey(this.db, row)
-      recordEvent(this.db, this.clock, {
-        actor: opts.actor,
-        action: opts.source === 'generated' ? 'key.generated' : 'key.imported',
-        subjectType: 'key',
-        subjectId: id,
-        detail: { algorithm, spkiSha256: fp },
-      })
-    })()
-    return row
+  }
+
+  /**
+   * Inserts a prepared key and its audit event. Synchronous: call it inside the caller's
+   * db.transaction, so the key lands together with whatever else that transaction writes (an import's
+   * certificates) or not at all. When the same key was stored meanwhile, returns that row instead.
+   */
+  insertPreparedKey(prepared: PreparedKey, opts: { actor: Actor; detail?: EventInput['detail'] }): { row: KeyRow; added: boolean } {
+    const existing = prepared.alreadyStored ? prepared.row : findKeyBySpki(this.db, prepared.row.spkiSha256)
+    if (existing) return { row: existing, added: false }
+    const row = prepared.row
+    insertKey(this.db, row)
+    recordEvent(this.db, this.clock, {
+      actor: opts.actor,
+      action: row.source === 'generated' ? 'key.generated' : 'key.imported',
+      subjectType: 'key',
+      subjectId: row.id,
+      detail: { algorithm: row.algorithm, spkiSha256: row.spkiSha256, ...opts.detail },
+    })
+    return { row, added: true }
   }
 
   list(): KeyRow[] {

@@ -1,6 +1,7 @@
-import { createPrivateKey, X509Certificate } from 'node:crypto'
+import { X509Certificate } from 'node:crypto'
 import { CoreError, isCoreError } from '../errors'
-import { DerReader, TAG, content, decodeOid, decodeSmallInt } from './der-reader'
+import { Asn1FormatError } from './asn1/reader'
+import { asBuffer } from './bytes'
 import { formatDn } from './distinguished-name'
 import {
   CSR_PEM_LABEL,
@@ -10,6 +11,7 @@ import {
   type CsrStructure,
 } from './csr-structure'
 import { describeSignatureAlgorithm, verifyCsrSignature } from './csr-signature'
+import { sniffDer } from './formats/sniff-der'
 import { describePublicKey, keyTypeOf, type KeyType, type PublicKeyInfo } from './keys'
 import { OID, extensionName } from './oids'
 import { decodeBareBase64, decodePemBlocks, encodePem, looksLikePem } from './pem'
@@ -72,10 +74,6 @@ function badFormat(message: string, cause?: unknown): CoreError {
   return new CoreError('bad_format', message, cause === undefined ? {} : { cause })
 }
 
-function toBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-}
-
 /** Structural parse; any failure (including a library exception) becomes bad_format. */
 function parseOrThrow(der: Buffer): CsrStructure {
   try {
@@ -95,46 +93,10 @@ function isCertificate(der: Buffer): boolean {
   }
 }
 
-function isUnencryptedPrivateKey(der: Buffer): boolean {
-  for (const type of ['pkcs8', 'pkcs1', 'sec1'] as const) {
-    try {
-      createPrivateKey({ key: der, format: 'der', type })
-      return true
-    } catch {
-      // try the next encoding
-    }
-  }
-  return false
-}
-
-/** EncryptedPrivateKeyInfo: SEQUENCE { AlgorithmIdentifier (PBES1/PBES2/PKCS#12 PBE), OCTET STRING }. */
-function isEncryptedPrivateKey(der: Buffer): boolean {
-  try {
-    const top = new DerReader(der)
-    const seq = DerReader.of(der, top.expect(TAG.SEQUENCE, 'key'))
-    top.done('key')
-    const alg = DerReader.of(der, seq.expect(TAG.SEQUENCE, 'key algorithm'))
-    seq.expect(TAG.OCTET_STRING, 'encrypted key')
-    seq.done('key')
-    const oid = decodeOid(content(der, alg.expect(TAG.OID, 'key algorithm')))
-    return oid.startsWith('1.2.840.113549.1.5.') || oid.startsWith('1.2.840.113549.1.12.1.')
-  } catch {
-    return false
-  }
-}
-
-/** PFX: SEQUENCE { INTEGER 3, ContentInfo SEQUENCE { OID pkcs7-data/signedData, ... }, ... }. */
-function isPkcs12(der: Buffer): boolean {
-  try {
-    const top = new DerReader(der)
-    const seq = DerReader.of(der, top.expect(TAG.SEQUENCE, 'PFX'))
-    if (decodeSmallInt(content(der, seq.expect(TAG.INTEGER, 'PFX version')), 'PFX version') !== 3)
-      return false
-    const info = DerReader.of(der, seq.expect(TAG.SEQUENCE, 'PFX content'))
-    return decodeOid(content(der, info.expect(TAG.OID, 'PFX content type'))).startsWith('1.2.840.113549.1.7.')
-  } catch {
-    return false
-  }
+/** Why a DER CSR did not parse, as the end of a sentence. */
+function failureReason(e: unknown): string {
+  if (e instanceof Asn1FormatError) return `${e.why} (${e.what.replace(/^The /, 'the ')}).`
+  return e instanceof Error ? e.message.replace(/^The /, 'the ') : 'it could not be read.'
 }
 
 /** Parses DER that should be a CSR; when it is not, says what it is instead. */
@@ -143,14 +105,25 @@ function requireCsrDer(der: Buffer): CsrStructure {
     return parseOrThrow(der)
   } catch (csrError) {
     if (isCertificate(der)) throw badFormat(MESSAGES.certificate)
-    if (isPkcs12(der)) throw badFormat(MESSAGES.pkcs12)
-    if (isUnencryptedPrivateKey(der) || isEncryptedPrivateKey(der)) throw badFormat(MESSAGES.privateKey)
-    const reason =
-      csrError instanceof Error ? csrError.message.replace(/^The /, 'the ') : 'it could not be read.'
-    throw badFormat(
-      `This is not a valid certificate request (CSR): ${reason} A CSR is PEM text beginning with -----BEGIN CERTIFICATE REQUEST----- or a DER file made from it.`,
-      csrError,
-    )
+    switch (sniffDer(der)) {
+      case 'pkcs12':
+        throw badFormat(MESSAGES.pkcs12)
+      case 'pkcs7':
+        throw badFormat(MESSAGES.pkcs7)
+      case 'encrypted-pkcs8':
+      case 'pkcs8':
+      case 'pkcs1':
+      case 'sec1':
+        throw badFormat(MESSAGES.privateKey)
+      // Shaped like a certificate but not one OpenSSL reads, a damaged CSR, or nothing known: say why it failed.
+      case 'certificate':
+      case 'csr':
+      case null:
+        throw badFormat(
+          `This is not a valid certificate request (CSR): ${failureReason(csrError)} A CSR is PEM text beginning with -----BEGIN CERTIFICATE REQUEST----- or a DER file made from it.`,
+          csrError,
+        )
+    }
   }
 }
 
@@ -228,7 +201,7 @@ export function readCsrInput(input: string | Uint8Array): Buffer {
   if (size === 0) throw badFormat(MESSAGES.empty)
   try {
     if (typeof input === 'string') return readTextCsr(input)
-    const bytes = toBuffer(input)
+    const bytes = asBuffer(input)
     if (looksLikeDer(bytes)) {
       requireCsrDer(bytes)
       return Buffer.from(bytes)
@@ -257,7 +230,7 @@ export async function decodeCsr(der: Uint8Array): Promise<DecodedCsr> {
     )
   }
   if (der.byteLength === 0) throw badFormat(MESSAGES.empty)
-  const buf = Buffer.from(toBuffer(der))
+  const buf = Buffer.from(der)
   try {
     const csr = requireCsrDer(buf)
     const publicKey = describePublicKey(csr.spki)

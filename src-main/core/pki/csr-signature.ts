@@ -1,5 +1,14 @@
 import { constants, createPublicKey, verify } from 'node:crypto'
-import { DerReader, TAG, content, decodeOid, decodeSmallInt, type Tlv } from './der-reader'
+import {
+  type Asn1Node,
+  MAX_SMALL_INT,
+  Tag,
+  expectSequence,
+  isContext,
+  isUniversal,
+  readOid,
+  readSmallInt,
+} from './asn1/reader'
 import type { CsrStructure } from './csr-structure'
 import { HASH_ALGORITHMS, OID, SIGNATURE_ALGORITHMS } from './oids'
 
@@ -9,30 +18,40 @@ export interface PssParams {
   saltLength: number
 }
 
-/** RSASSA-PSS-params (RFC 4055 §3.1); absent fields take the SHA-1 defaults. */
-export function parsePssParams(buf: Buffer, params: Tlv | null): PssParams {
+/** The hash named by an AlgorithmIdentifier inside an explicit tag; fields after the OID are not read. */
+function hashAlgorithm(alg: Asn1Node | undefined, what: string): string | null {
+  return HASH_ALGORITHMS[readOid(expectSequence(alg, what, 1)[0], what)] ?? null
+}
+
+/**
+ * RSASSA-PSS-params (RFC 4055 §3.1); absent fields take the SHA-1 defaults. Fields are read in order and
+ * anything after the salt length (the trailer field) is ignored.
+ */
+export function parsePssParams(params: Asn1Node | null): PssParams {
   const out: PssParams = { hash: 'sha1', mgfHash: 'sha1', saltLength: 20 }
-  if (!params || params.tag === TAG.NULL) return out
-  if (params.tag !== TAG.SEQUENCE) return { hash: null, mgfHash: null, saltLength: 20 }
-  const r = DerReader.of(buf, params)
-  const hashAlgOid = (alg: DerReader): string | null =>
-    HASH_ALGORITHMS[decodeOid(content(buf, alg.expect(TAG.OID, 'hash algorithm')))] ?? null
-  const hashTlv = r.optional(0xa0, 'PSS hash')
-  if (hashTlv)
-    out.hash = hashAlgOid(DerReader.of(buf, DerReader.of(buf, hashTlv).expect(TAG.SEQUENCE, 'PSS hash')))
-  const mgfTlv = r.optional(0xa1, 'PSS mask generation')
-  if (mgfTlv) {
-    const mgf = DerReader.of(buf, DerReader.of(buf, mgfTlv).expect(TAG.SEQUENCE, 'PSS mask generation'))
-    const mgfOid = decodeOid(content(buf, mgf.expect(TAG.OID, 'mask generation function')))
-    out.mgfHash =
-      mgfOid === OID.mgf1 ? hashAlgOid(DerReader.of(buf, mgf.expect(TAG.SEQUENCE, 'MGF1 hash'))) : null
+  if (!params || (isUniversal(params, Tag.null) && !params.constructed)) return out
+  if (!isUniversal(params, Tag.sequence) || !params.constructed)
+    return { hash: null, mgfHash: null, saltLength: 20 }
+  const fields = params.children
+  let i = 0
+  const take = (tag: number): Asn1Node | null => {
+    const n = fields[i]
+    if (!isContext(n, tag) || !n?.constructed) return null
+    i++
+    return n
   }
-  const saltTlv = r.optional(0xa2, 'PSS salt length')
-  if (saltTlv)
-    out.saltLength = decodeSmallInt(
-      content(buf, DerReader.of(buf, saltTlv).expect(TAG.INTEGER, 'PSS salt length')),
-      'PSS salt length',
-    )
+  const hashNode = take(0)
+  if (hashNode) out.hash = hashAlgorithm(hashNode.children[0], 'The PSS hash')
+  const mgfNode = take(1)
+  if (mgfNode) {
+    const [mgfOid, mgfHash] = expectSequence(mgfNode.children[0], 'The PSS mask generation', 1)
+    out.mgfHash =
+      readOid(mgfOid, 'The PSS mask generation function') === OID.mgf1
+        ? hashAlgorithm(mgfHash, 'The MGF1 hash')
+        : null
+  }
+  const saltNode = take(2)
+  if (saltNode) out.saltLength = readSmallInt(saltNode.children[0], 'The PSS salt length', MAX_SMALL_INT)
   return out
 }
 
@@ -49,7 +68,7 @@ export function describeSignatureAlgorithm(csr: CsrStructure): SignatureAlgorith
   if (!known) return { name: oid, hash: null }
   if (oid === OID.rsassaPss) {
     try {
-      return { name: known.name, hash: parsePssParams(csr.buf, params).hash }
+      return { name: known.name, hash: parsePssParams(params).hash }
     } catch {
       return { name: known.name, hash: null }
     }
@@ -93,7 +112,7 @@ export function verifyCsrSignature(csr: CsrStructure): boolean {
         if ((oid === OID.ed25519) !== (key.asymmetricKeyType === 'ed25519')) return false
         return verify(null, csr.info, key, signature)
       case 'pss': {
-        const pss = parsePssParams(csr.buf, params)
+        const pss = parsePssParams(params)
         // Node ties MGF1 to the signature digest, as every mainstream signer does.
         if (!pss.hash || pss.mgfHash !== pss.hash) return false
         return verify(

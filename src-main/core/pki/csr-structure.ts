@@ -1,16 +1,22 @@
+import { CoreError } from '../errors'
 import {
-  DerReader,
-  TAG,
-  content,
+  type Asn1Node,
+  MAX_SMALL_INT,
+  Tag,
+  TagClass,
   decodeOid,
-  decodeSmallInt,
   decodeString,
-  derError,
-  isConstructed,
-  isContextTag,
-  whole,
-  type Tlv,
-} from './der-reader'
+  expectExplicit,
+  expectPrimitive,
+  expectSequence,
+  expectSequenceOf,
+  expectSet,
+  isContext,
+  isUniversal,
+  parseAsn1,
+  readOid,
+  readSmallInt,
+} from './asn1/reader'
 import { formatDn, parseName, type ParsedName } from './distinguished-name'
 import { formatIp } from './ip-address'
 import { OID } from './oids'
@@ -28,12 +34,10 @@ export interface CsrStructure {
   version: number
   subject: ParsedName
   spki: Buffer
-  attributes: { oid: string; values: Tlv[] }[]
-  signatureAlgorithm: { oid: string; params: Tlv | null }
+  attributes: { oid: string; values: Asn1Node[] }[]
+  signatureAlgorithm: { oid: string; params: Asn1Node | null }
   /** The BIT STRING contents, including its leading unused-bits octet. */
   signatureBits: Buffer
-  /** The buffer the Tlv offsets above refer to. */
-  buf: Buffer
 }
 
 export interface RequestedExtension {
@@ -42,76 +46,77 @@ export interface RequestedExtension {
   value: Buffer
 }
 
+/** Strict DER as a CSR needs it; no field of a CSR uses a high tag number, so none is accepted. */
+function parseStrict(der: Buffer, what: string): Asn1Node {
+  return parseAsn1(der, { mode: 'der', what, highTagNumbers: false })
+}
+
+function invalid(message: string): CoreError {
+  return new CoreError('bad_format', message)
+}
+
 export function parseCsrStructure(der: Buffer): CsrStructure {
-  const top = new DerReader(der)
-  const outer = top.expect(TAG.SEQUENCE, 'certificate request')
-  top.done('certificate request')
+  const [infoNode, sigAlgNode, sigNode] = expectSequenceOf(
+    parseStrict(der, 'The certificate request'),
+    'The certificate request',
+    3,
+  )
+  const signatureBits = expectPrimitive(sigNode, Tag.bitString, 'The signature').content
 
-  const req = DerReader.of(der, outer)
-  const infoTlv = req.expect(TAG.SEQUENCE, 'request info')
-  const sigAlgTlv = req.expect(TAG.SEQUENCE, 'signature algorithm')
-  const sigTlv = req.expect(TAG.BIT_STRING, 'signature')
-  req.done('certificate request')
-
-  const info = DerReader.of(der, infoTlv)
-  const version = decodeSmallInt(content(der, info.expect(TAG.INTEGER, 'version')), 'version')
-  const subject = parseName(der, info.expect(TAG.SEQUENCE, 'subject'))
-  const spkiTlv = info.expect(TAG.SEQUENCE, 'public key')
+  const [versionNode, subjectNode, spkiNode, attrsNode, ...extra] = expectSequence(
+    infoNode,
+    'The request info',
+    3,
+  )
+  const version = readSmallInt(versionNode, 'The version', MAX_SMALL_INT)
+  const subject = parseName(subjectNode, 'The subject')
+  expectSequence(spkiNode, 'The public key')
   // RFC 2986 makes the attributes mandatory, but a few encoders omit the empty set; OpenSSL accepts that too.
-  const attrsTlv = info.optional(0xa0, 'attributes')
-  info.done('request info')
-
-  const attributes: CsrStructure['attributes'] = []
-  if (attrsTlv) {
-    const attrs = DerReader.of(der, attrsTlv)
-    while (attrs.hasMore()) {
-      const attr = DerReader.of(der, attrs.expect(TAG.SEQUENCE, 'attribute'))
-      const oid = decodeOid(content(der, attr.expect(TAG.OID, 'attribute type')))
-      const set = DerReader.of(der, attr.expect(TAG.SET, 'attribute values'))
-      attr.done('attribute')
-      const values: Tlv[] = []
-      while (set.hasMore()) values.push(set.read('attribute value'))
-      attributes.push({ oid, values })
-    }
+  if ((attrsNode && !(isContext(attrsNode, 0) && attrsNode.constructed)) || extra.length > 0) {
+    throw invalid(`The request info has ${extra.length + 1} unexpected elements at its end.`)
   }
 
-  const alg = DerReader.of(der, sigAlgTlv)
-  const sigOid = decodeOid(content(der, alg.expect(TAG.OID, 'signature algorithm')))
-  const params = alg.hasMore() ? alg.read('signature parameters') : null
-  alg.done('signature algorithm')
+  const attributes: CsrStructure['attributes'] = (attrsNode?.children ?? []).map((attr) => {
+    const [type, values] = expectSequenceOf(attr, 'An attribute', 2)
+    return { oid: readOid(type, 'An attribute type'), values: expectSet(values, 'The attribute values') }
+  })
+
+  const alg = expectSequence(sigAlgNode, 'The signature algorithm', 1)
+  if (alg.length > 2) throw invalid('The signature algorithm has unexpected fields after its parameters.')
 
   return {
-    info: whole(der, infoTlv),
+    info: (infoNode as Asn1Node).raw,
     version,
     subject,
-    spki: whole(der, spkiTlv),
+    spki: (spkiNode as Asn1Node).raw,
     attributes,
-    signatureAlgorithm: { oid: sigOid, params },
-    signatureBits: content(der, sigTlv),
-    buf: der,
+    signatureAlgorithm: { oid: readOid(alg[0], 'The signature algorithm'), params: alg[1] ?? null },
+    signatureBits,
   }
 }
 
 /** Extensions from the extensionRequest attribute (and Microsoft's older msExtReq). */
 export function requestedExtensions(csr: CsrStructure): RequestedExtension[] {
   const out: RequestedExtension[] = []
-  const buf = csr.buf
   for (const attr of csr.attributes) {
     if (attr.oid !== OID.extensionRequest && attr.oid !== OID.msExtensionRequest) continue
     for (const value of attr.values) {
-      if (value.tag !== TAG.SEQUENCE) throw derError('The requested extensions are not a list.')
-      const list = DerReader.of(buf, value)
-      while (list.hasMore()) {
-        const ext = DerReader.of(buf, list.expect(TAG.SEQUENCE, 'extension'))
-        const oid = decodeOid(content(buf, ext.expect(TAG.OID, 'extension type')))
-        const criticalTlv = ext.optional(TAG.BOOLEAN, 'extension criticality')
-        const critical = criticalTlv ? content(buf, criticalTlv).equals(Buffer.from([0xff])) : false
-        if (criticalTlv && !critical && !content(buf, criticalTlv).equals(Buffer.from([0x00]))) {
-          throw derError('An extension has an invalid criticality flag.')
+      if (!isUniversal(value, Tag.sequence) || !value.constructed)
+        throw invalid('The requested extensions are not a list.')
+      for (const ext of value.children) {
+        const parts = expectSequence(ext, 'An extension', 2)
+        const oid = readOid(parts[0], 'An extension type')
+        let i = 1
+        let critical = false
+        if (isUniversal(parts[i], Tag.boolean)) {
+          const flag = expectPrimitive(parts[i++], Tag.boolean, 'An extension criticality').content
+          critical = flag.equals(Buffer.from([0xff]))
+          if (!critical && !flag.equals(Buffer.from([0x00])))
+            throw invalid('An extension has an invalid criticality flag.')
         }
-        const valueTlv = ext.expect(TAG.OCTET_STRING, 'extension value')
-        ext.done('extension')
-        out.push({ oid, critical, value: content(buf, valueTlv) })
+        const valueNode = expectPrimitive(parts[i++], Tag.octetString, 'An extension value')
+        if (parts.length > i) throw invalid('An extension has unexpected fields after its value.')
+        out.push({ oid, critical, value: valueNode.content })
       }
     }
   }
@@ -129,41 +134,37 @@ function ia5(bytes: Buffer): string {
 
 /** GeneralNames (RFC 5280 §4.2.1.6) from a subjectAltName extension value. */
 export function parseSubjectAltNames(value: Buffer): ParsedSans {
+  const what = 'The subject alternative names'
   const sans: San[] = []
   const otherSans: string[] = []
-  const top = new DerReader(value)
-  const seqTlv = top.expect(TAG.SEQUENCE, 'subject alternative names')
-  top.done('subject alternative names')
-  const names = DerReader.of(value, seqTlv)
-  while (names.hasMore()) {
-    const gn = names.read('alternative name')
-    const bytes = content(value, gn)
-    if ((gn.tag & 0xc0) !== 0x80) throw derError('An alternative name has an unknown form.')
-    if (isContextTag(gn, 2) && !isConstructed(gn)) {
+  for (const gn of expectSequence(parseStrict(value, what), what)) {
+    const primitive = (tag: number): boolean => isContext(gn, tag) && !gn.constructed
+    const bytes = gn.content
+    if (gn.cls !== TagClass.context) throw invalid('An alternative name has an unknown form.')
+    if (primitive(2)) {
       sans.push({ type: 'dns', value: ia5(bytes) })
-    } else if (isContextTag(gn, 7) && !isConstructed(gn)) {
+    } else if (primitive(7)) {
       const text = formatIp(bytes)
       if (text) sans.push({ type: 'ip', value: text })
       else otherSans.push(`IP:${bytes.toString('hex')}`)
-    } else if (isContextTag(gn, 1) && !isConstructed(gn)) {
+    } else if (primitive(1)) {
       sans.push({ type: 'email', value: ia5(bytes) })
-    } else if (isContextTag(gn, 6) && !isConstructed(gn)) {
+    } else if (primitive(6)) {
       otherSans.push(`URI:${ia5(bytes)}`)
-    } else if (isContextTag(gn, 8) && !isConstructed(gn)) {
-      otherSans.push(`RID:${decodeOid(bytes)}`)
-    } else if (isContextTag(gn, 4) && isConstructed(gn)) {
-      const inner = DerReader.of(value, gn)
-      const nameTlv = inner.expect(TAG.SEQUENCE, 'directory name')
-      inner.done('directory name')
-      otherSans.push(`DirName:${formatDn(parseName(value, nameTlv))}`)
-    } else if (isContextTag(gn, 0) && isConstructed(gn)) {
-      otherSans.push(`otherName:${otherNameText(value, gn)}`)
-    } else if (isContextTag(gn, 3)) {
+    } else if (primitive(8)) {
+      otherSans.push(`RID:${decodeOid(bytes, 'A registered-ID name')}`)
+    } else if (isContext(gn, 4) && gn.constructed) {
+      otherSans.push(
+        `DirName:${formatDn(parseName(expectExplicit(gn, 4, 'A directory name'), 'A directory name'))}`,
+      )
+    } else if (isContext(gn, 0) && gn.constructed) {
+      otherSans.push(`otherName:${otherNameText(gn)}`)
+    } else if (isContext(gn, 3)) {
       otherSans.push('x400Address')
-    } else if (isContextTag(gn, 5)) {
+    } else if (isContext(gn, 5)) {
       otherSans.push('ediPartyName')
     } else {
-      throw derError('An alternative name has an unknown type.')
+      throw invalid('An alternative name has an unknown type.')
     }
   }
   return { sans, otherSans }
@@ -171,15 +172,13 @@ export function parseSubjectAltNames(value: Buffer): ParsedSans {
 
 const UPN_OID = '1.3.6.1.4.1.311.20.2.3'
 
-function otherNameText(buf: Buffer, gn: Tlv): string {
-  const inner = DerReader.of(buf, gn)
-  const oid = decodeOid(content(buf, inner.expect(TAG.OID, 'other name type')))
-  const explicit = inner.expect(0xa0, 'other name value')
-  inner.done('other name')
-  const valueReader = DerReader.of(buf, explicit)
-  const valueTlv = valueReader.read('other name value')
-  valueReader.done('other name value')
-  const text = decodeString(valueTlv.tag, content(buf, valueTlv))
+/** OtherName: [0] IMPLICIT SEQUENCE { type-id OID, value [0] EXPLICIT ANY }. */
+function otherNameText(gn: Asn1Node): string {
+  const what = 'An other name'
+  const [type, explicit] = gn.children
+  if (gn.children.length !== 2) throw invalid('An other name does not have exactly a type and a value.')
+  const oid = readOid(type, what)
+  const text = decodeString(expectExplicit(explicit, 0, what))
   if (oid === UPN_OID && text !== null) return `UPN:${text}`
   return text === null ? oid : `${oid}:${text}`
 }

@@ -4,8 +4,7 @@ import * as x509 from '@peculiar/x509'
 import { CoreError } from '../errors'
 import { assertNever } from '../util/assert-never'
 import { CSR_PEM_LABEL } from './csr-structure'
-import { TAG } from './der-reader'
-import { tlv } from './der-writer'
+import { der, tlv } from './asn1/writer'
 import { parseIp } from './ip-address'
 import { describePublicKey, keyGenParams, keyTypeOf, publicKeyFromPrivate, type KeyType } from './keys'
 import { OID } from './oids'
@@ -153,7 +152,7 @@ export async function buildCsr(opts: {
             new x509.Extension(
               OID.subjectAltName,
               false,
-              new Uint8Array(tlv(TAG.SEQUENCE, ...sans.map(generalName))),
+              new Uint8Array(der.sequence(...sans.map(generalName))),
             ),
           ]
     csr = await x509.Pkcs10CertificateRequestGenerator.create(
@@ -172,6 +171,6 @@ export async function buildCsr(opts: {
       { cause: e },
     )
   }
-  const der = Buffer.from(csr.rawData)
-  return { der, pem: encodePem(CSR_PEM_LABEL, der) }
+  const csrDer = Buffer.from(csr.rawData)
+  return { der: csrDer, pem: encodePem(CSR_PEM_LABEL, csrDer) }
 }

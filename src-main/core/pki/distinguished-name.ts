@@ -1,4 +1,12 @@
-import { DerReader, TAG, content, derError, decodeOid, decodeString, whole, type Tlv } from './der-reader'
+import { CoreError } from '../errors'
+import {
+  type Asn1Node,
+  decodeString,
+  expectSequence,
+  expectSequenceOf,
+  expectSet,
+  readOid,
+} from './asn1/reader'
 import { attributeName } from './oids'
 
 export interface NameAttribute {
@@ -14,27 +22,22 @@ export interface NameAttribute {
 /** A Name in DER order: a list of RDNs, each a list of attributes (more than one for a multi-valued RDN). */
 export type ParsedName = NameAttribute[][]
 
-/** Reads a Name (SEQUENCE OF SET OF AttributeTypeAndValue) from the TLV of its SEQUENCE. */
-export function parseName(buf: Buffer, nameTlv: Tlv): ParsedName {
+/** Reads a Name (SEQUENCE OF SET OF AttributeTypeAndValue). */
+export function parseName(name: Asn1Node | undefined, what = 'The name'): ParsedName {
   const rdns: ParsedName = []
-  const reader = DerReader.of(buf, nameTlv)
-  while (reader.hasMore()) {
-    const set = reader.expect(TAG.SET, 'name component')
-    const inSet = DerReader.of(buf, set)
+  for (const set of expectSequence(name, what)) {
     const rdn: NameAttribute[] = []
-    while (inSet.hasMore()) {
-      const atv = DerReader.of(buf, inSet.expect(TAG.SEQUENCE, 'name attribute'))
-      const oid = decodeOid(content(buf, atv.expect(TAG.OID, 'name attribute type')))
-      const valueTlv = atv.read('name attribute value')
-      atv.done('name attribute')
-      const text = decodeString(valueTlv.tag, content(buf, valueTlv))
+    for (const atv of expectSet(set, what)) {
+      const [type, value] = expectSequenceOf(atv, what, 2) as [Asn1Node, Asn1Node]
+      const oid = readOid(type, what)
+      const text = decodeString(value)
       rdn.push(
         text === null
-          ? { oid, name: attributeName(oid), value: `#${whole(buf, valueTlv).toString('hex')}`, hex: true }
+          ? { oid, name: attributeName(oid), value: `#${value.raw.toString('hex')}`, hex: true }
           : { oid, name: attributeName(oid), value: text, hex: false },
       )
     }
-    if (rdn.length === 0) throw derError('A name has an empty component.')
+    if (rdn.length === 0) throw new CoreError('bad_format', 'A name has an empty component.')
     rdns.push(rdn)
   }
   return rdns

@@ -1,5 +1,4 @@
 import {
-  createHash,
   createPrivateKey,
   createPublicKey,
   generateKeyPair as generateKeyPairCb,
@@ -7,7 +6,19 @@ import {
 } from 'node:crypto'
 import { CoreError } from '../errors'
 import { assertNever } from '../util/assert-never'
-import { DerReader, TAG, bitStringBytes, content, decodeOid, type Tlv } from './der-reader'
+import {
+  type Asn1Node,
+  expectPrimitive,
+  expectSequence,
+  expectSequenceOf,
+  isUniversal,
+  parseAsn1,
+  readBitString,
+  readOid,
+  Tag,
+} from './asn1/reader'
+import { asBuffer } from './bytes'
+import { sha256Hex } from './digest'
 import { CURVE_NAMES, OID } from './oids'
 
 export const KEY_TYPES = ['rsa-2048', 'rsa-3072', 'rsa-4096', 'ec-p256', 'ec-p384'] as const
@@ -106,12 +117,9 @@ export async function generateKeyPair(type: KeyType): Promise<KeyPairDer> {
   }
 }
 
+/** Lower-case hex SHA-256 of an SPKI DER: how CertDesk identifies a key everywhere. */
 export function spkiSha256(spkiDer: Uint8Array): string {
-  return createHash('sha256').update(spkiDer).digest('hex')
-}
-
-function toBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  return sha256Hex(spkiDer)
 }
 
 const CURVE_BITS: Readonly<Record<string, number>> = {
@@ -135,57 +143,76 @@ function integerBits(bytes: Buffer): number | null {
   return (bytes.length - i - 1) * 8 + (32 - Math.clz32(first))
 }
 
-/** The bits of the first INTEGER inside a SEQUENCE (RSA modulus, DSA p), or null when it is not there. */
-function firstIntegerBits(buf: Buffer, seq: Tlv | null): number | null {
-  if (!seq || seq.tag !== TAG.SEQUENCE) return null
-  const r = DerReader.of(buf, seq)
-  return r.peekTag() === TAG.INTEGER ? integerBits(content(buf, r.read('integer'))) : null
+function isPrimitive(n: Asn1Node | undefined, tag: number): boolean {
+  return isUniversal(n, tag) && n?.constructed === false
 }
 
-function rsaModulusBits(keyBits: Buffer): number | null {
+/** The bits of the first INTEGER inside a SEQUENCE (RSA modulus, DSA p), or null when it is not there. */
+function firstIntegerBits(seq: Asn1Node | null | undefined): number | null {
+  if (!seq || !isUniversal(seq, Tag.sequence) || !seq.constructed) return null
+  const first = seq.children[0]
+  return first && isPrimitive(first, Tag.integer) ? integerBits(first.content) : null
+}
+
+function rsaModulusBits(keyBits: Asn1Node): number | null {
   try {
-    const key = bitStringBytes(keyBits, 'RSA public key')
-    const r = new DerReader(key)
-    return firstIntegerBits(key, r.expect(TAG.SEQUENCE, 'RSA public key'))
+    const what = 'The RSA public key'
+    return firstIntegerBits(
+      parseAsn1(readBitString(keyBits, what), { mode: 'der', what, highTagNumbers: false }),
+    )
   } catch {
     return null
   }
 }
 
 /** Explicit EC parameters: SEQUENCE { version, fieldID SEQUENCE { OID, INTEGER p }, ... }. */
-function explicitCurveBits(buf: Buffer, params: Tlv): number | null {
+function explicitCurveBits(params: Asn1Node): number | null {
   try {
-    const r = DerReader.of(buf, params)
-    r.expect(TAG.INTEGER, 'EC parameters version')
-    const field = DerReader.of(buf, r.expect(TAG.SEQUENCE, 'EC field'))
-    field.expect(TAG.OID, 'EC field type')
-    return integerBits(content(buf, field.expect(TAG.INTEGER, 'EC field prime')))
+    const what = 'The EC parameters'
+    const [version, field] = expectSequence(params, what, 2)
+    expectPrimitive(version, Tag.integer, what)
+    const [fieldType, prime] = expectSequence(field, what, 2)
+    expectPrimitive(fieldType, Tag.oid, what)
+    return integerBits(expectPrimitive(prime, Tag.integer, what).content)
   } catch {
     return null
   }
 }
 
+interface Spki {
+  oid: string
+  params: Asn1Node | undefined
+  keyBits: Asn1Node
+}
+
+/** SubjectPublicKeyInfo: SEQUENCE { AlgorithmIdentifier { OID, params? }, BIT STRING }, strict DER. */
+function readSpki(spki: Buffer): Spki {
+  const what = 'The public key'
+  const [algId, keyBits] = expectSequenceOf(
+    parseAsn1(spki, { mode: 'der', what, highTagNumbers: false }),
+    what,
+    2,
+  )
+  expectPrimitive(keyBits, Tag.bitString, what)
+  const alg = expectSequence(algId, what, 1)
+  if (alg.length > 2)
+    throw new CoreError('bad_format', 'The public key algorithm has unexpected fields after its parameters.')
+  return { oid: readOid(alg[0], what), params: alg[1], keyBits: keyBits as Asn1Node }
+}
+
 /**
  * Algorithm, size and curve of a public key, read from the SPKI DER itself. Node's
- * KeyObject.asymmetricKeyDetails is not used: on malformed keys from a fuzzer it aborted the
- * whole process inside native code, and untrusted CSRs carry untrusted keys.
+ * KeyObject.asymmetricKeyDetails is never used on a key from outside: on a crafted DSA key it aborts
+ * the whole process inside native code (test/fixtures/csr/dsa-spki-aborts-node.der), and CSRs,
+ * certificates, PKCS#12 files and key files all carry untrusted keys.
  * Throws bad_format when the bytes are not an SPKI.
  */
 export function describePublicKey(spkiDer: Uint8Array): PublicKeyInfo {
-  const spki = toBuffer(spkiDer)
-  const digest = spkiSha256(spki)
-  const outer = new DerReader(spki)
-  const seq = outer.expect(TAG.SEQUENCE, 'public key')
-  outer.done('public key')
-  const inner = DerReader.of(spki, seq)
-  const algId = inner.expect(TAG.SEQUENCE, 'public key algorithm')
-  const keyBits = content(spki, inner.expect(TAG.BIT_STRING, 'public key bits'))
-  inner.done('public key')
-  const alg = DerReader.of(spki, algId)
-  const oid = decodeOid(content(spki, alg.expect(TAG.OID, 'public key algorithm')))
-  const params = alg.hasMore() ? alg.read('public key parameters') : null
-  alg.done('public key algorithm')
+  const spki = asBuffer(spkiDer)
+  return describeSpki(readSpki(spki), spkiSha256(spki))
+}
 
+function describeSpki({ oid, params, keyBits }: Spki, digest: string): PublicKeyInfo {
   switch (oid) {
     case OID.rsaEncryption:
       return { algorithm: 'rsa', bits: rsaModulusBits(keyBits), curve: null, spkiSha256: digest }
@@ -198,13 +225,14 @@ export function describePublicKey(spkiDer: Uint8Array): PublicKeyInfo {
         rsaPss: true,
       }
     case OID.ecPublicKey: {
-      if (params?.tag === TAG.OID) {
-        const curveOid = decodeOid(content(spki, params))
+      if (isPrimitive(params, Tag.oid)) {
+        const curveOid = readOid(params, 'The public key curve')
         const curve = CURVE_NAMES[curveOid] ?? curveOid
         return { algorithm: 'ec', bits: CURVE_BITS[curve] ?? null, curve, spkiSha256: digest }
       }
       // Explicit parameters name no curve; public CAs require a named one.
-      const bits = params?.tag === TAG.SEQUENCE ? explicitCurveBits(spki, params) : null
+      const bits =
+        params && isUniversal(params, Tag.sequence) && params.constructed ? explicitCurveBits(params) : null
       return { algorithm: 'ec', bits, curve: null, spkiSha256: digest }
     }
     case OID.ed25519:
@@ -213,9 +241,54 @@ export function describePublicKey(spkiDer: Uint8Array): PublicKeyInfo {
       // OpenSSL reports Ed448 keys as 456 bits.
       return { algorithm: 'ed448', bits: 456, curve: null, spkiSha256: digest }
     case OID.dsa:
-      return { algorithm: 'dsa', bits: firstIntegerBits(spki, params), curve: null, spkiSha256: digest }
+      return { algorithm: 'dsa', bits: firstIntegerBits(params), curve: null, spkiSha256: digest }
     default:
       return { algorithm: 'unknown', bits: null, curve: null, spkiSha256: digest }
+  }
+}
+
+/** Curve names in the form the keys and certificates tables store them ("ec-p256"): OpenSSL's short names. */
+const STORED_CURVE_NAMES: Readonly<Record<string, string>> = {
+  'P-192': 'prime192v1',
+  'P-224': 'secp224r1',
+  'P-256': 'p256',
+  'P-384': 'p384',
+  'P-521': 'p521',
+}
+
+/** Key-agreement algorithms a key file may hold; CertDesk stores them but never certifies them. */
+const OTHER_ALGORITHM_NAMES: Readonly<Record<string, string>> = {
+  [OID.x25519]: 'x25519',
+  [OID.x448]: 'x448',
+}
+
+/**
+ * A short stable name for a key's algorithm and size ("rsa-2048", "ec-p256", "rsa-pss-3072", "ed25519"),
+ * as the keys and certificates tables store it. Read from the SPKI DER like describePublicKey; "unknown"
+ * when the bytes are not an SPKI CertDesk can read.
+ */
+export function keyAlgorithmName(spkiDer: Uint8Array): string {
+  let spki: Spki
+  let info: PublicKeyInfo
+  try {
+    spki = readSpki(asBuffer(spkiDer))
+    info = describeSpki(spki, '')
+  } catch {
+    return 'unknown'
+  }
+  switch (info.algorithm) {
+    case 'rsa':
+      return `${info.rsaPss === true ? 'rsa-pss' : 'rsa'}-${info.bits ?? 0}`
+    case 'ec':
+      return `ec-${info.curve === null ? 'unknown' : (STORED_CURVE_NAMES[info.curve] ?? info.curve)}`
+    case 'ed25519':
+    case 'ed448':
+    case 'dsa':
+      return info.algorithm
+    case 'unknown':
+      return OTHER_ALGORITHM_NAMES[spki.oid] ?? 'unknown'
+    default:
+      return assertNever(info.algorithm, 'key algorithm')
   }
 }
 
@@ -238,7 +311,7 @@ export function keyTypeOf(info: PublicKeyInfo): KeyType | null {
 export function publicKeyFromPrivate(pkcs8Der: Uint8Array): Buffer {
   let key: KeyObject
   try {
-    key = createPrivateKey({ key: toBuffer(pkcs8Der), format: 'der', type: 'pkcs8' })
+    key = createPrivateKey({ key: asBuffer(pkcs8Der), format: 'der', type: 'pkcs8' })
   } catch (e) {
     throw new CoreError(
       'bad_format',

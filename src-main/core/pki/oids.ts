@@ -1,6 +1,10 @@
-/** Object identifiers CertDesk names when it shows a CSR. Unknown ones are shown as dotted OIDs. */
+/**
+ * The object identifiers CertDesk reads and writes (CSRs, certificates, keys, PKCS#7, PKCS#8, PKCS#12), and
+ * the names it shows for them. Unknown ones are shown as dotted OIDs.
+ */
 
 export const OID = {
+  // Name attributes
   commonName: '2.5.4.3',
   countryName: '2.5.4.6',
   localityName: '2.5.4.7',
@@ -8,18 +12,68 @@ export const OID = {
   organizationName: '2.5.4.10',
   organizationalUnitName: '2.5.4.11',
   emailAddress: '1.2.840.113549.1.9.1',
+  // PKCS#9 attributes (CSRs and PKCS#12 bags)
   challengePassword: '1.2.840.113549.1.9.7',
   extensionRequest: '1.2.840.113549.1.9.14',
   msExtensionRequest: '1.3.6.1.4.1.311.2.1.14',
+  friendlyName: '1.2.840.113549.1.9.20',
+  localKeyId: '1.2.840.113549.1.9.21',
+  x509Certificate: '1.2.840.113549.1.9.22.1',
+  // X.509 extensions
+  subjectKeyIdentifier: '2.5.29.14',
+  keyUsage: '2.5.29.15',
   subjectAltName: '2.5.29.17',
+  basicConstraints: '2.5.29.19',
+  authorityKeyIdentifier: '2.5.29.35',
+  extKeyUsage: '2.5.29.37',
+  // Keys and signatures
   rsaEncryption: '1.2.840.113549.1.1.1',
   rsassaPss: '1.2.840.113549.1.1.10',
   mgf1: '1.2.840.113549.1.1.8',
   ecPublicKey: '1.2.840.10045.2.1',
   ed25519: '1.3.101.112',
   ed448: '1.3.101.113',
+  x25519: '1.3.101.110',
+  x448: '1.3.101.111',
   dsa: '1.2.840.10040.4.1',
+  // Digests
   sha1: '1.3.14.3.2.26',
+  sha224: '2.16.840.1.101.3.4.2.4',
+  sha256: '2.16.840.1.101.3.4.2.1',
+  sha384: '2.16.840.1.101.3.4.2.2',
+  sha512: '2.16.840.1.101.3.4.2.3',
+  // PKCS#7 / CMS content types
+  data: '1.2.840.113549.1.7.1',
+  signedData: '1.2.840.113549.1.7.2',
+  encryptedData: '1.2.840.113549.1.7.6',
+  // PKCS#12 bag types
+  keyBag: '1.2.840.113549.1.12.10.1.1',
+  pkcs8ShroudedKeyBag: '1.2.840.113549.1.12.10.1.2',
+  certBag: '1.2.840.113549.1.12.10.1.3',
+  crlBag: '1.2.840.113549.1.12.10.1.4',
+  secretBag: '1.2.840.113549.1.12.10.1.5',
+  safeContentsBag: '1.2.840.113549.1.12.10.1.6',
+  // PKCS#12 password-based encryption (RFC 7292 Appendix C)
+  pbeSha1Rc4_128: '1.2.840.113549.1.12.1.1',
+  pbeSha1Rc4_40: '1.2.840.113549.1.12.1.2',
+  pbeSha1TripleDes3Key: '1.2.840.113549.1.12.1.3',
+  pbeSha1TripleDes2Key: '1.2.840.113549.1.12.1.4',
+  pbeSha1Rc2_128: '1.2.840.113549.1.12.1.5',
+  pbeSha1Rc2_40: '1.2.840.113549.1.12.1.6',
+  // PKCS#5
+  pbes2: '1.2.840.113549.1.5.13',
+  pbkdf2: '1.2.840.113549.1.5.12',
+  pbmac1: '1.2.840.113549.1.5.14',
+  scrypt: '1.3.6.1.4.1.11591.4.11',
+  hmacWithSha1: '1.2.840.113549.2.7',
+  hmacWithSha224: '1.2.840.113549.2.8',
+  hmacWithSha256: '1.2.840.113549.2.9',
+  hmacWithSha384: '1.2.840.113549.2.10',
+  hmacWithSha512: '1.2.840.113549.2.11',
+  aes128Cbc: '2.16.840.1.101.3.4.1.2',
+  aes192Cbc: '2.16.840.1.101.3.4.1.22',
+  aes256Cbc: '2.16.840.1.101.3.4.1.42',
+  desEde3Cbc: '1.2.840.113549.3.7',
 } as const
 
 /** Short names as in RFC 4514 where it defines one, otherwise OpenSSL's. */
@@ -74,11 +128,11 @@ export const SIGNATURE_ALGORITHMS: Readonly<Record<string, { name: string; hash:
 }
 
 export const HASH_ALGORITHMS: Readonly<Record<string, string>> = {
-  '1.3.14.3.2.26': 'sha1',
-  '2.16.840.1.101.3.4.2.4': 'sha224',
-  '2.16.840.1.101.3.4.2.1': 'sha256',
-  '2.16.840.1.101.3.4.2.2': 'sha384',
-  '2.16.840.1.101.3.4.2.3': 'sha512',
+  [OID.sha1]: 'sha1',
+  [OID.sha224]: 'sha224',
+  [OID.sha256]: 'sha256',
+  [OID.sha384]: 'sha384',
+  [OID.sha512]: 'sha512',
 }
 
 export const EXTENSION_NAMES: Readonly<Record<string, string>> = {

@@ -2,10 +2,10 @@ import { lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync,
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ExportOptions } from '../../../src-main/core/certs/types'
-import { CoreError } from '../../../src-main/core/errors'
 import { listEvents } from '../../../src-main/core/store/events-repo'
 import { issue, keytool, makeTestPki, openssl, type TestPki } from '../../fixtures/certs/pki-fixtures'
 import { makeService, type ServiceFixture } from '../../fixtures/certs/service-fixture'
+import { refusal } from '../../fixtures/certs/refusal'
 
 const PW = 'pässwörd-東京'
 const ASCII_PW = 'Correct-Horse-42'
@@ -63,16 +63,6 @@ function pubkeyOfCert(pem: string): string {
 }
 
 const mode = (p: string): number => statSync(p).mode & 0o777
-
-async function refusal(p: Promise<unknown>): Promise<CoreError> {
-  try {
-    await p
-  } catch (e) {
-    expect(e).toBeInstanceOf(CoreError)
-    return e as CoreError
-  }
-  throw new Error('expected a refusal')
-}
 
 const LEAF = 'rsa.example.test'
 const INTER = 'CertDesk Test Intermediate'

@@ -10,6 +10,7 @@ import { listEvents } from '../../../src-main/core/store/events-repo'
 import { getKey } from '../../../src-main/core/store/keys-repo'
 import { issue, keytool, makeTestPki, newKeys, openssl, type TestPki } from '../../fixtures/certs/pki-fixtures'
 import { makeService, type ServiceFixture } from '../../fixtures/certs/service-fixture'
+import { refusal } from '../../fixtures/certs/refusal'
 
 const PW = 'pässwörd-東京'
 const DAY = 86_400_000
@@ -34,16 +35,6 @@ function p12(name: string, extra: string[] = [], pass = `file:${pki.dir}/pw`): s
   return out
 }
 
-async function refusal(p: Promise<unknown>): Promise<CoreError> {
-  try {
-    await p
-  } catch (e) {
-    expect(e).toBeInstanceOf(CoreError)
-    return e as CoreError
-  }
-  throw new Error('expected the import to be refused')
-}
-
 describe('importing certificates and keys', () => {
   it('imports a pasted PEM bundle: the key goes into the vault encrypted and is matched to its certificate', async () => {
     const { svc, db, vault } = fresh()
@@ -54,6 +45,7 @@ describe('importing certificates and keys', () => {
     ])
     const key = report.keys[0]
     expect(key?.status).toBe('added')
+    expect(key?.algorithm).toBe('ec-p256')
     expect(report.certificates[0]?.keyId).toBe(key?.id)
     expect(key?.certificateIds).toEqual([report.certificates[0]?.id])
     const row = getKey(db, key?.id ?? '')
@@ -70,7 +62,7 @@ describe('importing certificates and keys', () => {
     await svc.importFromBytes(pki.leafRsa.der, { actor: 'cli' })
     const [c] = svc.list()
     const opensslFp = openssl(['x509', '-noout', '-fingerprint', '-sha256'], { input: pki.leafRsa.pem }).split('=')[1]?.trim().replace(/:/g, '').toLowerCase()
-    expect(c).toMatchObject({ subject: 'CN=rsa.example.test', fingerprintSha256: opensslFp, hasKey: false, role: 'leaf', validity: 'valid', source: 'imported' })
+    expect(c).toMatchObject({ subject: 'CN=rsa.example.test', fingerprintSha256: opensslFp, keyAlgorithm: 'rsa-2048', hasKey: false, role: 'leaf', validity: 'valid', source: 'imported' })
     expect(c?.fingerprintSha256).toBe(createHash('sha256').update(pki.leafRsa.der).digest('hex'))
     expect(new Date(c?.notAfter ?? '').getTime()).toBeGreaterThan(Date.now())
     expect(c?.sans).toEqual([

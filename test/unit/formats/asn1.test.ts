@@ -1,9 +1,9 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { CoreError } from '../../../src-main/core/errors'
-import { der, parseAsn1, readOid } from '../../../src-main/core/pki/formats/asn1'
+import { MAX_ASN1_DEPTH, parseAsn1, readOid } from '../../../src-main/core/pki/asn1/reader'
+import { der } from '../../../src-main/core/pki/asn1/writer'
 import { parseImportInput } from '../../../src-main/core/pki/formats/import-parser'
-import { MAX_ASN1_DEPTH } from '../../../src-main/core/pki/formats/limits'
 import { issue } from '../../fixtures/certs/pki-fixtures'
 
 function nested(depth: number): Buffer {

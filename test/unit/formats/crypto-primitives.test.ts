@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { bmpBytes } from '../../../src-main/core/pki/formats/asn1'
+import { bmpBytes } from '../../../src-main/core/pki/asn1/writer'
 import { iterateHash, iterateSync } from '../../../src-main/core/pki/formats/hash-chain'
 import { pkcs12Kdf, Pkcs12KdfPurpose } from '../../../src-main/core/pki/formats/pkcs12-kdf'
 import { rc2DecryptBlock, rc2ExpandKey } from '../../../src-main/core/pki/formats/rc2'

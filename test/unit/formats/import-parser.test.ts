@@ -1,25 +1,15 @@
 import { zipSync } from 'fflate'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { CoreError } from '../../../src-main/core/errors'
 import { parseImportInput } from '../../../src-main/core/pki/formats/import-parser'
 import { writePkcs7 } from '../../../src-main/core/pki/formats/pkcs7'
 import { makeTestPki, openssl, type TestPki, toPem } from '../../fixtures/certs/pki-fixtures'
+import { refusal } from '../../fixtures/certs/refusal'
 
 let pki: TestPki
 
 beforeAll(async () => {
   pki = await makeTestPki()
 })
-
-async function rejection(p: Promise<unknown>): Promise<CoreError> {
-  try {
-    await p
-  } catch (e) {
-    expect(e).toBeInstanceOf(CoreError)
-    return e as CoreError
-  }
-  throw new Error('expected a rejection')
-}
 
 const fps = (m: Awaited<ReturnType<typeof parseImportInput>>): string[] => m.certificates.map((c) => c.cert.fingerprintSha256)
 
@@ -63,7 +53,7 @@ describe('reading what users import', () => {
 
 describe('refusing broken input with a clear message', () => {
   it('refuses binary garbage between PEM blocks, but not text', async () => {
-    const e = await rejection(parseImportInput(Buffer.concat([Buffer.from(pki.leafEc.pem), Buffer.from([0x00, 0xff, 0x13, 0x37]), Buffer.from(pki.inter.pem)])))
+    const e = await refusal(parseImportInput(Buffer.concat([Buffer.from(pki.leafEc.pem), Buffer.from([0x00, 0xff, 0x13, 0x37]), Buffer.from(pki.inter.pem)])))
     expect(e.code).toBe('bad_format')
     expect(e.message).toMatch(/binary data between its PEM blocks/)
   })
@@ -71,7 +61,7 @@ describe('refusing broken input with a clear message', () => {
   it('refuses garbage inside a block, naming the block', async () => {
     const lines = pki.inter.pem.split('\n')
     lines.splice(3, 0, 'this line does not belong here')
-    const e = await rejection(parseImportInput(Buffer.from(pki.leafEc.pem + lines.join('\n'))))
+    const e = await refusal(parseImportInput(Buffer.from(pki.leafEc.pem + lines.join('\n'))))
     expect(e.code).toBe('bad_format')
     expect(e.message).toMatch(/block 2/)
   })
@@ -79,23 +69,23 @@ describe('refusing broken input with a clear message', () => {
   it('refuses a header line slipped into a certificate block', async () => {
     const lines = pki.leafEc.pem.split('\n')
     lines.splice(1, 0, 'Comment: hello')
-    const e = await rejection(parseImportInput(Buffer.from(lines.join('\n'))))
+    const e = await refusal(parseImportInput(Buffer.from(lines.join('\n'))))
     expect(e.message).toMatch(/header lines inside the block/)
   })
 
   it('refuses a BEGIN without its END (a truncated bundle)', async () => {
-    const e = await rejection(parseImportInput(Buffer.from(pki.leafEc.pem + pki.inter.pem.slice(0, 120))))
+    const e = await refusal(parseImportInput(Buffer.from(pki.leafEc.pem + pki.inter.pem.slice(0, 120))))
     expect(e.message).toMatch(/without its partner/)
   })
 
   it('refuses a certificate with trailing bytes and a truncated DER', async () => {
-    expect((await rejection(parseImportInput(Buffer.concat([pki.leafEc.der, Buffer.from([0, 0])])))).code).toBe('bad_format')
-    expect((await rejection(parseImportInput(pki.leafEc.der.subarray(0, 200)))).code).toBe('bad_format')
+    expect((await refusal(parseImportInput(Buffer.concat([pki.leafEc.der, Buffer.from([0, 0])])))).code).toBe('bad_format')
+    expect((await refusal(parseImportInput(pki.leafEc.der.subarray(0, 200)))).code).toBe('bad_format')
   })
 
   it('asks for a password instead of guessing', async () => {
     const enc = openssl(['pkcs8', '-topk8', '-in', pki.file('p.pem', pki.leafEc.keyPem), '-passout', 'pass:secret1234'])
-    const e = await rejection(parseImportInput(Buffer.from(enc)))
+    const e = await refusal(parseImportInput(Buffer.from(enc)))
     expect(e.code).toBe('wrong_password')
     expect(e.detail).toEqual({ reason: 'password_required' })
     expect((await parseImportInput(Buffer.from(enc), { password: 'secret1234' })).keys).toHaveLength(1)
@@ -104,12 +94,12 @@ describe('refusing broken input with a clear message', () => {
   it('refuses a legacy OpenSSL-encrypted PEM key with the command that converts it', async () => {
     const legacy = openssl(['ec', '-in', pki.file('l.pem', pki.leafEc.keyPem), '-aes256', '-passout', 'pass:secret1234'])
     expect(legacy).toMatch(/Proc-Type/)
-    const e = await rejection(parseImportInput(Buffer.from(legacy), { password: 'secret1234' }))
+    const e = await refusal(parseImportInput(Buffer.from(legacy), { password: 'secret1234' }))
     expect(e.message).toMatch(/openssl pkcs8 -topk8/)
   })
 
   it('refuses something that is no PKI file at all', async () => {
-    const e = await rejection(parseImportInput(Buffer.from('Dear customer, your certificate is attached.')))
+    const e = await refusal(parseImportInput(Buffer.from('Dear customer, your certificate is attached.')))
     expect(e.code).toBe('bad_format')
   })
 })

@@ -1,12 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { CoreError } from '../../../src-main/core/errors'
-import { der } from '../../../src-main/core/pki/formats/asn1'
+import { der } from '../../../src-main/core/pki/asn1/writer'
 import { MAX_PKCS12_BYTES } from '../../../src-main/core/pki/formats/limits'
-import { OID } from '../../../src-main/core/pki/formats/oids'
+import { OID } from '../../../src-main/core/pki/oids'
 import { type Pkcs12Profile, readPkcs12, writePkcs12 } from '../../../src-main/core/pki/formats/pkcs12'
 import { type Issued, keytool, makeTestPki, openssl, type TestPki } from '../../fixtures/certs/pki-fixtures'
+import { refusal } from '../../fixtures/certs/refusal'
 
 const NON_ASCII = 'pässwörd-東京'
 const ASCII = 'Correct-Horse-42'
@@ -21,16 +21,6 @@ beforeAll(async () => {
   pwFile = pki.file('pw-nonascii', NON_ASCII)
   asciiFile = pki.file('pw-ascii', ASCII)
 })
-
-async function rejection(p: Promise<unknown>): Promise<CoreError> {
-  try {
-    await p
-  } catch (e) {
-    expect(e).toBeInstanceOf(CoreError)
-    return e as CoreError
-  }
-  throw new Error('expected a rejection')
-}
 
 function opensslP12(name: string, leaf: Issued, extra: string[], pass = pwFile): string {
   const out = join(pki.dir, name)
@@ -91,14 +81,14 @@ describe('refusing bad PKCS#12 input quickly and clearly', () => {
   })
 
   it('says the password is wrong', async () => {
-    const e = await rejection(readPkcs12(good, 'not the password'))
+    const e = await refusal(readPkcs12(good, 'not the password'))
     expect(e.code).toBe('wrong_password')
     expect(e.message).toMatch(/did not open with this password/)
   })
 
   it('refuses a truncated file', async () => {
     for (const cut of [10, good.length / 2, good.length - 1]) {
-      expect((await rejection(readPkcs12(good.subarray(0, Math.floor(cut)), NON_ASCII))).code).toBe('bad_format')
+      expect((await refusal(readPkcs12(good.subarray(0, Math.floor(cut)), NON_ASCII))).code).toBe('bad_format')
     }
   })
 
@@ -107,19 +97,19 @@ describe('refusing bad PKCS#12 input quickly and clearly', () => {
     const flipped = Buffer.from(good)
     const at = Math.floor(good.length * 0.4)
     flipped[at] = (flipped[at] as number) ^ 0x01
-    const e = await rejection(readPkcs12(flipped, NON_ASCII))
+    const e = await refusal(readPkcs12(flipped, NON_ASCII))
     expect(e.code).toBe('bad_format')
     expect(e.detail).toEqual({ reason: 'mac_mismatch' })
     expect(e.message).toMatch(/damaged or was altered/)
     // With a wrong password as well, CertDesk cannot tell the two apart and says so.
-    const both = await rejection(readPkcs12(flipped, 'wrong'))
+    const both = await refusal(readPkcs12(flipped, 'wrong'))
     expect(both.code).toBe('wrong_password')
     expect(both.message).toMatch(/or the file is damaged/)
   })
 
   it('refuses a file without a MAC (openssl -nomac)', async () => {
     const nomac = readFileSync(opensslP12('nomac.p12', pki.leafEc, ['-nomac']))
-    const e = await rejection(readPkcs12(nomac, NON_ASCII))
+    const e = await refusal(readPkcs12(nomac, NON_ASCII))
     expect(e.code).toBe('bad_format')
     expect(e.detail).toEqual({ reason: 'no_mac' })
     expect(e.message).toMatch(/no integrity check/)
@@ -131,18 +121,18 @@ describe('refusing bad PKCS#12 input quickly and clearly', () => {
       der.sequence(der.oid(OID.data), der.explicit(0, der.octetString(der.sequence()))),
       der.sequence(der.sequence(der.algorithm(OID.sha256, der.null()), der.octetString(Buffer.alloc(32))), der.octetString(Buffer.alloc(8)), der.integer(2 ** 31 - 1)),
     )
-    const e = await rejection(readPkcs12(hostile, 'x'))
+    const e = await refusal(readPkcs12(hostile, 'x'))
     expect(e.code).toBe('bad_format')
     expect(e.message).toMatch(/more than the 1,000,000/)
   })
 
   it('refuses a file larger than 1 MiB without parsing it', async () => {
-    expect((await rejection(readPkcs12(Buffer.alloc(MAX_PKCS12_BYTES + 1, 0x30), 'x'))).code).toBe('too_large')
+    expect((await refusal(readPkcs12(Buffer.alloc(MAX_PKCS12_BYTES + 1, 0x30), 'x'))).code).toBe('too_large')
   })
 
   it('refuses a file whose key belongs to none of its certificates', async () => {
     const mixed = await writePkcs12({ pkcs8Der: pki.leafRsa.keyDer, certificates: [pki.leafEc.der], friendlyName: 'mixed' }, { profile: 'modern', password: ASCII, iterations: FAST.modern })
-    const e = await rejection(readPkcs12(mixed, ASCII))
+    const e = await refusal(readPkcs12(mixed, ASCII))
     expect(e.code).toBe('bad_format')
     expect(e.detail).toEqual({ reason: 'key_mismatch' })
   })
@@ -189,9 +179,9 @@ describe('writing PKCS#12 in the two named profiles', () => {
 
   it('always writes a MAC and refuses an empty password or too few iterations', async () => {
     const input = { pkcs8Der: pki.leafEc.keyDer, certificates: [pki.leafEc.der], friendlyName: 'x' }
-    expect((await rejection(writePkcs12(input, { profile: 'modern', password: '' }))).code).toBe('invalid_input')
-    expect((await rejection(writePkcs12(input, { profile: 'modern', password: ASCII, iterations: 1 }))).code).toBe('invalid_input')
-    expect((await rejection(writePkcs12(input, { profile: 'compatible', password: ASCII, iterations: 1_000 }))).code).toBe('invalid_input')
+    expect((await refusal(writePkcs12(input, { profile: 'modern', password: '' }))).code).toBe('invalid_input')
+    expect((await refusal(writePkcs12(input, { profile: 'modern', password: ASCII, iterations: 1 }))).code).toBe('invalid_input')
+    expect((await refusal(writePkcs12(input, { profile: 'compatible', password: ASCII, iterations: 1_000 }))).code).toBe('invalid_input')
     const bytes = await writePkcs12(input, { profile: 'compatible', password: ASCII, iterations: FAST.compatible })
     const back = await readPkcs12(bytes, ASCII)
     expect(back.mac.iterations).toBe(2_048)

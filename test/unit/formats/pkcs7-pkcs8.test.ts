@@ -5,6 +5,7 @@ import { readPkcs7, writePkcs7 } from '../../../src-main/core/pki/formats/pkcs7'
 import { decryptPkcs8, describeEncryptedPkcs8, encryptPkcs8 } from '../../../src-main/core/pki/formats/pkcs8'
 import { parsePlainPrivateKey } from '../../../src-main/core/pki/formats/private-key'
 import { makeTestPki, openssl, opensslFails, type TestPki } from '../../fixtures/certs/pki-fixtures'
+import { refusal } from '../../fixtures/certs/refusal'
 
 const NON_ASCII = 'pässwörd-東京'
 let pki: TestPki
@@ -14,16 +15,6 @@ beforeAll(async () => {
   pki = await makeTestPki()
   pwFile = pki.file('pw', NON_ASCII)
 })
-
-async function rejection(p: Promise<unknown>): Promise<CoreError> {
-  try {
-    await p
-  } catch (e) {
-    expect(e).toBeInstanceOf(CoreError)
-    return e as CoreError
-  }
-  throw new Error('expected a rejection')
-}
 
 function subjects(printCerts: string): string[] {
   return [...printCerts.matchAll(/^subject=(.*)$/gm)].map((m) => m[1] ?? '')
@@ -78,7 +69,7 @@ describe('encrypted PKCS#8 export', () => {
       const bytes = Buffer.from(openssl(['base64', '-A', '-in', derFile]).trim(), 'base64')
       const key = await decryptPkcs8(bytes, NON_ASCII)
       expect(key.algorithm).toBe('ec-p256')
-      expect((await rejection(decryptPkcs8(bytes, 'wrong'))).code).toBe('wrong_password')
+      expect((await refusal(decryptPkcs8(bytes, 'wrong'))).code).toBe('wrong_password')
     }
   })
 

@@ -4,10 +4,10 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { CoreError } from '../../../src-main/core/errors'
 import { decodeCsr } from '../../../src-main/core/pki/csr-decode'
-import { TAG } from '../../../src-main/core/pki/der-reader'
-import { tlv } from '../../../src-main/core/pki/der-writer'
+import { der, tlv } from '../../../src-main/core/pki/asn1/writer'
 import {
   describePublicKey,
+  keyAlgorithmName,
   keyTypeOf,
   publicKeyFromPrivate,
   type PublicKeyInfo,
@@ -26,6 +26,11 @@ async function opensslKey(name: string, genArgs: string[]): Promise<{ spki: Buff
 }
 
 const genpkey = (...args: string[]): string[] => ['genpkey', ...args]
+
+// Found by fuzzing decodeCsr: OpenSSL 3 loads this DSA key (q is 224 bits, p 2048), but reading
+// KeyObject.asymmetricKeyDetails on it aborts Node 20 (crypto_dsa.cc "Assertion failed: (dsa) != nullptr").
+const abortingDsaSpki = (): Buffer =>
+  readFileSync(join(import.meta.dirname, '../../fixtures/csr/dsa-spki-aborts-node.der'))
 
 describe('describePublicKey on keys made by openssl', () => {
   it.each([
@@ -112,30 +117,14 @@ describe('describePublicKey on keys made by openssl', () => {
     expect(describePublicKey(spki)).toMatchObject({ algorithm: 'dsa', bits: 1024, curve: null })
   })
 
-  // Found by fuzzing decodeCsr: OpenSSL 3 loads this DSA key (q is 224 bits, p 2048), but reading
-  // KeyObject.asymmetricKeyDetails on it aborts Node 20 (crypto_dsa.cc "Assertion failed: (dsa) != nullptr").
-  const abortingDsaSpki = (): Buffer =>
-    readFileSync(join(import.meta.dirname, '../../fixtures/csr/dsa-spki-aborts-node.der'))
-
   it('describes the DSA key that aborts Node inside asymmetricKeyDetails, without touching it', () => {
     expect(describePublicKey(abortingDsaSpki())).toMatchObject({ algorithm: 'dsa', bits: 2048, curve: null })
   })
 
   it('decodes a CSR carrying that key, reporting a bad signature instead of crashing', async () => {
-    const info = tlv(
-      TAG.SEQUENCE,
-      tlv(TAG.INTEGER, Buffer.from([0])),
-      tlv(TAG.SEQUENCE),
-      abortingDsaSpki(),
-      tlv(0xa0),
-    )
-    const dsaWithSha256 = tlv(TAG.SEQUENCE, tlv(TAG.OID, Buffer.from('608648016503040302', 'hex')))
-    const csr = tlv(
-      TAG.SEQUENCE,
-      info,
-      dsaWithSha256,
-      tlv(TAG.BIT_STRING, Buffer.from('003006020101020101', 'hex')),
-    )
+    const info = der.sequence(der.integer(0), der.sequence(), abortingDsaSpki(), der.explicit(0))
+    const dsaWithSha256 = der.algorithm('2.16.840.1.101.3.4.3.2')
+    const csr = der.sequence(info, dsaWithSha256, tlv(0x03, Buffer.from('003006020101020101', 'hex')))
     const d = await decodeCsr(csr)
     expect(d.publicKey).toMatchObject({ algorithm: 'dsa', bits: 2048 })
     expect(d.signatureAlgorithm).toBe('dsa_with_SHA256')
@@ -150,6 +139,37 @@ describe('describePublicKey on keys made by openssl', () => {
     ]) {
       expect(() => describePublicKey(bad)).toThrow(CoreError)
     }
+  })
+})
+
+describe('keyAlgorithmName: the stored name of a key, read from its DER', () => {
+  it.each([
+    ['rsa-1024', genpkey('-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:1024')],
+    ['rsa-pss-1024', genpkey('-algorithm', 'RSA-PSS', '-pkeyopt', 'rsa_keygen_bits:1024')],
+    ['ec-p256', genpkey('-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256')],
+    ['ec-p384', genpkey('-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-384')],
+    ['ec-p521', genpkey('-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-521')],
+    ['ec-secp224r1', genpkey('-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-224')],
+    ['ec-prime192v1', genpkey('-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-192')],
+    ['ec-secp256k1', genpkey('-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:secp256k1')],
+    ['ec-brainpoolP256r1', genpkey('-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:brainpoolP256r1')],
+    ['ed25519', genpkey('-algorithm', 'ED25519')],
+    ['ed448', genpkey('-algorithm', 'ED448')],
+    ['x25519', genpkey('-algorithm', 'X25519')],
+    ['x448', genpkey('-algorithm', 'X448')],
+  ])('names %s keys as the keys and certificates tables store them', async (expected, args) => {
+    const { spki } = await opensslKey(`name-${expected}`, args)
+    expect(keyAlgorithmName(spki)).toBe(expected)
+  })
+
+  it('names DSA keys, the one that aborts Node included, from their DER, and anything unreadable "unknown"', async () => {
+    const file = tmp.path('name-dsa.pem')
+    await openssl(['dsaparam', '-genkey', '-noout', '-out', file, '1024'])
+    expect(keyAlgorithmName((await openssl(['pkey', '-in', file, '-pubout', '-outform', 'DER'])).bytes)).toBe(
+      'dsa',
+    )
+    expect(keyAlgorithmName(abortingDsaSpki())).toBe('dsa')
+    expect(keyAlgorithmName(Buffer.from('not a key'))).toBe('unknown')
   })
 })
 

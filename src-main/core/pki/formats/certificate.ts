@@ -1,6 +1,6 @@
 import 'reflect-metadata'
 import * as x509 from '@peculiar/x509'
-import { X509Certificate, type KeyObject } from 'node:crypto'
+import { X509Certificate } from 'node:crypto'
 import { CoreError } from '../../errors'
 import {
   type Asn1Node,
@@ -19,11 +19,12 @@ import {
   readTime,
   Tag,
   TagClass,
-} from './asn1'
-import { sha256Hex } from './digest'
+} from '../asn1/reader'
+import { sha256Hex } from '../digest'
+import { formatIp } from '../ip-address'
+import { keyAlgorithmName } from '../keys'
+import { OID } from '../oids'
 import { MAX_CERTIFICATE_BYTES } from './limits'
-import { OID } from './oids'
-import { keyAlgorithmName } from './private-key'
 
 export type CertSanType = 'dns' | 'ip' | 'email' | 'uri'
 export interface CertSan {
@@ -124,7 +125,6 @@ export function parseCertificate(input: Uint8Array, what = 'The certificate', op
   let subject: string | null = null
   let issuer: string | null = null
   let selfSigned: boolean | null = null
-  let keyAlgorithm: string | null = null
   return {
     der,
     get x509() {
@@ -148,9 +148,7 @@ export function parseCertificate(input: Uint8Array, what = 'The certificate', op
     notAfter,
     spkiDer,
     spkiSha256: sha256Hex(spkiDer),
-    get keyAlgorithm() {
-      return (keyAlgorithm ??= describeKey(openssl().publicKey))
-    },
+    keyAlgorithm: keyAlgorithmName(spkiDer),
     isCa: e.isCa,
     hasBasicConstraints: e.hasBasicConstraints,
     keyUsageForbidsCertSign: e.keyUsageForbidsCertSign,
@@ -170,14 +168,6 @@ export function parseCertificate(input: Uint8Array, what = 'The certificate', op
     },
     subjectKeyId: e.ski,
     authorityKeyId: e.aki,
-  }
-}
-
-function describeKey(k: KeyObject): string {
-  try {
-    return keyAlgorithmName(k)
-  } catch {
-    return k.asymmetricKeyType ?? 'unknown'
   }
 }
 
@@ -284,22 +274,16 @@ function parseGeneralNames(n: Asn1Node, what: string): CertSan[] {
       case 6:
         out.push({ type: 'uri', value: g.content.toString('latin1') })
         break
-      case 7:
-        if (g.content.length === 4) out.push({ type: 'ip', value: [...g.content].join('.') })
-        else if (g.content.length === 16) out.push({ type: 'ip', value: formatIpv6(g.content) })
+      case 7: {
+        const ip = formatIp(g.content)
+        if (ip !== null) out.push({ type: 'ip', value: ip })
         break
+      }
       default:
         break
     }
   }
   return out
-}
-
-function formatIpv6(b: Buffer): string {
-  const groups: string[] = []
-  for (let i = 0; i < 16; i += 2) groups.push(b.readUInt16BE(i).toString(16))
-  // The WHATWG URL parser writes the canonical compressed form (RFC 5952).
-  return new URL(`http://[${groups.join(':')}]/`).hostname.slice(1, -1)
 }
 
 /** True if `issuer`'s key verifies `cert`'s signature (OpenSSL through node:crypto). */

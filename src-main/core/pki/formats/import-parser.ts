@@ -1,13 +1,14 @@
 import { CoreError } from '../../errors'
+import { expectSequence, parseAsn1 } from '../asn1/reader'
+import { asBuffer } from '../bytes'
 import { decodeBareBase64, decodePemBlocks, looksLikePem } from '../pem'
-import { type Asn1Node, expectSequence, isContext, isUniversal, parseAsn1, readOid, readSmallInt, Tag } from './asn1'
 import { parseCertificate, type ParsedCertificate } from './certificate'
 import { MAX_CERTIFICATES_PER_IMPORT, MAX_IMPORT_BYTES, MAX_KEYS_PER_IMPORT } from './limits'
-import { OID } from './oids'
 import { readPkcs12 } from './pkcs12'
 import { readPkcs7 } from './pkcs7'
-import { decryptPkcs8, looksLikeEncryptedPkcs8 } from './pkcs8'
-import { type ParsedPrivateKey, parsePlainPrivateKey, sniffPlainKeyFormat } from './private-key'
+import { decryptPkcs8 } from './pkcs8'
+import { type ParsedPrivateKey, parsePlainPrivateKey } from './private-key'
+import { sniffDer } from './sniff-der'
 import { looksLikeZip, readZip } from './zip'
 
 /**
@@ -41,7 +42,7 @@ export interface ParseOptions {
 const PKI_EXTENSIONS = /\.(crt|cer|cert|pem|der|p7b|p7c|p7|ca-bundle|bundle|chain|key|pfx|p12)$/i
 
 export async function parseImportInput(input: Uint8Array, opts: ParseOptions = {}): Promise<ParsedMaterial> {
-  const bytes = Buffer.from(input.buffer, input.byteOffset, input.byteLength)
+  const bytes = asBuffer(input)
   if (bytes.length > MAX_IMPORT_BYTES) {
     throw new CoreError('too_large', `${opts.sourceName ?? 'The input'} is ${Math.round(bytes.length / 1024)} KiB; CertDesk imports files up to ${MAX_IMPORT_BYTES / 1024 / 1024} MiB. Certificate files are a few KiB.`)
   }
@@ -165,41 +166,6 @@ async function parsePem(text: string, origin: string, password: string | undefin
         out.skipped.push({ origin: where, reason: `a "${block.label}" block` })
     }
   }
-}
-
-type DerKind = 'pkcs12' | 'pkcs7' | 'certificate' | 'csr' | 'encrypted-pkcs8' | 'pkcs8' | 'pkcs1' | 'sec1'
-
-/** Names a DER object from its outer shape, without decrypting anything. */
-export function sniffDer(bytes: Buffer): DerKind | null {
-  let root: Asn1Node
-  try {
-    root = parseAsn1(bytes, { mode: 'ber', what: 'data' })
-  } catch {
-    return null
-  }
-  if (!isUniversal(root, Tag.sequence)) return null
-  const [a, b, c] = root.children
-  if (isUniversal(a, Tag.integer) && isUniversal(b, Tag.sequence) && isUniversal(b?.children[0], Tag.oid)) {
-    try {
-      if (readSmallInt(a, 'data', 1_000) === 3 && [OID.data, OID.signedData].includes(readOid(b?.children[0], 'data') as typeof OID.data)) return 'pkcs12'
-    } catch {
-      // not a PFX version
-    }
-  }
-  if (isUniversal(a, Tag.oid) && isContext(b, 0)) {
-    try {
-      if (readOid(a, 'data') === OID.signedData) return 'pkcs7'
-    } catch {
-      return null
-    }
-  }
-  if (isUniversal(a, Tag.sequence) && isUniversal(b, Tag.sequence) && isUniversal(c, Tag.bitString) && root.children.length === 3) {
-    const tbs = a?.children ?? []
-    const last = tbs[tbs.length - 1]
-    return tbs.length === 4 && isContext(last, 0) && isUniversal(tbs[0], Tag.integer) ? 'csr' : 'certificate'
-  }
-  if (looksLikeEncryptedPkcs8(bytes)) return 'encrypted-pkcs8'
-  return sniffPlainKeyFormat(bytes)
 }
 
 async function parseDer(bytes: Buffer, origin: string, password: string | undefined, out: ParsedMaterial): Promise<void> {

@@ -1,6 +1,7 @@
 /**
  * Every size and work limit applied to certificate material from outside (files, pasted text, ZIPs).
- * Values follow reference/reliability-security.md I1/I2; each is checked before the expensive step.
+ * Values follow reference/reliability-security.md I1/I2; each is checked before the expensive step. The
+ * ASN.1 parser's own caps (depth, element count, OID length) are in ../asn1/reader.ts.
  */
 
 /** Any single import (file or pasted text) larger than this is refused before it is read. */
@@ -21,13 +22,6 @@ export const MAX_KEYS_PER_IMPORT = 10
 export const MAX_CERTIFICATES_PER_CONTAINER = 20
 /** A chain never has more links than this (leaf included); longer means a loop or a hostile pool. */
 export const MAX_CHAIN_LENGTH = 10
-
-/** ASN.1 nesting depth; real PKCS#12 files nest about 12 deep (asn1js#131: unbounded recursion). */
-export const MAX_ASN1_DEPTH = 40
-/** ASN.1 nodes per parsed object; a 1 MiB PKCS#12 with 20 certificates has a few thousand. */
-export const MAX_ASN1_NODES = 200_000
-/** OID encoding length in bytes (asn1js#148: quadratic OID parsing). */
-export const MAX_OID_BYTES = 64
 
 /** PBKDF2 iteration cap when reading (Bouncy Castle's read cap); PBKDF2 runs natively off the main thread. */
 export const MAX_PBKDF2_ITERATIONS = 5_000_000

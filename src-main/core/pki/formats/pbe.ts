@@ -1,10 +1,11 @@
 import { createCipheriv, createDecipheriv, pbkdf2 as pbkdf2Cb, randomBytes } from 'node:crypto'
 import { promisify } from 'node:util'
 import { CoreError } from '../../errors'
-import { type Asn1Node, bmpBytes, der, expectSequence, isUniversal, readOctets, readOid, readSmallInt, Tag } from './asn1'
+import { type Asn1Node, expectSequence, isUniversal, readOctets, readOid, readSmallInt, Tag } from '../asn1/reader'
+import { bmpBytes, der } from '../asn1/writer'
 import type { ChainHash } from './hash-chain'
 import { MAX_PBKDF2_ITERATIONS, MAX_PKCS12_KDF_ITERATIONS } from './limits'
-import { OID } from './oids'
+import { OID } from '../oids'
 import { pkcs12Kdf, Pkcs12KdfPurpose } from './pkcs12-kdf'
 import { rc2CbcDecrypt } from './rc2'
 

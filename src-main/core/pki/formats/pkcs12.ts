@@ -3,7 +3,6 @@ import { CoreError } from '../../errors'
 import {
   type Asn1Node,
   decodeBmp,
-  der,
   expectExplicit,
   expectSequence,
   expectSet,
@@ -15,11 +14,12 @@ import {
   readOid,
   readSmallInt,
   Tag,
-} from './asn1'
+} from '../asn1/reader'
+import { der } from '../asn1/writer'
 import { parseCertificate, type ParsedCertificate } from './certificate'
 import type { ChainHash } from './hash-chain'
 import { MAX_CERTIFICATES_PER_CONTAINER, MAX_KEYS_PER_IMPORT, MAX_PKCS12_BYTES, MAX_PKCS12_KDF_ITERATIONS, MAX_SAFE_CONTENTS_DEPTH } from './limits'
-import { OID } from './oids'
+import { OID } from '../oids'
 import { describePbe, pbeDecrypt, pbes2Encrypt, pkcs12PasswordVariants, pkcs12TripleDesEncrypt, type PbeOutput } from './pbe'
 import { checkExportPassword } from './pkcs8'
 import { pkcs12Kdf, Pkcs12KdfPurpose } from './pkcs12-kdf'

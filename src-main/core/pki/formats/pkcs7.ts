@@ -1,8 +1,9 @@
 import { CoreError } from '../../errors'
-import { der, expectExplicit, expectSequence, isContext, parseAsn1, readOid } from './asn1'
+import { expectExplicit, expectSequence, isContext, parseAsn1, readOid } from '../asn1/reader'
+import { der } from '../asn1/writer'
 import { parseCertificate, type ParsedCertificate } from './certificate'
 import { MAX_CERTIFICATES_PER_CONTAINER, MAX_PKCS7_BYTES } from './limits'
-import { OID } from './oids'
+import { OID } from '../oids'
 
 const WHAT = 'The PKCS#7 file'
 

@@ -1,5 +1,6 @@
 import { CoreError } from '../../errors'
-import { der, expectSequence, isUniversal, parseAsn1, readOctets, Tag } from './asn1'
+import { expectSequence, isUniversal, parseAsn1, readOctets, Tag } from '../asn1/reader'
+import { der } from '../asn1/writer'
 import { MAX_PBKDF2_ITERATIONS, MAX_PRIVATE_KEY_BYTES } from './limits'
 import { describePbe, pbeDecrypt, pbes2Encrypt, type PbeDescription } from './pbe'
 import { parsePlainPrivateKey, type ParsedPrivateKey } from './private-key'

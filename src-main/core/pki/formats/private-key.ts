@@ -1,7 +1,7 @@
-import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto'
+import { createPrivateKey, type KeyObject } from 'node:crypto'
 import { CoreError } from '../../errors'
-import { expectSequence, isUniversal, parseAsn1, readSmallInt, Tag } from './asn1'
-import { sha256Hex } from './digest'
+import { expectSequence, isUniversal, parseAsn1, readSmallInt, Tag } from '../asn1/reader'
+import { keyAlgorithmName, publicKeyFromPrivate, spkiSha256 } from '../keys'
 import { MAX_PRIVATE_KEY_BYTES } from './limits'
 
 /** The DER encodings of an unencrypted private key CertDesk reads. */
@@ -17,31 +17,6 @@ export interface ParsedPrivateKey {
   spkiSha256: string
   /** "rsa-2048", "ec-p256", "ed25519"... */
   algorithm: string
-}
-
-const CURVES: Record<string, string> = { prime256v1: 'p256', secp384r1: 'p384', secp521r1: 'p521', secp256k1: 'secp256k1' }
-
-/** A short stable name for a key's algorithm and size, as the keys table stores it. */
-export function keyAlgorithmName(k: KeyObject): string {
-  const type = k.asymmetricKeyType
-  const d = k.asymmetricKeyDetails
-  switch (type) {
-    case 'rsa':
-    case 'rsa-pss':
-      return `${type}-${d?.modulusLength ?? 0}`
-    case 'ec':
-      return `ec-${CURVES[d?.namedCurve ?? ''] ?? d?.namedCurve ?? 'unknown'}`
-    case 'ed25519':
-    case 'ed448':
-    case 'x25519':
-    case 'x448':
-    case 'dsa':
-      return type
-    case undefined:
-      return 'unknown'
-    default:
-      return String(type)
-  }
 }
 
 /**
@@ -71,13 +46,10 @@ export function parsePlainPrivateKey(der: Buffer, format: PlainKeyFormat, what =
   } catch (e) {
     throw new CoreError('bad_format', `${what} could not be read as ${formatName(format)}: ${(e as Error).message}.`, { cause: e })
   }
-  return fromKeyObject(key)
-}
-
-export function fromKeyObject(key: KeyObject): ParsedPrivateKey {
   const pkcs8Der = key.export({ type: 'pkcs8', format: 'der' })
-  const spkiDer = createPublicKey(key).export({ type: 'spki', format: 'der' })
-  return { pkcs8Der, spkiDer, spkiSha256: sha256Hex(spkiDer), algorithm: keyAlgorithmName(key) }
+  // The algorithm is read from the SPKI DER, never from KeyObject.asymmetricKeyDetails (see describePublicKey).
+  const spkiDer = publicKeyFromPrivate(pkcs8Der)
+  return { pkcs8Der, spkiDer, spkiSha256: spkiSha256(spkiDer), algorithm: keyAlgorithmName(spkiDer) }
 }
 
 function formatName(f: PlainKeyFormat): string {

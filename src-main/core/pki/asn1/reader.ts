@@ -1,13 +1,32 @@
 import { CoreError } from '../../errors'
-import { MAX_ASN1_DEPTH, MAX_ASN1_NODES, MAX_OID_BYTES } from './limits'
+import { asBuffer } from '../bytes'
 
 /**
- * A small, bounded ASN.1 BER/DER reader and DER writer. CertDesk parses untrusted PKCS#12, PKCS#7 and
- * key files with this instead of asn1js, whose parser recurses without limit (asn1js#131) and is
- * quadratic on long OIDs (asn1js#148): here depth, node count and OID length are capped, lengths are
- * checked against the buffer before anything is allocated, and DER mode refuses indefinite and
- * non-minimal lengths and trailing bytes.
+ * CertDesk's one ASN.1 reader, for everything it parses from outside: certificates, CSRs, public keys,
+ * PKCS#12, PKCS#7 and private-key files.
+ *
+ * Why not asn1js: its `fromBER` recurses without bound (asn1js#131) and its OID parser allocates
+ * quadratically (asn1js#148; reference/reliability-security.md §6). Here depth, node count and OID length
+ * are capped, every length is checked against the buffer before anything is allocated, and DER mode
+ * refuses indefinite and non-minimal lengths and trailing bytes. The whole input becomes a tree of nodes
+ * that share the input buffer; the typed accessors below check each node's shape and throw
+ * Asn1FormatError (a bad_format CoreError) naming what was being read.
  */
+
+/** Nesting depth; real PKCS#12 files nest about 12 deep (asn1js#131: unbounded recursion). */
+export const MAX_ASN1_DEPTH = 40
+/** Nodes per parsed object; a 1 MiB PKCS#12 with 20 certificates has a few thousand. */
+export const MAX_ASN1_NODES = 200_000
+/** OID encoding length in bytes; no real OID comes close (asn1js#148: quadratic OID parsing). */
+export const MAX_OID_BYTES = 64
+/** The largest four-byte non-negative INTEGER: the bound for versions and salt lengths that have no tighter one. */
+export const MAX_SMALL_INT = 0x7fff_ffff
+/** Longest tag number encoding read (high-tag-number form), in bytes after the identifier octet. */
+const MAX_TAG_NUMBER_BYTES = 4
+/** Longest length field read, in bytes: 4 GiB is already far past every input cap. */
+const MAX_LENGTH_BYTES = 4
+/** A segmented (BER constructed) OCTET STRING may nest its segments this deep. */
+const MAX_OCTET_SEGMENT_DEPTH = 4
 
 export const TagClass = { universal: 0, application: 1, context: 2, private: 3 } as const
 
@@ -21,11 +40,13 @@ export const Tag = {
   utf8String: 12,
   sequence: 16,
   set: 17,
+  numericString: 18,
   printableString: 19,
   t61String: 20,
   ia5String: 22,
   utcTime: 23,
   generalizedTime: 24,
+  visibleString: 26,
   universalString: 28,
   bmpString: 30,
 } as const
@@ -46,17 +67,35 @@ export interface Asn1Node {
 export interface ParseOptions {
   /** DER: definite minimal lengths only. BER (PKCS#12 and PKCS#7 from some Windows tools): indefinite allowed. */
   mode: 'der' | 'ber'
-  /** What is being parsed, for error messages ("the PKCS#12 file"). */
+  /** What is being parsed, for error messages ("The PKCS#12 file"). */
   what: string
+  /**
+   * Whether tag numbers of 31 and above (the multi-byte form) are read. Default true. CSRs and public keys
+   * never use them, so their strict parsers refuse them rather than carry unknown elements along.
+   */
+  highTagNumbers?: boolean
+}
+
+/** A malformed encoding: `what` was being read, `why` it is not valid. */
+export class Asn1FormatError extends CoreError {
+  constructor(
+    readonly what: string,
+    readonly why: string,
+  ) {
+    super(
+      'bad_format',
+      `${what} is not valid: ${why}. The file may be truncated, damaged or of another type.`,
+    )
+  }
 }
 
 function fail(what: string, why: string): never {
-  throw new CoreError('bad_format', `${what} is not valid: ${why}. The file may be truncated, damaged or of another type.`)
+  throw new Asn1FormatError(what, why)
 }
 
 /** Parses exactly one ASN.1 element that must span the whole buffer. */
 export function parseAsn1(input: Uint8Array, opts: ParseOptions): Asn1Node {
-  const buf = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength)
+  const buf = asBuffer(input)
   const state = { nodes: 0 }
   if (buf.length === 0) fail(opts.what, 'it is empty')
   const [node, end] = readNode(buf, 0, buf.length, 0, opts, state)
@@ -64,17 +103,14 @@ export function parseAsn1(input: Uint8Array, opts: ParseOptions): Asn1Node {
   return node
 }
 
-/** True when the bytes begin with one complete, well-formed ASN.1 element spanning all of them. */
-export function isSingleAsn1(input: Uint8Array, mode: 'der' | 'ber' = 'ber'): boolean {
-  try {
-    parseAsn1(input, { mode, what: 'data' })
-    return true
-  } catch {
-    return false
-  }
-}
-
-function readNode(buf: Buffer, start: number, limit: number, depth: number, opts: ParseOptions, state: { nodes: number }): [Asn1Node, number] {
+function readNode(
+  buf: Buffer,
+  start: number,
+  limit: number,
+  depth: number,
+  opts: ParseOptions,
+  state: { nodes: number },
+): [Asn1Node, number] {
   if (depth > MAX_ASN1_DEPTH) fail(opts.what, `it nests deeper than ${MAX_ASN1_DEPTH} levels`)
   if (++state.nodes > MAX_ASN1_NODES) fail(opts.what, `it has more than ${MAX_ASN1_NODES} elements`)
   let p = start
@@ -84,13 +120,18 @@ function readNode(buf: Buffer, start: number, limit: number, depth: number, opts
   const constructed = (first & 0x20) !== 0
   let tag = first & 0x1f
   if (tag === 0x1f) {
+    if (opts.highTagNumbers === false) fail(opts.what, 'it uses a high tag number, which no field here takes')
+    if (opts.mode === 'der' && buf[p] === 0x80)
+      fail(opts.what, 'a tag number is not in its shortest form (not DER)')
     tag = 0
     for (let i = 0; ; i++) {
-      if (p >= limit || i >= 4) fail(opts.what, 'a tag number is too long')
+      if (p >= limit || i >= MAX_TAG_NUMBER_BYTES) fail(opts.what, 'a tag number is too long')
       const b = buf[p++] as number
       tag = tag * 128 + (b & 0x7f)
       if ((b & 0x80) === 0) break
     }
+    if (opts.mode === 'der' && tag < 0x1f)
+      fail(opts.what, 'a tag number is not in its shortest form (not DER)')
   }
   if (p >= limit) fail(opts.what, 'it ends inside an element header')
   const lenByte = buf[p++] as number
@@ -102,27 +143,43 @@ function readNode(buf: Buffer, start: number, limit: number, depth: number, opts
     if (!constructed) fail(opts.what, 'a primitive element has an indefinite length')
   } else {
     const n = lenByte & 0x7f
-    if (n > 4) fail(opts.what, 'an element declares a length over 4 GiB')
+    if (n > MAX_LENGTH_BYTES) fail(opts.what, 'an element declares a length over 4 GiB')
     if (p + n > limit) fail(opts.what, 'it ends inside a length field')
     length = 0
     for (let i = 0; i < n; i++) length = length * 256 + (buf[p++] as number)
-    if (opts.mode === 'der' && (length < 0x80 || (buf[p - n] as number) === 0)) fail(opts.what, 'a length is not in its shortest form (not DER)')
+    if (opts.mode === 'der' && (length < 0x80 || (buf[p - n] as number) === 0))
+      fail(opts.what, 'a length is not in its shortest form (not DER)')
   }
   const headerEnd = p
+  // The node ends at `end`; its content stops at `contentEnd` (before the end-of-contents octets, if any).
+  const node = (end: number, contentEnd: number, children: Asn1Node[]): [Asn1Node, number] => [
+    {
+      cls,
+      constructed,
+      tag,
+      raw: buf.subarray(start, end),
+      content: buf.subarray(headerEnd, contentEnd),
+      children,
+      indefinite: length < 0,
+    },
+    end,
+  ]
   if (length >= 0) {
     const end = headerEnd + length
-    if (end > limit) fail(opts.what, `an element claims ${length} bytes but only ${limit - headerEnd} remain (truncated?)`)
+    if (end > limit)
+      fail(opts.what, `an element claims ${length} bytes but only ${limit - headerEnd} remain (truncated?)`)
     const children: Asn1Node[] = []
     if (constructed) {
       let q = headerEnd
       while (q < end) {
         const [child, next] = readNode(buf, q, end, depth + 1, opts, state)
-        if (child.cls === 0 && child.tag === 0 && !child.constructed && child.content.length === 0) fail(opts.what, 'an end-of-contents marker appears inside a definite-length element')
+        if (child.cls === 0 && child.tag === 0 && !child.constructed && child.content.length === 0)
+          fail(opts.what, 'an end-of-contents marker appears inside a definite-length element')
         children.push(child)
         q = next
       }
     }
-    return [{ cls, constructed, tag, raw: buf.subarray(start, end), content: buf.subarray(headerEnd, end), children, indefinite: false }, end]
+    return node(end, end, children)
   }
   // Indefinite length (BER only): children until the end-of-contents octets 00 00.
   const children: Asn1Node[] = []
@@ -134,11 +191,11 @@ function readNode(buf: Buffer, start: number, limit: number, depth: number, opts
     children.push(child)
     q = next
   }
-  return [{ cls, constructed, tag, raw: buf.subarray(start, q + 2), content: buf.subarray(headerEnd, q), children, indefinite: true }, q + 2]
+  return node(q + 2, q, children)
 }
 
 // ---------------------------------------------------------------------------------------------
-// Typed accessors: each throws a bad_format CoreError naming `what` when the shape is wrong.
+// Typed accessors: each throws Asn1FormatError naming `what` when the shape is wrong.
 
 export function isUniversal(n: Asn1Node | undefined, tag: number): boolean {
   return n !== undefined && n.cls === TagClass.universal && n.tag === tag
@@ -149,15 +206,31 @@ export function isContext(n: Asn1Node | undefined, tag: number): boolean {
 }
 
 export function expectUniversal(n: Asn1Node | undefined, tag: number, what: string): Asn1Node {
-  if (!isUniversal(n, tag)) fail(what, `expected ${tagName(tag)}${n ? ` but found ${describeNode(n)}` : ' but it is missing'}`)
+  if (!isUniversal(n, tag))
+    fail(what, `expected ${tagName(tag)}${n ? ` but found ${describeNode(n)}` : ' but it is missing'}`)
   return n as Asn1Node
+}
+
+/** A universal element in primitive form, as DER requires for every string and scalar type. */
+export function expectPrimitive(n: Asn1Node | undefined, tag: number, what: string): Asn1Node {
+  const node = expectUniversal(n, tag, what)
+  if (node.constructed) fail(what, `a ${tagName(tag)} is in constructed form`)
+  return node
 }
 
 export function expectSequence(n: Asn1Node | undefined, what: string, minChildren = 0): Asn1Node[] {
   const seq = expectUniversal(n, Tag.sequence, what)
   if (!seq.constructed) fail(what, 'a SEQUENCE is not constructed')
-  if (seq.children.length < minChildren) fail(what, `a SEQUENCE has ${seq.children.length} elements, expected at least ${minChildren}`)
+  if (seq.children.length < minChildren)
+    fail(what, `a SEQUENCE has ${seq.children.length} elements, expected at least ${minChildren}`)
   return seq.children
+}
+
+/** A SEQUENCE with exactly `count` elements. */
+export function expectSequenceOf(n: Asn1Node | undefined, what: string, count: number): Asn1Node[] {
+  const children = expectSequence(n, what, count)
+  if (children.length > count) fail(what, `a SEQUENCE has ${children.length} elements, expected ${count}`)
+  return children
 }
 
 export function expectSet(n: Asn1Node | undefined, what: string): Asn1Node[] {
@@ -168,13 +241,13 @@ export function expectSet(n: Asn1Node | undefined, what: string): Asn1Node[] {
 
 /** The single child of an EXPLICIT context tag [tag]. */
 export function expectExplicit(n: Asn1Node | undefined, tag: number, what: string): Asn1Node {
-  if (!isContext(n, tag) || !n?.constructed || n.children.length !== 1) fail(what, `expected an explicit [${tag}] element`)
+  if (!isContext(n, tag) || !n?.constructed || n.children.length !== 1)
+    fail(what, `expected an explicit [${tag}] element`)
   return n.children[0] as Asn1Node
 }
 
-export function readOid(n: Asn1Node | undefined, what: string): string {
-  const node = expectUniversal(n, Tag.oid, what)
-  const c = node.content
+/** Decodes the content octets of an OBJECT IDENTIFIER (also the IMPLICIT ones, such as a registeredID name). */
+export function decodeOid(c: Buffer, what: string): string {
   if (c.length === 0 || c.length > MAX_OID_BYTES) fail(what, `an object identifier has ${c.length} bytes`)
   const arcs: string[] = []
   let value = 0n
@@ -199,11 +272,17 @@ export function readOid(n: Asn1Node | undefined, what: string): string {
   return arcs.join('.')
 }
 
+export function readOid(n: Asn1Node | undefined, what: string): string {
+  return decodeOid(expectPrimitive(n, Tag.oid, what).content, what)
+}
+
 export function readInteger(n: Asn1Node | undefined, what: string): bigint {
-  const node = expectUniversal(n, Tag.integer, what)
-  const c = node.content
+  const c = expectPrimitive(n, Tag.integer, what).content
   if (c.length === 0) fail(what, 'an INTEGER is empty')
-  if (c.length > 1 && ((c[0] === 0 && ((c[1] as number) & 0x80) === 0) || (c[0] === 0xff && ((c[1] as number) & 0x80) !== 0))) {
+  if (
+    c.length > 1 &&
+    ((c[0] === 0 && ((c[1] as number) & 0x80) === 0) || (c[0] === 0xff && ((c[1] as number) & 0x80) !== 0))
+  ) {
     fail(what, 'an INTEGER is not minimally encoded')
   }
   let v = BigInt(`0x${c.toString('hex')}`)
@@ -216,9 +295,13 @@ export function readSmallInt(n: Asn1Node | undefined, what: string, max: number)
   const v = readInteger(n, what)
   if (v < 0n) fail(what, 'a count is negative')
   if (v > BigInt(max)) {
-    throw new CoreError('bad_format', `${what} asks for ${v.toString()}, more than the ${max.toLocaleString('en-US')} CertDesk accepts; the file is hostile or damaged.`, {
-      detail: { limit: max },
-    })
+    throw new CoreError(
+      'bad_format',
+      `${what} asks for ${v.toString()}, more than the ${max.toLocaleString('en-US')} CertDesk accepts; the file is hostile or damaged.`,
+      {
+        detail: { limit: max },
+      },
+    )
   }
   return Number(v)
 }
@@ -236,7 +319,7 @@ export function readImplicitOctets(n: Asn1Node, what: string): Buffer {
 
 function joinSegments(node: Asn1Node, what: string, depth: number): Buffer {
   if (!node.constructed) return node.content
-  if (depth > 4) fail(what, 'an OCTET STRING nests its segments too deeply')
+  if (depth > MAX_OCTET_SEGMENT_DEPTH) fail(what, 'an OCTET STRING nests its segments too deeply')
   return Buffer.concat(
     node.children.map((c) => {
       if (!isUniversal(c, Tag.octetString)) fail(what, 'a segmented OCTET STRING holds something else')
@@ -245,32 +328,49 @@ function joinSegments(node: Asn1Node, what: string, depth: number): Buffer {
   )
 }
 
+/** The bytes of a BIT STRING that must be whole octets (keys, signatures). */
 export function readBitString(n: Asn1Node | undefined, what: string): Buffer {
   const node = expectUniversal(n, Tag.bitString, what)
-  if (node.constructed || node.content.length === 0 || node.content[0] !== 0) fail(what, 'a BIT STRING is not byte-aligned')
+  if (node.constructed || node.content.length === 0 || node.content[0] !== 0)
+    fail(what, 'a BIT STRING is not byte-aligned')
   return node.content.subarray(1)
 }
 
 export function readBoolean(n: Asn1Node | undefined, what: string): boolean {
-  const node = expectUniversal(n, Tag.boolean, what)
+  const node = expectPrimitive(n, Tag.boolean, what)
   if (node.content.length !== 1) fail(what, 'a BOOLEAN is not one byte')
   return node.content[0] !== 0
 }
 
-export function readString(n: Asn1Node | undefined, what: string): string {
-  if (!n || n.cls !== TagClass.universal || n.constructed) fail(what, 'expected a string')
+/**
+ * The text of a primitive directory string (RFC 5280 DirectoryString and the IA5/Visible/Numeric types),
+ * or null when the node is not one of the string types. T.61 is read as Latin-1, as OpenSSL and browsers
+ * do in practice. Malformed BMP and Universal strings throw.
+ */
+export function decodeString(n: Asn1Node): string | null {
+  if (n.cls !== TagClass.universal || n.constructed) return null
   switch (n.tag) {
     case Tag.utf8String:
       return n.content.toString('utf8')
-    case Tag.bmpString:
-      return decodeBmp(n.content)
     case Tag.printableString:
     case Tag.ia5String:
+    case Tag.numericString:
+    case Tag.visibleString:
     case Tag.t61String:
       return n.content.toString('latin1')
+    case Tag.bmpString:
+      return decodeBmp(n.content)
+    case Tag.universalString:
+      return decodeUniversal(n.content)
     default:
-      return fail(what, `unexpected string type ${n.tag}`)
+      return null
   }
+}
+
+export function readString(n: Asn1Node | undefined, what: string): string {
+  const s = n ? decodeString(n) : null
+  if (s === null) fail(what, n ? `expected a string but found ${describeNode(n)}` : 'expected a string')
+  return s
 }
 
 export function decodeBmp(b: Buffer): string {
@@ -278,6 +378,18 @@ export function decodeBmp(b: Buffer): string {
   const swapped = Buffer.from(b)
   swapped.swap16()
   return swapped.toString('utf16le')
+}
+
+function decodeUniversal(b: Buffer): string {
+  if (b.length % 4 !== 0) fail('a UniversalString', 'its length is not a multiple of 4')
+  let out = ''
+  for (let i = 0; i < b.length; i += 4) {
+    const cp = b.readUInt32BE(i)
+    if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+      fail('a UniversalString', 'it holds an invalid character')
+    out += String.fromCodePoint(cp)
+  }
+  return out
 }
 
 /** UTCTime or GeneralizedTime (the two forms RFC 5280 allows) to a Date. */
@@ -289,7 +401,10 @@ export function readTime(n: Asn1Node | undefined, what: string): Date {
     const yy = Number(m[1])
     return utc(yy >= 50 ? 1900 + yy : 2000 + yy, m[2], m[3], m[4], m[5], m[6])
   }
-  if (n.tag === Tag.generalizedTime && (m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(?:\.\d+)?Z$/.exec(s))) {
+  if (
+    n.tag === Tag.generalizedTime &&
+    (m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(?:\.\d+)?Z$/.exec(s))
+  ) {
     return utc(Number(m[1]), m[2], m[3], m[4], m[5], m[6])
   }
   return fail(what, `"${s.slice(0, 20)}" is not a UTC time`)
@@ -300,81 +415,19 @@ function utc(year: number, mo?: string, d?: string, h?: string, mi?: string, s?:
 }
 
 function tagName(tag: number): string {
-  const names: Record<number, string> = { 2: 'INTEGER', 3: 'BIT STRING', 4: 'OCTET STRING', 5: 'NULL', 6: 'OBJECT IDENTIFIER', 16: 'SEQUENCE', 17: 'SET' }
+  const names: Record<number, string> = {
+    1: 'BOOLEAN',
+    2: 'INTEGER',
+    3: 'BIT STRING',
+    4: 'OCTET STRING',
+    5: 'NULL',
+    6: 'OBJECT IDENTIFIER',
+    16: 'SEQUENCE',
+    17: 'SET',
+  }
   return names[tag] ?? `tag ${tag}`
 }
 
 function describeNode(n: Asn1Node): string {
   return n.cls === TagClass.universal ? tagName(n.tag) : `[${n.tag}] (class ${n.cls})`
-}
-
-// ---------------------------------------------------------------------------------------------
-// DER writer: enough for PKCS#12, PKCS#7 and PKCS#8 structures. Each function returns the full TLV.
-
-function encodeLength(len: number): Buffer {
-  if (len < 0x80) return Buffer.from([len])
-  const bytes: number[] = []
-  for (let v = len; v > 0; v = Math.floor(v / 256)) bytes.unshift(v & 0xff)
-  return Buffer.from([0x80 | bytes.length, ...bytes])
-}
-
-export function tlv(identifier: number, content: Uint8Array): Buffer {
-  return Buffer.concat([Buffer.from([identifier]), encodeLength(content.length), content])
-}
-
-export const der = {
-  sequence: (...items: Uint8Array[]): Buffer => tlv(0x30, Buffer.concat(items)),
-  /** SET with the caller's order (DER SET OF sorts; callers pass one element or pre-sorted ones). */
-  set: (...items: Uint8Array[]): Buffer => tlv(0x31, Buffer.concat(items)),
-  /** DER SET OF: elements sorted by their encodings (X.690 11.6). */
-  setOf: (...items: Buffer[]): Buffer => tlv(0x31, Buffer.concat([...items].sort((a, b) => Buffer.compare(a, b)))),
-  integer: (v: bigint | number): Buffer => tlv(0x02, integerBytes(BigInt(v))),
-  /** An unsigned big-endian magnitude as INTEGER (adds the 0x00 sign byte when needed). */
-  unsignedInteger: (magnitude: Uint8Array): Buffer => {
-    let b = Buffer.from(magnitude)
-    let i = 0
-    while (i < b.length - 1 && b[i] === 0) i++
-    b = b.subarray(i)
-    return tlv(0x02, ((b[0] ?? 0) & 0x80) !== 0 || b.length === 0 ? Buffer.concat([Buffer.from([0]), b]) : b)
-  },
-  octetString: (b: Uint8Array): Buffer => tlv(0x04, b),
-  null: (): Buffer => Buffer.from([0x05, 0x00]),
-  oid: (dotted: string): Buffer => tlv(0x06, oidBytes(dotted)),
-  bmpString: (s: string): Buffer => tlv(0x1e, bmpBytes(s, false)),
-  utf8String: (s: string): Buffer => tlv(0x0c, Buffer.from(s, 'utf8')),
-  /** [n] EXPLICIT: constructed context tag around one or more elements. */
-  explicit: (n: number, ...inner: Uint8Array[]): Buffer => tlv(0xa0 | n, Buffer.concat(inner)),
-  /** [n] IMPLICIT primitive (replaces the universal tag of a primitive). */
-  implicitPrimitive: (n: number, content: Uint8Array): Buffer => tlv(0x80 | n, content),
-  algorithm: (oid: string, params?: Uint8Array): Buffer => der.sequence(der.oid(oid), ...(params ? [params] : [])),
-}
-
-function integerBytes(v: bigint): Buffer {
-  if (v === 0n) return Buffer.from([0])
-  if (v < 0n) throw new CoreError('internal', 'Negative INTEGERs are never written by CertDesk.')
-  let hex = v.toString(16)
-  if (hex.length % 2) hex = `0${hex}`
-  const b = Buffer.from(hex, 'hex')
-  return ((b[0] as number) & 0x80) !== 0 ? Buffer.concat([Buffer.from([0]), b]) : b
-}
-
-function oidBytes(dotted: string): Buffer {
-  const arcs = dotted.split('.').map((a) => BigInt(a))
-  const [a0, a1, ...rest] = arcs
-  if (a0 === undefined || a1 === undefined) throw new CoreError('internal', `Bad OID ${dotted}`)
-  const out: number[] = []
-  for (const arc of [a0 * 40n + a1, ...rest]) {
-    const tmp: number[] = [Number(arc & 0x7fn)]
-    for (let v = arc >> 7n; v > 0n; v >>= 7n) tmp.unshift(Number(v & 0x7fn) | 0x80)
-    out.push(...tmp)
-  }
-  return Buffer.from(out)
-}
-
-/** UTF-16BE, as BMPString and the RFC 7292 password encoding use; `terminate` adds the two-byte NUL. */
-export function bmpBytes(s: string, terminate: boolean): Buffer {
-  const le = Buffer.from(s, 'utf16le')
-  const be = Buffer.from(le)
-  be.swap16()
-  return terminate ? Buffer.concat([be, Buffer.alloc(2)]) : be
 }
