@@ -11,16 +11,16 @@ import { DashboardPage } from './pages/dashboard-page'
 import { KeysCsrsPage } from './pages/keys-csrs-page'
 import { OrdersPage } from './pages/orders-page'
 import { SettingsPage } from './pages/settings-page'
-import type { Route } from './routes'
+import { routeHref, type Route } from './routes'
 
 function Page({ route, onVaultProblem }: { route: Route; onVaultProblem: (code: UiErrorCode) => void }) {
   switch (route.section) {
     case 'dashboard':
       return <DashboardPage />
     case 'certificates':
-      return <CertificatesPage />
+      return <CertificatesPage route={route} onVaultProblem={onVaultProblem} />
     case 'orders':
-      return <OrdersPage />
+      return <OrdersPage route={route} onVaultProblem={onVaultProblem} />
     case 'keys':
       return (
         <KeysCsrsPage
@@ -30,7 +30,7 @@ function Page({ route, onVaultProblem }: { route: Route; onVaultProblem: (code: 
         />
       )
     case 'accounts':
-      return <AccountsPage />
+      return <AccountsPage route={route} />
     case 'settings':
       return <SettingsPage />
   }
@@ -50,8 +50,9 @@ export function App() {
     },
     [reloadVault],
   )
+  // Each view gets its own page instance, so a form or detail never keeps another one's state.
   const pageKey =
-    route.section === 'keys' ? `keys/${route.view}/${route.view === 'csr' ? route.id : ''}` : route.section
+    route.section === 'keys' ? `keys/${route.view}/${route.view === 'csr' ? route.id : ''}` : routeHref(route)
   return (
     <div className="app">
       <Sidebar route={route} info={info.data} />

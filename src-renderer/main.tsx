@@ -7,6 +7,9 @@ import './styles/base.css'
 import './styles/layout.css'
 import './styles/components.css'
 import './styles/keys-csrs.css'
+import './styles/accounts.css'
+import './styles/orders.css'
+import './styles/certificates.css'
 
 // Before the first render: the token must leave the address bar before the router reads the hash.
 const { frontDoor, hasToken } = initApi()

@@ -6,14 +6,38 @@ export type Section = 'dashboard' | 'certificates' | 'orders' | 'keys' | 'accoun
 export type KeysView = 'csrs' | 'keys' | 'new' | 'decode'
 
 export type Route =
-  | { section: Exclude<Section, 'keys'> }
+  | { section: Exclude<Section, 'keys' | 'orders' | 'accounts' | 'certificates'> }
+  | { section: 'certificates'; view: 'list' | 'import' }
+  | { section: 'certificates'; view: 'cert'; id: string }
   | { section: 'keys'; view: KeysView }
   | { section: 'keys'; view: 'csr'; id: string }
+  | { section: 'orders'; view: 'list' | 'new' }
+  | { section: 'orders'; view: 'order'; id: string }
+  | { section: 'accounts'; view: 'list' | 'new' }
+  | { section: 'accounts'; view: 'edit'; id: string }
 
 export const DEFAULT_ROUTE: Route = { section: 'dashboard' }
-const SIMPLE: readonly Section[] = ['dashboard', 'certificates', 'orders', 'accounts', 'settings']
+const SIMPLE: readonly Section[] = ['dashboard', 'settings']
 const KEYS_VIEWS: readonly KeysView[] = ['csrs', 'keys', 'new', 'decode']
 const ID = /^csr_[0-9a-z]{16}$/
+const ORDER_ID = /^ord_[0-9a-z]{16}$/
+const ACCOUNT_ID = /^acc_[0-9a-z]{16}$/
+const CERT_ID = /^crt_[0-9a-z]{16}$/
+
+/** Where a section's sidebar link goes. */
+export function sectionHome(section: Section): Route {
+  switch (section) {
+    case 'keys':
+      return { section, view: 'csrs' }
+    case 'orders':
+    case 'accounts':
+    case 'certificates':
+      return { section, view: 'list' }
+    case 'dashboard':
+    case 'settings':
+      return { section }
+  }
+}
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean)
@@ -26,14 +50,45 @@ export function parseRoute(hash: string): Route {
     if (view) return { section: 'keys', view }
     return { section: 'keys', view: 'csrs' }
   }
+  if (head === 'orders') {
+    if (second === 'new') return { section: 'orders', view: 'new' }
+    if (second !== undefined && ORDER_ID.test(second)) return { section: 'orders', view: 'order', id: second }
+    return { section: 'orders', view: 'list' }
+  }
+  if (head === 'accounts') {
+    if (second === 'new') return { section: 'accounts', view: 'new' }
+    if (second !== undefined && ACCOUNT_ID.test(second)) return { section: 'accounts', view: 'edit', id: second }
+    return { section: 'accounts', view: 'list' }
+  }
+  if (head === 'certificates') {
+    if (second === 'import') return { section: 'certificates', view: 'import' }
+    if (second !== undefined && CERT_ID.test(second)) return { section: 'certificates', view: 'cert', id: second }
+    return { section: 'certificates', view: 'list' }
+  }
   const simple = SIMPLE.find((s) => s === head)
-  return simple && simple !== 'keys' ? { section: simple } : DEFAULT_ROUTE
+  return simple === 'dashboard' || simple === 'settings'
+    ? { section: simple }
+    : DEFAULT_ROUTE
 }
 
 export function routeHref(route: Route): string {
-  if (route.section !== 'keys') return `#/${route.section}`
-  if (route.view === 'csr') return `#/keys/csr/${route.id}`
-  return route.view === 'csrs' ? '#/keys' : `#/keys/${route.view}`
+  switch (route.section) {
+    case 'keys':
+      if (route.view === 'csr') return `#/keys/csr/${route.id}`
+      return route.view === 'csrs' ? '#/keys' : `#/keys/${route.view}`
+    case 'orders':
+      if (route.view === 'order') return `#/orders/${route.id}`
+      return route.view === 'list' ? '#/orders' : '#/orders/new'
+    case 'accounts':
+      if (route.view === 'edit') return `#/accounts/${route.id}`
+      return route.view === 'list' ? '#/accounts' : '#/accounts/new'
+    case 'certificates':
+      if (route.view === 'cert') return `#/certificates/${route.id}`
+      return route.view === 'list' ? '#/certificates' : '#/certificates/import'
+    case 'dashboard':
+    case 'settings':
+      return `#/${route.section}`
+  }
 }
 
 export function navigate(route: Route): void {

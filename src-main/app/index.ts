@@ -6,12 +6,14 @@ import 'reflect-metadata'
 import { realpath } from 'node:fs/promises'
 import { join } from 'node:path'
 import { app, BrowserWindow, ipcMain, Menu, protocol, session, shell } from 'electron'
+import type { SandboxLauncher } from '../core/accounts/sandbox-launcher'
 import type { ApiContext } from '../core/api/dispatch'
 import { createCore, type Core } from '../core/core'
 import { defaultDataDir, ensureDataDir } from '../core/data-dir'
 import { fileSink } from '../core/log/file-sink'
 import { createLogger, type Logger } from '../core/log/logger'
 import { KeychainCredentialStore } from '../core/secrets/keychain-store'
+import { sandboxFor } from '../sandbox/launcher'
 import { APP_ENTRY_URL, APP_SCHEME, type TrustedOrigins } from './app-origin'
 import { APP_SCHEME_PRIVILEGES, createBundleHandler } from './bundle-protocol'
 import { createInvoker, registerIpc } from './ipc'
@@ -27,7 +29,13 @@ const isDev = !app.isPackaged
 const devServerUrl = isDev ? (process.env.ELECTRON_RENDERER_URL ?? null) : null
 const trusted: TrustedOrigins = { devServerOrigin: devServerUrl ? new URL(devServerUrl).origin : null }
 
+/** Quitting waits this long for running Sectigo calls to settle before the app leaves anyway. */
+const SHUTDOWN_GRACE_MS = 10_000
+
 let core: Core | null = null
+let sandbox: SandboxLauncher | null = null
+let shutdown: Promise<void> | null = null
+let shutDown = false
 let mainWindow: BrowserWindow | null = null
 // Until the data folder is known, warnings go to stderr; start() swaps in the file logger.
 let logger: Logger = createLogger({
@@ -64,7 +72,9 @@ async function start(): Promise<void> {
   const dataDir = defaultDataDir()
   ensureDataDir(dataDir)
   logger = createLogger({ sink: fileSink(join(dataDir, 'certdesk.log')), base: { frontDoor: 'electron' } })
-  core = createCore({ dataDir, credentials: new KeychainCredentialStore(), logger })
+  // Sandbox accounts: CERTDESK_SANDBOX_URL's Sandbox CA, or one in this process (as the CLI does).
+  sandbox = sandboxFor(process.env, dataDir, logger)
+  core = createCore({ dataDir, credentials: new KeychainCredentialStore(), logger, sandbox })
   const version = typeof __CERTDESK_VERSION__ === 'string' ? __CERTDESK_VERSION__ : app.getVersion()
   const ctx: ApiContext = { core, actor: 'ui', frontDoor: 'electron', version }
 
@@ -91,11 +101,34 @@ async function start(): Promise<void> {
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit()
   })
-  app.on('will-quit', () => {
-    // Checkpoints the WAL and forgets the vault's data key.
-    core?.close()
-    core = null
+  app.on('will-quit', (event) => {
+    if (shutDown) return
+    // Quitting waits (briefly) for the core to stop: scheduler and push receiver off, running Sectigo
+    // calls settled, the WAL checkpointed and the vault's data key forgotten; then quits for real.
+    event.preventDefault()
+    shutdown ??= stopCore().finally(() => {
+      shutDown = true
+      app.quit()
+    })
   })
+
+  // Background tracking: the startup sweep settles what a crash left, then due orders are polled.
+  const started = core
+  started.scheduler.start().catch((e: unknown) => logger.error('order scheduler failed to start', { error: e }))
+}
+
+async function stopCore(): Promise<void> {
+  const c = core
+  const s = sandbox
+  core = null
+  sandbox = null
+  const grace = new Promise<void>((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS))
+  try {
+    await Promise.race([c?.shutdown(), grace])
+    await Promise.race([s?.close(), grace])
+  } catch (e) {
+    logger.error('CertDesk did not stop cleanly', { error: e })
+  }
 }
 
 function fail(e: unknown): void {

@@ -69,7 +69,7 @@ export async function runCli(argv: string[], io: CliIo, version: string): Promis
     }
     // Loaded only now: `--help` and `--version` stay fast (the crypto and ASN.1 libraries are large).
     const { createCore } = await import('../core/core')
-    const { inProcessSandbox, remoteSandbox } = await import('./sandbox-launcher')
+    const { sandboxFor } = await import('../sandbox/launcher')
     const { crashSeam } = await import('./crash-seam')
     const { call, readSecretFile } = await import('./io')
     const dataDir = g.dataDir ?? defaultDataDir(io.env)
@@ -85,9 +85,7 @@ export async function runCli(argv: string[], io: CliIo, version: string): Promis
           const logger = createLogger({ sink: fileSink(join(dataDir, 'certdesk.log')), base: { frontDoor: 'cli' } })
           // Sandbox accounts: an in-process Sandbox CA with its state in the data folder, or the one
           // already running at CERTDESK_SANDBOX_URL. Test seams (unset in normal use): crash steps, timeouts.
-          sandbox = io.env.CERTDESK_SANDBOX_URL
-            ? remoteSandbox(io.env.CERTDESK_SANDBOX_URL)
-            : inProcessSandbox({ stateFile: join(dataDir, 'sandbox', 'state.json'), logger })
+          sandbox = sandboxFor(io.env, dataDir, logger)
           const crashAt = io.env.CERTDESK_TEST_CRASH_AT
           const timeoutMs = Number(io.env.CERTDESK_TEST_SECTIGO_TIMEOUT_MS ?? '')
           core = createCore({

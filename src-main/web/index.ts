@@ -7,11 +7,13 @@ import 'reflect-metadata'
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
+import type { SandboxLauncher } from '../core/accounts/sandbox-launcher'
 import { createCore, type Core } from '../core/core'
 import { defaultDataDir, ensureDataDir } from '../core/data-dir'
 import { fileSink } from '../core/log/file-sink'
 import { createLogger } from '../core/log/logger'
 import { KeychainCredentialStore } from '../core/secrets/keychain-store'
+import { sandboxFor } from '../sandbox/launcher'
 import { DEFAULT_WEB_PORT, parseWebArgs, WEB_USAGE, WebArgsError } from './args'
 import { openInBrowser, type BrowserLaunch } from './open-browser'
 import { startWebShell, type WebShell, type WebShellOptions } from './server'
@@ -22,6 +24,8 @@ declare const __CERTDESK_VERSION__: string | undefined
 const TOKEN_BYTES = 32
 const EXIT_USAGE = 2
 const EXIT_FAILED = 1
+/** Ctrl+C waits this long for running Sectigo calls to settle before the process leaves anyway. */
+const SHUTDOWN_GRACE_MS = 10_000
 
 async function main(): Promise<void> {
   let args
@@ -50,14 +54,17 @@ async function main(): Promise<void> {
   }
   const dataDir = args.dataDir ?? defaultDataDir()
   let core: Core | null = null
-  let shell: WebShell | null = null
+  let sandbox: SandboxLauncher | null = null
+  let shell: WebShell
   let browser: BrowserLaunch | null = null
   try {
     ensureDataDir(dataDir)
     const logger = createLogger({ sink: fileSink(join(dataDir, 'certdesk.log')), base: { frontDoor: 'web' } })
     const token = randomBytes(TOKEN_BYTES).toString('base64url')
     logger.addSecret(token)
-    core = createCore({ dataDir, credentials: new KeychainCredentialStore(), logger })
+    // Sandbox accounts: CERTDESK_SANDBOX_URL's Sandbox CA, or one in this process (as the CLI does).
+    sandbox = sandboxFor(process.env, dataDir, logger)
+    core = createCore({ dataDir, credentials: new KeychainCredentialStore(), logger, sandbox })
     const base: WebShellOptions = {
       core,
       port: args.port ?? DEFAULT_WEB_PORT,
@@ -80,6 +87,7 @@ async function main(): Promise<void> {
         : (e as Error).message
     process.stderr.write(`CertDesk web shell could not start: ${reason}\n`)
     core?.close()
+    await sandbox?.close()
     process.exitCode = EXIT_FAILED
     return
   }
@@ -88,6 +96,9 @@ async function main(): Promise<void> {
   process.stdout.write(`Data folder: ${dataDir}\n`)
   process.stdout.write('Only this computer can connect. Press Ctrl+C to stop.\n')
   if (args.open) browser = openInBrowser(shell.url)
+  // Background tracking: the startup sweep settles what a crash left, then due orders are polled.
+  const running = { core, shell, sandbox }
+  running.core.scheduler.start().catch((e: unknown) => running.core.logger.error('order scheduler failed to start', { error: e }))
 
   let stopping = false
   const stop = (signal: NodeJS.Signals): void => {
@@ -95,11 +106,15 @@ async function main(): Promise<void> {
     stopping = true
     process.stdout.write(`Stopping (${signal})...\n`)
     browser?.cleanup()
-    void shell?.close().finally(() => {
-      // Closing the core checkpoints the WAL, so the database file is complete on its own.
-      core?.close()
-      process.exit(0)
-    })
+    const grace = new Promise<void>((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref())
+    running.shell
+      .close()
+      // Stops the scheduler and push receiver, waits for running Sectigo calls, then closes the core
+      // (which checkpoints the WAL, so the database file is complete on its own).
+      .then(() => Promise.race([running.core.shutdown(), grace]))
+      .then(() => Promise.race([running.sandbox.close(), grace]))
+      .catch((e: unknown) => running.core.logger.error('web shell shutdown failed', { error: e }))
+      .finally(() => process.exit(0))
   }
   process.on('SIGINT', stop)
   process.on('SIGTERM', stop)

@@ -23,6 +23,9 @@ export type IconName =
   | 'lock'
   | 'file'
   | 'upload'
+  | 'refresh'
+  | 'send'
+  | 'flask'
 
 const PATHS: Readonly<Record<IconName, ReactElement>> = {
   dashboard: (
@@ -122,6 +125,24 @@ const PATHS: Readonly<Record<IconName, ReactElement>> = {
     <>
       <path d="M12 15V4M7.5 8.5 12 4l4.5 4.5" />
       <path d="M4.5 16.5v2a1.5 1.5 0 0 0 1.5 1.5h12a1.5 1.5 0 0 0 1.5-1.5v-2" />
+    </>
+  ),
+  refresh: (
+    <>
+      <path d="M19.5 12a7.5 7.5 0 0 1-13.2 4.9M4.5 12a7.5 7.5 0 0 1 13.2-4.9" />
+      <path d="M18 3.5v3.8h-3.8M6 20.5v-3.8h3.8" />
+    </>
+  ),
+  send: (
+    <>
+      <path d="M20.5 3.5 10 14" />
+      <path d="m20.5 3.5-6.5 17-4-6.5-6.5-4z" />
+    </>
+  ),
+  flask: (
+    <>
+      <path d="M9.5 3.5h5M10.5 3.5v5.5L5 18.5a1.5 1.5 0 0 0 1.3 2h11.4a1.5 1.5 0 0 0 1.3-2L13.5 9V3.5" />
+      <path d="M7.5 14.5h9" />
     </>
   ),
 }

@@ -1,5 +1,5 @@
 import type { MethodOutput } from '../../src-main/core/api/contract'
-import { routeHref, type Route, type Section } from '../routes'
+import { routeHref, sectionHome, type Route, type Section } from '../routes'
 import { Icon, type IconName } from './icons'
 
 const NAV: readonly { section: Section; label: string; icon: IconName; group: 'work' | 'setup' }[] = [
@@ -12,7 +12,7 @@ const NAV: readonly { section: Section; label: string; icon: IconName; group: 'w
 ]
 
 function hrefFor(section: Section): string {
-  return section === 'keys' ? routeHref({ section, view: 'csrs' }) : routeHref({ section })
+  return routeHref(sectionHome(section))
 }
 
 export function Sidebar({ route, info }: { route: Route; info: MethodOutput<'app.info'> | undefined }) {

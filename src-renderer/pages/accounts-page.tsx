@@ -1,15 +1,126 @@
+import { AccountCard } from '../components/account-card'
+import { AccountForm } from '../components/account-form'
+import { AccountKeychainBanner } from '../components/account-keychain-banner'
 import { EmptyState } from '../components/empty-state'
+import { ErrorNotice } from '../components/error-notice'
+import { Icon } from '../components/icons'
 import { PageHeader } from '../components/page-header'
+import { Spinner } from '../components/spinner'
+import { useQuery } from '../hooks/use-query'
+import { navigate, routeHref, type Route } from '../routes'
 
-export function AccountsPage() {
+type AccountsRoute = Extract<Route, { section: 'accounts' }>
+
+const NO_KEYCHAIN =
+  'No OS keychain answers. Start or unlock it (on Linux a Secret Service such as GNOME Keyring or KWallet), then check again.'
+
+function BackToList() {
+  return (
+    <a className="back-link" href={routeHref({ section: 'accounts', view: 'list' })}>
+      <Icon name="back" />
+      Accounts
+    </a>
+  )
+}
+
+function AccountList() {
+  const accounts = useQuery('accounts.list', {})
+  // vault.status probes the keychain, so the banner shows before the first account fails to save.
+  const vault = useQuery('vault.status', {})
+  const list = accounts.data
+  const keychainDown =
+    accounts.error?.code === 'keychain_unavailable'
+      ? accounts.error.message
+      : (list?.find((a) => a.passwordState === 'keychain_unavailable')?.passwordProblem ??
+        (vault.data?.state === 'keychain_unavailable' && vault.data.mode !== 'passphrase' ? NO_KEYCHAIN : null))
+  const recheck = () => {
+    accounts.reload()
+    vault.reload()
+  }
   return (
     <>
-      <PageHeader title="Accounts" />
-      <EmptyState icon="accounts" title="CA accounts are not built yet">
-        This is where Sectigo reseller accounts (production or test mode) and the Sandbox CA will be set up.
-        Passwords will go to the OS keychain only; CertDesk will show whether one is stored, never the
-        password itself.
-      </EmptyState>
+      <PageHeader
+        title="Accounts"
+        description="The Sectigo reseller accounts CertDesk orders through, and the built-in Sandbox CA. Passwords live in the OS keychain only."
+        actions={
+          <a className="button button-primary" href={routeHref({ section: 'accounts', view: 'new' })}>
+            <Icon name="plus" />
+            Add account
+          </a>
+        }
+      />
+      {keychainDown ? <AccountKeychainBanner message={keychainDown} onRetry={recheck} /> : null}
+      {accounts.error && accounts.error.code !== 'keychain_unavailable' ? (
+        <ErrorNotice error={accounts.error} onRetry={accounts.reload} />
+      ) : null}
+      {!list && !accounts.error ? (
+        <p className="loading-line">
+          <Spinner /> Loading…
+        </p>
+      ) : null}
+      {list && list.length === 0 ? (
+        <EmptyState
+          icon="accounts"
+          title="No accounts yet"
+          actions={
+            <a className="button button-primary" href={routeHref({ section: 'accounts', view: 'new' })}>
+              <Icon name="plus" />
+              Add account
+            </a>
+          }
+        >
+          Add your Sectigo reseller account to order certificates, or start with a Sandbox account: a CA that
+          CertDesk runs on this computer, so you can try ordering, validation and collection for free.
+        </EmptyState>
+      ) : null}
+      {list && list.length > 0 ? (
+        <div className="account-list">
+          {list.map((a) => (
+            <AccountCard key={a.id} account={a} onChanged={accounts.reload} />
+          ))}
+        </div>
+      ) : null}
     </>
   )
+}
+
+function EditAccount({ id }: { id: string }) {
+  const account = useQuery('accounts.get', { id })
+  return (
+    <>
+      <PageHeader
+        title={account.data ? `Edit ${account.data.label}` : 'Edit account'}
+        back={<BackToList />}
+        description="Change the label, login name or password. A new password replaces the one in the OS keychain."
+      />
+      {account.error ? <ErrorNotice error={account.error} onRetry={account.reload} /> : null}
+      {account.data ? (
+        <AccountForm account={account.data} onSaved={() => navigate({ section: 'accounts', view: 'list' })} />
+      ) : !account.error ? (
+        <p className="loading-line">
+          <Spinner /> Loading…
+        </p>
+      ) : null}
+    </>
+  )
+}
+
+export function AccountsPage({ route }: { route: AccountsRoute }) {
+  switch (route.view) {
+    case 'list':
+      return <AccountList />
+    case 'new':
+      return (
+        <>
+          <PageHeader
+            title="Add account"
+            back={<BackToList />}
+            description="Choose where orders go. You can add several accounts and pick one per order."
+          />
+          <AccountForm account={null} onSaved={() => navigate({ section: 'accounts', view: 'list' })} />
+        </>
+      )
+    case 'edit':
+      return <EditAccount id={route.id} />
+  }
 }

@@ -1,3 +1,4 @@
+import { EXPIRY_WARNING_DAYS, plural } from '../components/cert-format'
 import { EmptyState } from '../components/empty-state'
 import { Icon } from '../components/icons'
 import { PageHeader } from '../components/page-header'
@@ -7,6 +8,8 @@ import { routeHref } from '../routes'
 export function DashboardPage() {
   const csrs = useQuery('csrs.list', {})
   const keys = useQuery('keys.list', {})
+  const certs = useQuery('certs.list', { roles: ['leaf'] })
+  const expiringSoon = certs.data?.filter((c) => c.validity === 'valid' && c.daysLeft < EXPIRY_WARNING_DAYS)
   const count = (n: number | undefined) => (n === undefined ? '–' : String(n))
   return (
     <>
@@ -29,11 +32,16 @@ export function DashboardPage() {
             Stored encrypted <Icon name="lock" />
           </span>
         </a>
-        <div className="card stat stat-quiet">
-          <span className="stat-label">Certificates expiring in 30 days</span>
-          <span className="stat-value muted">–</span>
-          <span className="stat-link muted">Arrives with certificate tracking</span>
-        </div>
+        <a className="card stat" href={routeHref({ section: 'certificates', view: 'list' })}>
+          <span className="stat-label">Certificates expiring in {EXPIRY_WARNING_DAYS} days</span>
+          <span className={`stat-value${expiringSoon?.length ? ' text-warning' : ''}`}>
+            {count(expiringSoon?.length)}
+          </span>
+          <span className="stat-link">
+            {certs.data ? `${plural(certs.data.length, 'certificate')} tracked` : 'Certificates'}{' '}
+            <Icon name="back" className="icon-flip" />
+          </span>
+        </a>
         <div className="card stat stat-quiet">
           <span className="stat-label">Orders awaiting validation</span>
           <span className="stat-value muted">–</span>

@@ -19,6 +19,8 @@ export interface WebShellProcess {
   port: number
   token: string
   dataDir: string
+  /** Where UI exports land (CERTDESK_EXPORT_DIR), inside the data folder so it is removed with it. */
+  exportDir: string
 }
 
 function waitForUrl(child: ChildProcess): Promise<string> {
@@ -78,9 +80,12 @@ export const test = base.extend<{ shell: WebShellProcess; keychain: boolean }>({
       )
     }
     const dataDir = mkdtempSync(join(tmpdir(), 'certdesk-e2e-'))
-    const env = keychain
-      ? process.env
-      : { ...process.env, DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(dataDir, 'no-such-bus')}` }
+    const exportDir = join(dataDir, 'exports')
+    const env = {
+      ...process.env,
+      CERTDESK_EXPORT_DIR: exportDir,
+      ...(keychain ? {} : { DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(dataDir, 'no-such-bus')}` }),
+    }
     const child = spawn(process.execPath, [WEB_JS, '--port', '0', '--no-open', '--data-dir', dataDir], {
       cwd: ROOT,
       env,
@@ -90,7 +95,7 @@ export const test = base.extend<{ shell: WebShellProcess; keychain: boolean }>({
       const url = await waitForUrl(child)
       const parsed = new URL(url)
       const token = parsed.hash.replace(/^#token=/, '')
-      await use({ url, origin: parsed.origin, port: Number(parsed.port), token, dataDir })
+      await use({ url, origin: parsed.origin, port: Number(parsed.port), token, dataDir, exportDir })
     } finally {
       await stop(child)
       rmSync(dataDir, { recursive: true, force: true })

@@ -3,10 +3,10 @@ import { expect, recordCspViolations, test } from './fixtures'
 
 const SECTIONS = [
   { link: 'Dashboard', heading: 'Dashboard', says: 'Expiry timeline and order activity will appear here' },
-  { link: 'Certificates', heading: 'Certificates', says: 'Certificate tracking is not built yet' },
-  { link: 'Orders', heading: 'Orders', says: 'Ordering is not built yet' },
+  { link: 'Certificates', heading: 'Certificates', says: 'No certificates yet' },
+  { link: 'Orders', heading: 'Orders', says: 'No orders yet' },
   { link: 'Keys & CSRs', heading: 'Keys & CSRs', says: 'No CSRs yet' },
-  { link: 'Accounts', heading: 'Accounts', says: 'CA accounts are not built yet' },
+  { link: 'Accounts', heading: 'Accounts', says: 'No accounts yet' },
   { link: 'Settings', heading: 'Settings', says: 'Key vault' },
 ] as const
 

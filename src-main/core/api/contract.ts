@@ -156,6 +156,8 @@ export interface OrderActionResult {
 export interface AppInfo {
   version: string
   dataDir: string
+  /** Where exports named in the UI are written (the renderer shows it; it can only name files there). */
+  exportDir: string
   frontDoor: 'electron' | 'web' | 'cli'
 }
 

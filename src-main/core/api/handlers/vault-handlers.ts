@@ -1,7 +1,7 @@
 import type { Handlers } from '../dispatch'
 
 export const vaultHandlers: Pick<Handlers, 'app.info' | 'vault.status' | 'vault.setupPassphrase' | 'vault.unlock'> = {
-  'app.info': (_input, ctx) => ({ version: ctx.version, dataDir: ctx.core.dataDir, frontDoor: ctx.frontDoor }),
+  'app.info': (_input, ctx) => ({ version: ctx.version, dataDir: ctx.core.dataDir, exportDir: ctx.core.exportDir, frontDoor: ctx.frontDoor }),
   'vault.status': (_input, ctx) => ctx.core.vault.status(),
   'vault.setupPassphrase': async (input, ctx) => {
     await ctx.core.vault.setupPassphrase(input.passphrase)

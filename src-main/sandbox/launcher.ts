@@ -1,10 +1,10 @@
 import { mkdirSync } from 'node:fs'
-import { dirname } from 'node:path'
+import { dirname, join } from 'node:path'
 import type { SandboxControlPort, SandboxEndpoint, SandboxLauncher } from '../core/accounts/sandbox-launcher'
 import { CoreError } from '../core/errors'
 import type { Logger } from '../core/log/logger'
 import { normaliseBaseUrl } from '../core/sectigo/transport'
-import type { SandboxHandle } from '../sandbox/server'
+import type { SandboxHandle } from './server'
 
 /** The control API answers within a second; this only guards against a wedged sandbox. */
 const CONTROL_TIMEOUT_MS = 30_000
@@ -28,7 +28,7 @@ export function inProcessSandbox(opts: { stateFile: string; logger: Logger }): S
   const ensure = (): Promise<Handle> =>
     (started ??= (async () => {
       mkdirSync(dirname(opts.stateFile), { recursive: true, mode: 0o700 })
-      const { startSandbox } = await import('../sandbox/server')
+      const { startSandbox } = await import('./server')
       return startSandbox({ stateFile: opts.stateFile, host: '127.0.0.1', port: 0, logger: opts.logger })
     })())
   const port = (h: Handle): SandboxControlPort => ({
@@ -96,4 +96,14 @@ export function remoteSandbox(rawUrl: string): SandboxLauncher {
     control: () => Promise.resolve(control),
     close: () => Promise.resolve(),
   }
+}
+
+/**
+ * The Sandbox CA every front door uses for sandbox accounts: the one already running at
+ * CERTDESK_SANDBOX_URL when set, otherwise one in this process with its state in
+ * `<data dir>/sandbox/state.json`, started on first use.
+ */
+export function sandboxFor(env: NodeJS.ProcessEnv, dataDir: string, logger: Logger): SandboxLauncher {
+  const url = env.CERTDESK_SANDBOX_URL
+  return url ? remoteSandbox(url) : inProcessSandbox({ stateFile: join(dataDir, 'sandbox', 'state.json'), logger })
 }

@@ -1,0 +1,230 @@
+import { useState, type ReactNode } from 'react'
+import type { UiErrorCode } from '../api'
+import { formatDate, keyTypeLabel } from '../format'
+import { useQuery } from '../hooks/use-query'
+import { routeHref } from '../routes'
+import { ExpiryCell, KeyState, RoleTag, SourceTag } from './cert-badges'
+import { CertChain } from './cert-chain'
+import { certificateName, exportBaseName } from './cert-format'
+import { CopyButton } from './copy-button'
+import { DownloadButton } from './download-button'
+import { ErrorNotice } from './error-notice'
+import { ExportDialog } from './export-dialog'
+import { Icon } from './icons'
+import { PageHeader } from './page-header'
+import { Spinner } from './spinner'
+
+const SAN_TYPE_LABELS = { dns: 'DNS', ip: 'IP', email: 'Email', uri: 'URI' } as const
+
+function Row({ label, children, mono }: { label: string; children: ReactNode; mono?: boolean }) {
+  return (
+    <div className="dl-row">
+      <dt>{label}</dt>
+      <dd className={mono ? 'mono' : undefined}>{children}</dd>
+    </div>
+  )
+}
+
+function Card({
+  id,
+  title,
+  children,
+  actions,
+  className,
+}: {
+  id: string
+  title: string
+  children: ReactNode
+  actions?: ReactNode
+  className?: string
+}) {
+  return (
+    <section className={`card${className ? ` ${className}` : ''}`} aria-labelledby={`cert-${id}`}>
+      <div className="card-header">
+        <h2 className="card-title" id={`cert-${id}`}>
+          {title}
+        </h2>
+        {actions ? <div className="card-actions">{actions}</div> : null}
+      </div>
+      <div className="card-body">{children}</div>
+    </section>
+  )
+}
+
+/** Colon-separated hex pairs, the way certificate viewers show serials and fingerprints. */
+function hexPairs(hex: string): string {
+  return (hex.match(/.{1,2}/g) ?? []).join(':').toUpperCase()
+}
+
+/**
+ * One certificate: names, validity, key and CSRs, the chain as it stands now, and the PEM. The
+ * Export button opens the export dialog.
+ */
+export function CertDetail({ id, onVaultProblem }: { id: string; onVaultProblem: (code: UiErrorCode) => void }) {
+  const q = useQuery('certs.get', { id })
+  const [exporting, setExporting] = useState(false)
+  const back = (
+    <a className="back-link" href={routeHref({ section: 'certificates', view: 'list' })}>
+      <Icon name="back" />
+      All certificates
+    </a>
+  )
+  if (q.error) {
+    return (
+      <>
+        <PageHeader title="Certificate" back={back} />
+        <ErrorNotice error={q.error} onRetry={q.reload} />
+      </>
+    )
+  }
+  const c = q.data
+  if (!c) {
+    return (
+      <>
+        <PageHeader title="Certificate" back={back} />
+        <p className="loading-line">
+          <Spinner /> Loading…
+        </p>
+      </>
+    )
+  }
+  const base = exportBaseName(c)
+  return (
+    <>
+      <PageHeader
+        title={certificateName(c)}
+        back={back}
+        description={
+          <span className="meta-line">
+            {c.role !== 'leaf' ? <RoleTag role={c.role} /> : null}
+            <SourceTag source={c.source} />
+            <ExpiryCell cert={c} />
+            <KeyState hasKey={c.hasKey} long />
+          </span>
+        }
+        actions={
+          <button type="button" className="button button-primary" onClick={() => setExporting(true)}>
+            <Icon name="download" />
+            Export…
+          </button>
+        }
+      />
+
+      <div className="cert-grid">
+        <Card id="subject" title="Subject and issuer">
+          <dl className="dl">
+            <Row label="Subject" mono>
+              <span className="break-all">{c.subject}</span>
+            </Row>
+            <Row label="Issuer" mono>
+              <span className="break-all">{c.issuer}</span>
+            </Row>
+            <Row label="Serial number" mono>
+              <span className="break-all">{hexPairs(c.serial)}</span>
+            </Row>
+            <Row label="Key type">{keyTypeLabel(c.keyAlgorithm)}</Row>
+            {c.selfSigned ? <Row label="Signed by">Itself (self-signed)</Row> : null}
+          </dl>
+        </Card>
+
+        <Card id="names" title="Names (SANs)">
+          {c.sans.length === 0 ? (
+            <p className="muted">This certificate has no subject alternative names.</p>
+          ) : (
+            <ul className="san-list" aria-label="Subject alternative names">
+              {c.sans.map((s) => (
+                <li key={`${s.type}:${s.value}`}>
+                  <span className="tag">{SAN_TYPE_LABELS[s.type]}</span>
+                  <span className="mono">{s.value}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </Card>
+
+        <Card id="validity" title="Validity">
+          <dl className="dl">
+            <Row label="Valid from">{formatDate(c.notBefore)}</Row>
+            <Row label="Valid until">
+              <ExpiryCell cert={c} />
+            </Row>
+            <Row label="Stored since">{formatDate(c.createdAt)}</Row>
+            {c.orderId ? (
+              <Row label="Order">
+                <a href={routeHref({ section: 'orders', view: 'order', id: c.orderId })}>Open the order</a>
+              </Row>
+            ) : null}
+          </dl>
+        </Card>
+
+        <Card id="key" title="Private key and CSRs">
+          <dl className="dl">
+            <Row label="Private key">
+              {c.hasKey ? (
+                <span className="ok-line">
+                  <Icon name="lock" />
+                  Stored encrypted in the vault
+                </span>
+              ) : (
+                <span>
+                  Not stored. Import the key (a .key file or a .pfx) and CertDesk links it by its public key.
+                </span>
+              )}
+            </Row>
+            <Row label="Matching CSRs">
+              {c.matchingCsrIds.length === 0 ? (
+                <span className="muted">None stored</span>
+              ) : (
+                <span className="id-list">
+                  {c.matchingCsrIds.map((csrId) => (
+                    <a key={csrId} className="mono" href={routeHref({ section: 'keys', view: 'csr', id: csrId })}>
+                      {csrId}
+                    </a>
+                  ))}
+                </span>
+              )}
+            </Row>
+          </dl>
+        </Card>
+
+        <Card id="fingerprints" title="Fingerprints" className="cert-grid-wide">
+          <dl className="dl">
+            <Row label="SHA-256" mono>
+              <span className="value-with-action">
+                <span className="break-all">{hexPairs(c.fingerprintSha256)}</span>
+                <CopyButton text={hexPairs(c.fingerprintSha256)} label="Copy SHA-256 fingerprint" compact />
+              </span>
+            </Row>
+            <Row label="Public key SHA-256" mono>
+              <span className="break-all">{c.spkiSha256}</span>
+            </Row>
+          </dl>
+        </Card>
+
+        <Card id="chain" title="Chain" className="cert-grid-wide">
+          <CertChain chain={c.chain} currentId={c.id} />
+        </Card>
+
+        <Card
+          id="pem"
+          title="PEM"
+          className="cert-grid-wide"
+          actions={
+            <>
+              <CopyButton text={c.pem} label="Copy PEM" />
+              <DownloadButton fileName={`${base}.pem`} text={c.pem} label="Download" type="application/x-pem-file" />
+            </>
+          }
+        >
+          <pre className="pem mono" aria-label="Certificate PEM">
+            {c.pem}
+          </pre>
+        </Card>
+      </div>
+
+      {exporting ? (
+        <ExportDialog cert={c} onClose={() => setExporting(false)} onVaultProblem={onVaultProblem} />
+      ) : null}
+    </>
+  )
+}

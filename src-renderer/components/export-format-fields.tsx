@@ -1,0 +1,319 @@
+import { useId } from 'react'
+import { plural } from './cert-format'
+import { ExportPasswordFields } from './export-password-fields'
+import {
+  FORMATS,
+  formatInfo,
+  type ChainShape,
+  type FormatInfo,
+  type FormatState,
+  type Pkcs12Profile,
+  type PresetsInfo,
+} from './export-plan'
+import { Icon } from './icons'
+
+type Update = (patch: Partial<FormatState>) => void
+
+function FormatOption({
+  f,
+  selected,
+  disabled,
+  onSelect,
+}: {
+  f: FormatInfo
+  selected: boolean
+  disabled: boolean
+  onSelect: () => void
+}) {
+  const id = useId()
+  return (
+    <label className={`option-row${selected ? ' is-selected' : ''}${disabled ? ' is-disabled' : ''}`}>
+      <input
+        type="radio"
+        name="export-format"
+        value={f.id}
+        checked={selected}
+        disabled={disabled}
+        aria-labelledby={`${id}-title`}
+        aria-describedby={`${id}-text`}
+        onChange={onSelect}
+      />
+      <span className="option-row-title" id={`${id}-title`}>
+        {f.title}
+      </span>
+      <span className="option-row-text" id={`${id}-text`}>
+        {disabled ? 'Needs the private key, which CertDesk does not have.' : f.text}
+      </span>
+    </label>
+  )
+}
+
+/** The first word of a profile label: "Modern (AES-256…)" → "Modern". */
+export function profileName(label: string): string {
+  return label.split(' (')[0] ?? label
+}
+
+/** The algorithms part of a profile label: "Modern (AES-256…)" → "AES-256…". */
+function profileAlgorithms(label: string): string {
+  const m = /\((.*)\)$/.exec(label)
+  return m?.[1] ?? ''
+}
+
+export function ProfilePicker({
+  value,
+  onChange,
+  profiles,
+  disabled,
+}: {
+  value: Pkcs12Profile
+  onChange: (p: Pkcs12Profile) => void
+  profiles: PresetsInfo['profiles'] | undefined
+  disabled?: boolean
+}) {
+  const ids = useId()
+  const order: Pkcs12Profile[] = ['modern', 'compatible']
+  return (
+    <fieldset className="plain-fieldset" disabled={disabled}>
+      <legend className="field-label">PKCS#12 profile: who must open the file?</legend>
+      <div className="profile-cards">
+        {order.map((p) => {
+          const info = profiles?.[p]
+          const name = info ? profileName(info.label) : p
+          return (
+            <label key={p} className={`choice-card${value === p ? ' is-selected' : ''}`}>
+              <input
+                type="radio"
+                name={`${ids}-profile`}
+                value={p}
+                checked={value === p}
+                aria-labelledby={`${ids}-${p}-title`}
+                aria-describedby={`${ids}-${p}-text`}
+                onChange={() => onChange(p)}
+              />
+              <span className="choice-card-title" id={`${ids}-${p}-title`}>
+                {name}
+              </span>
+              <span className="choice-card-text" id={`${ids}-${p}-text`}>
+                <span className="profile-algorithms">{info ? profileAlgorithms(info.label) : ''}</span>
+                <span>Opens on: {info?.opensOn ?? '…'}</span>
+              </span>
+            </label>
+          )
+        })}
+      </div>
+    </fieldset>
+  )
+}
+
+/**
+ * The "File format" side of the export dialog: the format list on the left, and on the right only
+ * the options that apply to the chosen format, with the ones that do not apply shown disabled and
+ * saying why.
+ */
+export function ExportFormatFields({
+  state,
+  update,
+  shape,
+  hasKey,
+  profiles,
+  disabled,
+}: {
+  state: FormatState
+  update: Update
+  shape: ChainShape
+  hasKey: boolean
+  profiles: PresetsInfo['profiles'] | undefined
+  disabled: boolean
+}) {
+  const ids = useId()
+  const f = formatInfo(state.format)
+  const isKeyFile = state.format === 'key' || state.format === 'bundle'
+  const profile = profiles?.[state.profile]
+  return (
+    <div className="export-grid">
+      <fieldset className="export-choices" disabled={disabled}>
+        <legend className="visually-hidden">Format</legend>
+        <p className="option-group-title">Certificates only</p>
+        {FORMATS.filter((x) => x.group === 'public').map((x) => (
+          <FormatOption
+            key={x.id}
+            f={x}
+            selected={state.format === x.id}
+            disabled={false}
+            onSelect={() => update({ format: x.id })}
+          />
+        ))}
+        <p className="option-group-title">With the private key</p>
+        {FORMATS.filter((x) => x.group === 'key').map((x) => (
+          <FormatOption
+            key={x.id}
+            f={x}
+            selected={state.format === x.id}
+            disabled={!hasKey}
+            onSelect={() => update({ format: x.id })}
+          />
+        ))}
+      </fieldset>
+
+      <div className="export-options">
+        <fieldset className="option-section" disabled={disabled || f.leafOnly}>
+          <legend className="option-section-title">Chain</legend>
+          {f.leafOnly ? (
+            <p className="field-hint">
+              {state.format === 'key'
+                ? 'A key file holds the key alone: there is no chain to include.'
+                : 'This format holds the certificate alone. For the chain, choose full chain, PKCS#7 or PKCS#12.'}
+            </p>
+          ) : null}
+          {f.optionalChain ? (
+            <label className="check-line">
+              <input
+                type="checkbox"
+                checked={state.includeChain}
+                onChange={(e) => update({ includeChain: e.target.checked })}
+              />
+              Include the intermediates
+              {shape.intermediates ? <span className="muted">({plural(shape.intermediates, 'certificate')})</span> : null}
+            </label>
+          ) : null}
+          <label className="check-line">
+            <input
+              type="checkbox"
+              checked={state.includeRoot && !f.leafOnly}
+              disabled={!shape.rootKnown}
+              aria-describedby={`${ids}-root-hint`}
+              onChange={(e) => update({ includeRoot: e.target.checked })}
+            />
+            Include the root
+          </label>
+          <p className="field-hint" id={`${ids}-root-hint`}>
+            {shape.rootKnown
+              ? 'Servers should not send the root (clients already have it); some appliances and Java trust stores want it.'
+              : 'The root of this chain is not known to CertDesk or this system: import it to include it.'}
+          </p>
+          <div className="field field-inline">
+            <label htmlFor={`${ids}-order`}>Order</label>
+            <select
+              id={`${ids}-order`}
+              value={f.leafOnly ? 'leaf-first' : state.chainOrder}
+              onChange={(e) => update({ chainOrder: e.target.value === 'root-first' ? 'root-first' : 'leaf-first' })}
+            >
+              <option value="leaf-first">Certificate first, root last (servers)</option>
+              <option value="root-first">Root first, certificate last</option>
+            </select>
+          </div>
+        </fieldset>
+
+        {state.format === 'p7b' ? (
+          <fieldset className="option-section" disabled={disabled}>
+            <legend className="option-section-title">Encoding</legend>
+            <div className="segmented-inline">
+              {(['pem', 'der'] as const).map((enc) => (
+                <label key={enc} className="check-line">
+                  <input
+                    type="radio"
+                    name={`${ids}-encoding`}
+                    value={enc}
+                    checked={state.encoding === enc}
+                    onChange={() => update({ encoding: enc })}
+                  />
+                  {enc === 'pem' ? 'PEM (text, -----BEGIN PKCS7-----)' : 'DER (binary)'}
+                </label>
+              ))}
+            </div>
+          </fieldset>
+        ) : null}
+
+        {state.format === 'pfx' ? (
+          <fieldset className="option-section" disabled={disabled}>
+            <legend className="option-section-title">Protection</legend>
+            <ProfilePicker value={state.profile} onChange={(p) => update({ profile: p })} profiles={profiles} />
+            <ExportPasswordFields
+              idBase={`${ids}-pfx`}
+              password={state.password}
+              confirm={state.confirm}
+              onPassword={(v) => update({ password: v })}
+              onConfirm={(v) => update({ confirm: v })}
+              hint="The person installing the file needs this password. CertDesk does not store it."
+              warnNonAscii
+            />
+            <details className="advanced">
+              <summary>Advanced</summary>
+              <div className="field-row">
+                <div className="field">
+                  <label htmlFor={`${ids}-iterations`}>KDF iterations</label>
+                  <input
+                    id={`${ids}-iterations`}
+                    type="number"
+                    inputMode="numeric"
+                    value={state.iterations}
+                    min={profile?.minIterations}
+                    max={profile?.maxIterations}
+                    placeholder={profile ? profile.defaultIterations.toLocaleString('en-US') : ''}
+                    aria-describedby={`${ids}-iterations-hint`}
+                    onChange={(e) => update({ iterations: e.target.value })}
+                  />
+                  <p className="field-hint" id={`${ids}-iterations-hint`}>
+                    {profile
+                      ? `Default ${profile.defaultIterations.toLocaleString('en-US')}; ${profile.minIterations.toLocaleString('en-US')} to ${profile.maxIterations.toLocaleString('en-US')}. More is slower to open everywhere.`
+                      : ''}
+                  </p>
+                </div>
+                <div className="field">
+                  <label htmlFor={`${ids}-friendly`}>Friendly name (alias)</label>
+                  <input
+                    id={`${ids}-friendly`}
+                    type="text"
+                    value={state.friendlyName}
+                    maxLength={64}
+                    placeholder="The common name"
+                    autoComplete="off"
+                    onChange={(e) => update({ friendlyName: e.target.value })}
+                  />
+                  <p className="field-hint">Shown by Windows, macOS and keytool.</p>
+                </div>
+              </div>
+            </details>
+          </fieldset>
+        ) : null}
+
+        {isKeyFile ? (
+          <fieldset className="option-section" disabled={disabled}>
+            <legend className="option-section-title">Private key protection</legend>
+            {state.unencryptedKey ? null : (
+              <ExportPasswordFields
+                idBase={`${ids}-key`}
+                password={state.password}
+                confirm={state.confirm}
+                onPassword={(v) => update({ password: v })}
+                onConfirm={(v) => update({ confirm: v })}
+                hint="Encrypted PKCS#8 (AES-256). The server asks for this password when it starts."
+                warnNonAscii={false}
+              />
+            )}
+            <label className="check-line check-line-danger">
+              <input
+                type="checkbox"
+                checked={state.unencryptedKey}
+                onChange={(e) => update({ unencryptedKey: e.target.checked })}
+              />
+              Write the key unencrypted
+            </label>
+            {state.unencryptedKey ? (
+              <div className="notice notice-warning" role="note">
+                <Icon name="alert" className="notice-icon" />
+                <div className="notice-body">
+                  <strong className="notice-title">Anyone who can read this file can impersonate your server</strong>
+                  <p className="notice-text">
+                    The file is written with mode 0600 (only you can read it). Copy it straight to the server,
+                    keep it readable only by the server’s user, and delete the exported copy afterwards.
+                  </p>
+                </div>
+              </div>
+            ) : null}
+          </fieldset>
+        ) : null}
+      </div>
+    </div>
+  )
+}

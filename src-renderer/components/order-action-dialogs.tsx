@@ -1,0 +1,320 @@
+import { useId, useState } from 'react'
+import type { MethodInput } from '../../src-main/core/api/contract'
+import type { KeyType } from '../../src-main/core/pki/keys'
+import { call } from '../api'
+import { keyTypeLabel } from '../format'
+import { useAction } from '../hooks/use-action'
+import { useQuery } from '../hooks/use-query'
+import { ConfirmDialog } from './confirm-dialog'
+import type { Flash } from './dcv-panel'
+import { DCV_METHOD_VIEW, DCV_METHODS, type DcvMethod, type OrderDetail } from './order-format'
+
+interface DialogProps {
+  order: OrderDetail
+  onClose: () => void
+  onFlash: (f: Flash) => void
+  onChanged: () => void
+}
+
+type ReasonCode = NonNullable<MethodInput<'orders.revoke'>['reasonCode']>
+
+const REASONS: readonly { value: ReasonCode; label: string }[] = [
+  { value: 'unspecified', label: 'No particular reason' },
+  { value: 'keyCompromise', label: 'The private key was exposed (key compromise)' },
+  { value: 'superseded', label: 'Replaced by another certificate (superseded)' },
+  { value: 'affiliationChanged', label: 'The organisation or name changed (affiliation changed)' },
+  { value: 'cessationOfOperation', label: 'The site or service is gone (cessation of operation)' },
+]
+const MAX_REASON_CHARS = 1024
+
+/** AutoRevokeSSL, after an explicit confirmation: revocation (or cancelling an unissued order) cannot be undone. */
+export function RevokeDialog({ order, onClose, onFlash, onChanged }: DialogProps) {
+  const ids = useId()
+  const issued = order.state === 'issued' || order.state === 'collected'
+  const [reason, setReason] = useState('')
+  const [code, setCode] = useState<ReasonCode>('unspecified')
+  const [understood, setUnderstood] = useState(false)
+  const revoke = useAction(async () => {
+    const r = await call('orders.revoke', {
+      id: order.id,
+      reason: reason.trim(),
+      ...(issued ? { reasonCode: code } : {}),
+      confirmed: true,
+    })
+    onFlash({ tone: r.outcome.status === 'unknown' ? 'warning' : 'ok', text: r.outcome.message, state: r.order.state })
+    onChanged()
+    onClose()
+  })
+  return (
+    <ConfirmDialog
+      title={issued ? 'Revoke this certificate?' : 'Cancel this order at Sectigo?'}
+      confirmLabel={issued ? 'Revoke certificate' : 'Cancel order at Sectigo'}
+      danger
+      busy={revoke.pending}
+      confirmDisabled={!understood || reason.trim() === ''}
+      error={revoke.error}
+      onConfirm={() => void revoke.run()}
+      onClose={onClose}
+    >
+      <p>
+        {issued
+          ? 'Browsers stop trusting the certificate within hours. Install a replacement first if the site must stay up.'
+          : 'The order is not issued yet: Sectigo rejects it, and CertDesk records it as cancelled.'}
+      </p>
+      <div className="field">
+        <label htmlFor={`${ids}-reason`}>Reason (sent to Sectigo)</label>
+        <textarea
+          id={`${ids}-reason`}
+          rows={2}
+          maxLength={MAX_REASON_CHARS}
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+        />
+      </div>
+      {issued ? (
+        <div className="field">
+          <label htmlFor={`${ids}-code`}>Revocation reason code</label>
+          <select
+            id={`${ids}-code`}
+            value={code}
+            onChange={(e) => setCode(REASONS.find((r) => r.value === e.target.value)?.value ?? 'unspecified')}
+          >
+            {REASONS.map((r) => (
+              <option key={r.value} value={r.value}>
+                {r.label}
+              </option>
+            ))}
+          </select>
+        </div>
+      ) : null}
+      <label className="check-line">
+        <input type="checkbox" checked={understood} onChange={(e) => setUnderstood(e.target.checked)} />I understand
+        this cannot be undone.
+      </label>
+    </ConfirmDialog>
+  )
+}
+
+type KeyChoice = 'same' | 'new' | 'csr'
+const KEY_TYPES: readonly KeyType[] = ['ec-p256', 'ec-p384', 'rsa-2048', 'rsa-3072', 'rsa-4096']
+
+/** AutoReplaceSSL: a new certificate on the same (already paid) order, with the same or a new key. */
+export function ReissueDialog({
+  order,
+  onClose,
+  onFlash,
+  onReissued,
+}: DialogProps & { onReissued: (id: string) => void }) {
+  const ids = useId()
+  const csrs = useQuery('csrs.list', {})
+  const [key, setKey] = useState<KeyChoice>('new')
+  const [keyType, setKeyType] = useState<KeyType>('ec-p256')
+  const [csrId, setCsrId] = useState('')
+  const [method, setMethod] = useState<DcvMethod | 'keep'>('keep')
+  const reissue = useAction(async () => {
+    const keyInput: MethodInput<'orders.reissue'>['key'] =
+      key === 'same' ? { sameKey: true } : key === 'csr' ? { csrId } : { newKey: keyType }
+    const created = await call('orders.reissue', {
+      id: order.id,
+      key: keyInput,
+      ...(method !== 'keep' ? { dcvMethod: method } : {}),
+    })
+    onFlash({ tone: 'ok', text: `Reissue ${created.id} was ${created.state === 'draft' ? 'recorded' : 'sent'}.` })
+    onReissued(created.id)
+  })
+  return (
+    <ConfirmDialog
+      title="Reissue the certificate"
+      confirmLabel="Reissue"
+      busy={reissue.pending}
+      confirmDisabled={key === 'csr' && csrId === ''}
+      error={reissue.error}
+      onConfirm={() => void reissue.run()}
+      onClose={onClose}
+    >
+      <p>
+        A reissue is free: it replaces the certificate within the paid order. The current certificate keeps working
+        until you revoke it, so install the new one first.
+      </p>
+      <fieldset className="plain-fieldset">
+        <legend className="field-label">Key</legend>
+        {order.keyId ? (
+          <label className="check-line">
+            <input type="radio" name={`${ids}-key`} checked={key === 'same'} onChange={() => setKey('same')} />
+            The same key (a new CSR; usually no new validation)
+          </label>
+        ) : null}
+        <label className="check-line">
+          <input type="radio" name={`${ids}-key`} checked={key === 'new'} onChange={() => setKey('new')} />A new key:
+          <select
+            aria-label="New key type"
+            value={keyType}
+            disabled={key !== 'new'}
+            onChange={(e) => setKeyType(KEY_TYPES.find((k) => k === e.target.value) ?? 'ec-p256')}
+          >
+            {KEY_TYPES.map((k) => (
+              <option key={k} value={k}>
+                {keyTypeLabel(k)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="check-line">
+          <input type="radio" name={`${ids}-key`} checked={key === 'csr'} onChange={() => setKey('csr')} />A stored CSR:
+          <select aria-label="Stored CSR" value={csrId} disabled={key !== 'csr'} onChange={(e) => setCsrId(e.target.value)}>
+            <option value="">Choose…</option>
+            {(csrs.data ?? []).map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.label}
+              </option>
+            ))}
+          </select>
+        </label>
+      </fieldset>
+      <div className="field">
+        <label htmlFor={`${ids}-method`}>Validation</label>
+        <select
+          id={`${ids}-method`}
+          value={method}
+          onChange={(e) => setMethod(DCV_METHODS.find((m) => m === e.target.value) ?? 'keep')}
+        >
+          <option value="keep">Keep each name’s method</option>
+          {DCV_METHODS.filter((m) => m !== 'EMAIL').map((m) => (
+            <option key={m} value={m}>
+              {DCV_METHOD_VIEW[m].label} for every name
+            </option>
+          ))}
+        </select>
+      </div>
+    </ConfirmDialog>
+  )
+}
+
+type OvChoice = 'schedule' | 'manual' | 'replace_phone' | 'replace_email' | 'send_email'
+const OV_CHOICES: readonly { value: OvChoice; label: string }[] = [
+  { value: 'schedule', label: 'Schedule the verification call for a time' },
+  { value: 'manual', label: 'Ask for a manual callback at a time' },
+  { value: 'replace_phone', label: 'Use another phone number' },
+  { value: 'replace_email', label: 'Use another callback email address' },
+  { value: 'send_email', label: 'Send the callback email' },
+]
+
+/** UpdateUserOvCallback: OV and EV orders end with Sectigo calling the organisation back. */
+export function OvCallbackDialog({ order, onClose, onFlash, onChanged }: DialogProps) {
+  const ids = useId()
+  const [choice, setChoice] = useState<OvChoice>('schedule')
+  const [time, setTime] = useState('')
+  const [phone, setPhone] = useState('')
+  const [ext, setExt] = useState('')
+  const [email, setEmail] = useState('')
+  const request = (): MethodInput<'orders.ovCallback'>['request'] | null => {
+    switch (choice) {
+      case 'schedule':
+      case 'manual': {
+        const t = new Date(time)
+        return Number.isNaN(t.getTime()) ? null : { action: choice, preferredTime: t.toISOString() }
+      }
+      case 'replace_phone':
+        return phone.trim().length >= 3
+          ? { action: 'replace_phone', phoneNumber: phone.trim(), ...(ext.trim() ? { extensionNumber: ext.trim() } : {}) }
+          : null
+      case 'replace_email':
+        return email.includes('@') ? { action: 'replace_email', emailAddress: email.trim() } : null
+      case 'send_email':
+        return { action: 'send_email' }
+    }
+  }
+  const req = request()
+  const send = useAction(async () => {
+    if (!req) return
+    const r = await call('orders.ovCallback', { id: order.id, request: req })
+    onFlash({ tone: r.outcome.status === 'unknown' ? 'warning' : 'ok', text: r.outcome.message, state: r.order.state })
+    onChanged()
+    onClose()
+  })
+  return (
+    <ConfirmDialog
+      title="Organisation callback"
+      confirmLabel="Send to Sectigo"
+      busy={send.pending}
+      confirmDisabled={req === null}
+      error={send.error}
+      onConfirm={() => void send.run()}
+      onClose={onClose}
+    >
+      <fieldset className="plain-fieldset">
+        <legend className="field-label">What to ask for</legend>
+        {OV_CHOICES.map((c) => (
+          <label className="check-line" key={c.value}>
+            <input type="radio" name={`${ids}-ov`} checked={choice === c.value} onChange={() => setChoice(c.value)} />
+            {c.label}
+          </label>
+        ))}
+      </fieldset>
+      {choice === 'schedule' || choice === 'manual' ? (
+        <div className="field">
+          <label htmlFor={`${ids}-time`}>Preferred time (your local time)</label>
+          <input id={`${ids}-time`} type="datetime-local" value={time} onChange={(e) => setTime(e.target.value)} />
+        </div>
+      ) : null}
+      {choice === 'replace_phone' ? (
+        <div className="field-row">
+          <div className="field">
+            <label htmlFor={`${ids}-phone`}>Phone number</label>
+            <input id={`${ids}-phone`} type="tel" maxLength={32} value={phone} onChange={(e) => setPhone(e.target.value)} />
+          </div>
+          <div className="field">
+            <label htmlFor={`${ids}-ext`}>Extension (optional)</label>
+            <input id={`${ids}-ext`} type="text" maxLength={5} value={ext} onChange={(e) => setExt(e.target.value)} />
+          </div>
+        </div>
+      ) : null}
+      {choice === 'replace_email' ? (
+        <div className="field">
+          <label htmlFor={`${ids}-email`}>Callback email address</label>
+          <input id={`${ids}-email`} type="email" maxLength={255} value={email} onChange={(e) => setEmail(e.target.value)} />
+        </div>
+      ) : null}
+    </ConfirmDialog>
+  )
+}
+
+/** UpdateUserEvClickThrough: the EV subscriber agreement email, again or to another address. */
+export function EvClickThroughDialog({ order, onClose, onFlash, onChanged }: DialogProps) {
+  const ids = useId()
+  const [other, setOther] = useState(false)
+  const [email, setEmail] = useState('')
+  const send = useAction(async () => {
+    const r = await call('orders.evClickThrough', { id: order.id, ...(other ? { email: email.trim() } : {}) })
+    onFlash({ tone: r.outcome.status === 'unknown' ? 'warning' : 'ok', text: r.outcome.message, state: r.order.state })
+    onChanged()
+    onClose()
+  })
+  return (
+    <ConfirmDialog
+      title="EV subscriber agreement"
+      confirmLabel="Send the email"
+      busy={send.pending}
+      confirmDisabled={other && !email.includes('@')}
+      error={send.error}
+      onConfirm={() => void send.run()}
+      onClose={onClose}
+    >
+      <p>The applicant must open the email and accept the agreement before Sectigo can issue an EV certificate.</p>
+      <label className="check-line">
+        <input type="radio" name={`${ids}-ev`} checked={!other} onChange={() => setOther(false)} />
+        Send it again to the same address
+      </label>
+      <label className="check-line">
+        <input type="radio" name={`${ids}-ev`} checked={other} onChange={() => setOther(true)} />
+        Send it to another address
+      </label>
+      {other ? (
+        <div className="field">
+          <label htmlFor={`${ids}-email`}>Applicant’s email address</label>
+          <input id={`${ids}-email`} type="email" maxLength={255} value={email} onChange={(e) => setEmail(e.target.value)} />
+        </div>
+      ) : null}
+    </ConfirmDialog>
+  )
+}

@@ -1,0 +1,202 @@
+import { useCallback, useRef, useState, type ReactNode } from 'react'
+import { call } from '../api'
+import { formatDate } from '../format'
+import { useAction } from '../hooks/use-action'
+import { useInterval } from '../hooks/use-interval'
+import { useQuery } from '../hooks/use-query'
+import { routeHref } from '../routes'
+import { DcvPanel, type Flash } from './dcv-panel'
+import { ErrorNotice } from './error-notice'
+import { Icon } from './icons'
+import { OrderActionsCard } from './order-actions-card'
+import { EnvironmentBadge, OrderStateBadge } from './order-badges'
+import { isMoving, ORDER_STATE_VIEW, type OrderDetail } from './order-format'
+import { OrderHistory } from './order-history'
+import { OrderSandboxControls } from './order-sandbox-controls'
+import { OrderStatusCard } from './order-status-card'
+import { PageHeader } from './page-header'
+import { Spinner } from './spinner'
+
+/** While a Sandbox order moves, the page re-reads it this often (a local database read). */
+const SANDBOX_REFRESH_MS = 2_000
+/** For Sectigo accounts the scheduler polls politely (hours); the page only re-reads what it stored. */
+const REFRESH_MS = 30_000
+
+function Row({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="dl-row">
+      <dt>{label}</dt>
+      <dd>{children}</dd>
+    </div>
+  )
+}
+
+function DetailsCard({ order }: { order: OrderDetail }) {
+  return (
+    <section className="card" aria-labelledby="order-details-title">
+      <div className="card-header">
+        <h2 className="card-title" id="order-details-title">
+          Details
+        </h2>
+      </div>
+      <div className="card-body">
+        <dl className="dl">
+          <Row label="Product">
+            {order.productName} ({order.productCode}){order.validationLevel ? ` · ${order.validationLevel}` : ''}
+          </Row>
+          <Row label="Validity">{order.days} days</Row>
+          <Row label="Account">
+            <a href={routeHref({ section: 'accounts', view: 'edit', id: order.accountId })}>{order.accountLabel}</a>
+          </Row>
+          <Row label="Sectigo order">
+            <span className="mono">{order.sectigoOrderNumber ?? 'not placed yet'}</span>
+          </Row>
+          {order.sectigoCertificateId ? (
+            <Row label="Certificate ID">
+              <span className="mono">{order.sectigoCertificateId}</span>
+            </Row>
+          ) : null}
+          <Row label="Cost">
+            {order.totalCost !== null ? order.totalCost : <span className="muted">not known yet</span>}
+            {order.paymentRequired ? <span className="text-warning"> · payment required</span> : null}
+          </Row>
+          <Row label="CSR">
+            {order.csrId ? (
+              <a href={routeHref({ section: 'keys', view: 'csr', id: order.csrId })}>Open the CSR</a>
+            ) : (
+              <span className="muted">not stored here</span>
+            )}
+          </Row>
+          <Row label="CertDesk id">
+            <span className="mono">{order.id}</span>
+          </Row>
+          {order.parentOrderId ? (
+            <Row label="Reissue of">
+              <a href={routeHref({ section: 'orders', view: 'order', id: order.parentOrderId })}>the original order</a>
+            </Row>
+          ) : null}
+          {order.children.length > 0 ? (
+            <Row label="Reissues">
+              <ul className="plain-list">
+                {order.children.map((c) => (
+                  <li key={c.id}>
+                    <a href={routeHref({ section: 'orders', view: 'order', id: c.id })}>{formatDate(c.createdAt)}</a>{' '}
+                    <span className="muted">{ORDER_STATE_VIEW[c.state].label}</span>
+                  </li>
+                ))}
+              </ul>
+            </Row>
+          ) : null}
+        </dl>
+      </div>
+    </section>
+  )
+}
+
+/**
+ * One order, live: its state and why, what to publish for DCV, the Sandbox's stand-ins for the outside
+ * world, what can be done next, and its history.
+ */
+export function OrderDetailView({ id }: { id: string }) {
+  const q = useQuery('orders.get', { id })
+  const products = useQuery('orders.products', {})
+  // A message about the last action, shown until the order's state moves on (the history keeps it).
+  const [flash, setFlashState] = useState<{ flash: Flash; state: string | null } | null>(null)
+  const [now, setNow] = useState(() => Date.now())
+  const order = q.data
+  const reload = q.reload
+  const stateNow = order?.state ?? null
+  const setFlash = useCallback((f: Flash) => setFlashState({ flash: f, state: f.state ?? stateNow }), [stateNow])
+  const shownFlash = flash && (flash.state === null || flash.state === stateNow || isMoving(stateNow ?? 'draft')) ? flash.flash : null
+  const checkNow = useAction(async () => {
+    const r = await call('orders.collect', { id })
+    setFlash({
+      tone: r.poll.outcome === 'error' || r.poll.outcome === 'refused' ? 'warning' : 'ok',
+      text: r.poll.message,
+      state: r.order.state,
+    })
+    reload()
+  })
+
+  // The scheduler asks the Sandbox by itself, but may sleep up to a minute before it notices a new due
+  // time; with the page open, a due Sandbox order is asked about at once (the Sandbox is on this computer).
+  const nudging = useRef(false)
+  const nudgeSandbox = useCallback(
+    (o: OrderDetail) => {
+      if (nudging.current || o.environment !== 'sandbox' || !o.live.polling || !o.nextPollAt) return
+      if (Date.parse(o.nextPollAt) > Date.now()) return
+      nudging.current = true
+      call('orders.collect', { id: o.id })
+        .catch(() => undefined)
+        .finally(() => {
+          nudging.current = false
+          reload()
+        })
+    },
+    [reload],
+  )
+  const refreshMs = order && isMoving(order.state) ? (order.environment === 'sandbox' ? SANDBOX_REFRESH_MS : REFRESH_MS) : null
+  useInterval(() => {
+    setNow(Date.now())
+    reload()
+    if (order) nudgeSandbox(order)
+  }, refreshMs)
+
+  const back = (
+    <a className="back-link" href={routeHref({ section: 'orders', view: 'list' })}>
+      <Icon name="back" />
+      Orders
+    </a>
+  )
+  if (!order) {
+    return (
+      <>
+        <PageHeader title="Order" back={back} />
+        {q.error ? (
+          <ErrorNotice error={q.error} onRetry={reload} />
+        ) : (
+          <p className="loading-line">
+            <Spinner /> Loading…
+          </p>
+        )}
+      </>
+    )
+  }
+  const product = products.data?.find((p) => p.code === order.productCode) ?? null
+  const showSandbox = order.environment === 'sandbox' && order.actions.includes('sandbox_approve')
+  const showDcv = order.dcv.length > 0 && order.state !== 'cancelled'
+  return (
+    <>
+      <PageHeader
+        title={order.commonName ?? order.id}
+        back={back}
+        description={
+          <span className="meta-line">
+            <OrderStateBadge state={order.state} title={order.stateLabel} />
+            <span>
+              {order.productName} · {order.days} days
+            </span>
+            <span className="account-cell">
+              {order.accountLabel} <EnvironmentBadge environment={order.environment} />
+            </span>
+            {order.sectigoOrderNumber ? <span className="mono">#{order.sectigoOrderNumber}</span> : null}
+            <span>Created {formatDate(order.createdAt)}</span>
+          </span>
+        }
+      />
+      {q.error ? <ErrorNotice error={q.error} onRetry={reload} /> : null}
+      <div className="order-grid">
+        <div className="order-main">
+          <OrderStatusCard order={order} now={now} checkNow={checkNow} flash={shownFlash} />
+          {showSandbox ? <OrderSandboxControls order={order} onChanged={reload} onFlash={setFlash} /> : null}
+          {showDcv ? <DcvPanel order={order} product={product} onChanged={reload} onFlash={setFlash} /> : null}
+          <OrderHistory order={order} />
+        </div>
+        <div className="order-side">
+          <OrderActionsCard order={order} onChanged={reload} onFlash={setFlash} />
+          <DetailsCard order={order} />
+        </div>
+      </div>
+    </>
+  )
+}
