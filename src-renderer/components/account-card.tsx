@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from 'react'
+import { useState } from 'react'
 import type { MethodOutput } from '../../src-main/core/api/contract'
 import { ApiError, call } from '../api'
 import { describeError } from '../errors'
@@ -6,8 +6,10 @@ import { formatDate } from '../format'
 import { useAction } from '../hooks/use-action'
 import { routeHref } from '../routes'
 import { ConfirmDialog } from './confirm-dialog'
+import { DetailRow } from './detail-list'
 import { ErrorNotice } from './error-notice'
 import { Icon } from './icons'
+import { Notice } from './notice'
 import { EnvironmentBadge } from './order-badges'
 import { caName, type AccountSummary } from './order-format'
 import { Spinner } from './spinner'
@@ -37,20 +39,16 @@ function TestResult({ test, stopped }: { test: ConnectionTest; stopped: boolean 
   const skew = test.clockOffsetMs !== null && Math.abs(test.clockOffsetMs) > CLOCK_SKEW_WARNING_MS
   if (test.ok) {
     return (
-      <div className="notice notice-ok" role="status">
-        <Icon name="check" className="notice-icon" />
-        <div className="notice-body">
-          <strong className="notice-title">Connection works ({test.latencyMs} ms)</strong>
-          <p className="notice-text">{test.message}</p>
-          {skew && test.clockOffsetMs !== null ? (
-            <p className="notice-text">
-              This computer’s clock is {Math.round(Math.abs(test.clockOffsetMs) / 60_000)} minutes{' '}
-              {test.clockOffsetMs > 0 ? 'behind' : 'ahead of'} the CA’s; set the clock right so dates are shown
-              correctly.
-            </p>
-          ) : null}
-        </div>
-      </div>
+      <Notice tone="ok" role="status" title={`Connection works (${test.latencyMs} ms)`}>
+        <p className="notice-text">{test.message}</p>
+        {skew && test.clockOffsetMs !== null ? (
+          <p className="notice-text">
+            This computer’s clock is {Math.round(Math.abs(test.clockOffsetMs) / 60_000)} minutes{' '}
+            {test.clockOffsetMs > 0 ? 'behind' : 'ahead of'} the CA’s; set the clock right so dates are shown
+            correctly.
+          </p>
+        ) : null}
+      </Notice>
     )
   }
   const title = test.code
@@ -59,44 +57,36 @@ function TestResult({ test, stopped }: { test: ConnectionTest; stopped: boolean 
   // A refused login stops the account; the stopped note above already says what Sectigo said and what to do.
   const repeatsStopNote = stopped && test.code === 'ca_auth'
   return (
-    <div className="notice notice-error" role="alert">
-      <Icon name="error" className="notice-icon" />
-      <div className="notice-body">
-        <strong className="notice-title">Connection failed ({test.latencyMs} ms). {title}.</strong>
-        <p className="notice-text">{repeatsStopNote ? 'The login is still refused; see above.' : test.message}</p>
-      </div>
-    </div>
+    <Notice
+      tone="error"
+      role="alert"
+      title={`Connection failed (${test.latencyMs} ms). ${title}.`}
+      lines={[repeatsStopNote ? 'The login is still refused; see above.' : test.message]}
+    />
   )
 }
 
 function SyncResult({ report }: { report: SyncReport }) {
   const settled = report.reconciled.length
   return (
-    <div className={`notice ${report.error ? 'notice-warning' : 'notice-ok'}`} role="status">
-      <Icon name={report.error ? 'alert' : 'check'} className="notice-icon" />
-      <div className="notice-body">
-        <strong className="notice-title">
+    <Notice
+      tone={report.error ? 'warning' : 'ok'}
+      role="status"
+      title={
+        <>
           Synced: {report.seen} order{report.seen === 1 ? '' : 's'} in Sectigo’s report, {report.imported.length} new
           here
           {settled > 0 ? `, ${settled} unsettled order${settled === 1 ? '' : 's'} checked` : ''}
-        </strong>
-        {report.error ? <p className="notice-text">{report.error}</p> : null}
-        {report.reconciled.map((r) => (
-          <p className="notice-text" key={r.orderId}>
-            <a href={routeHref({ section: 'orders', view: 'order', id: r.orderId })}>{r.orderId}</a>: {r.message}
-          </p>
-        ))}
-      </div>
-    </div>
-  )
-}
-
-function Row({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div className="dl-row">
-      <dt>{label}</dt>
-      <dd>{children}</dd>
-    </div>
+        </>
+      }
+    >
+      {report.error ? <p className="notice-text">{report.error}</p> : null}
+      {report.reconciled.map((r) => (
+        <p className="notice-text" key={r.orderId}>
+          <a href={routeHref({ section: 'orders', view: 'order', id: r.orderId })}>{r.orderId}</a>: {r.message}
+        </p>
+      ))}
+    </Notice>
   )
 }
 
@@ -159,42 +149,43 @@ export function AccountCard({ account, onChanged }: { account: AccountSummary; o
       </div>
       <div className="card-body">
         <dl className="dl">
-          <Row label="Login name">
+          <DetailRow label="Login name">
             <span className="mono">{account.loginName}</span>
-          </Row>
-          <Row label="Calls go to">
+          </DetailRow>
+          <DetailRow label="Calls go to">
             <span className={account.environment === 'sandbox' ? undefined : 'mono'}>{account.endpointDescription}</span>
-          </Row>
-          <Row label="Password">
+          </DetailRow>
+          <DetailRow label="Password">
             <PasswordState account={account} />
-          </Row>
-          <Row label="Status">
+          </DetailRow>
+          <DetailRow label="Status">
             {stopped ? (
               <span className="text-error">Stopped: login refused (-16)</span>
             ) : (
               <span>Active</span>
             )}
-          </Row>
+          </DetailRow>
         </dl>
         {stopped ? (
-          <div className="notice notice-error" role="alert">
-            <Icon name="error" className="notice-icon" />
-            <div className="notice-body">
-              <strong className="notice-title">
-                Stopped: {caName(account.environment)} refused the login{account.statusChangedAt ? ` on ${formatDate(account.statusChangedAt)}` : ''}
-              </strong>
-              {account.statusMessage ? (
-                <p className="notice-text">
-                  The answer was “{account.statusMessage}” (code -16).
-                </p>
-              ) : null}
-              <p className="notice-text">
-                CertDesk makes no calls for this account until the login is fixed, so retries cannot lock it. Check the
-                login name and password, that API access is enabled for the login, and that this computer’s IP address
-                is allowed; then edit the account (saving resumes it) or test the connection.
-              </p>
-            </div>
-          </div>
+          <Notice
+            tone="error"
+            role="alert"
+            title={
+              <>
+                Stopped: {caName(account.environment)} refused the login
+                {account.statusChangedAt ? ` on ${formatDate(account.statusChangedAt)}` : ''}
+              </>
+            }
+          >
+            {account.statusMessage ? (
+              <p className="notice-text">The answer was “{account.statusMessage}” (code -16).</p>
+            ) : null}
+            <p className="notice-text">
+              CertDesk makes no calls for this account until the login is fixed, so retries cannot lock it. Check the
+              login name and password, that API access is enabled for the login, and that this computer’s IP address
+              is allowed; then edit the account (saving resumes it) or test the connection.
+            </p>
+          </Notice>
         ) : null}
         {account.passwordProblem && account.passwordState !== 'stored' ? (
           <p className="field-hint">{account.passwordProblem}</p>

@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent } from 'react'
 import { call } from '../api'
 import { useAction } from '../hooks/use-action'
+import { ChoiceCards, type Choice } from './choice-cards'
 import { ErrorNotice } from './error-notice'
 import { Icon } from './icons'
 import type { AccountSummary, Environment } from './order-format'
@@ -14,7 +15,7 @@ const MAX_BASE_URL_CHARS = 2048
 /** The Sandbox CA's published demo login; its password is the same word. */
 const SANDBOX_LOGIN = 'sandbox'
 
-const ENVIRONMENTS: readonly { value: Environment; title: string; text: string }[] = [
+const ENVIRONMENTS: readonly Choice<Environment>[] = [
   {
     value: 'sandbox',
     title: 'Sandbox: try everything, free',
@@ -121,30 +122,21 @@ export function AccountForm({
             cannot change; add another account instead.
           </p>
         ) : (
-          <div className="choice-cards" role="radiogroup" aria-label="Environment">
-            {ENVIRONMENTS.map((env) => (
-              <label key={env.value} className={`choice-card${form.environment === env.value ? ' is-selected' : ''}`}>
-                <input
-                  type="radio"
-                  name={`${ids}-env`}
-                  value={env.value}
-                  checked={form.environment === env.value}
-                  onChange={() =>
-                    setForm((f) => {
-                      // Swap the defaults that belong to the Sandbox, keep what the user typed.
-                      const toSandbox = env.value === 'sandbox'
-                      const label = f.label === 'Sandbox' || f.label === '' ? (toSandbox ? 'Sandbox' : '') : f.label
-                      const loginName =
-                        f.loginName === SANDBOX_LOGIN || f.loginName === '' ? (toSandbox ? SANDBOX_LOGIN : '') : f.loginName
-                      return { ...f, environment: env.value, label, loginName, baseUrl: toSandbox ? '' : f.baseUrl }
-                    })
-                  }
-                />
-                <span className="choice-card-title">{env.title}</span>
-                <span className="choice-card-text">{env.text}</span>
-              </label>
-            ))}
-          </div>
+          <ChoiceCards
+            label="Environment"
+            choices={ENVIRONMENTS}
+            value={form.environment}
+            onChange={(environment) =>
+              setForm((f) => {
+                // Swap the defaults that belong to the Sandbox, keep what the user typed.
+                const toSandbox = environment === 'sandbox'
+                const label = f.label === 'Sandbox' || f.label === '' ? (toSandbox ? 'Sandbox' : '') : f.label
+                const loginName =
+                  f.loginName === SANDBOX_LOGIN || f.loginName === '' ? (toSandbox ? SANDBOX_LOGIN : '') : f.loginName
+                return { ...f, environment, label, loginName, baseUrl: toSandbox ? '' : f.baseUrl }
+              })
+            }
+          />
         )}
       </fieldset>
 

@@ -1,55 +1,23 @@
-import { useState, type ReactNode } from 'react'
+import { useState } from 'react'
 import type { UiErrorCode } from '../api'
 import { formatDate, keyTypeLabel } from '../format'
 import { useQuery } from '../hooks/use-query'
 import { routeHref } from '../routes'
+import { BackLink } from './back-link'
+import { Card } from './card'
 import { ExpiryCell, KeyState, RoleTag, SourceTag } from './cert-badges'
 import { CertChain } from './cert-chain'
 import { certificateName, exportBaseName } from './cert-format'
 import { CopyButton } from './copy-button'
+import { DetailRow } from './detail-list'
 import { DownloadButton } from './download-button'
 import { ErrorNotice } from './error-notice'
 import { ExportDialog } from './export-dialog'
 import { Icon } from './icons'
+import { LoadingLine } from './loading-line'
 import { PageHeader } from './page-header'
-import { Spinner } from './spinner'
 
 const SAN_TYPE_LABELS = { dns: 'DNS', ip: 'IP', email: 'Email', uri: 'URI' } as const
-
-function Row({ label, children, mono }: { label: string; children: ReactNode; mono?: boolean }) {
-  return (
-    <div className="dl-row">
-      <dt>{label}</dt>
-      <dd className={mono ? 'mono' : undefined}>{children}</dd>
-    </div>
-  )
-}
-
-function Card({
-  id,
-  title,
-  children,
-  actions,
-  className,
-}: {
-  id: string
-  title: string
-  children: ReactNode
-  actions?: ReactNode
-  className?: string
-}) {
-  return (
-    <section className={`card${className ? ` ${className}` : ''}`} aria-labelledby={`cert-${id}`}>
-      <div className="card-header">
-        <h2 className="card-title" id={`cert-${id}`}>
-          {title}
-        </h2>
-        {actions ? <div className="card-actions">{actions}</div> : null}
-      </div>
-      <div className="card-body">{children}</div>
-    </section>
-  )
-}
 
 /** Colon-separated hex pairs, the way certificate viewers show serials and fingerprints. */
 function hexPairs(hex: string): string {
@@ -63,12 +31,7 @@ function hexPairs(hex: string): string {
 export function CertDetail({ id, onVaultProblem }: { id: string; onVaultProblem: (code: UiErrorCode) => void }) {
   const q = useQuery('certs.get', { id })
   const [exporting, setExporting] = useState(false)
-  const back = (
-    <a className="back-link" href={routeHref({ section: 'certificates', view: 'list' })}>
-      <Icon name="back" />
-      All certificates
-    </a>
-  )
+  const back = <BackLink to={{ section: 'certificates', view: 'list' }}>All certificates</BackLink>
   if (q.error) {
     return (
       <>
@@ -82,9 +45,7 @@ export function CertDetail({ id, onVaultProblem }: { id: string; onVaultProblem:
     return (
       <>
         <PageHeader title="Certificate" back={back} />
-        <p className="loading-line">
-          <Spinner /> Loading…
-        </p>
+        <LoadingLine />
       </>
     )
   }
@@ -111,23 +72,23 @@ export function CertDetail({ id, onVaultProblem }: { id: string; onVaultProblem:
       />
 
       <div className="cert-grid">
-        <Card id="subject" title="Subject and issuer">
+        <Card title="Subject and issuer">
           <dl className="dl">
-            <Row label="Subject" mono>
+            <DetailRow label="Subject" mono>
               <span className="break-all">{c.subject}</span>
-            </Row>
-            <Row label="Issuer" mono>
+            </DetailRow>
+            <DetailRow label="Issuer" mono>
               <span className="break-all">{c.issuer}</span>
-            </Row>
-            <Row label="Serial number" mono>
+            </DetailRow>
+            <DetailRow label="Serial number" mono>
               <span className="break-all">{hexPairs(c.serial)}</span>
-            </Row>
-            <Row label="Key type">{keyTypeLabel(c.keyAlgorithm)}</Row>
-            {c.selfSigned ? <Row label="Signed by">Itself (self-signed)</Row> : null}
+            </DetailRow>
+            <DetailRow label="Key type">{keyTypeLabel(c.keyAlgorithm)}</DetailRow>
+            {c.selfSigned ? <DetailRow label="Signed by">Itself (self-signed)</DetailRow> : null}
           </dl>
         </Card>
 
-        <Card id="names" title="Names (SANs)">
+        <Card title="Names (SANs)">
           {c.sans.length === 0 ? (
             <p className="muted">This certificate has no subject alternative names.</p>
           ) : (
@@ -142,24 +103,24 @@ export function CertDetail({ id, onVaultProblem }: { id: string; onVaultProblem:
           )}
         </Card>
 
-        <Card id="validity" title="Validity">
+        <Card title="Validity">
           <dl className="dl">
-            <Row label="Valid from">{formatDate(c.notBefore)}</Row>
-            <Row label="Valid until">
+            <DetailRow label="Valid from">{formatDate(c.notBefore)}</DetailRow>
+            <DetailRow label="Valid until">
               <ExpiryCell cert={c} />
-            </Row>
-            <Row label="Stored since">{formatDate(c.createdAt)}</Row>
+            </DetailRow>
+            <DetailRow label="Stored since">{formatDate(c.createdAt)}</DetailRow>
             {c.orderId ? (
-              <Row label="Order">
+              <DetailRow label="Order">
                 <a href={routeHref({ section: 'orders', view: 'order', id: c.orderId })}>Open the order</a>
-              </Row>
+              </DetailRow>
             ) : null}
           </dl>
         </Card>
 
-        <Card id="key" title="Private key and CSRs">
+        <Card title="Private key and CSRs">
           <dl className="dl">
-            <Row label="Private key">
+            <DetailRow label="Private key">
               {c.hasKey ? (
                 <span className="ok-line">
                   <Icon name="lock" />
@@ -170,8 +131,8 @@ export function CertDetail({ id, onVaultProblem }: { id: string; onVaultProblem:
                   Not stored. Import the key (a .key file or a .pfx) and CertDesk links it by its public key.
                 </span>
               )}
-            </Row>
-            <Row label="Matching CSRs">
+            </DetailRow>
+            <DetailRow label="Matching CSRs">
               {c.matchingCsrIds.length === 0 ? (
                 <span className="muted">None stored</span>
               ) : (
@@ -183,30 +144,29 @@ export function CertDetail({ id, onVaultProblem }: { id: string; onVaultProblem:
                   ))}
                 </span>
               )}
-            </Row>
+            </DetailRow>
           </dl>
         </Card>
 
-        <Card id="fingerprints" title="Fingerprints" className="cert-grid-wide">
+        <Card title="Fingerprints" className="cert-grid-wide">
           <dl className="dl">
-            <Row label="SHA-256" mono>
+            <DetailRow label="SHA-256" mono>
               <span className="value-with-action">
                 <span className="break-all">{hexPairs(c.fingerprintSha256)}</span>
                 <CopyButton text={hexPairs(c.fingerprintSha256)} label="Copy SHA-256 fingerprint" compact />
               </span>
-            </Row>
-            <Row label="Public key SHA-256" mono>
+            </DetailRow>
+            <DetailRow label="Public key SHA-256" mono>
               <span className="break-all">{c.spkiSha256}</span>
-            </Row>
+            </DetailRow>
           </dl>
         </Card>
 
-        <Card id="chain" title="Chain" className="cert-grid-wide">
+        <Card title="Chain" className="cert-grid-wide">
           <CertChain chain={c.chain} currentId={c.id} />
         </Card>
 
         <Card
-          id="pem"
           title="PEM"
           className="cert-grid-wide"
           actions={

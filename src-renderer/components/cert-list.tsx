@@ -4,6 +4,7 @@ import { ExpiryCell, KeyState, RoleTag, SourceTag } from './cert-badges'
 import { certificateName, dnDisplayName, type CertificateSummary } from './cert-format'
 import { EmptyState } from './empty-state'
 import { Icon } from './icons'
+import { LinkButton } from './link-button'
 
 /** SANs named in a table cell before "+N more". */
 const SANS_IN_CELL = 1
@@ -31,10 +32,9 @@ export function CertificatesEmpty() {
       icon="certificate"
       title="No certificates yet"
       actions={
-        <a className="button button-primary" href={routeHref({ section: 'certificates', view: 'import' })}>
-          <Icon name="upload" />
+        <LinkButton to={{ section: 'certificates', view: 'import' }} icon="upload">
           Import certificates
-        </a>
+        </LinkButton>
       }
     >
       Import what your CA sent: a .pfx/.p12 file, a ZIP, a .p7b, or PEM text with the certificate, its chain

@@ -1,7 +1,8 @@
-import type { ReactNode } from 'react'
 import type { MethodOutput } from '../../src-main/core/api/contract'
 import { fileBase, publicKeyLabel } from '../format'
+import { Card } from './card'
 import { CopyButton } from './copy-button'
+import { DetailRow } from './detail-list'
 import { DownloadButton } from './download-button'
 import { FindingsList } from './findings-list'
 import { Icon } from './icons'
@@ -19,40 +20,6 @@ const SUBJECT_ROWS = [
 ] as const
 
 const SAN_TYPE_LABELS = { dns: 'DNS', ip: 'IP', email: 'Email' } as const
-
-function Row({ label, children, mono }: { label: string; children: ReactNode; mono?: boolean }) {
-  return (
-    <div className="dl-row">
-      <dt>{label}</dt>
-      <dd className={mono ? 'mono' : undefined}>{children}</dd>
-    </div>
-  )
-}
-
-function Section({
-  title,
-  children,
-  actions,
-  className,
-}: {
-  title: string
-  children: ReactNode
-  actions?: ReactNode
-  className?: string
-}) {
-  const id = `section-${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`
-  return (
-    <section className={`card${className ? ` ${className}` : ''}`} aria-labelledby={id}>
-      <div className="card-header">
-        <h2 className="card-title" id={id}>
-          {title}
-        </h2>
-        {actions ? <div className="card-actions">{actions}</div> : null}
-      </div>
-      <div className="card-body">{children}</div>
-    </section>
-  )
-}
 
 /**
  * Everything CertDesk knows about one CSR: decoded subject and names, key and signature, lint
@@ -78,26 +45,28 @@ export function CsrAnalysisView({ analysis, name }: { analysis: CsrAnalysis; nam
   return (
     <div className="analysis">
       <div className="analysis-grid">
-        <Section title="Subject">
+        <Card title="Subject">
           <dl className="dl">
-            {subjectRows.length === 0 ? <Row label="Subject">Empty (the names are in the SANs)</Row> : null}
+            {subjectRows.length === 0 ? (
+              <DetailRow label="Subject">Empty (the names are in the SANs)</DetailRow>
+            ) : null}
             {subjectRows.map(([key, label]) => (
-              <Row key={key} label={label}>
+              <DetailRow key={key} label={label}>
                 {csr.subject[key]}
-              </Row>
+              </DetailRow>
             ))}
             {otherAttributes.map((a, i) => (
-              <Row key={`${a.oid}-${i}`} label={a.name || a.oid}>
+              <DetailRow key={`${a.oid}-${i}`} label={a.name || a.oid}>
                 {a.value}
-              </Row>
+              </DetailRow>
             ))}
-            <Row label="Distinguished name" mono>
+            <DetailRow label="Distinguished name" mono>
               {csr.subject.dn || '(empty)'}
-            </Row>
+            </DetailRow>
           </dl>
-        </Section>
+        </Card>
 
-        <Section title="Names (SANs)">
+        <Card title="Names (SANs)">
           {csr.sans.length === 0 && csr.otherSans.length === 0 ? (
             <p className="muted">This request has no subject alternative names.</p>
           ) : (
@@ -116,13 +85,13 @@ export function CsrAnalysisView({ analysis, name }: { analysis: CsrAnalysis; nam
               ))}
             </ul>
           )}
-        </Section>
+        </Card>
 
-        <Section title="Key and signature">
+        <Card title="Key and signature">
           <dl className="dl">
-            <Row label="Key type">{publicKeyLabel(csr.publicKey)}</Row>
-            <Row label="Signature algorithm">{csr.signatureAlgorithm}</Row>
-            <Row label="Signature">
+            <DetailRow label="Key type">{publicKeyLabel(csr.publicKey)}</DetailRow>
+            <DetailRow label="Signature algorithm">{csr.signatureAlgorithm}</DetailRow>
+            <DetailRow label="Signature">
               {csr.signatureValid ? (
                 <span className="badge badge-ok">
                   <Icon name="check" />
@@ -134,22 +103,22 @@ export function CsrAnalysisView({ analysis, name }: { analysis: CsrAnalysis; nam
                   Does not verify
                 </span>
               )}
-            </Row>
-            <Row label="Public key SHA-256" mono>
+            </DetailRow>
+            <DetailRow label="Public key SHA-256" mono>
               <span className="break-all">{csr.publicKey.spkiSha256}</span>
-            </Row>
+            </DetailRow>
             {csr.extensions.length ? (
-              <Row label="Requested extensions">
+              <DetailRow label="Requested extensions">
                 {csr.extensions.map((e) => `${e.name || e.oid}${e.critical ? ' (critical)' : ''}`).join(', ')}
-              </Row>
+              </DetailRow>
             ) : null}
             {csr.challengePassword ? (
-              <Row label="Challenge password">Present (its value is not shown)</Row>
+              <DetailRow label="Challenge password">Present (its value is not shown)</DetailRow>
             ) : null}
           </dl>
-        </Section>
+        </Card>
 
-        <Section
+        <Card
           title="Checks"
           actions={
             <span className="muted small">
@@ -166,35 +135,35 @@ export function CsrAnalysisView({ analysis, name }: { analysis: CsrAnalysis; nam
           ) : (
             <FindingsList findings={lint} />
           )}
-        </Section>
+        </Card>
       </div>
 
-      <Section title="Domain control validation" className="dcv">
+      <Card title="Domain control validation" className="dcv">
         <p className="muted">
           Sectigo derives these values from the request itself; they stay the same for every order that uses
           this CSR.
         </p>
         <dl className="dl dl-wide">
-          <Row label="MD5" mono>
+          <DetailRow label="MD5" mono>
             <span className="value-with-action">
               <span className="break-all" data-testid="dcv-md5">
                 {dcv.md5}
               </span>
               <CopyButton text={dcv.md5} label="Copy MD5" compact />
             </span>
-          </Row>
-          <Row label="SHA-256" mono>
+          </DetailRow>
+          <DetailRow label="SHA-256" mono>
             <span className="value-with-action">
               <span className="break-all" data-testid="dcv-sha256">
                 {dcv.sha256}
               </span>
               <CopyButton text={dcv.sha256} label="Copy SHA-256" compact />
             </span>
-          </Row>
+          </DetailRow>
           {dcv.uniqueValue ? (
-            <Row label="uniqueValue" mono>
+            <DetailRow label="uniqueValue" mono>
               {dcv.uniqueValue}
-            </Row>
+            </DetailRow>
           ) : null}
         </dl>
 
@@ -262,9 +231,9 @@ export function CsrAnalysisView({ analysis, name }: { analysis: CsrAnalysis; nam
             </table>
           </div>
         ) : null}
-      </Section>
+      </Card>
 
-      <Section
+      <Card
         title="PEM"
         actions={
           <>
@@ -281,7 +250,7 @@ export function CsrAnalysisView({ analysis, name }: { analysis: CsrAnalysis; nam
         <pre className="mono pem" aria-label="CSR in PEM format">
           {csr.pem}
         </pre>
-      </Section>
+      </Card>
     </div>
   )
 }

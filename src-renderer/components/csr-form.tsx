@@ -15,7 +15,8 @@ import { Spinner } from './spinner'
 /** Wait this long after the last keystroke before asking core to check the draft. */
 const CHECK_DEBOUNCE_MS = 300
 
-const KEY_TYPES: readonly { value: KeyType; label: string }[] = [
+/** The key types CertDesk can make, the recommended one first; offered wherever a new key is made. */
+export const KEY_TYPES: readonly { value: KeyType; label: string }[] = [
   { value: 'ec-p256', label: 'ECDSA P-256 (recommended)' },
   { value: 'ec-p384', label: 'ECDSA P-384' },
   { value: 'rsa-2048', label: 'RSA 2048' },

@@ -3,8 +3,10 @@ import { call } from '../api'
 import { formatDate } from '../format'
 import { useAction } from '../hooks/use-action'
 import { useQuery } from '../hooks/use-query'
+import { Card } from './card'
 import { ConfirmDialog } from './confirm-dialog'
 import { CopyButton } from './copy-button'
+import { DetailRow } from './detail-list'
 import { downloadText } from './download'
 import { ErrorNotice } from './error-notice'
 import { Icon } from './icons'
@@ -29,12 +31,19 @@ export interface Flash {
   state?: string
 }
 
-interface PanelProps {
+/** What the cards of the order page that change the order are given. */
+export interface OrderCardProps {
   order: OrderDetail
-  product: ProductInfo | null
   onChanged: () => void
   onFlash: (f: Flash) => void
 }
+
+/** The CA's answer to a change on the order, as a flash: an answer that was lost is a warning. */
+export function outcomeFlash(r: { outcome: { status: string; message: string }; order: { state: string } }): Flash {
+  return { tone: r.outcome.status === 'unknown' ? 'warning' : 'ok', text: r.outcome.message, state: r.order.state }
+}
+
+type PanelProps = OrderCardProps & { product: ProductInfo | null }
 
 /** What to do for one pending name, in a sentence; the values themselves follow with copy buttons. */
 function instruction(ins: DcvInstruction): string {
@@ -63,15 +72,12 @@ function DcvStatusBadge({ ins }: { ins: DcvInstruction }) {
 
 function ValueLine({ label, value, copyLabel }: { label: string; value: string; copyLabel: string }) {
   return (
-    <div className="dl-row">
-      <dt>{label}</dt>
-      <dd>
-        <span className="value-with-action">
-          <span className="mono break-all">{value}</span>
-          <CopyButton text={value} label={copyLabel} compact />
-        </span>
-      </dd>
-    </div>
+    <DetailRow label={label}>
+      <span className="value-with-action">
+        <span className="mono break-all">{value}</span>
+        <CopyButton text={value} label={copyLabel} compact />
+      </span>
+    </DetailRow>
   )
 }
 
@@ -204,7 +210,7 @@ function DomainBlock({
   const remove = useAction(async () => {
     const r = await call('orders.removeDomain', { id: order.id, domain: ins.domain })
     setConfirmRemove(false)
-    onFlash({ tone: r.outcome.status === 'unknown' ? 'warning' : 'ok', text: r.outcome.message, state: r.order.state })
+    onFlash(outcomeFlash(r))
     onChanged()
   })
   const headingId = `dcv-${ins.domain.replace(/[^a-z0-9]+/gi, '-')}`
@@ -249,19 +255,17 @@ function DomainBlock({
       {pending && ins.cname ? (
         <dl className="dl dl-compact">
           <ValueLine label="Record name" value={ins.cname.name} copyLabel={`Copy the CNAME name for ${ins.domain}`} />
-          <div className="dl-row">
-            <dt>Type</dt>
-            <dd className="mono">CNAME</dd>
-          </div>
+          <DetailRow label="Type" mono>
+            CNAME
+          </DetailRow>
           <ValueLine label="Points to" value={ins.cname.target} copyLabel={`Copy the CNAME target for ${ins.domain}`} />
         </dl>
       ) : null}
       {pending && ins.method === 'EMAIL' ? (
         <dl className="dl dl-compact">
-          <div className="dl-row">
-            <dt>Approver</dt>
-            <dd className="mono">{ins.email ?? 'chosen by Sectigo'}</dd>
-          </div>
+          <DetailRow label="Approver" mono>
+            {ins.email ?? 'chosen by Sectigo'}
+          </DetailRow>
         </dl>
       ) : null}
       {verdict && pending ? (
@@ -336,7 +340,7 @@ export function DcvPanel({ order, product, onChanged, onFlash }: PanelProps) {
   })
   const resend = useAction(async () => {
     const r = await call('dcv.resend', { orderId: order.id })
-    onFlash({ tone: r.outcome.status === 'unknown' ? 'warning' : 'ok', text: r.outcome.message, state: r.order.state })
+    onFlash(outcomeFlash(r))
     onChanged()
   })
   const canCheck = order.actions.includes('check_dcv')
@@ -345,12 +349,10 @@ export function DcvPanel({ order, product, onChanged, onFlash }: PanelProps) {
   const validated = order.dcv.filter((d) => !d.removed && d.status === 'validated').length
   const active = order.dcv.filter((d) => !d.removed).length
   return (
-    <section className="card" aria-labelledby="dcv-title">
-      <div className="card-header">
-        <h2 className="card-title" id="dcv-title">
-          Domain control validation
-        </h2>
-        <div className="card-actions">
+    <Card
+      title="Domain control validation"
+      actions={
+        <>
           {canCheck ? (
             <button type="button" className="button button-small" onClick={() => void check.run()} disabled={check.pending}>
               {check.pending ? <Spinner /> : <Icon name="search" />}
@@ -373,36 +375,35 @@ export function DcvPanel({ order, product, onChanged, onFlash }: PanelProps) {
               {hasEmail ? 'Resend email' : 'Ask the CA to check again'}
             </button>
           ) : null}
-        </div>
-      </div>
-      <div className="card-body">
-        <p className="dcv-progress">
-          <strong>
-            {validated} of {active} name{active === 1 ? '' : 's'} validated.
-          </strong>{' '}
-          {validated < active && order.actions.includes('check_dcv')
-            ? `${caName(order.environment, true)} checks again by itself; publish what each name needs below.`
-            : ''}
+        </>
+      }
+    >
+      <p className="dcv-progress">
+        <strong>
+          {validated} of {active} name{active === 1 ? '' : 's'} validated.
+        </strong>{' '}
+        {validated < active && order.actions.includes('check_dcv')
+          ? `${caName(order.environment, true)} checks again by itself; publish what each name needs below.`
+          : ''}
+      </p>
+      {checks && validated < active ? (
+        <p className="muted small" role="status">
+          Checked from this computer at {formatDate(checks.at)}, the way Sectigo will look (no redirects followed).
         </p>
-        {checks && validated < active ? (
-          <p className="muted small" role="status">
-            Checked from this computer at {formatDate(checks.at)}, the way Sectigo will look (no redirects followed).
-          </p>
-        ) : null}
-        {check.error ? <ErrorNotice error={check.error} /> : null}
-        {resend.error ? <ErrorNotice error={resend.error} /> : null}
-        {order.dcv.map((ins) => (
-          <DomainBlock
-            key={ins.domain}
-            order={order}
-            ins={ins}
-            product={product}
-            verdict={checks?.results.find((r) => r.domain === ins.domain)}
-            onChanged={onChanged}
-            onFlash={onFlash}
-          />
-        ))}
-      </div>
-    </section>
+      ) : null}
+      {check.error ? <ErrorNotice error={check.error} /> : null}
+      {resend.error ? <ErrorNotice error={resend.error} /> : null}
+      {order.dcv.map((ins) => (
+        <DomainBlock
+          key={ins.domain}
+          order={order}
+          ins={ins}
+          product={product}
+          verdict={checks?.results.find((r) => r.domain === ins.domain)}
+          onChanged={onChanged}
+          onFlash={onFlash}
+        />
+      ))}
+    </Card>
   )
 }

@@ -3,7 +3,7 @@ import { call, toApiError, type ApiError, type UiErrorCode } from '../api'
 import { VAULT_ERROR_CODES } from '../errors'
 import { useQuery } from '../hooks/use-query'
 import { certificateName, exportBaseName, type CertificateDetail } from './cert-format'
-import { downloadBase64 } from './export-download'
+import { downloadBase64 } from './download'
 import { ExportFormatFields } from './export-format-fields'
 import {
   chainShape,
@@ -27,6 +27,7 @@ import { ExportPresetFields } from './export-preset-fields'
 import { ExportResultView, type ExportResult } from './export-result'
 import { ErrorNotice } from './error-notice'
 import { Icon } from './icons'
+import { Notice } from './notice'
 import { Spinner } from './spinner'
 
 type Mode = 'format' | 'preset'
@@ -200,6 +201,7 @@ export function ExportDialog({
               ).map(([m, label]) => (
                 <label key={m} className={`mode-option${mode === m ? ' is-selected' : ''}`}>
                   <input
+                    className="covering-radio"
                     type="radio"
                     name={`${ids}-mode`}
                     value={m}
@@ -288,17 +290,7 @@ export function ExportDialog({
 
           {error ? <ErrorNotice error={error} /> : null}
           {downloaded ? (
-            <div className="notice notice-ok" role="status">
-              <Icon name="check" className="notice-icon" />
-              <div className="notice-body">
-                <strong className="notice-title">Downloaded {downloaded.name}</strong>
-                {downloaded.warnings.map((w) => (
-                  <p className="notice-text" key={w}>
-                    {w}
-                  </p>
-                ))}
-              </div>
-            </div>
+            <Notice tone="ok" role="status" title={`Downloaded ${downloaded.name}`} lines={downloaded.warnings} />
           ) : null}
 
           <div className="dialog-footer export-buttons">

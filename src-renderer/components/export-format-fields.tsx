@@ -5,48 +5,20 @@ import {
   FORMATS,
   formatInfo,
   type ChainShape,
-  type FormatInfo,
   type FormatState,
   type Pkcs12Profile,
   type PresetsInfo,
 } from './export-plan'
-import { Icon } from './icons'
+import { IncludeRootCheck } from './include-root-check'
+import { KeyProtectionSection } from './key-protection-section'
+import { OptionRow } from './option-row'
 
 type Update = (patch: Partial<FormatState>) => void
 
-function FormatOption({
-  f,
-  selected,
-  disabled,
-  onSelect,
-}: {
-  f: FormatInfo
-  selected: boolean
-  disabled: boolean
-  onSelect: () => void
-}) {
-  const id = useId()
-  return (
-    <label className={`option-row${selected ? ' is-selected' : ''}${disabled ? ' is-disabled' : ''}`}>
-      <input
-        type="radio"
-        name="export-format"
-        value={f.id}
-        checked={selected}
-        disabled={disabled}
-        aria-labelledby={`${id}-title`}
-        aria-describedby={`${id}-text`}
-        onChange={onSelect}
-      />
-      <span className="option-row-title" id={`${id}-title`}>
-        {f.title}
-      </span>
-      <span className="option-row-text" id={`${id}-text`}>
-        {disabled ? 'Needs the private key, which CertDesk does not have.' : f.text}
-      </span>
-    </label>
-  )
-}
+/** Said once "Write the key unencrypted" is chosen for a key file. */
+const UNENCRYPTED_TITLE = 'Anyone who can read this file can impersonate your server'
+const UNENCRYPTED_TEXT =
+  'The file is written with mode 0600 (only you can read it). Copy it straight to the server, keep it readable only by the server’s user, and delete the exported copy afterwards.'
 
 /** The first word of a profile label: "Modern (AES-256…)" → "Modern". */
 export function profileName(label: string): string {
@@ -135,19 +107,24 @@ export function ExportFormatFields({
         <legend className="visually-hidden">Format</legend>
         <p className="option-group-title">Certificates only</p>
         {FORMATS.filter((x) => x.group === 'public').map((x) => (
-          <FormatOption
+          <OptionRow
             key={x.id}
-            f={x}
+            name="export-format"
+            value={x.id}
+            title={x.title}
+            text={x.text}
             selected={state.format === x.id}
-            disabled={false}
             onSelect={() => update({ format: x.id })}
           />
         ))}
         <p className="option-group-title">With the private key</p>
         {FORMATS.filter((x) => x.group === 'key').map((x) => (
-          <FormatOption
+          <OptionRow
             key={x.id}
-            f={x}
+            name="export-format"
+            value={x.id}
+            title={x.title}
+            text={hasKey ? x.text : 'Needs the private key, which CertDesk does not have.'}
             selected={state.format === x.id}
             disabled={!hasKey}
             onSelect={() => update({ format: x.id })}
@@ -176,21 +153,13 @@ export function ExportFormatFields({
               {shape.intermediates ? <span className="muted">({plural(shape.intermediates, 'certificate')})</span> : null}
             </label>
           ) : null}
-          <label className="check-line">
-            <input
-              type="checkbox"
-              checked={state.includeRoot && !f.leafOnly}
-              disabled={!shape.rootKnown}
-              aria-describedby={`${ids}-root-hint`}
-              onChange={(e) => update({ includeRoot: e.target.checked })}
-            />
-            Include the root
-          </label>
-          <p className="field-hint" id={`${ids}-root-hint`}>
-            {shape.rootKnown
-              ? 'Servers should not send the root (clients already have it); some appliances and Java trust stores want it.'
-              : 'The root of this chain is not known to CertDesk or this system: import it to include it.'}
-          </p>
+          <IncludeRootCheck
+            checked={state.includeRoot && !f.leafOnly}
+            rootKnown={shape.rootKnown}
+            onChange={(v) => update({ includeRoot: v })}
+            knownHint="Servers should not send the root (clients already have it); some appliances and Java trust stores want it."
+            unknownHint="The root of this chain is not known to CertDesk or this system: import it to include it."
+          />
           <div className="field field-inline">
             <label htmlFor={`${ids}-order`}>Order</label>
             <select
@@ -230,10 +199,8 @@ export function ExportFormatFields({
             <ProfilePicker value={state.profile} onChange={(p) => update({ profile: p })} profiles={profiles} />
             <ExportPasswordFields
               idBase={`${ids}-pfx`}
-              password={state.password}
-              confirm={state.confirm}
-              onPassword={(v) => update({ password: v })}
-              onConfirm={(v) => update({ confirm: v })}
+              value={state}
+              update={update}
               hint="The person installing the file needs this password. CertDesk does not store it."
               warnNonAscii
             />
@@ -278,40 +245,15 @@ export function ExportFormatFields({
         ) : null}
 
         {isKeyFile ? (
-          <fieldset className="option-section" disabled={disabled}>
-            <legend className="option-section-title">Private key protection</legend>
-            {state.unencryptedKey ? null : (
-              <ExportPasswordFields
-                idBase={`${ids}-key`}
-                password={state.password}
-                confirm={state.confirm}
-                onPassword={(v) => update({ password: v })}
-                onConfirm={(v) => update({ confirm: v })}
-                hint="Encrypted PKCS#8 (AES-256). The server asks for this password when it starts."
-                warnNonAscii={false}
-              />
-            )}
-            <label className="check-line check-line-danger">
-              <input
-                type="checkbox"
-                checked={state.unencryptedKey}
-                onChange={(e) => update({ unencryptedKey: e.target.checked })}
-              />
-              Write the key unencrypted
-            </label>
-            {state.unencryptedKey ? (
-              <div className="notice notice-warning" role="note">
-                <Icon name="alert" className="notice-icon" />
-                <div className="notice-body">
-                  <strong className="notice-title">Anyone who can read this file can impersonate your server</strong>
-                  <p className="notice-text">
-                    The file is written with mode 0600 (only you can read it). Copy it straight to the server,
-                    keep it readable only by the server’s user, and delete the exported copy afterwards.
-                  </p>
-                </div>
-              </div>
-            ) : null}
-          </fieldset>
+          <KeyProtectionSection
+            idBase={`${ids}-key`}
+            value={state}
+            update={update}
+            disabled={disabled}
+            passwordHint="Encrypted PKCS#8 (AES-256). The server asks for this password when it starts."
+            warningTitle={UNENCRYPTED_TITLE}
+            warning={UNENCRYPTED_TEXT}
+          />
         ) : null}
       </div>
     </div>

@@ -1,6 +1,11 @@
 import { isPrintableAscii } from './export-plan'
 import { Icon } from './icons'
 
+interface PasswordPair {
+  password: string
+  confirm: string
+}
+
 /**
  * A password and its confirmation, side by side. Export passwords cannot be shown again or
  * recovered, so a typo would make the file useless: the second field catches it. Non-ASCII
@@ -8,18 +13,14 @@ import { Icon } from './icons'
  */
 export function ExportPasswordFields({
   idBase,
-  password,
-  confirm,
-  onPassword,
-  onConfirm,
+  value: { password, confirm },
+  update,
   hint,
   warnNonAscii,
 }: {
   idBase: string
-  password: string
-  confirm: string
-  onPassword: (v: string) => void
-  onConfirm: (v: string) => void
+  value: PasswordPair
+  update: (patch: Partial<PasswordPair>) => void
   hint: string
   warnNonAscii: boolean
 }) {
@@ -36,7 +37,7 @@ export function ExportPasswordFields({
             value={password}
             autoComplete="new-password"
             aria-describedby={`${idBase}-password-hint`}
-            onChange={(e) => onPassword(e.target.value)}
+            onChange={(e) => update({ password: e.target.value })}
           />
         </div>
         <div className="field">
@@ -48,7 +49,7 @@ export function ExportPasswordFields({
             autoComplete="new-password"
             aria-invalid={mismatch || undefined}
             aria-describedby={mismatch ? `${idBase}-mismatch` : undefined}
-            onChange={(e) => onConfirm(e.target.value)}
+            onChange={(e) => update({ confirm: e.target.value })}
           />
         </div>
       </div>

@@ -2,7 +2,9 @@ import { useId } from 'react'
 import { ExportPasswordFields } from './export-password-fields'
 import { ProfilePicker } from './export-format-fields'
 import type { ChainShape, PresetInfo, PresetState, PresetsInfo, ServerPreset } from './export-plan'
-import { Icon } from './icons'
+import { IncludeRootCheck } from './include-root-check'
+import { KeyProtectionSection } from './key-protection-section'
+import { OptionRow } from './option-row'
 
 type Update = (patch: Partial<PresetState>) => void
 
@@ -15,51 +17,10 @@ const SHORT: Readonly<Record<ServerPreset, string>> = {
   haproxy: 'One .pem: chain and key together',
 }
 
-function PresetOption({
-  p,
-  selected,
-  onSelect,
-}: {
-  p: PresetInfo
-  selected: boolean
-  onSelect: () => void
-}) {
-  const id = useId()
-  return (
-    <label className={`option-row${selected ? ' is-selected' : ''}`}>
-      <input
-        type="radio"
-        name="export-preset"
-        value={p.id}
-        checked={selected}
-        aria-labelledby={`${id}-title`}
-        aria-describedby={`${id}-text`}
-        onChange={onSelect}
-      />
-      <span className="option-row-title" id={`${id}-title`}>
-        {p.label}
-      </span>
-      <span className="option-row-text" id={`${id}-text`}>
-        {SHORT[p.id]}
-      </span>
-    </label>
-  )
-}
-
-function UnencryptedWarning() {
-  return (
-    <div className="notice notice-warning" role="note">
-      <Icon name="alert" className="notice-icon" />
-      <div className="notice-body">
-        <strong className="notice-title">The private key is written unencrypted</strong>
-        <p className="notice-text">
-          The server can start on its own, and anyone who can read the key file can impersonate it. CertDesk
-          writes it with mode 0600; keep it that way on the server and delete the exported copy afterwards.
-        </p>
-      </div>
-    </div>
-  )
-}
+/** Said once "Write the key unencrypted" is chosen for a server's file set. */
+const UNENCRYPTED_TITLE = 'The private key is written unencrypted'
+const UNENCRYPTED_TEXT =
+  'The server can start on its own, and anyone who can read the key file can impersonate it. CertDesk writes it with mode 0600; keep it that way on the server and delete the exported copy afterwards.'
 
 /**
  * The "Server preset" side of the export dialog: pick the server, then only what that server needs
@@ -90,7 +51,15 @@ export function ExportPresetFields({
         <legend className="visually-hidden">Server</legend>
         <p className="option-group-title">Server</p>
         {presets.map((p) => (
-          <PresetOption key={p.id} p={p} selected={state.preset === p.id} onSelect={() => choose(p.id)} />
+          <OptionRow
+            key={p.id}
+            name="export-preset"
+            value={p.id}
+            title={p.label}
+            text={SHORT[p.id]}
+            selected={state.preset === p.id}
+            onSelect={() => choose(p.id)}
+          />
         ))}
       </fieldset>
 
@@ -102,21 +71,13 @@ export function ExportPresetFields({
         ) : null}
         <fieldset className="option-section" disabled={disabled}>
           <legend className="option-section-title">Chain</legend>
-          <label className="check-line">
-            <input
-              type="checkbox"
-              checked={state.includeRoot}
-              disabled={!shape.rootKnown}
-              aria-describedby={`${ids}-root-hint`}
-              onChange={(e) => update({ includeRoot: e.target.checked })}
-            />
-            Include the root
-          </label>
-          <p className="field-hint" id={`${ids}-root-hint`}>
-            {shape.rootKnown
-              ? 'Usually left out: clients already have the root, and sending it only adds bytes.'
-              : 'The root of this chain is not known to CertDesk or this system.'}
-          </p>
+          <IncludeRootCheck
+            checked={state.includeRoot}
+            rootKnown={shape.rootKnown}
+            onChange={(v) => update({ includeRoot: v })}
+            knownHint="Usually left out: clients already have the root, and sending it only adds bytes."
+            unknownHint="The root of this chain is not known to CertDesk or this system."
+          />
         </fieldset>
 
         {info?.password === 'required' ? (
@@ -127,10 +88,8 @@ export function ExportPresetFields({
             ) : null}
             <ExportPasswordFields
               idBase={`${ids}-preset`}
-              password={state.password}
-              confirm={state.confirm}
-              onPassword={(v) => update({ password: v })}
-              onConfirm={(v) => update({ confirm: v })}
+              value={state}
+              update={update}
               hint={
                 state.preset === 'tomcat'
                   ? 'Goes into server.xml as certificateKeystorePassword. ASCII only: Java refuses other characters.'
@@ -141,46 +100,21 @@ export function ExportPresetFields({
           </fieldset>
         ) : null}
 
-        {info?.password === 'optional' ? (
-          <fieldset className="option-section" disabled={disabled}>
-            <legend className="option-section-title">Private key protection</legend>
-            {state.unencryptedKey ? null : (
-              <ExportPasswordFields
-                idBase={`${ids}-preset-key`}
-                password={state.password}
-                confirm={state.confirm}
-                onPassword={(v) => update({ password: v })}
-                onConfirm={(v) => update({ confirm: v })}
-                hint={`The key is encrypted; ${info.label} then needs this password at every start (a password file or a prompt).`}
-                warnNonAscii={false}
-              />
-            )}
-            <label className="check-line check-line-danger">
-              <input
-                type="checkbox"
-                checked={state.unencryptedKey}
-                onChange={(e) => update({ unencryptedKey: e.target.checked })}
-              />
-              Write the key unencrypted
-            </label>
-            {state.unencryptedKey ? <UnencryptedWarning /> : null}
-          </fieldset>
-        ) : null}
-
-        {info?.password === 'plain' ? (
-          <fieldset className="option-section" disabled={disabled}>
-            <legend className="option-section-title">Private key protection</legend>
-            <p className="field-hint">{info.label} cannot read an encrypted private key.</p>
-            <label className="check-line check-line-danger">
-              <input
-                type="checkbox"
-                checked={state.unencryptedKey}
-                onChange={(e) => update({ unencryptedKey: e.target.checked })}
-              />
-              Write the key unencrypted
-            </label>
-            {state.unencryptedKey ? <UnencryptedWarning /> : null}
-          </fieldset>
+        {info?.password === 'optional' || info?.password === 'plain' ? (
+          <KeyProtectionSection
+            idBase={`${ids}-preset-key`}
+            value={state}
+            update={update}
+            disabled={disabled}
+            passwordHint={
+              info.password === 'optional'
+                ? `The key is encrypted; ${info.label} then needs this password at every start (a password file or a prompt).`
+                : null
+            }
+            note={info.password === 'plain' ? `${info.label} cannot read an encrypted private key.` : undefined}
+            warningTitle={UNENCRYPTED_TITLE}
+            warning={UNENCRYPTED_TEXT}
+          />
         ) : null}
       </div>
     </div>

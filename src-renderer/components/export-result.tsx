@@ -2,6 +2,7 @@ import type { MethodOutput } from '../../src-main/core/api/contract'
 import { formatMode, formatSize, plural } from './cert-format'
 import { CopyButton } from './copy-button'
 import { Icon } from './icons'
+import { Notice } from './notice'
 
 export type ExportResult = MethodOutput<'certs.exportToFile'>
 
@@ -15,7 +16,7 @@ export function ExportResultView({ result }: { result: ExportResult }) {
           ? 'Saved 1 file; it was read back and checked after writing.'
           : `Saved ${plural(result.files.length, 'file')}; each was read back and checked after writing.`}
       </p>
-      <ul className="written-files" aria-label="Written files">
+      <ul className="plain-list written-files" aria-label="Written files">
         {result.files.map((f) => (
           <li key={f.path} className="written-file">
             <div className="written-file-head">
@@ -41,17 +42,7 @@ export function ExportResultView({ result }: { result: ExportResult }) {
         ))}
       </ul>
       {result.warnings.length ? (
-        <div className="notice notice-warning" role="note">
-          <Icon name="alert" className="notice-icon" />
-          <div className="notice-body">
-            <strong className="notice-title">Check before installing</strong>
-            {result.warnings.map((w) => (
-              <p className="notice-text" key={w}>
-                {w}
-              </p>
-            ))}
-          </div>
-        </div>
+        <Notice tone="warning" role="note" title="Check before installing" lines={result.warnings} />
       ) : null}
     </div>
   )

@@ -1,5 +1,6 @@
 import { formatDate, keyTypeLabel, shortHex } from '../format'
 import { routeHref } from '../routes'
+import { Card } from './card'
 import { ChainStatusBadge, RoleTag } from './cert-badges'
 import { dnDisplayName, plural } from './cert-format'
 import { Icon } from './icons'
@@ -32,104 +33,97 @@ export function ImportReportView({ report, from }: { report: ImportReport; from:
     return c ? (c.commonName ?? dnDisplayName(c.subject)) : id
   }
   return (
-    <section className="card import-report" aria-labelledby="import-report-title">
-      <div className="card-header">
-        <h2 className="card-title" id="import-report-title">
-          Imported from {from}
-        </h2>
-      </div>
-      <div className="card-body">
-        <p className="import-headline" role="status">
-          <Icon name="check" className="ok-icon" />
-          {headline(report)}
-        </p>
-        {report.containers.length ? (
-          <p className="muted small">Opened: {report.containers.join(' · ')}</p>
-        ) : null}
+    <Card title={`Imported from ${from}`} className="import-report">
+      <p className="import-headline" role="status">
+        <Icon name="check" className="ok-icon" />
+        {headline(report)}
+      </p>
+      {report.containers.length ? (
+        <p className="muted small">Opened: {report.containers.join(' · ')}</p>
+      ) : null}
 
-        {report.certificates.length ? (
-          <div className="report-block">
-            <h3 className="subheading">Certificates</h3>
-            <ul className="report-list" aria-label="Imported certificates">
-              {report.certificates.map((c) => (
-                <li key={`${c.fingerprintSha256}-${c.origin}`} className="report-item">
-                  <span className={`badge ${c.status === 'added' ? 'badge-ok' : 'badge-neutral'}`}>
-                    {c.status === 'added' ? 'Added' : 'Already stored'}
+      {report.certificates.length ? (
+        <div className="report-block">
+          <h3 className="subheading">Certificates</h3>
+          <ul className="plain-list report-list" aria-label="Imported certificates">
+            {report.certificates.map((c) => (
+              <li key={`${c.fingerprintSha256}-${c.origin}`} className="report-item">
+                <span className={`badge ${c.status === 'added' ? 'badge-ok' : 'badge-neutral'}`}>
+                  {c.status === 'added' ? 'Added' : 'Already stored'}
+                </span>
+                <RoleTag role={c.role} />
+                <a href={routeHref({ section: 'certificates', view: 'cert', id: c.id })}>
+                  {c.commonName ?? dnDisplayName(c.subject)}
+                </a>
+                <span className="muted small">expires {formatDate(c.notAfter)}</span>
+                {c.role === 'leaf' ? (
+                  <span className="muted small">
+                    {c.keyId ? 'key stored' : 'no key stored'}
+                    {c.matchingCsrIds.length
+                      ? ` · matches ${plural(c.matchingCsrIds.length, 'stored CSR')}`
+                      : ''}
                   </span>
-                  <RoleTag role={c.role} />
-                  <a href={routeHref({ section: 'certificates', view: 'cert', id: c.id })}>
-                    {c.commonName ?? dnDisplayName(c.subject)}
-                  </a>
-                  <span className="muted small">expires {formatDate(c.notAfter)}</span>
-                  {c.role === 'leaf' ? (
-                    <span className="muted small">
-                      {c.keyId ? 'key stored' : 'no key stored'}
-                      {c.matchingCsrIds.length
-                        ? ` · matches ${plural(c.matchingCsrIds.length, 'stored CSR')}`
-                        : ''}
-                    </span>
-                  ) : null}
-                </li>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+
+      {report.keys.length ? (
+        <div className="report-block">
+          <h3 className="subheading">Private keys</h3>
+          <ul className="plain-list report-list" aria-label="Imported keys">
+            {report.keys.map((k) => (
+              <li key={k.spkiSha256} className="report-item">
+                <span className={`badge ${k.status === 'added' ? 'badge-ok' : 'badge-neutral'}`}>
+                  {k.status === 'added' ? 'Added' : 'Already stored'}
+                </span>
+                <Icon name="lock" className="inline-icon" />
+                <span>
+                  {keyTypeLabel(k.algorithm)} key{k.status === 'added' ? ', stored encrypted in the vault' : ''}
+                  {k.certificateIds.length
+                    ? ` · for ${k.certificateIds.map(nameOf).join(', ')}`
+                    : ' · no certificate for it yet'}
+                </span>
+                <span className="mono muted small" title={k.spkiSha256}>
+                  {shortHex(k.spkiSha256, 12)}
+                </span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+
+      {report.chains.map((ch) => (
+        <div className="report-block" key={ch.certificateId}>
+          <h3 className="subheading">Chain of {nameOf(ch.certificateId)}</h3>
+          <p className="chain-verdict">
+            <ChainStatusBadge status={ch.status} />
+            <span>{ch.summary}</span>
+          </p>
+          {ch.problems.length ? (
+            <ul className="problem-list">
+              {ch.problems.map((p) => (
+                <li key={p}>{p}</li>
               ))}
             </ul>
-          </div>
-        ) : null}
+          ) : null}
+        </div>
+      ))}
 
-        {report.keys.length ? (
-          <div className="report-block">
-            <h3 className="subheading">Private keys</h3>
-            <ul className="report-list" aria-label="Imported keys">
-              {report.keys.map((k) => (
-                <li key={k.spkiSha256} className="report-item">
-                  <span className={`badge ${k.status === 'added' ? 'badge-ok' : 'badge-neutral'}`}>
-                    {k.status === 'added' ? 'Added' : 'Already stored'}
-                  </span>
-                  <Icon name="lock" className="inline-icon" />
-                  <span>
-                    {keyTypeLabel(k.algorithm)} key{k.status === 'added' ? ', stored encrypted in the vault' : ''}
-                    {k.certificateIds.length
-                      ? ` · for ${k.certificateIds.map(nameOf).join(', ')}`
-                      : ' · no certificate for it yet'}
-                  </span>
-                  <span className="mono muted small" title={k.spkiSha256}>
-                    {shortHex(k.spkiSha256, 12)}
-                  </span>
-                </li>
-              ))}
-            </ul>
-          </div>
-        ) : null}
-
-        {report.chains.map((ch) => (
-          <div className="report-block" key={ch.certificateId}>
-            <h3 className="subheading">Chain of {nameOf(ch.certificateId)}</h3>
-            <p className="chain-verdict">
-              <ChainStatusBadge status={ch.status} />
-              <span>{ch.summary}</span>
-            </p>
-            {ch.problems.length ? (
-              <ul className="problem-list">
-                {ch.problems.map((p) => (
-                  <li key={p}>{p}</li>
-                ))}
-              </ul>
-            ) : null}
-          </div>
-        ))}
-
-        {report.skipped.length ? (
-          <div className="report-block">
-            <h3 className="subheading">Skipped</h3>
-            <ul className="problem-list" aria-label="Skipped items">
-              {report.skipped.map((s, i) => (
-                <li key={`${s.origin}-${i}`}>
-                  <span className="mono">{s.origin}</span>: {s.reason}
-                </li>
-              ))}
-            </ul>
-          </div>
-        ) : null}
-      </div>
-    </section>
+      {report.skipped.length ? (
+        <div className="report-block">
+          <h3 className="subheading">Skipped</h3>
+          <ul className="problem-list" aria-label="Skipped items">
+            {report.skipped.map((s, i) => (
+              <li key={`${s.origin}-${i}`}>
+                <span className="mono">{s.origin}</span>: {s.reason}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+    </Card>
   )
 }

@@ -6,14 +6,25 @@ import { keyTypeLabel } from '../format'
 import { useAction } from '../hooks/use-action'
 import { useQuery } from '../hooks/use-query'
 import { ConfirmDialog } from './confirm-dialog'
-import type { Flash } from './dcv-panel'
-import { DCV_METHOD_VIEW, DCV_METHODS, type DcvMethod, type OrderDetail } from './order-format'
+import { outcomeFlash, type OrderCardProps } from './dcv-panel'
+import { DCV_METHOD_VIEW, DCV_METHODS, type DcvMethod } from './order-format'
 
-interface DialogProps {
-  order: OrderDetail
-  onClose: () => void
-  onFlash: (f: Flash) => void
-  onChanged: () => void
+type DialogProps = OrderCardProps & { onClose: () => void }
+
+type Outcome = Parameters<typeof outcomeFlash>[0]
+
+/**
+ * Sends the dialog's change to the CA (nothing when `send` has nothing to send); the CA's answer
+ * shows as the flash, the order reloads and the dialog closes.
+ */
+function useOrderChange({ onFlash, onChanged, onClose }: DialogProps, send: () => Promise<Outcome> | null) {
+  return useAction(async () => {
+    const pending = send()
+    if (!pending) return
+    onFlash(outcomeFlash(await pending))
+    onChanged()
+    onClose()
+  })
 }
 
 type ReasonCode = NonNullable<MethodInput<'orders.revoke'>['reasonCode']>
@@ -28,23 +39,21 @@ const REASONS: readonly { value: ReasonCode; label: string }[] = [
 const MAX_REASON_CHARS = 1024
 
 /** AutoRevokeSSL, after an explicit confirmation: revocation (or cancelling an unissued order) cannot be undone. */
-export function RevokeDialog({ order, onClose, onFlash, onChanged }: DialogProps) {
+export function RevokeDialog(props: DialogProps) {
+  const { order, onClose } = props
   const ids = useId()
   const issued = order.state === 'issued' || order.state === 'collected'
   const [reason, setReason] = useState('')
   const [code, setCode] = useState<ReasonCode>('unspecified')
   const [understood, setUnderstood] = useState(false)
-  const revoke = useAction(async () => {
-    const r = await call('orders.revoke', {
+  const revoke = useOrderChange(props, () =>
+    call('orders.revoke', {
       id: order.id,
       reason: reason.trim(),
       ...(issued ? { reasonCode: code } : {}),
       confirmed: true,
-    })
-    onFlash({ tone: r.outcome.status === 'unknown' ? 'warning' : 'ok', text: r.outcome.message, state: r.order.state })
-    onChanged()
-    onClose()
-  })
+    }),
+  )
   return (
     <ConfirmDialog
       title={issued ? 'Revoke this certificate?' : 'Cancel this order at Sectigo?'}
@@ -200,7 +209,8 @@ const OV_CHOICES: readonly { value: OvChoice; label: string }[] = [
 ]
 
 /** UpdateUserOvCallback: OV and EV orders end with Sectigo calling the organisation back. */
-export function OvCallbackDialog({ order, onClose, onFlash, onChanged }: DialogProps) {
+export function OvCallbackDialog(props: DialogProps) {
+  const { order, onClose } = props
   const ids = useId()
   const [choice, setChoice] = useState<OvChoice>('schedule')
   const [time, setTime] = useState('')
@@ -225,13 +235,7 @@ export function OvCallbackDialog({ order, onClose, onFlash, onChanged }: DialogP
     }
   }
   const req = request()
-  const send = useAction(async () => {
-    if (!req) return
-    const r = await call('orders.ovCallback', { id: order.id, request: req })
-    onFlash({ tone: r.outcome.status === 'unknown' ? 'warning' : 'ok', text: r.outcome.message, state: r.order.state })
-    onChanged()
-    onClose()
-  })
+  const send = useOrderChange(props, () => (req ? call('orders.ovCallback', { id: order.id, request: req }) : null))
   return (
     <ConfirmDialog
       title="Organisation callback"
@@ -280,16 +284,14 @@ export function OvCallbackDialog({ order, onClose, onFlash, onChanged }: DialogP
 }
 
 /** UpdateUserEvClickThrough: the EV subscriber agreement email, again or to another address. */
-export function EvClickThroughDialog({ order, onClose, onFlash, onChanged }: DialogProps) {
+export function EvClickThroughDialog(props: DialogProps) {
+  const { order, onClose } = props
   const ids = useId()
   const [other, setOther] = useState(false)
   const [email, setEmail] = useState('')
-  const send = useAction(async () => {
-    const r = await call('orders.evClickThrough', { id: order.id, ...(other ? { email: email.trim() } : {}) })
-    onFlash({ tone: r.outcome.status === 'unknown' ? 'warning' : 'ok', text: r.outcome.message, state: r.order.state })
-    onChanged()
-    onClose()
-  })
+  const send = useOrderChange(props, () =>
+    call('orders.evClickThrough', { id: order.id, ...(other ? { email: email.trim() } : {}) }),
+  )
   return (
     <ConfirmDialog
       title="EV subscriber agreement"

@@ -3,8 +3,9 @@ import { call } from '../api'
 import { formatDate } from '../format'
 import { useAction } from '../hooks/use-action'
 import { navigate } from '../routes'
+import { Card } from './card'
 import { ConfirmDialog } from './confirm-dialog'
-import type { Flash } from './dcv-panel'
+import type { OrderCardProps } from './dcv-panel'
 import { ErrorNotice } from './error-notice'
 import { EvClickThroughDialog, OvCallbackDialog, ReissueDialog, RevokeDialog } from './order-action-dialogs'
 import type { OrderDetail } from './order-format'
@@ -28,15 +29,7 @@ function ActionRow({ title, text, children }: { title: string; text: string; chi
  * What can be done with the order now. Core decides (OrderDetail.actions); this card only offers those,
  * and asks first where money or an irreversible step is involved.
  */
-export function OrderActionsCard({
-  order,
-  onChanged,
-  onFlash,
-}: {
-  order: OrderDetail
-  onChanged: () => void
-  onFlash: (f: Flash) => void
-}) {
+export function OrderActionsCard({ order, onChanged, onFlash }: OrderCardProps) {
   const [dialog, setDialog] = useState<Dialog | null>(null)
   const has = (a: OrderDetail['actions'][number]) => order.actions.includes(a)
   const charged = order.environment === 'production'
@@ -170,12 +163,7 @@ export function OrderActionsCard({
   if (rows.length === 0) return null
 
   return (
-    <section className="card" aria-labelledby="order-actions-title">
-      <div className="card-header">
-        <h2 className="card-title" id="order-actions-title">
-          Actions
-        </h2>
-      </div>
+    <Card title="Actions" flush>
       <ul className="action-list">{rows}</ul>
       {(submit.error && dialog === null) || reconcile.error ? (
         <div className="card-body">
@@ -242,6 +230,6 @@ export function OrderActionsCard({
       ) : null}
       {dialog === 'ov' ? <OvCallbackDialog order={order} onClose={close} onFlash={onFlash} onChanged={onChanged} /> : null}
       {dialog === 'ev' ? <EvClickThroughDialog order={order} onClose={close} onFlash={onFlash} onChanged={onChanged} /> : null}
-    </section>
+    </Card>
   )
 }

@@ -3,6 +3,8 @@ import type { MethodOutput } from '../../src-main/core/api/contract'
 import type { KeyType } from '../../src-main/core/pki/keys'
 import { keyTypeLabel, shortHex } from '../format'
 import { routeHref } from '../routes'
+import { ChoiceCards, type Choice } from './choice-cards'
+import { KEY_TYPES } from './csr-form'
 import type { ProductInfo } from './order-format'
 
 type CsrSummary = MethodOutput<'csrs.list'>[number]
@@ -20,15 +22,7 @@ export interface CsrChoice {
   pem: string
 }
 
-const KEY_TYPES: readonly { value: KeyType; label: string }[] = [
-  { value: 'ec-p256', label: 'ECDSA P-256 (recommended)' },
-  { value: 'ec-p384', label: 'ECDSA P-384' },
-  { value: 'rsa-2048', label: 'RSA 2048' },
-  { value: 'rsa-3072', label: 'RSA 3072' },
-  { value: 'rsa-4096', label: 'RSA 4096' },
-]
-
-const MODES: readonly { value: CsrMode; title: string; text: string }[] = [
+const MODES: readonly Choice<CsrMode>[] = [
   { value: 'new', title: 'New key and CSR', text: 'Made on this computer when the order is placed; the key is stored encrypted.' },
   { value: 'stored', title: 'A stored CSR', text: 'One made or imported in Keys & CSRs.' },
   { value: 'paste', title: 'Paste a CSR', text: 'Made elsewhere (openssl, a server, an appliance).' },
@@ -60,21 +54,13 @@ export function OrderCsrStep({
   const selected = csrs?.find((c) => c.id === value.csrId)
   return (
     <div className="csr-step">
-      <div className="choice-cards choice-cards-compact" role="radiogroup" aria-label="Key and CSR">
-        {MODES.map((m) => (
-          <label key={m.value} className={`choice-card${value.mode === m.value ? ' is-selected' : ''}`}>
-            <input
-              type="radio"
-              name={`${ids}-mode`}
-              value={m.value}
-              checked={value.mode === m.value}
-              onChange={() => onChange({ mode: m.value })}
-            />
-            <span className="choice-card-title">{m.title}</span>
-            <span className="choice-card-text">{m.text}</span>
-          </label>
-        ))}
-      </div>
+      <ChoiceCards
+        label="Key and CSR"
+        choices={MODES}
+        value={value.mode}
+        onChange={(mode) => onChange({ mode })}
+        compact
+      />
 
       {value.mode === 'new' ? (
         <>

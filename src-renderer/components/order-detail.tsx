@@ -1,13 +1,16 @@
-import { useCallback, useRef, useState, type ReactNode } from 'react'
+import { useCallback, useRef, useState } from 'react'
 import { call } from '../api'
 import { formatDate } from '../format'
 import { useAction } from '../hooks/use-action'
 import { useInterval } from '../hooks/use-interval'
 import { useQuery } from '../hooks/use-query'
 import { routeHref } from '../routes'
+import { BackLink } from './back-link'
+import { Card } from './card'
 import { DcvPanel, type Flash } from './dcv-panel'
+import { DetailRow } from './detail-list'
 import { ErrorNotice } from './error-notice'
-import { Icon } from './icons'
+import { LoadingLine } from './loading-line'
 import { OrderActionsCard } from './order-actions-card'
 import { EnvironmentBadge, OrderStateBadge } from './order-badges'
 import { isMoving, ORDER_STATE_VIEW, type OrderDetail } from './order-format'
@@ -15,81 +18,64 @@ import { OrderHistory } from './order-history'
 import { OrderSandboxControls } from './order-sandbox-controls'
 import { OrderStatusCard } from './order-status-card'
 import { PageHeader } from './page-header'
-import { Spinner } from './spinner'
 
 /** While a Sandbox order moves, the page re-reads it this often (a local database read). */
 const SANDBOX_REFRESH_MS = 2_000
 /** For Sectigo accounts the scheduler polls politely (hours); the page only re-reads what it stored. */
 const REFRESH_MS = 30_000
 
-function Row({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div className="dl-row">
-      <dt>{label}</dt>
-      <dd>{children}</dd>
-    </div>
-  )
-}
-
 function DetailsCard({ order }: { order: OrderDetail }) {
   return (
-    <section className="card" aria-labelledby="order-details-title">
-      <div className="card-header">
-        <h2 className="card-title" id="order-details-title">
-          Details
-        </h2>
-      </div>
-      <div className="card-body">
-        <dl className="dl">
-          <Row label="Product">
-            {order.productName} ({order.productCode}){order.validationLevel ? ` · ${order.validationLevel}` : ''}
-          </Row>
-          <Row label="Validity">{order.days} days</Row>
-          <Row label="Account">
-            <a href={routeHref({ section: 'accounts', view: 'edit', id: order.accountId })}>{order.accountLabel}</a>
-          </Row>
-          <Row label="Sectigo order">
-            <span className="mono">{order.sectigoOrderNumber ?? 'not placed yet'}</span>
-          </Row>
-          {order.sectigoCertificateId ? (
-            <Row label="Certificate ID">
-              <span className="mono">{order.sectigoCertificateId}</span>
-            </Row>
-          ) : null}
-          <Row label="Cost">
-            {order.totalCost !== null ? order.totalCost : <span className="muted">not known yet</span>}
-            {order.paymentRequired ? <span className="text-warning"> · payment required</span> : null}
-          </Row>
-          <Row label="CSR">
-            {order.csrId ? (
-              <a href={routeHref({ section: 'keys', view: 'csr', id: order.csrId })}>Open the CSR</a>
-            ) : (
-              <span className="muted">not stored here</span>
-            )}
-          </Row>
-          <Row label="CertDesk id">
-            <span className="mono">{order.id}</span>
-          </Row>
-          {order.parentOrderId ? (
-            <Row label="Reissue of">
-              <a href={routeHref({ section: 'orders', view: 'order', id: order.parentOrderId })}>the original order</a>
-            </Row>
-          ) : null}
-          {order.children.length > 0 ? (
-            <Row label="Reissues">
-              <ul className="plain-list">
-                {order.children.map((c) => (
-                  <li key={c.id}>
-                    <a href={routeHref({ section: 'orders', view: 'order', id: c.id })}>{formatDate(c.createdAt)}</a>{' '}
-                    <span className="muted">{ORDER_STATE_VIEW[c.state].label}</span>
-                  </li>
-                ))}
-              </ul>
-            </Row>
-          ) : null}
-        </dl>
-      </div>
-    </section>
+    <Card title="Details">
+      <dl className="dl">
+        <DetailRow label="Product">
+          {order.productName} ({order.productCode}){order.validationLevel ? ` · ${order.validationLevel}` : ''}
+        </DetailRow>
+        <DetailRow label="Validity">{order.days} days</DetailRow>
+        <DetailRow label="Account">
+          <a href={routeHref({ section: 'accounts', view: 'edit', id: order.accountId })}>{order.accountLabel}</a>
+        </DetailRow>
+        <DetailRow label="Sectigo order">
+          <span className="mono">{order.sectigoOrderNumber ?? 'not placed yet'}</span>
+        </DetailRow>
+        {order.sectigoCertificateId ? (
+          <DetailRow label="Certificate ID">
+            <span className="mono">{order.sectigoCertificateId}</span>
+          </DetailRow>
+        ) : null}
+        <DetailRow label="Cost">
+          {order.totalCost !== null ? order.totalCost : <span className="muted">not known yet</span>}
+          {order.paymentRequired ? <span className="text-warning"> · payment required</span> : null}
+        </DetailRow>
+        <DetailRow label="CSR">
+          {order.csrId ? (
+            <a href={routeHref({ section: 'keys', view: 'csr', id: order.csrId })}>Open the CSR</a>
+          ) : (
+            <span className="muted">not stored here</span>
+          )}
+        </DetailRow>
+        <DetailRow label="CertDesk id">
+          <span className="mono">{order.id}</span>
+        </DetailRow>
+        {order.parentOrderId ? (
+          <DetailRow label="Reissue of">
+            <a href={routeHref({ section: 'orders', view: 'order', id: order.parentOrderId })}>the original order</a>
+          </DetailRow>
+        ) : null}
+        {order.children.length > 0 ? (
+          <DetailRow label="Reissues">
+            <ul className="plain-list">
+              {order.children.map((c) => (
+                <li key={c.id}>
+                  <a href={routeHref({ section: 'orders', view: 'order', id: c.id })}>{formatDate(c.createdAt)}</a>{' '}
+                  <span className="muted">{ORDER_STATE_VIEW[c.state].label}</span>
+                </li>
+              ))}
+            </ul>
+          </DetailRow>
+        ) : null}
+      </dl>
+    </Card>
   )
 }
 
@@ -142,23 +128,12 @@ export function OrderDetailView({ id }: { id: string }) {
     if (order) nudgeSandbox(order)
   }, refreshMs)
 
-  const back = (
-    <a className="back-link" href={routeHref({ section: 'orders', view: 'list' })}>
-      <Icon name="back" />
-      Orders
-    </a>
-  )
+  const back = <BackLink to={{ section: 'orders', view: 'list' }}>Orders</BackLink>
   if (!order) {
     return (
       <>
         <PageHeader title="Order" back={back} />
-        {q.error ? (
-          <ErrorNotice error={q.error} onRetry={reload} />
-        ) : (
-          <p className="loading-line">
-            <Spinner /> Loading…
-          </p>
-        )}
+        {q.error ? <ErrorNotice error={q.error} onRetry={reload} /> : <LoadingLine />}
       </>
     )
   }

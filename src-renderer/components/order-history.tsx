@@ -1,5 +1,6 @@
 import { useState } from 'react'
 import { formatDate } from '../format'
+import { Card } from './card'
 import { ACTOR_LABELS, eventDetail, eventLabel, type OrderDetail } from './order-format'
 
 /** How many events show before "Show all". */
@@ -10,13 +11,7 @@ export function OrderHistory({ order }: { order: OrderDetail }) {
   const [showAll, setShowAll] = useState(false)
   const events = showAll ? order.events : order.events.slice(0, EVENTS_SHOWN)
   return (
-    <section className="card" aria-labelledby="order-history">
-      <div className="card-header">
-        <h2 className="card-title" id="order-history">
-          History
-        </h2>
-        <span className="muted small">{order.events.length} events</span>
-      </div>
+    <Card title="History" actions={<span className="muted small">{order.events.length} events</span>} flush>
       <ol className="timeline" aria-label="Order history">
         {events.map((e, i) => {
           const detail = eventDetail(e.detail)
@@ -39,6 +34,6 @@ export function OrderHistory({ order }: { order: OrderDetail }) {
           </button>
         </div>
       ) : null}
-    </section>
+    </Card>
   )
 }

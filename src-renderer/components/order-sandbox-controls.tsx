@@ -2,10 +2,9 @@ import { useState } from 'react'
 import { call } from '../api'
 import { useAction } from '../hooks/use-action'
 import { ConfirmDialog } from './confirm-dialog'
-import type { Flash } from './dcv-panel'
+import type { OrderCardProps } from './dcv-panel'
 import { ErrorNotice } from './error-notice'
 import { Icon } from './icons'
-import type { OrderDetail } from './order-format'
 import { Spinner } from './spinner'
 
 type Simulation = 'approve_dcv' | 'complete_validation' | 'reject'
@@ -14,15 +13,7 @@ type Simulation = 'approve_dcv' | 'complete_validation' | 'reject'
  * Sandbox accounts only: what Sectigo's checker or validation staff would do, done by hand, so a demo
  * completes without a public web server or DNS. Nothing here exists for real accounts.
  */
-export function OrderSandboxControls({
-  order,
-  onChanged,
-  onFlash,
-}: {
-  order: OrderDetail
-  onChanged: () => void
-  onFlash: (f: Flash) => void
-}) {
+export function OrderSandboxControls({ order, onChanged, onFlash }: OrderCardProps) {
   const [confirmReject, setConfirmReject] = useState(false)
   const simulate = useAction(async (action: Simulation) => {
     const r = await call('sandbox.simulate', { orderId: order.id, action })

@@ -1,8 +1,10 @@
 import { formatDate } from '../format'
 import { routeHref } from '../routes'
+import { Card } from './card'
 import type { Flash } from './dcv-panel'
 import { ErrorNotice } from './error-notice'
 import { Icon } from './icons'
+import { Notice } from './notice'
 import { caName, ORDER_STATE_VIEW, relativeTime, type OrderDetail } from './order-format'
 import { Spinner } from './spinner'
 import type { Action } from '../hooks/use-action'
@@ -54,12 +56,11 @@ export function OrderStatusCard({
     .filter(Boolean)
     .join(' ')
   return (
-    <section className="card status-card" aria-labelledby="order-status-title">
-      <div className="card-header">
-        <h2 className="card-title" id="order-status-title">
-          Status
-        </h2>
-        {order.actions.includes('collect') ? (
+    <Card
+      title="Status"
+      className="status-card"
+      actions={
+        order.actions.includes('collect') ? (
           <button
             type="button"
             className="button button-small"
@@ -69,91 +70,73 @@ export function OrderStatusCard({
             {checkNow.pending ? <Spinner /> : <Icon name="refresh" />}
             Check now
           </button>
-        ) : null}
+        ) : null
+      }
+    >
+      <div className={`status-line tone-${ORDER_STATE_VIEW[order.state].tone}`}>
+        <span className="status-dot" aria-hidden="true">
+          {order.state === 'submitting' ? <Spinner /> : null}
+        </span>
+        <span className="status-label" data-testid="order-state">
+          {order.stateLabel}
+        </span>
       </div>
-      <div className="card-body">
-        <div className={`status-line tone-${ORDER_STATE_VIEW[order.state].tone}`}>
-          <span className="status-dot" aria-hidden="true">
-            {order.state === 'submitting' ? <Spinner /> : null}
-          </span>
-          <span className="status-label" data-testid="order-state">
-            {order.stateLabel}
-          </span>
+      {order.stateReason ? <p className="status-reason">{order.stateReason}</p> : null}
+      {order.problem ? (
+        <Notice tone="warning" role="alert" title="Needs your attention" lines={[order.problem]} />
+      ) : null}
+      {flash ? <Notice tone={flash.tone} role="status" lines={[flash.text]} testId="order-flash" /> : null}
+      {checkNow.error ? <ErrorNotice error={checkNow.error} /> : null}
+
+      {order.certificateId && order.state !== 'collected' ? (
+        <p className="small">
+          The certificate collected for this order is still kept:{' '}
+          <a href={routeHref({ section: 'certificates', view: 'cert', id: order.certificateId })}>open it</a>.
+        </p>
+      ) : null}
+      {order.state === 'collected' && order.certificateId ? (
+        <div className="certificate-ready">
+          <div>
+            <strong>Certificate ready</strong>
+            <p className="muted small">
+              {order.notBefore && order.notAfter
+                ? `Valid ${formatDate(order.notBefore)} to ${formatDate(order.notAfter)}`
+                : 'Collected'}
+              {order.collectedAt ? ` · collected ${formatDate(order.collectedAt)}` : ''}
+            </p>
+          </div>
+          <a className="button button-primary" href={routeHref({ section: 'certificates', view: 'cert', id: order.certificateId })}>
+            Open certificate
+          </a>
         </div>
-        {order.stateReason ? <p className="status-reason">{order.stateReason}</p> : null}
-        {order.problem ? (
-          <div className="notice notice-warning" role="alert">
-            <Icon name="alert" className="notice-icon" />
-            <div className="notice-body">
-              <strong className="notice-title">Needs your attention</strong>
-              <p className="notice-text">{order.problem}</p>
-            </div>
-          </div>
-        ) : null}
-        {flash ? (
-          <div className={`notice notice-${flash.tone}`} role="status" data-testid="order-flash">
-            <Icon name={flash.tone === 'ok' ? 'check' : flash.tone === 'warning' ? 'alert' : 'error'} className="notice-icon" />
-            <div className="notice-body">
-              <p className="notice-text">{flash.text}</p>
-            </div>
-          </div>
-        ) : null}
-        {checkNow.error ? <ErrorNotice error={checkNow.error} /> : null}
+      ) : null}
 
-        {order.certificateId && order.state !== 'collected' ? (
-          <p className="small">
-            The certificate collected for this order is still kept:{' '}
-            <a href={routeHref({ section: 'certificates', view: 'cert', id: order.certificateId })}>open it</a>.
+      {showSteps ? (
+        <ul className="plain-list validation-steps" aria-label="Validation steps">
+          {order.validation.steps.map((s) => (
+            <li key={s.step} className={`validation-step is-${s.state}`}>
+              <StepIcon state={s.state} />
+              <span>{s.label}</span>
+              <span className="muted small">{STEP_STATE_WORDS[s.state]}</span>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+
+      {stopped ? (
+        <Notice tone="error" role="alert" title={`Calls for account “${order.accountLabel}” are stopped`}>
+          <p className="notice-text">
+            {caName(order.environment, true)} refused its login{order.live.accountStatusMessage ? ` (“${order.live.accountStatusMessage}”)` : ''}.
+            CertDesk does not check this order until the login is fixed.{' '}
+            <a href={routeHref({ section: 'accounts', view: 'edit', id: order.accountId })}>Fix the login</a>
           </p>
-        ) : null}
-        {order.state === 'collected' && order.certificateId ? (
-          <div className="certificate-ready">
-            <div>
-              <strong>Certificate ready</strong>
-              <p className="muted small">
-                {order.notBefore && order.notAfter
-                  ? `Valid ${formatDate(order.notBefore)} to ${formatDate(order.notAfter)}`
-                  : 'Collected'}
-                {order.collectedAt ? ` · collected ${formatDate(order.collectedAt)}` : ''}
-              </p>
-            </div>
-            <a className="button button-primary" href={routeHref({ section: 'certificates', view: 'cert', id: order.certificateId })}>
-              Open certificate
-            </a>
-          </div>
-        ) : null}
+        </Notice>
+      ) : null}
 
-        {showSteps ? (
-          <ul className="validation-steps" aria-label="Validation steps">
-            {order.validation.steps.map((s) => (
-              <li key={s.step} className={`validation-step is-${s.state}`}>
-                <StepIcon state={s.state} />
-                <span>{s.label}</span>
-                <span className="muted small">{STEP_STATE_WORDS[s.state]}</span>
-              </li>
-            ))}
-          </ul>
-        ) : null}
-
-        {stopped ? (
-          <div className="notice notice-error" role="alert">
-            <Icon name="error" className="notice-icon" />
-            <div className="notice-body">
-              <strong className="notice-title">Calls for account “{order.accountLabel}” are stopped</strong>
-              <p className="notice-text">
-                {caName(order.environment, true)} refused its login{order.live.accountStatusMessage ? ` (“${order.live.accountStatusMessage}”)` : ''}.
-                CertDesk does not check this order until the login is fixed.{' '}
-                <a href={routeHref({ section: 'accounts', view: 'edit', id: order.accountId })}>Fix the login</a>
-              </p>
-            </div>
-          </div>
-        ) : null}
-
-        {liveLine ? <p className="muted small live-line">{liveLine}</p> : null}
-        {order.lastPollError ? (
-          <p className="small text-warning">Last check failed: {order.lastPollError}</p>
-        ) : null}
-      </div>
-    </section>
+      {liveLine ? <p className="muted small live-line">{liveLine}</p> : null}
+      {order.lastPollError ? (
+        <p className="small text-warning">Last check failed: {order.lastPollError}</p>
+      ) : null}
+    </Card>
   )
 }

@@ -1,4 +1,4 @@
-import { useEffect, useId, useMemo, useState, type ReactNode } from 'react'
+import { useEffect, useId, useMemo, useState } from 'react'
 import type { MethodInput } from '../../src-main/core/api/contract'
 import { call, toApiError, type ApiError, type UiErrorCode } from '../api'
 import { VAULT_ERROR_CODES } from '../errors'
@@ -9,9 +9,12 @@ import { useQuery } from '../hooks/use-query'
 import { navigate, routeHref } from '../routes'
 import { splitSans } from './csr-form'
 import { DcvChoiceTable, type DomainChoice } from './dcv-choice-table'
+import { DetailRow } from './detail-list'
 import { EmptyState } from './empty-state'
 import { ErrorNotice } from './error-notice'
 import { Icon } from './icons'
+import { LinkButton } from './link-button'
+import { LoadingLine } from './loading-line'
 import { EnvironmentBadge } from './order-badges'
 import { OrderCsrStep, type CsrChoice } from './order-csr-step'
 import { findingStep, OrderFindings, type PreflightFinding, type PreflightReport } from './order-findings'
@@ -167,15 +170,6 @@ function Stepper({
   )
 }
 
-function Summary({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div className="dl-row">
-      <dt>{label}</dt>
-      <dd>{children}</dd>
-    </div>
-  )
-}
-
 /**
  * The new-order flow: account and product, key and CSR, names and DCV methods, organisation (OV/EV),
  * then a full preflight (Sectigo's own CSR check included) and the price before anything is paid.
@@ -294,10 +288,9 @@ export function OrderWizard({ onVaultProblem }: { onVaultProblem: (code: UiError
         icon="accounts"
         title="Add an account first"
         actions={
-          <a className="button button-primary" href={routeHref({ section: 'accounts', view: 'new' })}>
-            <Icon name="plus" />
+          <LinkButton to={{ section: 'accounts', view: 'new' }} icon="plus">
             Add account
-          </a>
+          </LinkButton>
         }
       >
         Orders go through a Sectigo reseller account, or through the Sandbox CA on this computer to try things
@@ -310,11 +303,7 @@ export function OrderWizard({ onVaultProblem }: { onVaultProblem: (code: UiError
       <>
         {accounts.error ? <ErrorNotice error={accounts.error} onRetry={accounts.reload} /> : null}
         {products.error ? <ErrorNotice error={products.error} onRetry={products.reload} /> : null}
-        {!accounts.error && !products.error ? (
-          <p className="loading-line">
-            <Spinner /> Loading…
-          </p>
-        ) : null}
+        {!accounts.error && !products.error ? <LoadingLine /> : null}
       </>
     )
   }
@@ -428,9 +417,7 @@ export function OrderWizard({ onVaultProblem }: { onVaultProblem: (code: UiError
           <fieldset className="form-section">
             <legend className="form-section-title">Names and domain control validation</legend>
             {!namesCurrent ? (
-              <p className="loading-line">
-                <Spinner /> Working out the names…
-              </p>
+              <LoadingLine>Working out the names…</LoadingLine>
             ) : domains.length === 0 ? (
               <p className="field-error">The CSR names nothing this product can certify; go back and give a name.</p>
             ) : (
@@ -474,25 +461,25 @@ export function OrderWizard({ onVaultProblem }: { onVaultProblem: (code: UiError
           <div className="form-section review">
             <h2 className="form-section-title">Review</h2>
             <dl className="dl review-dl">
-              <Summary label="Account">
+              <DetailRow label="Account">
                 {account ? (
                   <span className="account-cell">
                     {account.label} <EnvironmentBadge environment={account.environment} />
                   </span>
                 ) : null}
-              </Summary>
-              <Summary label="Product">
+              </DetailRow>
+              <DetailRow label="Product">
                 {product ? `${product.name} (${product.code}) · ${product.validation} · ${KIND_LABELS[product.kind]}` : ''}
-              </Summary>
-              <Summary label="Validity">{days} days</Summary>
-              <Summary label="Key and CSR">
+              </DetailRow>
+              <DetailRow label="Validity">{days} days</DetailRow>
+              <DetailRow label="Key and CSR">
                 {state.csr.mode === 'new'
                   ? `${state.csr.keyId ? 'A new CSR for a stored' : 'A new'} ${keyTypeLabel(state.csr.keyType)} key, made when the order is placed`
                   : state.csr.mode === 'stored'
                     ? `Stored CSR “${csrs.data?.find((c) => c.id === state.csr.csrId)?.label ?? state.csr.csrId}”`
                     : 'The pasted CSR'}
-              </Summary>
-              <Summary label="Names">
+              </DetailRow>
+              <DetailRow label="Names">
                 <ul className="plain-list">
                   {domains.map((d) => (
                     <li key={d.domain}>
@@ -504,17 +491,17 @@ export function OrderWizard({ onVaultProblem }: { onVaultProblem: (code: UiError
                     </li>
                   ))}
                 </ul>
-              </Summary>
+              </DetailRow>
               {needsOrg ? (
-                <Summary label="Organisation">
+                <DetailRow label="Organisation">
                   {[organization.organizationName, organization.localityName, organization.countryName]
                     .filter(Boolean)
                     .join(', ') || <span className="muted">From the CSR</span>}
-                </Summary>
+                </DetailRow>
               ) : null}
-              <Summary label="Cost">
+              <DetailRow label="Cost">
                 <span data-testid="order-cost">{costLine(account, reviewReport)}</span>
-              </Summary>
+              </DetailRow>
             </dl>
             <section className="preflight" aria-label="Preflight">
               <div className="preflight-head">
@@ -530,9 +517,9 @@ export function OrderWizard({ onVaultProblem }: { onVaultProblem: (code: UiError
                 </button>
               </div>
               {runReview.pending ? (
-                <p className="loading-line">
-                  <Spinner /> Checking the order{account?.environment === 'sandbox' ? ' with the Sandbox CA' : ' with Sectigo'}…
-                </p>
+                <LoadingLine>
+                  Checking the order{account?.environment === 'sandbox' ? ' with the Sandbox CA' : ' with Sectigo'}…
+                </LoadingLine>
               ) : reviewReport ? (
                 <>
                   {reviewReport.ok ? (

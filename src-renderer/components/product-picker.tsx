@@ -44,6 +44,7 @@ export function ProductPicker({
           {VALIDATIONS.map((v) => (
             <label key={v} className={`segment${validation === v ? ' is-selected' : ''}`}>
               <input
+                className="covering-radio"
                 type="radio"
                 name={`${ids}-validation`}
                 value={v}
@@ -62,6 +63,7 @@ export function ProductPicker({
               className={`segment${kind === k ? ' is-selected' : ''}${count(validation, k) === 0 ? ' is-empty' : ''}`}
             >
               <input
+                className="covering-radio"
                 type="radio"
                 name={`${ids}-kind`}
                 value={k}

@@ -37,8 +37,8 @@ export function Sidebar({ route, info }: { route: Route; info: MethodOutput<'app
         <span className="brand-name">CertDesk</span>
       </div>
       <nav aria-label="Sections" className="nav">
-        <ul className="nav-list">{NAV.filter((n) => n.group === 'work').map(item)}</ul>
-        <ul className="nav-list nav-list-secondary">{NAV.filter((n) => n.group === 'setup').map(item)}</ul>
+        <ul className="plain-list">{NAV.filter((n) => n.group === 'work').map(item)}</ul>
+        <ul className="plain-list nav-list-secondary">{NAV.filter((n) => n.group === 'setup').map(item)}</ul>
       </nav>
       <div className="sidebar-footer">
         {info ? (

@@ -1,13 +1,14 @@
 import { AccountCard } from '../components/account-card'
 import { AccountForm } from '../components/account-form'
 import { AccountKeychainBanner } from '../components/account-keychain-banner'
+import { BackLink } from '../components/back-link'
 import { EmptyState } from '../components/empty-state'
 import { ErrorNotice } from '../components/error-notice'
-import { Icon } from '../components/icons'
+import { LinkButton } from '../components/link-button'
+import { LoadingLine } from '../components/loading-line'
 import { PageHeader } from '../components/page-header'
-import { Spinner } from '../components/spinner'
 import { useQuery } from '../hooks/use-query'
-import { navigate, routeHref, type Route } from '../routes'
+import { navigate, type Route } from '../routes'
 
 type AccountsRoute = Extract<Route, { section: 'accounts' }>
 
@@ -15,11 +16,14 @@ const NO_KEYCHAIN =
   'No OS keychain answers. Start or unlock it (on Linux a Secret Service such as GNOME Keyring or KWallet), then check again.'
 
 function BackToList() {
+  return <BackLink to={{ section: 'accounts', view: 'list' }}>Accounts</BackLink>
+}
+
+function AddAccountLink() {
   return (
-    <a className="back-link" href={routeHref({ section: 'accounts', view: 'list' })}>
-      <Icon name="back" />
-      Accounts
-    </a>
+    <LinkButton to={{ section: 'accounts', view: 'new' }} icon="plus">
+      Add account
+    </LinkButton>
   )
 }
 
@@ -42,32 +46,18 @@ function AccountList() {
       <PageHeader
         title="Accounts"
         description="The Sectigo reseller accounts CertDesk orders through, and the built-in Sandbox CA. Passwords live in the OS keychain only."
-        actions={
-          <a className="button button-primary" href={routeHref({ section: 'accounts', view: 'new' })}>
-            <Icon name="plus" />
-            Add account
-          </a>
-        }
+        actions={<AddAccountLink />}
       />
       {keychainDown ? <AccountKeychainBanner message={keychainDown} onRetry={recheck} /> : null}
       {accounts.error && accounts.error.code !== 'keychain_unavailable' ? (
         <ErrorNotice error={accounts.error} onRetry={accounts.reload} />
       ) : null}
-      {!list && !accounts.error ? (
-        <p className="loading-line">
-          <Spinner /> Loading…
-        </p>
-      ) : null}
+      {!list && !accounts.error ? <LoadingLine /> : null}
       {list && list.length === 0 ? (
         <EmptyState
           icon="accounts"
           title="No accounts yet"
-          actions={
-            <a className="button button-primary" href={routeHref({ section: 'accounts', view: 'new' })}>
-              <Icon name="plus" />
-              Add account
-            </a>
-          }
+          actions={<AddAccountLink />}
         >
           Add your Sectigo reseller account to order certificates, or start with a Sandbox account: a CA that
           CertDesk runs on this computer, so you can try ordering, validation and collection for free.
@@ -97,9 +87,7 @@ function EditAccount({ id }: { id: string }) {
       {account.data ? (
         <AccountForm account={account.data} onSaved={() => navigate({ section: 'accounts', view: 'list' })} />
       ) : !account.error ? (
-        <p className="loading-line">
-          <Spinner /> Loading…
-        </p>
+        <LoadingLine />
       ) : null}
     </>
   )

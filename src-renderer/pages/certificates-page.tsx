@@ -1,26 +1,18 @@
 import { useState } from 'react'
 import type { UiErrorCode } from '../api'
+import { BackLink } from '../components/back-link'
 import { CertDetail } from '../components/cert-detail'
 import { CertList } from '../components/cert-list'
 import { ErrorNotice } from '../components/error-notice'
-import { Icon } from '../components/icons'
 import { ImportPanel, type ImportReport } from '../components/import-panel'
 import { ImportReportView } from '../components/import-report'
+import { LinkButton } from '../components/link-button'
+import { LoadingLine } from '../components/loading-line'
 import { PageHeader } from '../components/page-header'
-import { Spinner } from '../components/spinner'
 import { useQuery } from '../hooks/use-query'
 import { routeHref, type Route } from '../routes'
 
 type CertificatesRoute = Extract<Route, { section: 'certificates' }>
-
-function ImportAction() {
-  return (
-    <a className="button button-primary" href={routeHref({ section: 'certificates', view: 'import' })}>
-      <Icon name="upload" />
-      Import
-    </a>
-  )
-}
 
 function List() {
   const certs = useQuery('certs.list', {})
@@ -29,27 +21,24 @@ function List() {
       <PageHeader
         title="Certificates"
         description="Issued and imported certificates, with their chains and keys. Open one to export it for your server."
-        actions={certs.data?.length ? <ImportAction /> : undefined}
+        actions={
+          certs.data?.length ? (
+            <LinkButton to={{ section: 'certificates', view: 'import' }} icon="upload">
+              Import
+            </LinkButton>
+          ) : undefined
+        }
       />
       {certs.error ? <ErrorNotice error={certs.error} onRetry={certs.reload} /> : null}
       {certs.data ? <CertList certs={certs.data} /> : null}
-      {!certs.data && !certs.error ? (
-        <p className="loading-line">
-          <Spinner /> Loading…
-        </p>
-      ) : null}
+      {!certs.data && !certs.error ? <LoadingLine /> : null}
     </>
   )
 }
 
 function Import({ onVaultProblem }: { onVaultProblem: (code: UiErrorCode) => void }) {
   const [done, setDone] = useState<{ report: ImportReport; from: string } | null>(null)
-  const back = (
-    <a className="back-link" href={routeHref({ section: 'certificates', view: 'list' })}>
-      <Icon name="back" />
-      All certificates
-    </a>
-  )
+  const back = <BackLink to={{ section: 'certificates', view: 'list' }}>All certificates</BackLink>
   return (
     <>
       <PageHeader

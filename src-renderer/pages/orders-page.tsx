@@ -1,9 +1,13 @@
 import { useState } from 'react'
 import type { UiErrorCode } from '../api'
 import { call } from '../api'
+import { BackLink } from '../components/back-link'
 import { EmptyState } from '../components/empty-state'
 import { ErrorNotice } from '../components/error-notice'
 import { Icon } from '../components/icons'
+import { LinkButton } from '../components/link-button'
+import { LoadingLine } from '../components/loading-line'
+import { Notice } from '../components/notice'
 import { OrderDetailView } from '../components/order-detail'
 import { isMoving, type OrderState, type OrderSummary } from '../components/order-format'
 import { OrderList } from '../components/order-list'
@@ -13,7 +17,7 @@ import { Spinner } from '../components/spinner'
 import { useAction } from '../hooks/use-action'
 import { useInterval } from '../hooks/use-interval'
 import { useQuery } from '../hooks/use-query'
-import { routeHref, type Route } from '../routes'
+import type { Route } from '../routes'
 
 type OrdersRoute = Extract<Route, { section: 'orders' }>
 
@@ -95,10 +99,9 @@ function OrdersList() {
                 Sync with the CA
               </button>
             ) : null}
-            <a className="button button-primary" href={routeHref({ section: 'orders', view: 'new' })}>
-              <Icon name="plus" />
+            <LinkButton to={{ section: 'orders', view: 'new' }} icon="plus">
               New order
-            </a>
+            </LinkButton>
           </>
         }
       />
@@ -122,55 +125,33 @@ function OrdersList() {
         </nav>
       ) : null}
       {summary ? (
-        <div className={`notice ${summary.problems.length ? 'notice-warning' : 'notice-ok'}`} role="status">
-          <Icon name={summary.problems.length ? 'alert' : 'check'} className="notice-icon" />
-          <div className="notice-body">
-            <p className="notice-text">{summary.text}</p>
-            {summary.problems.map((p) => (
-              <p className="notice-text" key={p}>
-                {p}
-              </p>
-            ))}
-          </div>
-        </div>
+        <Notice tone={summary.problems.length ? 'warning' : 'ok'} role="status" lines={summary.problems}>
+          <p className="notice-text">{summary.text}</p>
+        </Notice>
       ) : null}
       {sync.error ? <ErrorNotice error={sync.error} /> : null}
       {orders.error ? <ErrorNotice error={orders.error} onRetry={orders.reload} /> : null}
-      {!list && !orders.error ? (
-        <p className="loading-line">
-          <Spinner /> Loading…
-        </p>
-      ) : null}
+      {!list && !orders.error ? <LoadingLine /> : null}
       {list && list.length === 0 ? (
-        noAccounts ? (
-          <EmptyState
-            icon="orders"
-            title="No orders yet"
-            actions={
-              <a className="button button-primary" href={routeHref({ section: 'accounts', view: 'new' })}>
-                <Icon name="plus" />
+        <EmptyState
+          icon="orders"
+          title="No orders yet"
+          actions={
+            noAccounts ? (
+              <LinkButton to={{ section: 'accounts', view: 'new' }} icon="plus">
                 Add an account
-              </a>
-            }
-          >
-            Orders go through a Sectigo reseller account. Add yours, or a Sandbox account to try the whole flow on
-            this computer for free.
-          </EmptyState>
-        ) : (
-          <EmptyState
-            icon="orders"
-            title="No orders yet"
-            actions={
-              <a className="button button-primary" href={routeHref({ section: 'orders', view: 'new' })}>
-                <Icon name="plus" />
+              </LinkButton>
+            ) : (
+              <LinkButton to={{ section: 'orders', view: 'new' }} icon="plus">
                 New order
-              </a>
-            }
-          >
-            Choose a product, make or pick a CSR, say how each name is validated, and CertDesk checks everything
-            before anything is paid.
-          </EmptyState>
-        )
+              </LinkButton>
+            )
+          }
+        >
+          {noAccounts
+            ? 'Orders go through a Sectigo reseller account. Add yours, or a Sandbox account to try the whole flow on this computer for free.'
+            : 'Choose a product, make or pick a CSR, say how each name is validated, and CertDesk checks everything before anything is paid.'}
+        </EmptyState>
       ) : null}
       {list && list.length > 0 ? (
         shown.length > 0 ? (
@@ -198,12 +179,7 @@ export function OrdersPage({
         <>
           <PageHeader
             title="New order"
-            back={
-              <a className="back-link" href={routeHref({ section: 'orders', view: 'list' })}>
-                <Icon name="back" />
-                Orders
-              </a>
-            }
+            back={<BackLink to={{ section: 'orders', view: 'list' }}>Orders</BackLink>}
             description="Nothing is sent or paid until the last step; CertDesk checks the order against the product’s rules first."
           />
           <OrderWizard onVaultProblem={onVaultProblem} />
