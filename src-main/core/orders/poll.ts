@@ -22,6 +22,7 @@ import { nextPollAfterError, POLL_POLICIES, type PollPolicy } from './poll-polic
 import { step } from './step-hooks'
 import { storeCollectedCertificates } from './store-collected'
 import { verifyCollected } from './verify-collected'
+import { formatUtcMinute } from '../util/clock'
 
 export type PollOutcome =
   | 'pending' // still awaiting validation or being issued
@@ -261,7 +262,7 @@ async function collectCertificate(ctx: OrderContext, orderId: string, account: A
     const certId = storeCollectedCertificates(ctx.db, { leaf: verdict.leaf, chain: verdict.cas, orderId, keyId: current.keyId, now })
     transition(ctx.db, ctx.clock, current, 'collected', {
       actor,
-      reason: `Certificate collected and stored (serial ${verdict.leaf.serialHex}, valid until ${verdict.leaf.notAfter.toISOString()}); its key matches the order and its chain verifies.`,
+      reason: `Certificate collected and stored (serial ${verdict.leaf.serialHex}, valid until ${formatUtcMinute(verdict.leaf.notAfter)}); its key matches the order and its chain verifies.`,
       patch: {
         certificateRowId: certId,
         collectedAt: now,
@@ -277,7 +278,7 @@ async function collectCertificate(ctx: OrderContext, orderId: string, account: A
     })
   }).immediate()
   await step(ctx.hooks, 'certificate-stored', { orderId })
-  return { orderId, outcome: 'collected', message: `Certificate collected (valid until ${verdict.leaf.notAfter.toISOString()}).` }
+  return { orderId, outcome: 'collected', message: `Certificate collected (valid until ${formatUtcMinute(verdict.leaf.notAfter)}).` }
 }
 
 /** Backoff persisted on the order; -16 stops the account; the audit trail records the first failure and each new one. */
@@ -342,3 +343,4 @@ export function pollError(result: PollResult): CoreError | null {
       return assertNever(result.outcome, 'poll outcome')
   }
 }
+

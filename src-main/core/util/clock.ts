@@ -17,3 +17,8 @@ export function fixedClock(at: Date): Clock & { set(d: Date): void; advance(ms: 
     },
   }
 }
+
+/** "2027-11-29 02:42 UTC": how messages and the audit trail show a moment to a person (not ISO 8601). */
+export function formatUtcMinute(d: Date): string {
+  return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`
+}

@@ -1,4 +1,5 @@
 import { assertNever } from '../../util/assert-never'
+import { formatUtcMinute } from '../../util/clock'
 import { type ParsedCertificate, signatureVerifies } from '../formats/certificate'
 import { MAX_CHAIN_LENGTH } from '../formats/limits'
 import type { TrustStore } from './trust-store'
@@ -113,11 +114,11 @@ export function buildChain(leaf: ParsedCertificate, pool: IssuerPool, trust: Tru
     const c = link.cert
     if (now < c.notBefore) {
       statuses.add('not-yet-valid')
-      link.problems.push(`${describeRole(link.role)} "${c.subject}" is not valid until ${c.notBefore.toISOString()}.`)
+      link.problems.push(`${describeRole(link.role)} "${c.subject}" is not valid until ${formatUtcMinute(c.notBefore)}.`)
     }
     if (now > c.notAfter) {
       statuses.add('expired')
-      link.problems.push(`${describeRole(link.role)} "${c.subject}" expired on ${c.notAfter.toISOString()}.`)
+      link.problems.push(`${describeRole(link.role)} "${c.subject}" expired on ${formatUtcMinute(c.notAfter)}.`)
     }
     if (i > 0 && (!c.isCa || c.keyUsageForbidsCertSign)) {
       statuses.add('not-a-ca')
