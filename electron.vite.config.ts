@@ -3,8 +3,8 @@ import { defineConfig } from 'electron-vite'
 import react from '@vitejs/plugin-react'
 import { version } from './package.json'
 
-// Main-process bundle has three entries that share core: the Electron app, the loopback web shell and
-// the CLI. Dependencies stay external (native modules and ESM-only pkijs are required at run time).
+// Main-process bundle has four entries that share core: the Electron app, the loopback web shell, the
+// CLI, and the file reader they start as a child process per import (parse-worker, I2). Dependencies stay external (native modules and ESM-only pkijs are required at run time).
 export default defineConfig({
   main: {
     define: { __CERTDESK_VERSION__: JSON.stringify(version) },
@@ -15,6 +15,7 @@ export default defineConfig({
           index: resolve(__dirname, 'src-main/app/index.ts'),
           web: resolve(__dirname, 'src-main/web/index.ts'),
           cli: resolve(__dirname, 'src-main/cli/index.ts'),
+          'parse-worker': resolve(__dirname, 'src-main/parse-worker/index.ts'),
         },
       },
     },

@@ -13,12 +13,14 @@ import { defaultDataDir, ensureDataDir } from '../core/data-dir'
 import { fileSink } from '../core/log/file-sink'
 import { createLogger, type Logger } from '../core/log/logger'
 import { KeychainCredentialStore } from '../core/secrets/keychain-store'
+import { isolatedImportParser, PARSE_WORKER_FILE } from '../parse-worker/parse-in-child'
 import { sandboxFor } from '../sandbox/launcher'
 import { APP_ENTRY_URL, APP_SCHEME, type TrustedOrigins } from './app-origin'
 import { APP_SCHEME_PRIVILEGES, createBundleHandler } from './bundle-protocol'
 import { createInvoker, registerIpc } from './ipc'
 import { buildMenuTemplate } from './menu'
 import { installWebContentsGuards } from './navigation-guards'
+import { utilityImportParser } from './parse-host'
 import { installSessionPolicy } from './session-policy'
 import { createMainWindow } from './window'
 
@@ -74,7 +76,9 @@ async function start(): Promise<void> {
   logger = createLogger({ sink: fileSink(join(dataDir, 'certdesk.log')), base: { frontDoor: 'electron' } })
   // Sandbox accounts: CERTDESK_SANDBOX_URL's Sandbox CA, or one in this process (as the CLI does).
   sandbox = sandboxFor(process.env, dataDir, logger)
-  core = createCore({ dataDir, credentials: new KeychainCredentialStore(), logger, sandbox })
+  // Import files are read in a utility process per file (I2); a packaged app never falls back to this one.
+  const importParser = isolatedImportParser(join(__dirname, PARSE_WORKER_FILE), (workerPath) => utilityImportParser(workerPath), logger, { allowInProcess: !app.isPackaged })
+  core = createCore({ dataDir, credentials: new KeychainCredentialStore(), logger, sandbox, importParser })
   const version = typeof __CERTDESK_VERSION__ === 'string' ? __CERTDESK_VERSION__ : app.getVersion()
   const ctx: ApiContext = { core, actor: 'ui', frontDoor: 'electron', version }
 

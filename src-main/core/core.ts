@@ -14,6 +14,7 @@ import { KeyService } from './keys/key-service'
 import { silentLogger, type Logger } from './log/logger'
 import type { CredentialStore } from './secrets/credential-store'
 import { closeDatabase, openDatabase, type Db } from './store/db'
+import type { ImportParser } from './pki/formats/import-parser'
 import { lazyTrustStore, loadSystemTrustStore, type TrustStore } from './pki/chain/trust-store'
 import { systemClock, type Clock } from './util/clock'
 import { Vault } from './vault/vault'
@@ -38,6 +39,8 @@ export interface CoreOptions {
   sectigoFetch?: FetchLike
   /** How DCV preflight checks look at the world (tests reach loopback servers). */
   dcvProbe?: DcvProbe
+  /** Reads import files; in this process by default. Front doors pass a child-process reader (I2). */
+  importParser?: ImportParser
 }
 
 /** Every service of the product, wired once per process by a front door's composition root. */
@@ -71,7 +74,7 @@ export function createCore(opts: CoreOptions): Core {
   const keys = new KeyService(db, vault, clock)
   const csrs = new CsrService(db, keys, clock)
   const trustStore = opts.trustStore ?? lazyTrustStore(() => loadSystemTrustStore())
-  const certs = new CertificateService({ db, vault, clock, logger, trustStore })
+  const certs = new CertificateService({ db, vault, clock, logger, trustStore, ...(opts.importParser ? { importParser: opts.importParser } : {}) })
   const accounts = new AccountService({
     db,
     clock,

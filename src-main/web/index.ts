@@ -13,6 +13,7 @@ import { defaultDataDir, ensureDataDir } from '../core/data-dir'
 import { fileSink } from '../core/log/file-sink'
 import { createLogger } from '../core/log/logger'
 import { KeychainCredentialStore } from '../core/secrets/keychain-store'
+import { nodeImportParser } from '../parse-worker/node-host'
 import { sandboxFor } from '../sandbox/launcher'
 import { DEFAULT_WEB_PORT, parseWebArgs, WEB_USAGE, WebArgsError } from './args'
 import { openInBrowser, type BrowserLaunch } from './open-browser'
@@ -64,7 +65,8 @@ async function main(): Promise<void> {
     logger.addSecret(token)
     // Sandbox accounts: CERTDESK_SANDBOX_URL's Sandbox CA, or one in this process (as the CLI does).
     sandbox = sandboxFor(process.env, dataDir, logger)
-    core = createCore({ dataDir, credentials: new KeychainCredentialStore(), logger, sandbox })
+    // Import files are read in a child process per file (I2), built next to this file as parse-worker.js.
+    core = createCore({ dataDir, credentials: new KeychainCredentialStore(), logger, sandbox, importParser: nodeImportParser(__dirname, logger) })
     const base: WebShellOptions = {
       core,
       port: args.port ?? DEFAULT_WEB_PORT,

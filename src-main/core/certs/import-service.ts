@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises'
 import { CoreError } from '../errors'
-import { type ParsedMaterial, parseImportInput } from '../pki/formats/import-parser'
+import { type ParsedMaterial, parseImportInput, zeroKeys } from '../pki/formats/import-parser'
 import { MAX_IMPORT_BYTES } from '../pki/formats/limits'
 import { type CertificateRow, findCertificateByFingerprint, insertCertificate, linkKeyToCertificates } from '../store/certificates-repo'
 import { findCsrsBySpki } from '../store/csrs-repo'
@@ -17,11 +17,12 @@ import type { CertDeps, ImportedCertificate, ImportedKey, ImportOptions, ImportR
  * password, a damaged file or a database error leaves the database exactly as it was.
  */
 export async function importFromBytes(deps: CertDeps, bytes: Uint8Array, opts: ImportOptions): Promise<ImportReport> {
-  const material = await parseImportInput(bytes, { ...(opts.password !== undefined ? { password: opts.password } : {}), ...(opts.sourceName ? { sourceName: opts.sourceName } : {}) })
+  const parse = deps.importParser ?? parseImportInput
+  const material = await parse(bytes, { ...(opts.password !== undefined ? { password: opts.password } : {}), ...(opts.sourceName ? { sourceName: opts.sourceName } : {}) })
   try {
     return await store(deps, material, opts)
   } finally {
-    for (const k of material.keys) k.key.pkcs8Der.fill(0)
+    zeroKeys(material)
   }
 }
 

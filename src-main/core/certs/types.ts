@@ -1,5 +1,6 @@
 import type { ChainRole, ChainStatus } from '../pki/chain/build-chain'
 import type { TrustStore } from '../pki/chain/trust-store'
+import type { ImportParser } from '../pki/formats/import-parser'
 import type { Pkcs12Profile } from '../pki/formats/pkcs12'
 import type { Logger } from '../log/logger'
 import type { Db } from '../store/db'
@@ -18,6 +19,8 @@ export interface CertDeps {
   trustStore: TrustStore
   /** Id generator; util/ids newId by default ("key_…", "crt_…"). */
   newId?: (prefix: 'key' | 'crt') => string
+  /** Reads import files; parseImportInput in this process by default (front doors pass an isolated one). */
+  importParser?: ImportParser
 }
 
 export type CertificateRole = ChainRole

@@ -38,6 +38,22 @@ export interface ParseOptions {
   sourceName?: string
 }
 
+/**
+ * How core turns import bytes into material: parseImportInput in-process by default, or a front door's
+ * isolated reader (a child process per file, I2) that answers the same results and the same errors.
+ */
+export type ImportParser = (input: Uint8Array, opts: ParseOptions) => Promise<ParsedMaterial>
+
+/** A ParsedMaterial with nothing in it yet, for addCertificate/addKey to fill. */
+export function emptyMaterial(): ParsedMaterial {
+  return { certificates: [], keys: [], skipped: [], containers: [] }
+}
+
+/** Zeroes every private key held by `material` (after storing it, or when the import fails). */
+export function zeroKeys(material: ParsedMaterial): void {
+  for (const k of material.keys) k.key.pkcs8Der.fill(0)
+}
+
 /** ZIP entries with these extensions must parse; other entries (readme.txt) are skipped. */
 const PKI_EXTENSIONS = /\.(crt|cer|cert|pem|der|p7b|p7c|p7|ca-bundle|bundle|chain|key|pfx|p12)$/i
 
@@ -46,7 +62,7 @@ export async function parseImportInput(input: Uint8Array, opts: ParseOptions = {
   if (bytes.length > MAX_IMPORT_BYTES) {
     throw new CoreError('too_large', `${opts.sourceName ?? 'The input'} is ${Math.round(bytes.length / 1024)} KiB; CertDesk imports files up to ${MAX_IMPORT_BYTES / 1024 / 1024} MiB. Certificate files are a few KiB.`)
   }
-  const out: ParsedMaterial = { certificates: [], keys: [], skipped: [], containers: [] }
+  const out = emptyMaterial()
   try {
     if (looksLikeZip(bytes)) {
       out.containers.push('ZIP archive')
@@ -74,7 +90,7 @@ export async function parseImportInput(input: Uint8Array, opts: ParseOptions = {
     }
     return out
   } catch (e) {
-    for (const k of out.keys) k.key.pkcs8Der.fill(0)
+    zeroKeys(out)
     throw e
   }
 }
@@ -213,24 +229,34 @@ function requirePassword(password: string | undefined, origin: string): string {
   return password
 }
 
-function addCertificate(cert: ParsedCertificate, origin: string, out: ParsedMaterial): void {
+/** Adds a certificate unless already there; more than MAX_CERTIFICATES_PER_IMPORT is too_large. */
+export function addCertificate(cert: ParsedCertificate, origin: string, out: ParsedMaterial): void {
   if (out.certificates.some((c) => c.cert.fingerprintSha256 === cert.fingerprintSha256)) return
   if (out.certificates.length >= MAX_CERTIFICATES_PER_IMPORT) {
-    throw new CoreError('too_large', `The import holds more than ${MAX_CERTIFICATES_PER_IMPORT} certificates; split it.`)
+    throw tooManyCertificates()
   }
   out.certificates.push({ cert, origin })
 }
 
-function addKey(key: ParsedPrivateKey, origin: string, out: ParsedMaterial): void {
+/** Adds a key unless already there (zeroing the duplicate); more than MAX_KEYS_PER_IMPORT is too_large. */
+export function addKey(key: ParsedPrivateKey, origin: string, out: ParsedMaterial): void {
   if (out.keys.some((k) => k.key.spkiSha256 === key.spkiSha256)) {
     key.pkcs8Der.fill(0)
     return
   }
   if (out.keys.length >= MAX_KEYS_PER_IMPORT) {
     key.pkcs8Der.fill(0)
-    throw new CoreError('too_large', `The import holds more than ${MAX_KEYS_PER_IMPORT} private keys; split it.`)
+    throw tooManyKeys()
   }
   out.keys.push({ key, origin })
+}
+
+export function tooManyCertificates(): CoreError {
+  return new CoreError('too_large', `The import holds more than ${MAX_CERTIFICATES_PER_IMPORT} certificates; split it.`)
+}
+
+export function tooManyKeys(): CoreError {
+  return new CoreError('too_large', `The import holds more than ${MAX_KEYS_PER_IMPORT} private keys; split it.`)
 }
 
 /** "the input" starts a sentence as "The input"; file names keep their case. */
