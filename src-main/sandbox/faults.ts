@@ -12,7 +12,12 @@ import { createRng, deriveSeed, type Rng } from './rng'
  * Before the handler runs: latency, then reset-before-commit (the socket is reset, nothing
  * happened), HTTP 500, HTTP 502, -42, -14 (`unknownError`). After it ran and its changes were committed: reset-after-commit
  * (the answer is lost) or a malformed body (html page, truncated answer, empty body, or garbage).
+ * `reportLagMs` (WebHostReport): orders placed less than this long ago (sandbox clock) are not listed
+ * yet, the way a report fed by a replica might lag; how long Sectigo's lags is unknown (reference §3.4).
  */
+/** The longest report lag a test may ask for (a day). */
+export const MAX_REPORT_LAG_MS = 24 * 60 * 60 * 1000
+
 const trigger = z.union([
   z.boolean(),
   z.object({ times: z.number().int().min(0).optional(), probability: z.number().min(0).max(1).optional() }).strict(),
@@ -32,6 +37,7 @@ export const faultSpecSchema = z
     resetAfterCommit: trigger.optional(),
     callLimitAfter: z.number().int().min(0).optional(),
     unknownError: trigger.optional(),
+    reportLagMs: z.number().int().min(0).max(MAX_REPORT_LAG_MS).optional(),
   })
   .strict()
 
@@ -43,6 +49,8 @@ export type PostFault = 'reset' | MalformedKind | null
 
 export interface FaultPlan {
   latencyMs: number
+  /** WebHostReport leaves out orders younger than this. */
+  reportLagMs: number
   pre: PreFault
   post: PostFault
 }
@@ -53,7 +61,7 @@ interface ActiveFault {
   calls: number
 }
 
-const NO_FAULT: FaultPlan = { latencyMs: 0, pre: null, post: null }
+const NO_FAULT: FaultPlan = { latencyMs: 0, reportLagMs: 0, pre: null, post: null }
 
 export class Faults {
   private readonly active = new Map<string, ActiveFault>()
@@ -118,7 +126,7 @@ export class Faults {
               ? 'unknown-error'
               : null
     const post: PostFault = resetAfter ? 'reset' : malformed ? (a.spec.malformedKind ?? 'html') : null
-    return { latencyMs: a.spec.latencyMs ?? 0, pre, post }
+    return { latencyMs: a.spec.latencyMs ?? 0, reportLagMs: a.spec.reportLagMs ?? 0, pre, post }
   }
 
   private rngFor(endpoint: string): Rng {

@@ -116,7 +116,7 @@ export function createRequestListener(deps: HttpDeps): (req: IncomingMessage, re
         if (deps.requireHttps && !deps.secure && !endpoint.allowPlainHttp) throw apiError.notHttps()
         if (req.method !== 'POST' && !(endpoint.allowGet === true && req.method === 'GET')) throw apiError.usedGet()
         rejectUnknown(params, endpoint.params)
-        response = await endpoint.handle({ params, service: deps.service })
+        response = await endpoint.handle({ params, service: deps.service, reportLagMs: plan.reportLagMs })
       } catch (e) {
         if (isSectigoApiError(e)) error = e
         else {

@@ -119,6 +119,11 @@ export class SandboxService {
 
   constructor(private readonly d: ServiceDeps) {}
 
+  /** The sandbox's clock (tests pass a fake one; endpoints read it for time windows). */
+  get clock(): Clock {
+    return this.d.clock
+  }
+
   get accounts(): Accounts {
     return this.d.accounts
   }

@@ -17,12 +17,21 @@ export interface PollPolicy {
   permanentErrorDelayMs: number
   /** Largest wait after repeated network errors or -42. */
   maxBackoffMs: number
+  /**
+   * How late WebHostReport may list a new order. Sectigo does not say (reference §3.4, "unknown"), so
+   * a purchase whose answer was lost may be offered for sending again only once this long has passed
+   * since it was sent (A2): before that, "not listed" may just mean "not listed yet".
+   */
+  reportLagMs: number
+  /** ... and only after this many reconciliations of that attempt in a row found nothing. */
+  notFoundChecksBeforeResend: number
 }
 
 /**
  * Decisions: production follows Sectigo's request (at most one status poll per order every 3 hours,
  * push preferred); test mode is not billed but still Sectigo's servers, so every 15 minutes; the
- * Sandbox CA is on this computer, so seconds.
+ * Sandbox CA is on this computer, so seconds. A lost purchase is offered for resending after 30
+ * minutes and 3 empty reports in production (money is at stake), 15 minutes and 2 in test mode.
  */
 export const POLL_POLICIES: Readonly<Record<AccountEnvironment, PollPolicy>> = {
   production: {
@@ -31,6 +40,8 @@ export const POLL_POLICIES: Readonly<Record<AccountEnvironment, PollPolicy>> = {
     beingIssuedDelayMs: 15 * MINUTE,
     permanentErrorDelayMs: 24 * HOUR,
     maxBackoffMs: 24 * HOUR,
+    reportLagMs: 30 * MINUTE,
+    notFoundChecksBeforeResend: 3,
   },
   test_mode: {
     minIntervalMs: 15 * MINUTE,
@@ -38,6 +49,8 @@ export const POLL_POLICIES: Readonly<Record<AccountEnvironment, PollPolicy>> = {
     beingIssuedDelayMs: 2 * MINUTE,
     permanentErrorDelayMs: 6 * HOUR,
     maxBackoffMs: 6 * HOUR,
+    reportLagMs: 15 * MINUTE,
+    notFoundChecksBeforeResend: 2,
   },
   sandbox: {
     minIntervalMs: 2 * SECOND,
@@ -45,6 +58,9 @@ export const POLL_POLICIES: Readonly<Record<AccountEnvironment, PollPolicy>> = {
     beingIssuedDelayMs: 1 * SECOND,
     permanentErrorDelayMs: 5 * MINUTE,
     maxBackoffMs: 5 * MINUTE,
+    // The Sandbox lists an order at once unless its reportLagMs fault says otherwise.
+    reportLagMs: 5 * SECOND,
+    notFoundChecksBeforeResend: 2,
   },
 }
 

@@ -81,7 +81,7 @@ export async function pollOrder(ctx: OrderContext, orderId: string, opts: { acto
     return { orderId, outcome: 'account_stopped', message: ctx.accounts.stoppedError(account).message }
   }
   const now = ctx.clock.now().getTime()
-  if (!opts.force && o.nextPollAt !== null && Date.parse(o.nextPollAt) > now) return { orderId, outcome: 'not_due', message: `Next status check at ${o.nextPollAt}.` }
+  if (!opts.force && o.nextPollAt !== null && Date.parse(o.nextPollAt) > now) return { orderId, outcome: 'not_due', message: `Next status check at ${formatUtcMinute(new Date(o.nextPollAt))}.` }
   const busyChild = listChildOrders(ctx.db, o.id).find((c) => c.state === 'submitting' || c.state === 'unknown')
   if (busyChild) return { orderId, outcome: 'skipped', message: `Reissue ${busyChild.id} of this order is being settled first.` }
   const policy = POLL_POLICIES[account.environment]

@@ -20,6 +20,7 @@ import {
   type OrderRow,
 } from '../store/orders-repo'
 import { assertNever } from '../util/assert-never'
+import { formatUtcMinute } from '../util/clock'
 import { ownerMayBeAlive, requireOrder, type OrderContext } from './order-context'
 import { stateLabel, transition } from './order-states'
 import { POLL_POLICIES } from './poll-policy'
@@ -123,6 +124,8 @@ export async function submitOrder(ctx: OrderContext, orderId: string, opts: Subm
       if (r.outcome === 'adopted') return requireOrder(ctx, orderId)
       if (r.outcome !== 'not_found') throw new CoreError('conflict', `Order ${o.id} could not be checked with Sectigo (${r.message}); nothing was sent again.`, { retryable: true })
       o = requireOrder(ctx, orderId)
+      // Confirmed or not, nothing is sent while "not listed" may still mean "not listed yet".
+      if (!o.resendAllowed) throw new CoreError('conflict', `${r.message} Nothing was sent again.`, { retryable: true })
       break
     }
     case 'submitting':
@@ -156,7 +159,7 @@ export async function submitOrder(ctx: OrderContext, orderId: string, opts: Subm
   o = transition(ctx.db, ctx.clock, o, 'submitting', {
     actor: opts.actor,
     reason: resend ? 'Sending again: Sectigo did not list the earlier attempt, and you confirmed the resend.' : `Sending to Sectigo (${isReissue ? 'AutoReplaceSSL' : 'AutoApplySSL'}).`,
-    patch: { submitAttempt: attempt, submitOwner: ctx.owner, submitStartedAt: ctx.clock.now().toISOString(), resendAllowed: false, problem: null },
+    patch: { submitAttempt: attempt, submitOwner: ctx.owner, submitStartedAt: ctx.clock.now().toISOString(), resendAllowed: false, reconcileCount: 0, problem: null },
     detail: { attempt, resend, endpoint: isReissue ? 'AutoReplaceSSL' : 'AutoApplySSL' },
   })
   await step(ctx.hooks, 'intent-committed', { orderId })
@@ -413,12 +416,25 @@ function commitReissueReconcile(ctx: OrderContext, o: OrderRow, parent: OrderRow
   return { orderId: o.id, outcome: 'adopted', message: `Found as certificate ${pick.certificateId ?? '?'} of Sectigo order ${orderNumber}.` }
 }
 
+/**
+ * Not listed: the order stays 'unknown'. A resend is offered (A2) only once the report has come back
+ * empty POLL_POLICIES.notFoundChecksBeforeResend times for this attempt and reportLagMs has passed
+ * since it was sent; until then CertDesk keeps checking and says when a resend becomes possible.
+ */
 function recordNotFound(ctx: OrderContext, o: OrderRow, actor: Actor): ReconcileResult {
-  const now = ctx.clock.now().toISOString()
-  const message = `Sectigo's order report does not list this order (checked ${now}). It was probably never placed. To send it again, confirm the resend (\`certdesk order submit ${o.id} --resend-confirmed\`); if Sectigo's report lags and it shows up later, CertDesk flags the duplicate.`
+  const at = ctx.clock.now()
+  const now = at.toISOString()
+  const policy = POLL_POLICIES[ctx.accounts.row(o.accountId).environment]
+  const checks = o.reconcileCount + 1
+  const sentAt = Date.parse(o.submitStartedAt ?? o.updatedAt)
+  const resendFrom = new Date((Number.isFinite(sentAt) ? sentAt : at.getTime()) + policy.reportLagMs)
+  const resendAllowed = checks >= policy.notFoundChecksBeforeResend && at.getTime() >= resendFrom.getTime()
+  const message = resendAllowed
+    ? `Sectigo's order report does not list this order (checked ${checks} times, last at ${formatUtcMinute(at)}). It was probably never placed. To send it again, confirm the resend (\`certdesk order submit ${o.id} --resend-confirmed\`); if Sectigo's report lags and it shows up later, CertDesk flags the duplicate.`
+    : `Sectigo's order report does not list this order yet (check ${checks} of at least ${policy.notFoundChecksBeforeResend}, at ${formatUtcMinute(at)}). Its report can lag behind new orders, so CertDesk keeps checking and offers to send it again only from ${formatUtcMinute(resendFrom)} if it is still missing.`
   ctx.db.transaction(() => {
-    updateOrderRow(ctx.db, o.id, { stateReason: message, reconcileCheckedAt: now, reconcileCount: o.reconcileCount + 1, resendAllowed: true, updatedAt: now }, 'unknown')
-    recordEvent(ctx.db, ctx.clock, { actor, action: 'order.reconcile_not_found', subjectType: 'order', subjectId: o.id, detail: { checks: o.reconcileCount + 1 } })
+    updateOrderRow(ctx.db, o.id, { stateReason: message, reconcileCheckedAt: now, reconcileCount: checks, resendAllowed, updatedAt: now }, 'unknown')
+    recordEvent(ctx.db, ctx.clock, { actor, action: 'order.reconcile_not_found', subjectType: 'order', subjectId: o.id, detail: { checks, resendAllowed } })
   })()
   return { orderId: o.id, outcome: 'not_found', message }
 }

@@ -9,6 +9,8 @@ import { type Order, type CertificateRecord } from '../orders'
 export interface EndpointContext {
   params: RequestParams
   service: SandboxService
+  /** WebHostReport: leave out orders placed less than this long ago (the reportLagMs fault; 0 = none). */
+  reportLagMs?: number
 }
 
 export interface Endpoint {

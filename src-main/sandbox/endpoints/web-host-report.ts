@@ -124,8 +124,10 @@ export const webHostReport: Endpoint = {
     const orgRe = org === undefined ? null : likeToRegExp(org)
     const fqdnRe = fqdn === undefined ? null : likeToRegExp(fqdn)
 
+    const listedBefore = service.clock.now().getTime() - (ctx.reportLagMs ?? 0)
     const matching = [...service.orders.values()]
       .filter((o) => o.loginName === account.loginName)
+      .filter((o) => Date.parse(o.createdAt) <= listedBefore)
       .filter((o) => {
         const current = o.certificates[o.certificates.length - 1]
         if (!current) return false

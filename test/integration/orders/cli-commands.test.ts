@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../../../src-main/cli/run'
+import { POLL_POLICIES } from '../../../src-main/core/orders/poll-policy'
 import { startSandbox, type SandboxHandle } from '../../../src-main/sandbox/server'
 import { inKeyringSession } from './helpers'
 
@@ -80,7 +81,7 @@ describe.skipIf(!inKeyringSession)('certdesk account / order / dcv', () => {
     expect(JSON.parse(sync.out)).toEqual([expect.objectContaining({ seen: 1, imported: [], error: null }) as unknown])
   })
 
-  it('explains an unknown order instead of sending it again', async () => {
+  it('explains an unknown order instead of sending it again, and resends only after the report lag when confirmed', async () => {
     const placedRaw = await (async () => {
       sandbox.control.setFaults({ endpoint: 'AutoApplySSL', http500: { times: 1 } })
       try {
@@ -95,6 +96,12 @@ describe.skipIf(!inKeyringSession)('certdesk account / order / dcv', () => {
     const again = await cli(['order', 'submit', id])
     expect(again.code).toBe(1)
     expect(again.err).toMatch(/may already exist at Sectigo/)
+    // Confirmed at once: Sectigo's report may still be catching up, so nothing is sent yet.
+    const early = await cli(['order', 'submit', id, '--resend-confirmed'])
+    expect(early.code).toBe(1)
+    expect(early.err).toMatch(/does not list this order yet .*offers to send it again only from/)
+    expect(sandbox.control.countByForeignOrderNumber()[id]).toBeUndefined()
+    await new Promise((resolve) => setTimeout(resolve, POLL_POLICIES.sandbox.reportLagMs))
     const resent = await cli(['order', 'submit', id, '--resend-confirmed'])
     expect(resent.code, resent.err).toBe(0)
     expect(resent.out).toMatch(/State: {7}placed/)

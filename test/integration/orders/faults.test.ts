@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import { POLL_POLICIES } from '../../../src-main/core/orders/poll-policy'
+import { fixedClock } from '../../../src-main/core/util/clock'
 import type { FaultSpec } from '../../../src-main/sandbox/faults'
 import { newCsr, openEnv, sandboxAccount, type Env } from './helpers'
 
@@ -16,6 +18,8 @@ async function orderWith(e: Env, fault: FaultSpec | null, cn: string): Promise<{
   e.sandbox.control.clearFaults()
   return { id: o.id, accountId }
 }
+
+const POLICY = POLL_POLICIES.sandbox
 
 const atSandbox = (e: Env, id: string): number => e.sandbox.control.countByForeignOrderNumber()[id] ?? 0
 
@@ -46,19 +50,57 @@ describe('placing orders while the Sandbox CA misbehaves', () => {
     ['a reset before commit', { resetBeforeCommit: true }],
     ['HTTP 500', { http500: true }],
     ['HTTP 502', { http502: true }],
-  ] as const)('%s: unknown, not found, sent again only after the user confirms', async (_name, fault) => {
-    env = await openEnv()
+  ] as const)('%s: unknown, not found, sent again only after the report lag and the user confirming', async (_name, fault) => {
+    const clock = fixedClock(new Date())
+    env = await openEnv({ core: { clock } })
     const { id } = await orderWith(env, { endpoint: 'AutoApplySSL', ...fault }, 'lost.example.com')
-    const o = env.core.orders.get(id)
+    let o = env.core.orders.get(id)
     expect(o.state).toBe('unknown')
-    expect(o.resendAllowed).toBe(true)
-    expect(o.stateReason).toMatch(/does not list this order/)
-    expect(o.actions).toEqual(['reconcile', 'resend', 'cancel'])
-    expect(atSandbox(env, id)).toBe(0)
+    expect(o.resendAllowed).toBe(false)
+    expect(o.stateReason).toMatch(/does not list this order yet \(check 1 of at least 2, .*offers to send it again only from/)
+    expect(o.actions).toEqual(['reconcile', 'cancel'])
     await expect(env.core.orders.submit(id, { actor: 'cli' })).rejects.toThrow(/may already exist at Sectigo/)
+    // Confirmed, but within the report lag: a second empty report is not enough.
+    clock.advance(POLICY.reportLagMs - 1)
+    await expect(env.core.orders.submit(id, { actor: 'cli', resendConfirmed: true })).rejects.toThrow(/does not list this order yet \(check 2 .*Nothing was sent again/)
+    expect(atSandbox(env, id)).toBe(0)
+    clock.advance(1)
+    expect((await env.core.orders.reconcile(id, 'cli')).outcome).toBe('not_found')
+    o = env.core.orders.get(id)
+    expect(o.resendAllowed).toBe(true)
+    expect(o.stateReason).toMatch(/does not list this order \(checked 3 times/)
+    expect(o.actions).toEqual(['reconcile', 'resend', 'cancel'])
     const resent = await env.core.orders.submit(id, { actor: 'cli', resendConfirmed: true })
     expect(resent.state).toBe('placed')
     expect(atSandbox(env, id)).toBe(1)
+  })
+
+  it('a report that lags behind a committed order: no resend while it is missing, adopted once listed (one order)', async () => {
+    const clock = fixedClock(new Date())
+    env = await openEnv({ core: { clock }, sandbox: { clock } })
+    const accountId = await sandboxAccount(env.core)
+    const csrId = await newCsr(env.core, 'lagging.example.com')
+    // The answer to the purchase is lost after Sectigo committed it, and its report lists orders only
+    // REPORT_LAG after they were placed: shorter than the Sandbox policy assumes, as it must be.
+    const REPORT_LAG = POLICY.reportLagMs - 1_000
+    env.sandbox.control.setFaults([
+      { endpoint: 'AutoApplySSL', resetAfterCommit: { times: 1 } },
+      { endpoint: 'WebHostReport', reportLagMs: REPORT_LAG },
+    ])
+    const placed = await env.core.orders.place({ accountId, productCode: 287, days: 90, csr: { csrId }, dcvMethod: 'CNAME_CSR_HASH', remoteCheck: false }, 'cli')
+    expect(placed.state).toBe('unknown')
+    expect(atSandbox(env, placed.id)).toBe(1)
+    for (let t = 1_000; t < REPORT_LAG; t += 1_000) {
+      clock.set(new Date(Date.parse(placed.createdAt) + t))
+      await expect(env.core.orders.submit(placed.id, { actor: 'cli', resendConfirmed: true })).rejects.toThrow(/does not list this order yet/)
+      expect(env.core.orders.get(placed.id).resendAllowed).toBe(false)
+    }
+    clock.advance(REPORT_LAG)
+    const adopted = await env.core.orders.submit(placed.id, { actor: 'cli', resendConfirmed: true })
+    expect(adopted.state).toBe('placed')
+    expect(adopted.stateReason).toMatch(/nothing was sent twice/)
+    expect(atSandbox(env, placed.id)).toBe(1)
+    expect(env.sandbox.control.listOrders()).toHaveLength(1)
   })
 
   it('-42 on the purchase: nothing was bought, the draft stays and says so', async () => {

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { fixedClock } from '../../../src-main/core/util/clock'
 import { startSandbox, type SandboxHandle } from '../../../src-main/sandbox/server'
 import { control, CREDS, makeCsr, orderNumberOf, RawApi, removeTempDirs, tempDir, type TestCsr } from './helpers'
 
@@ -103,6 +104,26 @@ describe('Sandbox CA fault knobs', () => {
     expect(body.countByForeignOrderNumber['LOCAL-after']).toBe(1)
     const report = await api.form('!WebHostReport', { foreignOrderNumber: 'LOCAL-after' })
     expect([report.get('noOfResults'), report.get('1_orderNumber')]).toEqual(['1', body.orders[0]?.orderNumber])
+  })
+
+  it('lists a new order in WebHostReport only after the report lag set over the control API', async () => {
+    const clock = fixedClock(new Date())
+    const lagging = await startSandbox({ seed: 9010, clock })
+    try {
+      const LAG_MS = 90_000
+      expect((await control(lagging.url, 'POST', 'faults', { endpoint: 'WebHostReport', reportLagMs: LAG_MS })).status).toBe(200)
+      const raw = new RawApi(lagging.url)
+      await raw.call('!AutoApplySSL', { product: '287', days: '365', serverSoftware: '-1', csr: csr.pem, foreignOrderNumber: 'LOCAL-lag' })
+      const listed = async (): Promise<string | null> => (await raw.form('!WebHostReport', { foreignOrderNumber: 'LOCAL-lag' })).get('noOfResults')
+      expect(await listed()).toBe('0')
+      clock.advance(LAG_MS - 1_000)
+      expect(await listed()).toBe('0')
+      clock.advance(1_000)
+      expect(await listed()).toBe('1')
+      expect((await control(lagging.url, 'POST', 'faults', { endpoint: 'WebHostReport', reportLagMs: -1 })).status).toBe(400)
+    } finally {
+      await lagging.close()
+    }
   })
 
   it('answers -42 after N calls, in the format the caller asked for', async () => {
