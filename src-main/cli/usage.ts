@@ -29,6 +29,7 @@ encrypted; certificates are matched to stored keys and CSRs; nothing is imported
 export const CERTS_USAGE = `Usage:
   certdesk certs list [--all] [--json]       (--all adds intermediates and roots)
   certdesk certs show ID [--json] [--pem]
+  certdesk certs expiring [--within DAYS] [--json]   (default 30 days; exit 4 when something is due)
 `
 
 export const EXPORT_USAGE = `Usage:
@@ -116,7 +117,7 @@ Commands:
   csr new|decode|list|show    make, inspect and list CSRs (and their keys)
   keys list                   list stored keys (never the private part)
   import FILE                 bring in certificates, chains, keys, PKCS#12, PKCS#7, ZIP
-  certs list|show             certificates with their chains and days left
+  certs list|show|expiring    certificates with their chains and days left; what is due
   export ID                   write PEM/DER/chain/P7B/PFX/key/bundle, or a server preset
   vault status|setup-passphrase
   account add|list|show|edit|remove|test   Sectigo accounts (passwords in the OS keychain only)
@@ -132,7 +133,8 @@ Global options:
   --help, --version
 
 Exit codes: 0 success, 1 the operation failed (the message says why), 2 usage error,
-3 (order collect) the certificate is not issued yet: ask again later.
+3 (order collect) the certificate is not issued yet: ask again later,
+4 (certs expiring) a certificate expires soon and nothing replaces it yet.
 `
 
 /** Usage mistakes: exit code 2 and a hint to --help. */

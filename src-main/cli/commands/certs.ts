@@ -64,9 +64,39 @@ export async function certsCommand(ctx: CliContext, args: string[]): Promise<num
         )
       return 0
     }
+    case 'expiring':
+      return certsExpiring(ctx, rest)
     default:
       throw new UsageError(sub ? `Unknown certs command "${sub}".\n${CERTS_USAGE}` : CERTS_USAGE)
   }
+}
+
+/** `certs expiring`: something is due (for cron and monitoring: 0 means nothing to do). */
+export const EXIT_DUE = 4
+
+async function certsExpiring(ctx: CliContext, args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { within: { type: 'string' } }, strict: true })
+  let withinDays: number | undefined
+  if (values.within !== undefined) {
+    if (!/^\d{1,4}$/.test(values.within)) throw new UsageError(`--within takes a number of days.\n${CERTS_USAGE}`)
+    withinDays = Number(values.within)
+  }
+  const r = await call(ctx, 'certs.expiring', withinDays === undefined ? {} : { withinDays })
+  if (ctx.json) printJson(ctx, r)
+  else {
+    const lines: string[] = []
+    if (r.due.length === 0) lines.push(`Nothing expires within ${r.withinDays} days without a replacement.`)
+    else {
+      lines.push(`${r.due.length} certificate${r.due.length === 1 ? '' : 's'} to renew or reissue (expiring within ${r.withinDays} days):`)
+      lines.push(table(['ID', 'COMMON NAME', 'NOT AFTER', 'DAYS', 'ORDER'], r.due.map((c) => [c.id, c.commonName ?? c.subject, c.notAfter.slice(0, 10), String(c.daysLeft), c.orderId ?? '-'])).trimEnd())
+    }
+    if (r.replaced.length > 0) {
+      lines.push(`Already replaced (install the newer certificate, then retire these):`)
+      lines.push(table(['ID', 'COMMON NAME', 'NOT AFTER', 'DAYS', 'REPLACED BY'], r.replaced.map((c) => [c.id, c.commonName ?? '-', c.notAfter.slice(0, 10), String(c.daysLeft), c.replacedById])).trimEnd())
+    }
+    ctx.io.stdout(`${lines.join('\n')}\n`)
+  }
+  return r.due.length > 0 ? EXIT_DUE : 0
 }
 
 export async function exportCommand(ctx: CliContext, args: string[]): Promise<number> {

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod'
 import type { ErrorInfo } from '../errors'
+import { MAX_EXPIRY_WINDOW_DAYS, type ExpiryReport } from '../certs/expiry'
 import type { PresetInfo } from '../certs/presets'
 import type { CertificateDetail, CertificateSummary, ExportResult, ImportReport } from '../certs/types'
 import type { CsrAnalysis, CsrDetail, CsrSummary } from '../keys/csr-service'
@@ -199,6 +200,8 @@ export const contract = {
   // --- certificates: import and export ---
   'certs.list': method<CertificateSummary[]>()(z.strictObject({ roles: z.array(z.enum(['leaf', 'intermediate', 'root'])).optional() })),
   'certs.get': method<CertificateDetail>()(z.strictObject({ id: CERT_REF })),
+  /** Leaf certificates due within withinDays (default EXPIRY_WARNING_DAYS), and those already replaced. */
+  'certs.expiring': method<ExpiryReport>()(z.strictObject({ withinDays: z.number().int().min(0).max(MAX_EXPIRY_WINDOW_DAYS).optional() })),
   'certs.importText': method<ImportReport>()(z.strictObject({ text: text(MAX_IMPORT_BYTES), password: PASSWORD.optional() })),
   'certs.importBytes': method<ImportReport>()(
     z.strictObject({ fileName: FILE_NAME, base64: text(Math.ceil((MAX_IMPORT_BYTES * 4) / 3) + 4), password: PASSWORD.optional() }),

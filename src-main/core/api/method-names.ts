@@ -18,6 +18,7 @@ export const METHOD_NAMES = [
   'csrs.import',
   'certs.list',
   'certs.get',
+  'certs.expiring',
   'certs.importText',
   'certs.importBytes',
   'certs.importFile',

@@ -1,6 +1,7 @@
 import { PKCS12_PROFILES, type Pkcs12Profile, type Pkcs12ProfileInfo } from '../pki/formats/pkcs12'
 import type { Actor } from '../store/events-repo'
 import { buildExport, exportPreset, type ExportPresetOptions, exportToFile, type ExportToFileOptions } from './export-service'
+import { expiryReport, type ExpiryReport } from './expiry'
 import { importFromBytes, importFromFile, importFromText } from './import-service'
 import { PRESET_INFO, type PresetInfo, SERVER_PRESETS } from './presets'
 import { getCertificate, listCertificates, type ListOptions } from './query-service'
@@ -32,6 +33,11 @@ export class CertificateService {
 
   get(idOrFingerprint: string): CertificateDetail {
     return getCertificate(this.deps, idOrFingerprint)
+  }
+
+  /** Leaf certificates due within `withinDays`, and those a later certificate already replaces. */
+  expiring(withinDays: number): ExpiryReport {
+    return expiryReport(listCertificates(this.deps), this.deps.clock.now(), withinDays)
   }
 
   buildExport(idOrFingerprint: string, options: ExportOptions, actor: Actor): Promise<ExportBundle> {

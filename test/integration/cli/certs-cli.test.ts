@@ -104,4 +104,43 @@ describe('certdesk import / certs / export (built CLI)', () => {
     }
     expect(JSON.parse(runBuiltCli(['certs', 'list', '--all', '--json'], { dataDir: data }).stdout)).toEqual([])
   })
+
+  it('certs expiring: exit 4 while a certificate expires soon with nothing to replace it, 0 once renewed', () => {
+    const dir = tempDir()
+    const data = join(dir, 'data')
+    /** A self-signed leaf (CA:FALSE) for one name, valid `days`, made by openssl. */
+    const leafFor = (name: string, days: number, file: string): string => {
+      const out = join(dir, file)
+      const made = openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(dir, `${file}.key`), '-days', String(days), '-subj', `/CN=${name}`, '-addext', `subjectAltName=DNS:${name}`, '-addext', 'basicConstraints=critical,CA:FALSE', '-out', out])
+      expect(made.code, made.stderr).toBe(0)
+      expect(runBuiltCli(['import', out], { dataDir: data }).code).toBe(0)
+      return out
+    }
+    leafFor('soon.example.org', 10, 'soon.pem')
+    leafFor('later.example.org', 100, 'later.pem')
+    type Report = { withinDays: number; due: { commonName: string; daysLeft: number; id: string }[]; replaced: { id: string; replacedById: string }[] }
+
+    const due = runBuiltCli(['certs', 'expiring', '--json'], { dataDir: data })
+    expect(due.code, due.stderr).toBe(4)
+    const report = JSON.parse(due.stdout) as Report
+    expect(report.withinDays).toBe(30)
+    expect(report.due.map((c) => c.commonName)).toEqual(['soon.example.org'])
+    expect([9, 10]).toContain(report.due[0]?.daysLeft)
+    expect(report.replaced).toEqual([])
+    const oldId = report.due[0]?.id ?? ''
+
+    const narrow = runBuiltCli(['certs', 'expiring', '--within', '5'], { dataDir: data })
+    expect(narrow.code).toBe(0)
+    expect(narrow.stdout).toContain('Nothing expires within 5 days without a replacement.')
+    expect(runBuiltCli(['certs', 'expiring', '--within', '200', '--json'], { dataDir: data }).code).toBe(4)
+    expect(runBuiltCli(['certs', 'expiring', '--within', 'soon'], { dataDir: data }).code).toBe(2)
+
+    leafFor('soon.example.org', 90, 'renewed.pem')
+    const renewed = runBuiltCli(['certs', 'expiring'], { dataDir: data })
+    expect(renewed.code, renewed.stdout).toBe(0)
+    expect(renewed.stdout).toContain('Nothing expires within 30 days without a replacement.')
+    expect(renewed.stdout).toMatch(new RegExp(`Already replaced[^\\n]*\\n.*\\n${oldId}\\s+soon\\.example\\.org`))
+    const after = JSON.parse(runBuiltCli(['certs', 'expiring', '--json'], { dataDir: data }).stdout) as Report
+    expect(after.replaced.map((r) => r.id)).toEqual([oldId])
+  })
 })

@@ -16,6 +16,7 @@ describe('the contract', () => {
         "accounts.update",
         "app.info",
         "certs.download",
+        "certs.expiring",
         "certs.exportPreset",
         "certs.exportToFile",
         "certs.get",

@@ -1,11 +1,13 @@
 import { mkdirSync } from 'node:fs'
 import { isAbsolute, join, resolve } from 'node:path'
+import { EXPIRY_WARNING_DAYS } from '../../certs/expiry'
 import { CoreError } from '../../errors'
 import type { ApiContext, Handlers } from '../dispatch'
 
 type CertMethods =
   | 'certs.list'
   | 'certs.get'
+  | 'certs.expiring'
   | 'certs.importText'
   | 'certs.importBytes'
   | 'certs.importFile'
@@ -41,6 +43,7 @@ function resolveDestination(ctx: ApiContext, d: Destination): string {
 export const certHandlers: Pick<Handlers, CertMethods> = {
   'certs.list': (input, ctx) => ctx.core.certs.list(input.roles ? { roles: input.roles } : {}),
   'certs.get': (input, ctx) => ctx.core.certs.get(input.id),
+  'certs.expiring': (input, ctx) => ctx.core.certs.expiring(input.withinDays ?? EXPIRY_WARNING_DAYS),
   'certs.importText': (input, ctx) => ctx.core.certs.importFromText(input.text, { actor: ctx.actor, ...(input.password !== undefined ? { password: input.password } : {}) }),
   'certs.importBytes': (input, ctx) =>
     ctx.core.certs.importFromBytes(Buffer.from(input.base64, 'base64'), {
