@@ -1,11 +1,18 @@
 import fc from 'fast-check'
+import { execFileSync } from 'node:child_process'
 import { X509Certificate } from 'node:crypto'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { CoreError } from '../../../src-main/core/errors'
+import { der } from '../../../src-main/core/pki/asn1/writer'
+import { writePkcs7 } from '../../../src-main/core/pki/formats/pkcs7'
+import { OID } from '../../../src-main/core/pki/oids'
 import { parserContext } from '../../../src-main/core/sectigo/call-context'
+import { MAX_CERT_BYTES, MAX_CHAIN_CERTS } from '../../../src-main/core/sectigo/chain'
 import { parseCollectSslResponse, type CollectSslResult } from '../../../src-main/core/sectigo/endpoints/collect-ssl'
 import { SectigoError } from '../../../src-main/core/sectigo/errors'
 import { encodeForm } from '../../../src-main/core/sectigo/form'
 import { textBody, type ApiBody } from '../../../src-main/core/sectigo/responses/body'
+import { certificatesFromPkcs7 } from '../../../src-main/core/sectigo/responses/certificate-data'
 import { b64, makeChain, pem, type TestChain } from './support/certs'
 import { opensslPkcs7, pythonZip } from './support/tools'
 
@@ -130,5 +137,113 @@ describe('CollectSSL certificate answers', () => {
       }),
       { numRuns: 300 },
     )
+  })
+})
+
+const HOSTILE_DEPTH = 10_000
+const HOSTILE_LENGTH = 2 ** 31
+
+function refusal(bytes: Uint8Array): CoreError {
+  try {
+    certificatesFromPkcs7(bytes)
+  } catch (e) {
+    if (e instanceof CoreError) return e
+    throw e
+  }
+  throw new Error('expected a CoreError')
+}
+
+function expectBadFormat(bytes: Uint8Array, message: RegExp | string): void {
+  const e = refusal(bytes)
+  expect(e.code).toBe('bad_format')
+  expect(e.message).toMatch(message)
+}
+
+function lengthOctets(n: number): number[] {
+  if (n < 0x80) return [n]
+  const out: number[] = []
+  for (let v = n; v > 0; v = Math.floor(v / 256)) out.unshift(v & 0xff)
+  return [0x80 | out.length, ...out]
+}
+
+function nestedSequences(depth: number): Uint8Array {
+  const headers: number[][] = []
+  let length = 0
+  for (let i = 0; i < depth; i++) {
+    const header = [0x30, ...lengthOctets(length)]
+    headers.push(header)
+    length += header.length
+  }
+  return Uint8Array.from(headers.reverse().flat())
+}
+
+function withIndefiniteOuterLength(p7: Uint8Array): Uint8Array {
+  const first = p7[1] ?? 0
+  const headerLength = first < 0x80 ? 2 : 2 + (first & 0x7f)
+  return Uint8Array.from([0x30, 0x80, ...p7.subarray(headerLength), 0x00, 0x00])
+}
+
+function opensslNetscapeSequence(ders: readonly Uint8Array[]): Uint8Array {
+  const out = execFileSync('openssl', ['nseq', '-toseq'], { input: ders.map((d) => pem(d)).join('') }).toString('latin1')
+  return new Uint8Array(Buffer.from(out.replace(/-----[A-Z ]+-----|\s/g, ''), 'base64'))
+}
+
+describe('PKCS#7 certificate bundles from Sectigo', () => {
+  let t: TestChain
+  beforeAll(async () => {
+    t = await makeChain('Pkcs7')
+  })
+
+  it('reads a PKCS#7 written by openssl crl2pkcs7, in file order, each certificate byte for byte as sent', () => {
+    const inFileOrder = [t.root.der, t.leaf.der, t.intermediate.der]
+    expect(certificatesFromPkcs7(opensslPkcs7(inFileOrder)).map(hex)).toEqual(inFileOrder.map(hex))
+  })
+
+  it('reads a Netscape certificate sequence written by openssl nseq', () => {
+    const inFileOrder = [t.leaf.der, t.intermediate.der]
+    expect(certificatesFromPkcs7(opensslNetscapeSequence(inFileOrder)).map(hex)).toEqual(inFileOrder.map(hex))
+  })
+
+  it('refuses SEQUENCEs nested 10,000 levels deep', () => {
+    const hostile = der.sequence(der.oid(OID.signedData), der.explicit(0, nestedSequences(HOSTILE_DEPTH)))
+    expectBadFormat(hostile, /nests deeper than/)
+  })
+
+  it('refuses a declared length of 2^31 on a short buffer', () => {
+    const hostile = Uint8Array.from([0x30, 0x84, ...lengthOctets(HOSTILE_LENGTH).slice(1), ...der.oid(OID.signedData)])
+    expectBadFormat(hostile, `claims ${HOSTILE_LENGTH} bytes`)
+  })
+
+  it('refuses an indefinite length, which DER does not allow', () => {
+    const ber = withIndefiniteOuterLength(opensslPkcs7([t.leaf.der, t.intermediate.der]))
+    expectBadFormat(ber, /indefinite length/)
+  })
+
+  it('refuses bytes trailing the PKCS#7', () => {
+    const p7 = opensslPkcs7([t.leaf.der, t.intermediate.der])
+    expectBadFormat(Uint8Array.from([...p7, 0x00]), /1 unexpected bytes follow/)
+  })
+
+  it.each([
+    ['an INTEGER', der.integer(7)],
+    ['an attribute certificate ([2])', der.explicit(2, der.sequence(der.integer(1)))],
+  ])('refuses a SignedData whose certificate set holds %s', (_name, entry) => {
+    const hostile = writePkcs7([Buffer.from(t.leaf.der), entry])
+    expectBadFormat(hostile, /entry 2 that is not an X\.509 certificate/)
+  })
+
+  it('refuses a content type that carries no certificates', () => {
+    const data = der.sequence(der.oid(OID.data), der.explicit(0, der.octetString(t.leaf.der)))
+    expectBadFormat(data, OID.data)
+  })
+
+  it('refuses more than MAX_CHAIN_CERTS certificates', () => {
+    const tooMany = opensslPkcs7(Array.from({ length: MAX_CHAIN_CERTS + 1 }, () => t.leaf.der))
+    expectBadFormat(tooMany, `more than ${MAX_CHAIN_CERTS} certificates`)
+  })
+
+  it('refuses a certificate entry larger than MAX_CERT_BYTES', () => {
+    const hostile = writePkcs7([der.sequence(der.octetString(Buffer.alloc(MAX_CERT_BYTES)))])
+    expectBadFormat(hostile, /larger than/)
   })
 })

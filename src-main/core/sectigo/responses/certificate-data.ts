@@ -1,6 +1,8 @@
-import * as asn1js from 'asn1js'
 import { unzipSync } from 'fflate'
 import { CoreError } from '../../errors'
+import { expectExplicit, expectSequence, type Asn1Node } from '../../pki/asn1/reader'
+import { expectCertificates, readContentInfo, signedDataCertificates } from '../../pki/formats/pkcs7'
+import { OID } from '../../pki/oids'
 import { decodePemBlocks, looksLikePem } from '../../pki/pem'
 import { MAX_CERT_BYTES, MAX_CHAIN_CERTS } from '../chain'
 
@@ -9,8 +11,8 @@ export const MAX_ZIP_ENTRIES = 20
 /** One ZIP entry, inflated, is at most this large (a PEM bundle of a full chain fits easily). */
 export const MAX_ZIP_ENTRY_BYTES = 256 * 1024
 
-const OID_SIGNED_DATA = '1.2.840.113549.1.7.2'
 const OID_NETSCAPE_CERT_SEQUENCE = '2.16.840.1.113730.2.5'
+const PKCS7_WHAT = 'The PKCS#7 data from Sectigo'
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/
 const CERT_LABELS = new Set(['CERTIFICATE', 'TRUSTED CERTIFICATE'])
 
@@ -47,55 +49,33 @@ export function certificatesFromText(value: string): Uint8Array[] {
   const bytes = new Uint8Array(Buffer.from(compact, 'base64'))
   const asText = Buffer.from(bytes.subarray(0, 64)).toString('latin1')
   if (asText.includes('-----BEGIN ')) return certsFromPem(Buffer.from(bytes).toString('latin1'))
-  if (bytes.byteLength > MAX_CERT_BYTES) fail('a certificate is larger than 64 KiB')
+  if (bytes.byteLength > MAX_CERT_BYTES) fail(`a certificate is larger than ${MAX_CERT_BYTES / 1024} KiB`)
   return [bytes]
 }
 
-function toArrayBuffer(u: Uint8Array): ArrayBuffer {
-  return u.buffer.slice(u.byteOffset, u.byteOffset + u.byteLength) as ArrayBuffer
-}
-
-/** The certificates of a PKCS#7 SignedData or a Netscape certificate sequence, in DER, bytes as sent. */
+/**
+ * The certificates of a PKCS#7 SignedData or a Netscape certificate sequence, in DER, bytes as sent.
+ * Read with CertDesk's bounded reader in DER mode: the body comes from the network, so nesting depth,
+ * declared lengths and element counts are capped, and indefinite lengths and trailing bytes are refused.
+ */
 export function certificatesFromPkcs7(der: Uint8Array): Uint8Array[] {
-  let parsed: ReturnType<typeof asn1js.fromBER>
-  try {
-    parsed = asn1js.fromBER(toArrayBuffer(der))
-  } catch (e) {
-    fail('the PKCS#7 data cannot be decoded', e)
-  }
-  if (parsed.offset === -1 || parsed.offset !== der.byteLength) fail('the PKCS#7 data is not one complete DER structure')
-  const top = parsed.result
-  if (!(top instanceof asn1js.Sequence)) fail('the PKCS#7 data is not a SEQUENCE')
-  const [oid, wrapped] = top.valueBlock.value
-  if (!(oid instanceof asn1js.ObjectIdentifier)) fail('the PKCS#7 data has no content type')
-  const inner = explicitZero(wrapped)
-  let certSet: asn1js.AsnType | undefined
-  if (oid.getValue() === OID_SIGNED_DATA) {
-    if (!(inner instanceof asn1js.Sequence)) fail('the PKCS#7 SignedData is malformed')
-    certSet = inner.valueBlock.value.find((b) => b.idBlock.tagClass === 3 && b.idBlock.tagNumber === 0)
-  } else if (oid.getValue() === OID_NETSCAPE_CERT_SEQUENCE) {
-    certSet = inner
+  const { contentType, content } = readContentInfo(der, 'der', PKCS7_WHAT)
+  let entries: Asn1Node[]
+  if (contentType === OID.signedData) {
+    entries = signedDataCertificates(content, PKCS7_WHAT)
+  } else if (contentType === OID_NETSCAPE_CERT_SEQUENCE) {
+    // Netscape's CertificateSequence: the content is a bare SEQUENCE OF Certificate.
+    entries = expectSequence(expectExplicit(content, 0, PKCS7_WHAT), PKCS7_WHAT)
   } else {
-    fail(`the PKCS#7 content type ${oid.getValue()} carries no certificates`)
+    fail(`the PKCS#7 content type ${contentType} carries no certificates`)
   }
-  if (!certSet || !(certSet instanceof asn1js.Constructed || certSet instanceof asn1js.Sequence)) fail('the PKCS#7 data holds no certificates')
-  const out: Uint8Array[] = []
-  for (const b of certSet.valueBlock.value) {
-    if (!(b instanceof asn1js.Sequence)) continue // attribute certificates and other choices are skipped
-    out.push(new Uint8Array(b.valueBeforeDecodeView))
-    checkCount(out.length)
-  }
-  if (out.length === 0) fail('the PKCS#7 data holds no certificates')
-  return out
-}
-
-function explicitZero(block: asn1js.AsnType | undefined): asn1js.AsnType {
-  if (!block || !(block instanceof asn1js.Constructed) || block.idBlock.tagClass !== 3 || block.idBlock.tagNumber !== 0) {
-    fail('the PKCS#7 data has no [0] content')
-  }
-  const [content] = block.valueBlock.value
-  if (!content) fail('the PKCS#7 content is empty')
-  return content
+  checkCount(entries.length)
+  if (entries.length === 0) fail('the PKCS#7 data holds no certificates')
+  return expectCertificates(entries, PKCS7_WHAT).map((c) => {
+    if (c.raw.length > MAX_CERT_BYTES) fail(`a certificate in the PKCS#7 data is larger than ${MAX_CERT_BYTES / 1024} KiB`)
+    // A copy, so the result does not keep the whole response body alive.
+    return new Uint8Array(c.raw)
+  })
 }
 
 /** Every certificate in a CollectSSL ZIP (.crt/.pem/.cer entries, PEM or DER), with size limits. */
