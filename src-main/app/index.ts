@@ -5,7 +5,7 @@
 import 'reflect-metadata'
 import { realpath } from 'node:fs/promises'
 import { join } from 'node:path'
-import { app, BrowserWindow, ipcMain, Menu, protocol, session, shell } from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell } from 'electron'
 import type { SandboxLauncher } from '../core/accounts/sandbox-launcher'
 import type { ApiContext } from '../core/api/dispatch'
 import { createCore, type Core } from '../core/core'
@@ -22,6 +22,7 @@ import { buildMenuTemplate } from './menu'
 import { installWebContentsGuards } from './navigation-guards'
 import { utilityImportParser } from './parse-host'
 import { installSessionPolicy } from './session-policy'
+import { startupFailure } from './startup-failure'
 import { createMainWindow } from './window'
 
 declare const __CERTDESK_VERSION__: string | undefined
@@ -137,6 +138,14 @@ async function stopCore(): Promise<void> {
 
 function fail(e: unknown): void {
   logger.error('CertDesk could not start', { error: e })
-  process.stderr.write(`CertDesk could not start: ${e instanceof Error ? e.message : String(e)}\n`)
+  let dataDir: string | null = null
+  try {
+    dataDir = defaultDataDir()
+  } catch {
+    // No data folder to point at: the message alone.
+  }
+  const { title, body } = startupFailure(e, dataDir)
+  process.stderr.write(`${title}: ${body}\n`)
+  dialog.showErrorBox(title, body)
   app.exit(1)
 }

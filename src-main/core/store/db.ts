@@ -36,7 +36,7 @@ export function openDatabase(file: string, opts: { readonly?: boolean } = {}): D
     }
     const check = db.pragma('quick_check', { simple: true }) as string
     if (check !== 'ok') {
-      throw new CoreError('database_corrupt', `The database ${file} failed its integrity check (${check}). Nothing was changed; restore a backup.`)
+      throw new CoreError('database_corrupt', `The database ${file} failed its integrity check (${check}). Nothing was changed. Close CertDesk, move the file aside (keep it: your keys are in it) and restore your backup of the data folder, or start again with an empty one.`)
     }
     if (!opts.readonly) migrate(db)
     return db
@@ -45,7 +45,7 @@ export function openDatabase(file: string, opts: { readonly?: boolean } = {}): D
     if (e instanceof CoreError) throw e
     const code = (e as { code?: string }).code
     if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
-      throw new CoreError('database_corrupt', `${file} is damaged or not a database (${code}). Nothing was changed; restore a backup.`, { cause: e })
+      throw new CoreError('database_corrupt', `${file} is damaged or not a database (${code}). Nothing was changed. Close CertDesk, move the file aside (keep it: your keys are in it) and restore your backup of the data folder, or start again with an empty one.`, { cause: e })
     }
     throw new CoreError('io_error', `Could not open the database at ${file}: ${(e as Error).message}`, { cause: e })
   }

@@ -20,6 +20,7 @@ vi.mock('electron', () => ({
       calls.push(`registerSchemesAsPrivileged:${schemes.map((s) => s.scheme).join(',')}`),
   },
   BrowserWindow: class {},
+  dialog: { showErrorBox: (title: string) => calls.push(`showErrorBox:${title}`) },
   ipcMain: {},
   Menu: {},
   session: {},
