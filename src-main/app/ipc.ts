@@ -7,11 +7,9 @@ import type { IpcMain } from 'electron'
 import type { Result } from '../core/api/contract'
 import { dispatch, isMethodName, type ApiContext } from '../core/api/dispatch'
 import { IPC_PREFIX, METHOD_NAMES } from '../core/api/method-names'
+import { MAX_REQUEST_CHARS } from '../core/api/request-limits'
 import type { Logger } from '../core/log/logger'
 import { isTrustedSender, type TrustedOrigins } from './app-origin'
-
-/** Largest IPC payload, measured as JSON; the same cap as the web shell's request body. */
-export const MAX_IPC_PAYLOAD_CHARS = 1024 * 1024
 
 /** The parts of an IpcMainInvokeEvent the wrapper reads. */
 export interface InvokeSender {
@@ -51,12 +49,12 @@ export function createInvoker(ctx: ApiContext, deps: { logger: Logger; trusted: 
         error: { code: 'invalid_input', message: 'The request is not plain data.', retryable: false },
       }
     }
-    if (size > MAX_IPC_PAYLOAD_CHARS) {
+    if (size > MAX_REQUEST_CHARS) {
       return {
         ok: false,
         error: {
           code: 'too_large',
-          message: `The request is larger than ${MAX_IPC_PAYLOAD_CHARS} characters.`,
+          message: `The request is larger than ${MAX_REQUEST_CHARS} characters.`,
           retryable: false,
         },
       }

@@ -12,14 +12,13 @@ import { readFile, realpath } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { dispatch, isMethodName, type ApiContext } from '../core/api/dispatch'
+import { MAX_REQUEST_CHARS } from '../core/api/request-limits'
 import type { Core } from '../core/core'
 import type { ErrorCode } from '../core/errors'
 import type { Logger } from '../core/log/logger'
 import { contentTypeFor, resolveBundlePath } from './bundle-files'
 import { API_HEADERS, DOCUMENT_HEADERS } from './security-headers'
 
-/** Largest API request body; the contract's largest input (a pasted bundle) is far below it. */
-export const MAX_API_BODY_BYTES = 1024 * 1024
 /** A client that has not sent its whole request by then is dropped (slowloris). */
 export const REQUEST_TIMEOUT_MS = 30_000
 export const HEADERS_TIMEOUT_MS = 10_000
@@ -123,8 +122,9 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
     if (type !== 'application/json')
       return sendError(res, 415, 'invalid_input', 'API requests are JSON (Content-Type: application/json).')
     const declared = Number(req.headers['content-length'] ?? '0')
-    if (declared > MAX_API_BODY_BYTES) return sendTooLarge(req, res)
-    const body = await readBody(req, MAX_API_BODY_BYTES)
+    // In bytes: MAX_REQUEST_CHARS bounds the UTF-8 of any request the contract accepts.
+    if (declared > MAX_REQUEST_CHARS) return sendTooLarge(req, res)
+    const body = await readBody(req, MAX_REQUEST_CHARS)
     if (body === null) return sendTooLarge(req, res)
     let input: unknown
     try {
@@ -167,7 +167,7 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
   function sendTooLarge(req: IncomingMessage, res: ServerResponse): void {
     // Stop reading and close: the rest of an oversized body is not worth receiving.
     res.setHeader('Connection', 'close')
-    sendError(res, 413, 'too_large', `The request is larger than ${MAX_API_BODY_BYTES} bytes.`)
+    sendError(res, 413, 'too_large', `The request is larger than ${MAX_REQUEST_CHARS} bytes.`)
     res.on('finish', () => req.destroy())
   }
 

@@ -1,6 +1,7 @@
 import { useId, useRef, useState, type DragEvent, type FormEvent } from 'react'
 import type { MethodOutput } from '../../src-main/core/api/contract'
-import { ApiError, call, currentFrontDoor, toApiError, type UiErrorCode } from '../api'
+import type { MAX_IMPORT_BYTES } from '../../src-main/core/pki/formats/limits'
+import { ApiError, call, toApiError, type UiErrorCode } from '../api'
 import { VAULT_ERROR_CODES } from '../errors'
 import { bytesToBase64 } from './cert-format'
 import { ErrorNotice } from './error-notice'
@@ -9,23 +10,18 @@ import { Spinner } from './spinner'
 
 export type ImportReport = MethodOutput<'certs.importBytes'>
 
-/** Core reads import files up to 4 MiB (MAX_IMPORT_BYTES in pki/formats/limits.ts). */
-const MAX_IMPORT_FILE_BYTES = 4 * 1024 * 1024
 /**
- * The web shell takes API bodies up to 1 MiB (web/server.ts MAX_API_BODY_BYTES); base64 grows a file
- * by a third, and the JSON around it needs a little room.
+ * Core imports files up to MAX_IMPORT_BYTES (4 MiB), and both front doors carry a file that size
+ * (core/api/request-limits.ts). The renderer may import only types from main, so this is a copy the
+ * compiler holds equal to core's; checking here spares reading and encoding a file core would refuse.
  */
-const MAX_WEB_IMPORT_FILE_BYTES = Math.floor(((1024 * 1024 - 4 * 1024) * 3) / 4)
+const MAX_IMPORT_FILE_BYTES: typeof MAX_IMPORT_BYTES = 4_194_304
 const FILE_TYPES = '.pfx,.p12,.pem,.crt,.cer,.der,.p7b,.p7c,.key,.zip,.txt'
 
 type Source = { kind: 'file'; fileName: string; base64: string } | { kind: 'text'; text: string }
 
 function sourceName(s: Source): string {
   return s.kind === 'file' ? `“${s.fileName}”` : 'The pasted text'
-}
-
-function fileLimit(): number {
-  return currentFrontDoor() === 'web' ? MAX_WEB_IMPORT_FILE_BYTES : MAX_IMPORT_FILE_BYTES
 }
 
 function isPasswordRequired(e: ApiError): boolean {
@@ -89,12 +85,12 @@ export function ImportPanel({
   async function readFile(file: File): Promise<void> {
     setError(null)
     setPending(null)
-    const limit = fileLimit()
-    if (file.size > limit) {
+    if (file.size > MAX_IMPORT_FILE_BYTES) {
+      // The words core's import uses (pki/formats/import-parser.ts), so both front doors say the same.
       setError(
         new ApiError({
           code: 'too_large',
-          message: `${file.name} is ${Math.ceil(file.size / 1024)} KiB; CertDesk imports files up to ${Math.floor(limit / 1024)} KiB here. Certificate, key and PKCS#12 files are a few KiB: is this the right file?`,
+          message: `${file.name} is ${Math.round(file.size / 1024)} KiB; CertDesk imports files up to ${MAX_IMPORT_FILE_BYTES / 1024 / 1024} MiB. Certificate files are a few KiB.`,
           retryable: false,
         }),
       )

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Locator, Page } from '@playwright/test'
+import { LARGE_IMPORT_CN, makeLargeImport } from '../fixtures/certs/large-import'
 import { expect, recordCspViolations, test, type WebShellProcess } from './fixtures'
 
 const IMPORT_PASSWORD = 'import-pass-e2e'
@@ -288,6 +289,41 @@ test.describe('certificates', () => {
     await expect(stat).toContainText('1')
     await expect(stat).toContainText('1 certificate tracked')
     expect(await violations()).toEqual([])
+  })
+
+  test('a 3.5 MiB ZIP from a CA imports in the browser, and a file over 4 MiB is refused before it is sent', async ({
+    page,
+    shell,
+  }) => {
+    await openImport(page, shell)
+    const large = makeLargeImport()
+    const fileInput = page.getByLabel('Certificate or key file')
+    await fileInput.setInputFiles({ name: 'order.zip', mimeType: 'application/zip', buffer: large.zip })
+    const report = page.getByRole('region', { name: 'Imported from order.zip' })
+    await expect(report.getByRole('status')).toHaveText('Added 1 certificate.')
+    await expect(report.getByRole('list', { name: 'Skipped items' }).getByRole('listitem')).toHaveCount(
+      large.readmeEntries.length,
+    )
+
+    await page.getByRole('link', { name: 'All certificates' }).first().click()
+    await page.getByRole('link', { name: 'Import', exact: true }).click()
+    const importCalls: string[] = []
+    page.on('request', (r) => {
+      if (r.url().endsWith('/api/certs.importBytes')) importCalls.push(r.url())
+    })
+    // MAX_IMPORT_BYTES (4 MiB) and one byte more.
+    await page
+      .getByLabel('Certificate or key file')
+      .setInputFiles({ name: 'huge.pem', mimeType: 'application/x-pem-file', buffer: Buffer.alloc(4 * 1024 * 1024 + 1, 0x41) })
+    await expect(page.getByRole('alert')).toContainText(
+      'huge.pem is 4096 KiB; CertDesk imports files up to 4 MiB. Certificate files are a few KiB.',
+    )
+    expect(importCalls).toEqual([])
+    await page.getByRole('link', { name: 'All certificates' }).first().click()
+    const table = page.getByRole('table', { name: 'Certificates' })
+    await page.getByLabel('Show intermediates and roots').check()
+    await expect(table.getByRole('row')).toHaveCount(2)
+    await expect(table).toContainText(LARGE_IMPORT_CN)
   })
 
   test('pasted PEM without its issuers shows the gap, and pasting them completes the chain', async ({

@@ -25,7 +25,9 @@ import type { ProductInfo } from '../orders/preflight'
 import type { PushStatus } from '../orders/push-service'
 import type { SyncReport } from '../orders/sync'
 import type { DcvEmailAddressList } from '../sectigo/endpoints/get-dcv-email-address-list'
+import { MAX_IMPORT_BYTES } from '../pki/formats/limits'
 import type { MethodNameList } from './method-names'
+import { MAX_FILE_NAME_CHARS, MAX_IMPORT_BASE64_CHARS, MAX_PASSWORD_CHARS, wireSize } from './request-limits'
 
 /** Largest pasted text a method accepts (a CSR is at most 32 KiB; PEM armour and slack on top). */
 export const MAX_PASTE_CHARS = 64 * 1024
@@ -48,11 +50,30 @@ export const SUBJECT = z.strictObject({
 
 /** A certificate id (crt_…) or at least 8 hex digits of its SHA-256 fingerprint. */
 const CERT_REF = z.string().regex(/^(crt_[0-9a-z]{16}|[0-9a-f]{8,64})$/, 'not a certificate id or fingerprint')
-const PASSWORD = text(1024)
-/** Matches MAX_IMPORT_BYTES (pki/formats/limits.ts). */
-const MAX_IMPORT_BYTES = 4 * 1024 * 1024
+const PASSWORD = text(MAX_PASSWORD_CHARS)
 /** A file name chosen in the UI: no folders, the front door decides where it goes. */
-const FILE_NAME = z.string().min(1).max(200).regex(/^[^/\\\0]+$/, 'a file name without folders').refine((n) => n !== '.' && n !== '..', 'not a file name')
+const FILE_NAME = z.string().min(1).max(MAX_FILE_NAME_CHARS).regex(/^[^/\\\0]+$/, 'a file name without folders').refine((n) => n !== '.' && n !== '..', 'not a file name')
+/** A file's bytes as base64, at most those of a file of MAX_IMPORT_BYTES: the transports make room for exactly that. */
+const IMPORT_BASE64 = z
+  .string()
+  .max(MAX_IMPORT_BASE64_CHARS, `the file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MiB, the most CertDesk imports; certificate files are a few KiB`)
+/**
+ * Pasted import text. JSON spells a line break in 2 characters and a control character in 6, so the
+ * text's size on the wire is capped too, at that of the largest file's base64: every request the
+ * contract accepts then fits through both transports (request-limits.ts).
+ */
+const IMPORT_TEXT = text(MAX_IMPORT_BYTES).superRefine((t, ctx) => {
+  if (t.length <= MAX_IMPORT_BYTES && wireSize(t) > MAX_IMPORT_BASE64_CHARS) {
+    ctx.addIssue({
+      code: 'too_big',
+      origin: 'string',
+      maximum: MAX_IMPORT_BASE64_CHARS,
+      inclusive: true,
+      input: t,
+      message: `the text takes more than ${MAX_IMPORT_BASE64_CHARS} bytes once encoded for sending; certificates are a few KiB`,
+    })
+  }
+})
 const EXPORT_OPTIONS = {
   format: z.enum(['pem', 'der', 'chain', 'fullchain', 'p7b', 'pfx', 'key', 'bundle']),
   includeRoot: z.boolean().optional(),
@@ -202,9 +223,9 @@ export const contract = {
   'certs.get': method<CertificateDetail>()(z.strictObject({ id: CERT_REF })),
   /** Leaf certificates due within withinDays (default EXPIRY_WARNING_DAYS), and those already replaced. */
   'certs.expiring': method<ExpiryReport>()(z.strictObject({ withinDays: z.number().int().min(0).max(MAX_EXPIRY_WINDOW_DAYS).optional() })),
-  'certs.importText': method<ImportReport>()(z.strictObject({ text: text(MAX_IMPORT_BYTES), password: PASSWORD.optional() })),
+  'certs.importText': method<ImportReport>()(z.strictObject({ text: IMPORT_TEXT, password: PASSWORD.optional() })),
   'certs.importBytes': method<ImportReport>()(
-    z.strictObject({ fileName: FILE_NAME, base64: text(Math.ceil((MAX_IMPORT_BYTES * 4) / 3) + 4), password: PASSWORD.optional() }),
+    z.strictObject({ fileName: FILE_NAME, base64: IMPORT_BASE64, password: PASSWORD.optional() }),
   ),
   /** CLI only: reads a file the local user named. */
   'certs.importFile': method<ImportReport>()(z.strictObject({ path: text(4096), password: PASSWORD.optional() })),

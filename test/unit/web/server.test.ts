@@ -1,11 +1,14 @@
 import { mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs'
 import { request } from 'node:http'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { MAX_REQUEST_CHARS } from '../../../src-main/core/api/request-limits'
 import { createCore, type Core } from '../../../src-main/core/core'
+import { MAX_IMPORT_BYTES } from '../../../src-main/core/pki/formats/limits'
 import { MemoryCredentialStore } from '../../../src-main/core/secrets/credential-store'
 import { CONTENT_SECURITY_POLICY } from '../../../src-main/web/security-headers'
-import { MAX_API_BODY_BYTES, startWebShell, tokenMatches, type WebShell } from '../../../src-main/web/server'
+import { startWebShell, tokenMatches, type WebShell } from '../../../src-main/web/server'
+import { LARGE_IMPORT_BYTES, makeLargeImport, type LargeImport } from '../../fixtures/certs/large-import'
 import { useTempDirs } from '../../helpers/temp-dir'
 
 const tempDir = useTempDirs()
@@ -147,7 +150,7 @@ describe('the web shell', () => {
 
   it('refuses a body over the limit with 413 and a too_large envelope', async () => {
     const { shell } = await start()
-    const big = JSON.stringify({ text: 'A'.repeat(MAX_API_BODY_BYTES) })
+    const big = JSON.stringify({ text: 'A'.repeat(MAX_REQUEST_CHARS) })
     const r = await send(shell.port, {
       method: 'POST',
       path: '/api/csrs.decode',
@@ -156,6 +159,58 @@ describe('the web shell', () => {
     })
     expect(r.status).toBe(413)
     expect(JSON.parse(r.body)).toMatchObject({ ok: false, error: { code: 'too_large' } })
+  })
+
+  describe('import sizes', () => {
+    let large: LargeImport
+    beforeAll(() => {
+      large = makeLargeImport()
+    })
+
+    it('imports a 3.5 MiB file sent as base64', async () => {
+      expect(large.zip.length).toBeGreaterThan(LARGE_IMPORT_BYTES)
+      const { shell } = await start()
+      const r = await api(shell.port, 'certs.importBytes', { fileName: 'order.zip', base64: large.zip.toString('base64') })
+      expect(r.status).toBe(200)
+      expect(JSON.parse(r.body)).toMatchObject({
+        ok: true,
+        value: {
+          certificates: [{ fingerprintSha256: large.fingerprint, status: 'added', origin: large.certificateEntry }],
+          skipped: large.readmeEntries.map((origin) => ({ origin })),
+        },
+      })
+    })
+
+    it('lets a file just over MAX_IMPORT_BYTES through to the import, which refuses it in its own words', async () => {
+      const { shell } = await start()
+      const r = await api(shell.port, 'certs.importBytes', {
+        fileName: 'huge.pem',
+        base64: Buffer.alloc(MAX_IMPORT_BYTES + 1, 0x41).toString('base64'),
+      })
+      expect(r.status).toBe(200)
+      expect(JSON.parse(r.body)).toMatchObject({
+        ok: false,
+        error: { code: 'too_large', message: 'huge.pem is 4096 KiB; CertDesk imports files up to 4 MiB. Certificate files are a few KiB.' },
+      })
+    })
+
+    it('refuses a request one byte over MAX_REQUEST_CHARS with 413', async () => {
+      const { shell } = await start()
+      const framing = JSON.stringify({ fileName: 'huge.zip', base64: '' }).length
+      const body = JSON.stringify({ fileName: 'huge.zip', base64: 'A'.repeat(MAX_REQUEST_CHARS + 1 - framing) })
+      expect(Buffer.byteLength(body)).toBe(MAX_REQUEST_CHARS + 1)
+      const r = await send(shell.port, {
+        method: 'POST',
+        path: '/api/certs.importBytes',
+        headers: { 'Content-Type': 'application/json', 'X-CertDesk-Token': TOKEN },
+        body,
+      })
+      expect(r.status).toBe(413)
+      expect(JSON.parse(r.body)).toEqual({
+        ok: false,
+        error: { code: 'too_large', message: `The request is larger than ${MAX_REQUEST_CHARS} bytes.`, retryable: false },
+      })
+    })
   })
 
   it('answers 404 for a method outside the contract, 405 for GET, 415 for a non-JSON body, 400 for bad JSON', async () => {

@@ -4,8 +4,12 @@
  * ASN.1 parser's own caps (depth, element count, OID length) are in ../asn1/reader.ts.
  */
 
-/** Any single import (file or pasted text) larger than this is refused before it is read. */
-export const MAX_IMPORT_BYTES = 4 * 1024 * 1024
+/**
+ * Any single import (file or pasted text) larger than this (4 MiB) is refused before it is read. A
+ * literal, not 4 * 1024 * 1024, so its type is the number itself: the renderer, which may import only
+ * types from here, declares its copy with `typeof MAX_IMPORT_BYTES` and the compiler keeps the two equal.
+ */
+export const MAX_IMPORT_BYTES = 4_194_304
 /** A PKCS#12 file is at most 1 MiB (I1). */
 export const MAX_PKCS12_BYTES = 1024 * 1024
 /** A single certificate's DER is at most 64 KiB (I1). */
