@@ -74,6 +74,9 @@ export const ORDER_USAGE = `Usage:
   certdesk order collect ORDER_ID [--json]
   certdesk order reissue ORDER_ID [--same-key | --new-key TYPE | --csr CSR_ID | --csr-file FILE]
                          [--dcv METHOD] [--draft] [--id-only]
+  certdesk order renew ORDER_ID [--same-key | --new-key TYPE | --csr CSR_ID | --csr-file FILE]
+                       [--days N] [--product CODE] [--submit] [--id-only]
+                       (a new purchase for the same names; a draft unless --submit; default: a new key of the same type)
   certdesk order revoke ORDER_ID --reason TEXT [--code unspecified|keyCompromise|affiliationChanged|
                         superseded|cessationOfOperation] --yes
   certdesk order cancel ORDER_ID
@@ -121,7 +124,7 @@ Commands:
   export ID                   write PEM/DER/chain/P7B/PFX/key/bundle, or a server preset
   vault status|setup-passphrase
   account add|list|show|edit|remove|test   Sectigo accounts (passwords in the OS keychain only)
-  order place|submit|list|show|sync|collect|reissue|revoke|cancel|...   orders and their certificates
+  order place|submit|list|show|sync|collect|reissue|renew|revoke|cancel|...   orders and their certificates
   dcv show|check|set-method|resend          domain control validation help for an order
   sandbox serve               run the Sandbox CA (a local server speaking Sectigo's API)
   sandbox approve|reject ID   act as the CA for an order of a sandbox account

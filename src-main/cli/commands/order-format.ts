@@ -52,6 +52,8 @@ export function formatOrder(o: OrderDetail): string {
     ...(o.live.polling ? [`Next check:  ${o.nextPollAt ?? '-'}`] : []),
     ...(o.lastPollError ? [`Last error:  ${o.lastPollError}`] : []),
     ...(o.live.accountStatus !== 'ok' ? [`ACCOUNT STOPPED: ${o.live.accountStatusMessage ?? ''}`] : []),
+    ...(o.renewedFromOrderId ? [`Renews:      ${o.renewedFromOrderId}`] : []),
+    ...(o.renewals.length ? [`Renewed by:  ${o.renewals.map((r) => `${r.id} (${r.state})`).join(', ')}`] : []),
     `Actions:     ${o.actions.length ? o.actions.join(', ') : '(none)'}`,
   ]
   return `${lines.join('\n')}\n${formatDcv(o.dcv)}${tail.join('\n')}\n`

@@ -54,6 +54,8 @@ export async function orderCommand(ctx: CliContext, args: string[]): Promise<num
       return orderCollect(ctx, rest)
     case 'reissue':
       return orderReissue(ctx, rest)
+    case 'renew':
+      return orderRenew(ctx, rest)
     case 'revoke':
       return orderRevoke(ctx, rest)
     case 'cancel':
@@ -278,14 +280,19 @@ async function orderCollect(ctx: CliContext, args: string[]): Promise<number> {
   }
 }
 
+/** The key of a reissue or renewal: --same-key, --new-key TYPE, --csr CSR_ID or --csr-file FILE. */
+const KEY_OPTIONS = {
+  'same-key': { type: 'boolean' },
+  'new-key': { type: 'string' },
+  csr: { type: 'string' },
+  'csr-file': { type: 'string' },
+} as const
+
 async function orderReissue(ctx: CliContext, args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     options: {
-      'same-key': { type: 'boolean' },
-      'new-key': { type: 'string' },
-      csr: { type: 'string' },
-      'csr-file': { type: 'string' },
+      ...KEY_OPTIONS,
       dcv: { type: 'string' },
       draft: { type: 'boolean' },
       'id-only': { type: 'boolean' },
@@ -294,22 +301,57 @@ async function orderReissue(ctx: CliContext, args: string[]): Promise<number> {
     strict: true,
   })
   if (!positionals[0]) throw new UsageError(`order reissue needs an order id.\n${ORDER_USAGE}`)
-  const chosen = [values['same-key'], values['new-key'], values.csr, values['csr-file']].filter((v) => v !== undefined)
-  if (chosen.length > 1) throw new UsageError('Give at most one of --same-key, --new-key, --csr, --csr-file.')
-  const key: MethodInput<'orders.reissue'>['key'] = values['new-key']
-    ? { newKey: parseKeyType(values['new-key']) }
-    : values.csr
-      ? { csrId: values.csr }
-      : values['csr-file']
-        ? { pem: await readCsrText(ctx, values['csr-file']) }
-        : { sameKey: true }
   const o = await call(ctx, 'orders.reissue', {
     id: positionals[0],
-    key,
+    key: (await keyChoice(ctx, values)) ?? { sameKey: true },
     ...(values.dcv ? { dcvMethod: parseMethod(values.dcv) } : {}),
     ...(values.draft ? { submit: false } : {}),
   })
   printOrder(ctx, o, values['id-only'] === true)
+  return exitFor(o)
+}
+
+type KeyChoice = MethodInput<'orders.reissue'>['key']
+
+/** --same-key, --new-key TYPE, --csr CSR_ID or --csr-file FILE (at most one); undefined when none is given. */
+async function keyChoice(ctx: CliContext, values: { 'same-key'?: boolean; 'new-key'?: string; csr?: string; 'csr-file'?: string }): Promise<KeyChoice | undefined> {
+  const chosen = [values['same-key'], values['new-key'], values.csr, values['csr-file']].filter((v) => v !== undefined)
+  if (chosen.length > 1) throw new UsageError('Give at most one of --same-key, --new-key, --csr, --csr-file.')
+  if (values['new-key']) return { newKey: parseKeyType(values['new-key']) }
+  if (values.csr) return { csrId: values.csr }
+  if (values['csr-file']) return { pem: await readCsrText(ctx, values['csr-file']) }
+  return values['same-key'] ? { sameKey: true } : undefined
+}
+
+/** `order renew`: a draft of a new purchase for the same names (sent only with --submit). */
+async function orderRenew(ctx: CliContext, args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: {
+      ...KEY_OPTIONS,
+      days: { type: 'string' },
+      product: { type: 'string' },
+      submit: { type: 'boolean' },
+      'id-only': { type: 'boolean' },
+    },
+    allowPositionals: true,
+    strict: true,
+  })
+  if (!positionals[0]) throw new UsageError(`order renew needs an order id.\n${ORDER_USAGE}`)
+  for (const flag of ['days', 'product'] as const) {
+    const v = values[flag]
+    if (v !== undefined && !/^\d{1,7}$/.test(v)) throw new UsageError(`--${flag} takes a number.\n${ORDER_USAGE}`)
+  }
+  const key = await keyChoice(ctx, values)
+  const o = await call(ctx, 'orders.renew', {
+    id: positionals[0],
+    ...(key ? { key } : {}),
+    ...(values.days ? { days: Number(values.days) } : {}),
+    ...(values.product ? { productCode: Number(values.product) } : {}),
+    ...(values.submit ? { submit: true } : {}),
+  })
+  printOrder(ctx, o, values['id-only'] === true)
+  if (!values['id-only'] && !ctx.json && o.state === 'draft') ctx.io.stdout(`Nothing is bought yet. Review it, then send it with: certdesk order submit ${o.id}\n`)
   return exitFor(o)
 }
 

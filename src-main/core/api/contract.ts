@@ -301,6 +301,10 @@ export const contract = {
       submit: z.boolean().optional(),
     }),
   ),
+  /** A renewal: a new purchase for the order's names, as a draft unless submit: true (default key: a new one of the same type). */
+  'orders.renew': method<OrderDetail>()(
+    z.strictObject({ id: ORDER_ID, key: REISSUE_KEY.optional(), days: ORDER_DRAFT.days.optional(), productCode: ORDER_DRAFT.productCode.optional(), submit: z.boolean().optional() }),
+  ),
   'orders.revoke': method<OrderActionResult>()(
     z.strictObject({
       id: ORDER_ID,

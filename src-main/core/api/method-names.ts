@@ -42,6 +42,7 @@ export const METHOD_NAMES = [
   'orders.collect',
   'orders.sync',
   'orders.reissue',
+  'orders.renew',
   'orders.revoke',
   'orders.cancel',
   'orders.removeDomain',

@@ -31,7 +31,7 @@ import {
 import { newOwner, requireOrder, type OrderContext } from './order-context'
 import { isPollable } from './order-states'
 import { toDetail, toSummary, type OrderDetail, type OrderSummary } from './order-views'
-import { createDraft, createReissueDraft, preflightDraft, type OrderDraftInput, type PreflightReport, type ReissueInput } from './place'
+import { createDraft, createReissueDraft, createRenewalDraft, preflightDraft, type OrderDraftInput, type PreflightReport, type ReissueInput, type RenewInput } from './place'
 import { pollOrder, type PollResult } from './poll'
 import { POLL_POLICIES } from './poll-policy'
 import { productCatalog, type ProductInfo } from './preflight'
@@ -156,6 +156,14 @@ export class OrderService {
     const { submit, ...rest } = input
     const o = await createReissueDraft(this.ctx, id, rest, actor)
     if (submit !== false) await submitOrder(this.ctx, o.id, { actor })
+    return this.get(o.id)
+  }
+
+  /** A renewal draft (a new purchase for the same names); sent only with submit: true. */
+  async renew(id: string, input: RenewInput & { submit?: boolean }, actor: Actor): Promise<OrderDetail> {
+    const { submit, ...rest } = input
+    const o = await createRenewalDraft(this.ctx, id, rest, actor)
+    if (submit === true) await submitOrder(this.ctx, o.id, { actor })
     return this.get(o.id)
   }
 

@@ -1,7 +1,7 @@
 import { CoreError } from '../errors'
 import { recordEvent, type Actor } from '../store/events-repo'
 import type { Db } from '../store/db'
-import { getOrderRow, updateOrderRow, type OrderPatch, type OrderRow, type OrderState } from '../store/orders-repo'
+import { getOrderRow, listRenewals, updateOrderRow, type OrderPatch, type OrderRow, type OrderState } from '../store/orders-repo'
 import { assertNever } from '../util/assert-never'
 import type { Clock } from '../util/clock'
 
@@ -90,6 +90,20 @@ export function isAtSectigo(state: OrderState): boolean {
     default:
       return assertNever(state, 'order state')
   }
+}
+
+/** Orders whose certificate can be renewed: Sectigo issued it (collected or not), or it was revoked. */
+const RENEWABLE_STATES: readonly OrderState[] = ['issued', 'collected', 'revoked']
+/** A renewal in one of these states is under way or done: another one would buy the same names twice. */
+const ACTIVE_RENEWAL_STATES: readonly OrderState[] = ['draft', 'submitting', 'unknown', 'placed', 'awaiting_validation', 'issued', 'collected']
+
+export function isRenewable(state: OrderState): boolean {
+  return RENEWABLE_STATES.includes(state)
+}
+
+/** The renewal of this order that is under way or done, if any. */
+export function activeRenewal(db: Db, orderId: string): OrderRow | undefined {
+  return listRenewals(db, orderId).find((r) => ACTIVE_RENEWAL_STATES.includes(r.state))
 }
 
 export function stateLabel(state: OrderState): string {

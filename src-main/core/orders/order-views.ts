@@ -5,6 +5,7 @@ import { listEvents } from '../store/events-repo'
 import {
   listChildOrders,
   listOrderActions,
+  listRenewals,
   listOrderDomains,
   type OrderActionKind,
   type OrderActionStatus,
@@ -17,7 +18,7 @@ import {
 import { findProduct } from '../sectigo/products'
 import { assertNever } from '../util/assert-never'
 import { dcvValuesFor, instructionFor, type DcvInstruction } from './dcv-instructions'
-import { isPollable, stateLabel } from './order-states'
+import { activeRenewal, isPollable, isRenewable, stateLabel } from './order-states'
 
 /** What a user can do with an order now; the UI shows exactly these buttons. */
 export type OrderActionName =
@@ -33,6 +34,7 @@ export type OrderActionName =
   | 'ov_callback'
   | 'ev_click_through'
   | 'reissue'
+  | 'renew'
   | 'revoke'
   | 'sandbox_approve'
 
@@ -126,6 +128,10 @@ export interface OrderDetail extends OrderSummary {
   }
   /** Reissues of this order. */
   children: Array<{ id: string; state: OrderState; createdAt: string }>
+  /** The order this one renews (a new purchase made from it). */
+  renewedFromOrderId: string | null
+  /** Orders that renew this one, oldest first. */
+  renewals: Array<{ id: string; state: OrderState; createdAt: string }>
   /** The audit trail of this order, newest first. */
   events: OrderEventView[]
 }
@@ -216,6 +222,11 @@ export function availableActions(db: Db, o: OrderRow, environment: AccountEnviro
     a.push('revoke')
     return a
   }
+  const actions = stateActions(o, reissueBusy, pendingWork)
+  return isRenewable(o.state) && !activeRenewal(db, o.id) ? [...actions, 'renew'] : actions
+}
+
+function stateActions(o: OrderRow, reissueBusy: boolean, pendingWork: () => OrderActionName[]): OrderActionName[] {
   switch (o.state) {
     case 'draft':
     case 'failed':
@@ -280,6 +291,8 @@ export function toDetail(db: Db, o: OrderRow): OrderDetail {
       accountStatusMessage: account?.statusMessage ?? null,
     },
     children: listChildOrders(db, o.id).map((c) => ({ id: c.id, state: c.state, createdAt: c.createdAt })),
+    renewedFromOrderId: o.renewedFromOrderId,
+    renewals: listRenewals(db, o.id).map((c) => ({ id: c.id, state: c.state, createdAt: c.createdAt })),
     events: listEvents(db, { subjectType: 'order', subjectId: o.id, limit: DETAIL_EVENTS_LIMIT }).map((e) => ({ at: e.at, actor: e.actor, action: e.action, detail: e.detail })),
   }
 }

@@ -3,19 +3,20 @@ import type { CsrDetail } from '../keys/csr-service'
 import { decodeCsr, readCsrInput } from '../pki/csr-decode'
 import type { SubjectInput } from '../pki/csr'
 import { computeDcv } from '../pki/dcv'
-import { type KeyType } from '../pki/keys'
+import { isKeyType, keyTypeOf, type KeyType } from '../pki/keys'
 import { isIpAddress } from '../pki/names'
 import { lintCsr, lintDraft } from '../pki/lint'
 import { parseSanList } from '../pki/csr'
 import { DEFAULT_DCV_METHOD, type DcvMethod } from '../sectigo/dcv-methods'
 import { isSectigoError } from '../sectigo/errors'
 import { findProduct } from '../sectigo/products'
+import { getCertificateRow } from '../store/certificates-repo'
 import { getCsr, type CsrRow } from '../store/csrs-repo'
 import { recordEvent, type Actor } from '../store/events-repo'
 import { insertOrder, insertOrderDomains, listChildOrders, listOrderDomains, type OrderRow, type StoredOrganization } from '../store/orders-repo'
 import { newId } from '../util/ids'
 import { requireOrder, type OrderContext } from './order-context'
-import { stateLabel } from './order-states'
+import { activeRenewal, isRenewable, stateLabel } from './order-states'
 import { csrNames, defaultDomains, describeErrors, hasErrors, preflight, productInfo, type CsrFacts, type DomainChoice, type PreflightFinding, type ProductInfo } from './preflight'
 import { newUniqueValue } from './unique-value'
 
@@ -136,7 +137,12 @@ async function resolveCsr(ctx: OrderContext, source: CsrSource, actor: Actor): P
  * resolved (stored, imported or generated), the uniqueValue generated, the names and DCV methods fixed,
  * so the DCV values are known before submission.
  */
-export async function createDraft(ctx: OrderContext, input: OrderDraftInput, actor: Actor, opts: { kind?: 'new' | 'reissue'; parent?: OrderRow } = {}): Promise<OrderRow> {
+export async function createDraft(
+  ctx: OrderContext,
+  input: OrderDraftInput,
+  actor: Actor,
+  opts: { kind?: 'new' | 'reissue'; parent?: OrderRow; renews?: OrderRow } = {},
+): Promise<OrderRow> {
   const account = ctx.accounts.row(input.accountId)
   if (account.status === 'auth_failed') throw ctx.accounts.stoppedError(account)
   // Check what can be checked before a key or CSR is made.
@@ -191,6 +197,7 @@ export async function createDraft(ctx: OrderContext, input: OrderDraftInput, act
     updatedAt: now,
     placedAt: null,
     collectedAt: null,
+    renewedFromOrderId: opts.renews?.id ?? null,
   }
   ctx.db.transaction(() => {
     insertOrder(ctx.db, row)
@@ -206,6 +213,7 @@ export async function createDraft(ctx: OrderContext, input: OrderDraftInput, act
       detail: {
         kind: row.kind,
         parentOrderId: row.parentOrderId,
+        renewedFromOrderId: row.renewedFromOrderId,
         accountId: input.accountId,
         productCode: input.productCode,
         days: input.days,
@@ -216,6 +224,38 @@ export async function createDraft(ctx: OrderContext, input: OrderDraftInput, act
     })
   }).immediate()
   return requireOrder(ctx, id)
+}
+
+/** Where a follow-up order's CSR comes from: a given CSR, or a new one for the earlier order's names (same key or a new one). */
+async function keySource(ctx: OrderContext, earlier: OrderRow, k: ReissueKey): Promise<CsrSource> {
+  if ('csrId' in k) return { csrId: k.csrId }
+  if ('pem' in k) return { pem: k.pem }
+  const { subject, sans } = await namesFor(ctx, earlier)
+  if ('sameKey' in k) {
+    if (!earlier.keyId) throw new CoreError('invalid_input', `The private key of order ${earlier.id} is not stored here; use a new key.`)
+    const key = ctx.keys.get(earlier.keyId)
+    return { generate: { keyType: key.algorithm as KeyType, keyId: key.id, subject, sans } }
+  }
+  return { generate: { keyType: k.newKey, subject, sans } }
+}
+
+/** The subject and SANs for a new CSR: from the earlier order's CSR, else (a synced order) from its certificate. */
+async function namesFor(ctx: OrderContext, earlier: OrderRow): Promise<{ subject: SubjectInput; sans: string[] }> {
+  if (earlier.csrId) {
+    const d = await decodeCsr(ctx.csrs.row(earlier.csrId).der)
+    const subject: SubjectInput = Object.fromEntries((['cn', 'o', 'ou', 'l', 'st', 'c', 'email'] as const).filter((f) => d.subject[f]).map((f) => [f, d.subject[f] as string]))
+    return { subject, sans: d.sans.filter((s) => s.type === 'dns' || s.type === 'ip').map((s) => s.value) }
+  }
+  const cert = earlier.certificateRowId ? getCertificateRow(ctx.db, earlier.certificateRowId) : null
+  if (!cert) throw new CoreError('invalid_input', `Neither the CSR nor the certificate of order ${earlier.id} is stored here; give a CSR.`)
+  return { subject: cert.commonName ? { cn: cert.commonName } : {}, sans: cert.sans.filter((s) => s.type === 'dns' || s.type === 'ip').map((s) => s.value) }
+}
+
+/** The earlier order's live names with their methods (EMAIL keeps its address; an unknown method gets the default). */
+function domainsOf(ctx: OrderContext, earlier: OrderRow): DomainChoice[] {
+  return listOrderDomains(ctx.db, earlier.id)
+    .filter((d) => !d.removed)
+    .map((d) => ({ domain: d.domain, method: d.method === 'UNKNOWN' ? methodFor(d.domain, undefined) : d.method, ...(d.email ? { email: d.email } : {}) }))
 }
 
 // ---- reissue --------------------------------------------------------------------------------------
@@ -242,32 +282,8 @@ export async function createReissueDraft(ctx: OrderContext, parentId: string, in
   if (parent.kind === 'synced' && 'sameKey' in input.key) throw new CoreError('invalid_input', 'The CSR of a synced order is not stored here; reissue it with a new key or a given CSR.')
   const busy = listChildOrders(ctx.db, parent.id).find((c) => ['draft', 'submitting', 'unknown', 'failed'].includes(c.state))
   if (busy) throw new CoreError('conflict', `Reissue ${busy.id} of this order is ${stateLabel(busy.state).toLowerCase()}; settle or cancel it first.`)
-  const parentCsr = parent.csrId ? ctx.csrs.row(parent.csrId) : null
-  let source: CsrSource
-  const k = input.key
-  if ('csrId' in k) source = { csrId: k.csrId }
-  else if ('pem' in k) source = { pem: k.pem }
-  else {
-    if (!parentCsr) throw new CoreError('invalid_input', 'The original CSR is not stored here; give a CSR for the reissue.')
-    const d = await decodeCsr(parentCsr.der)
-    const subject: SubjectInput = Object.fromEntries(
-      (['cn', 'o', 'ou', 'l', 'st', 'c', 'email'] as const).filter((f) => d.subject[f]).map((f) => [f, d.subject[f] as string]),
-    )
-    const sans = d.sans.filter((s) => s.type === 'dns' || s.type === 'ip').map((s) => s.value)
-    if ('sameKey' in k) {
-      if (!parent.keyId) throw new CoreError('invalid_input', "The original order's private key is not stored here; reissue with a new key.")
-      const key = ctx.keys.get(parent.keyId)
-      source = { generate: { keyType: key.algorithm as KeyType, keyId: key.id, subject, sans } }
-    } else {
-      source = { generate: { keyType: k.newKey, subject, sans } }
-    }
-  }
-  const parentDomains = listOrderDomains(ctx.db, parent.id).filter((d) => !d.removed)
-  const domains =
-    input.domains ??
-    (input.dcvMethod === undefined
-      ? parentDomains.map((d) => ({ domain: d.domain, method: d.method === 'UNKNOWN' ? methodFor(d.domain, undefined) : d.method, ...(d.email ? { email: d.email } : {}) }))
-      : undefined)
+  const source = await keySource(ctx, parent, input.key)
+  const domains = input.domains ?? (input.dcvMethod === undefined ? domainsOf(ctx, parent) : undefined)
   return createDraft(
     ctx,
     {
@@ -284,3 +300,63 @@ export async function createReissueDraft(ctx: OrderContext, parentId: string, in
     { kind: 'reissue', parent },
   )
 }
+
+// ---- renewal --------------------------------------------------------------------------------------
+
+export interface RenewInput {
+  /** Default: a new key of the same type (the usual practice at renewal). */
+  key?: ReissueKey
+  /** Default: the earlier order's validity. */
+  days?: number
+  /** Default: the earlier order's product. */
+  productCode?: number
+}
+
+/**
+ * A renewal draft: a new purchase (AutoApplySSL, kind 'new') for the earlier order's account, names,
+ * DCV methods, organisation and server software, linked by renewedFromOrderId. Nothing is sent until
+ * it is submitted, and a second renewal of the same order is refused while one is under way.
+ */
+export async function createRenewalDraft(ctx: OrderContext, orderId: string, input: RenewInput, actor: Actor): Promise<OrderRow> {
+  const earlier = requireOrder(ctx, orderId)
+  if (earlier.state === 'replaced') {
+    const current = listChildOrders(ctx.db, earlier.id).filter((c) => c.state === 'collected' || c.state === 'issued').pop()
+    throw new CoreError('conflict', `Order ${earlier.id} was replaced by a reissue${current ? ` (${current.id})` : ''}; renew that one instead.`)
+  }
+  if (!isRenewable(earlier.state)) {
+    throw new CoreError('conflict', `Order ${earlier.id} is ${stateLabel(earlier.state).toLowerCase()}; only an order whose certificate Sectigo issued can be renewed.`)
+  }
+  const active = activeRenewal(ctx.db, earlier.id)
+  if (active) throw new CoreError('conflict', `Order ${earlier.id} is already being renewed by ${active.id}, now ${stateLabel(active.state).toLowerCase()}. Open that order instead of buying the same names again.`)
+  const source = await keySource(ctx, earlier, input.key ?? { newKey: await sameKeyType(ctx, earlier) })
+  return createDraft(
+    ctx,
+    {
+      accountId: earlier.accountId,
+      productCode: input.productCode ?? earlier.productCode,
+      days: input.days ?? earlier.days,
+      csr: source,
+      domains: domainsOf(ctx, earlier),
+      ...(earlier.organization ? { organization: earlier.organization } : {}),
+      serverSoftware: earlier.serverSoftware,
+    },
+    actor,
+    { kind: 'new', renews: earlier },
+  )
+}
+
+/** The key type of the earlier order (its stored key, else its CSR's public key); EC P-256 when neither is known. */
+async function sameKeyType(ctx: OrderContext, earlier: OrderRow): Promise<KeyType> {
+  if (earlier.keyId) {
+    const t = ctx.keys.get(earlier.keyId).algorithm
+    if (isKeyType(t)) return t
+  }
+  if (earlier.csrId) {
+    const t = keyTypeOf((await decodeCsr(ctx.csrs.row(earlier.csrId).der)).publicKey)
+    if (t) return t
+  }
+  return DEFAULT_RENEWAL_KEY_TYPE
+}
+
+/** Key type for a renewal whose earlier key is unknown (a synced order without its CSR). */
+export const DEFAULT_RENEWAL_KEY_TYPE: KeyType = 'ec-p256'

@@ -89,6 +89,7 @@ function importRow(ctx: OrderContext, accountId: string, row: WebHostReportRow, 
     updatedAt: now.toISOString(),
     placedAt: row.dateTime?.toISOString() ?? null,
     collectedAt: null,
+    renewedFromOrderId: null,
   }
   ctx.db.transaction(() => {
     insertOrder(ctx.db, o)

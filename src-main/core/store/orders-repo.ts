@@ -90,6 +90,8 @@ export interface OrderRow {
   updatedAt: string
   placedAt: string | null
   collectedAt: string | null
+  /** The order this one renews (a new purchase for the same names), if any. */
+  renewedFromOrderId: string | null
 }
 
 interface RawOrderRow {
@@ -132,6 +134,7 @@ interface RawOrderRow {
   updated_at: string
   placed_at: string | null
   collected_at: string | null
+  renewed_from_order_id: string | null
 }
 
 /** camelCase field -> column, for inserts and patches. JSON and boolean fields are converted below. */
@@ -175,6 +178,7 @@ const FIELD_COLUMNS = {
   updatedAt: 'updated_at',
   placedAt: 'placed_at',
   collectedAt: 'collected_at',
+  renewedFromOrderId: 'renewed_from_order_id',
 } as const satisfies Record<keyof OrderRow, string>
 
 const COLUMNS = Object.values(FIELD_COLUMNS).join(', ')
@@ -229,6 +233,7 @@ function fromRaw(r: RawOrderRow): OrderRow {
     updatedAt: r.updated_at,
     placedAt: r.placed_at,
     collectedAt: r.collected_at,
+    renewedFromOrderId: r.renewed_from_order_id,
   }
 }
 
@@ -282,6 +287,11 @@ export function listChildOrders(db: Db, parentId: string): OrderRow[] {
   return (db.prepare(`SELECT ${COLUMNS} FROM orders WHERE parent_order_id = ? ORDER BY created_at, id`).all(parentId) as RawOrderRow[]).map(fromRaw)
 }
 
+/** Orders that renew this one (new purchases made from it), oldest first. */
+export function listRenewals(db: Db, orderId: string): OrderRow[] {
+  return (db.prepare(`SELECT ${COLUMNS} FROM orders WHERE renewed_from_order_id = ? ORDER BY created_at, id`).all(orderId) as RawOrderRow[]).map(fromRaw)
+}
+
 export type OrderPatch = Partial<Omit<OrderRow, 'id' | 'accountId' | 'kind' | 'createdAt'>>
 
 /** Updates the given fields; with `expectState`, only if the row is still in that state (returns false otherwise). */
@@ -293,6 +303,24 @@ export function updateOrderRow(db: Db, id: string, patch: OrderPatch, expectStat
   const sql = `UPDATE orders SET ${sets} WHERE id = ?${expectState ? ' AND state = ?' : ''}`
   const res = db.prepare(sql).run(...args, id, ...(expectState ? [expectState] : []))
   return res.changes === 1
+}
+
+/** Orders that use this key, directly or through one of its CSRs, oldest first. */
+export function listOrdersUsingKey(db: Db, keyId: string): OrderRow[] {
+  return (
+    db.prepare(`SELECT ${COLUMNS} FROM orders WHERE key_id = ? OR csr_id IN (SELECT id FROM csrs WHERE key_id = ?) ORDER BY created_at, id`).all(keyId, keyId) as RawOrderRow[]
+  ).map(fromRaw)
+}
+
+export function listOrdersByCsr(db: Db, csrId: string): OrderRow[] {
+  return (db.prepare(`SELECT ${COLUMNS} FROM orders WHERE csr_id = ? ORDER BY created_at, id`).all(csrId) as RawOrderRow[]).map(fromRaw)
+}
+
+/** Forgets the key of every order that has it (the orders stay as history). Returns their ids. */
+export function unlinkKeyFromOrders(db: Db, keyId: string): string[] {
+  const ids = (db.prepare('SELECT id FROM orders WHERE key_id = ? ORDER BY created_at, id').all(keyId) as { id: string }[]).map((r) => r.id)
+  db.prepare('UPDATE orders SET key_id = NULL WHERE key_id = ?').run(keyId)
+  return ids
 }
 
 // ---- order_domains ------------------------------------------------------------------------------

@@ -259,6 +259,63 @@ describe('orders against the Sandbox CA over HTTP', () => {
     expect(e.sandbox.control.getOrder(placed.sectigoOrderNumber ?? '').certificates).toHaveLength(3)
   })
 
+  it('renews a collected order: a new purchase for the same names and methods with a new key, linked both ways; never twice', async () => {
+    const e = await open()
+    const accountId = await sandboxAccount(e.core)
+    const csrId = await newCsr(e.core, 'renew.example.com', ['www.renew.example.com'])
+    const placed = await e.core.orders.place(
+      { accountId, productCode: 279, days: 365, csr: { csrId }, domains: [{ domain: 'renew.example.com', method: 'CNAME_CSR_HASH' }, { domain: 'www.renew.example.com', method: 'HTTP_CSR_HASH' }] },
+      'cli',
+    )
+    for (const d of placed.dcv) publish(e, d)
+    expect((await e.core.orders.collect(placed.id, 'cli')).poll.outcome).toBe('collected')
+    const oldCert = certOf(e.core, placed.id)
+    expect(e.core.orders.get(placed.id).actions).toContain('renew')
+
+    const renewal = await e.core.orders.renew(placed.id, {}, 'cli')
+    expect(renewal.state).toBe('draft')
+    expect(renewal.kind).toBe('new')
+    expect(renewal.renewedFromOrderId).toBe(placed.id)
+    expect([renewal.productCode, renewal.days, renewal.accountId]).toEqual([279, 365, accountId])
+    expect(renewal.dcv.map((d) => [d.domain, d.method])).toEqual([
+      ['renew.example.com', 'CNAME_CSR_HASH'],
+      ['www.renew.example.com', 'HTTP_CSR_HASH'],
+    ])
+    expect(renewal.keyId).not.toBe(placed.keyId)
+    expect(e.core.keys.get(renewal.keyId ?? '').algorithm).toBe(e.core.keys.get(placed.keyId ?? '').algorithm)
+    const before = e.core.orders.get(placed.id)
+    expect(before.renewals.map((r) => r.id)).toEqual([renewal.id])
+    expect(before.actions).not.toContain('renew')
+    // Nothing is bought by making the draft, and a second renewal is refused while this one exists.
+    expect(e.sandbox.control.listOrders()).toHaveLength(1)
+    await expect(e.core.orders.renew(placed.id, { key: { sameKey: true } }, 'cli')).rejects.toThrow(new RegExp(`already being renewed by ${renewal.id}, now draft`))
+
+    const sent = await e.core.orders.submit(renewal.id, { actor: 'cli' })
+    expect(sent.state).toBe('placed')
+    expect(sent.sectigoOrderNumber).not.toBe(placed.sectigoOrderNumber)
+    expect(e.sandbox.control.listOrders()).toHaveLength(2)
+    for (const d of e.core.orders.get(renewal.id).dcv) publish(e, d)
+    expect((await e.core.orders.collect(renewal.id, 'cli')).poll.outcome).toBe('collected')
+    const newCert = certOf(e.core, renewal.id)
+    expect(newCert.subjectAltName).toBe(oldCert.subjectAltName)
+    expect(newCert.publicKey.export({ format: 'der', type: 'spki' }).equals(oldCert.publicKey.export({ format: 'der', type: 'spki' }))).toBe(false)
+    // The old order and certificate are left as they were; the expiry report now counts the old one as replaced.
+    expect(e.core.orders.get(placed.id).state).toBe('collected')
+    expect(certOf(e.core, placed.id).fingerprint256).toBe(oldCert.fingerprint256)
+    // The renewal can itself be renewed later, with the same key if asked.
+    const next = await e.core.orders.renew(renewal.id, { key: { sameKey: true }, days: 90 }, 'cli')
+    expect([next.keyId, next.days, next.renewedFromOrderId]).toEqual([renewal.keyId, 90, renewal.id])
+  })
+
+  it('refuses to renew an order whose certificate was never issued', async () => {
+    const e = await open()
+    const accountId = await sandboxAccount(e.core)
+    const placed = await e.core.orders.place({ accountId, productCode: 287, days: 90, csr: { csrId: await newCsr(e.core, 'early.example.com') } }, 'cli')
+    expect(placed.actions).not.toContain('renew')
+    await expect(e.core.orders.renew(placed.id, {}, 'cli')).rejects.toThrow(/only an order whose certificate Sectigo issued can be renewed/)
+    expect(e.core.orders.list()).toHaveLength(1)
+  })
+
   it('refuses a collected certificate whose key does not match the order: nothing stored, the order flagged, polling stopped', async () => {
     const e = await open()
     const accountId = await sandboxAccount(e.core)

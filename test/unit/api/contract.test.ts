@@ -51,6 +51,7 @@ describe('the contract', () => {
         "orders.products",
         "orders.reissue",
         "orders.removeDomain",
+        "orders.renew",
         "orders.revoke",
         "orders.submit",
         "orders.sync",

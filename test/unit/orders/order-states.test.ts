@@ -55,6 +55,7 @@ function dbWithOrder(state: OrderState = 'draft'): { db: ReturnType<typeof openD
     updatedAt: now,
     placedAt: null,
     collectedAt: null,
+    renewedFromOrderId: null,
   }
   insertOrder(db, order)
   return { db, order }

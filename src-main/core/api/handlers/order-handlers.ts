@@ -16,6 +16,7 @@ type OrderMethods =
   | 'orders.collect'
   | 'orders.sync'
   | 'orders.reissue'
+  | 'orders.renew'
   | 'orders.revoke'
   | 'orders.cancel'
   | 'orders.removeDomain'
@@ -90,6 +91,10 @@ export const orderHandlers: Pick<Handlers, OrderMethods> = {
       },
       ctx.actor,
     ),
+  'orders.renew': (input, ctx) => {
+    const { id, submit, ...rest } = input
+    return ctx.core.orders.renew(id, { ...defined(rest), ...(submit !== undefined ? { submit } : {}) }, ctx.actor)
+  },
   'orders.revoke': async (input, ctx) => {
     const outcome = await ctx.core.orders.revoke(input.id, { reason: input.reason, confirmed: input.confirmed, ...(input.reasonCode ? { reasonCode: input.reasonCode } : {}) }, ctx.actor)
     return { outcome, order: ctx.core.orders.get(input.id) }
