@@ -108,57 +108,44 @@ type KeyChoice = 'same' | 'new' | 'csr'
 const KEY_TYPES: readonly KeyType[] = ['ec-p256', 'ec-p384', 'rsa-2048', 'rsa-3072', 'rsa-4096']
 
 /** AutoReplaceSSL: a new certificate on the same (already paid) order, with the same or a new key. */
-export function ReissueDialog({
-  order,
-  onClose,
-  onFlash,
-  onReissued,
-}: DialogProps & { onReissued: (id: string) => void }) {
+type KeyInput = MethodInput<'orders.reissue'>['key']
+
+/** The key of a reissue or renewal: the same key, a new key of a type, or a stored CSR. */
+function useKeyChoice(initial: KeyChoice = 'new', initialType: KeyType = 'ec-p256') {
+  const [kind, setKind] = useState<KeyChoice>(initial)
+  const [keyType, setKeyType] = useState<KeyType>(initialType)
+  const [csrId, setCsrId] = useState('')
+  return {
+    kind,
+    setKind,
+    keyType,
+    setKeyType,
+    csrId,
+    setCsrId,
+    ready: kind !== 'csr' || csrId !== '',
+    input: (): KeyInput => (kind === 'same' ? { sameKey: true } : kind === 'csr' ? { csrId } : { newKey: keyType }),
+  }
+}
+
+function KeyChoiceFields({ choice, sameKeyNote, allowSameKey }: { choice: ReturnType<typeof useKeyChoice>; sameKeyNote: string; allowSameKey: boolean }) {
   const ids = useId()
   const csrs = useQuery('csrs.list', {})
-  const [key, setKey] = useState<KeyChoice>('new')
-  const [keyType, setKeyType] = useState<KeyType>('ec-p256')
-  const [csrId, setCsrId] = useState('')
-  const [method, setMethod] = useState<DcvMethod | 'keep'>('keep')
-  const reissue = useAction(async () => {
-    const keyInput: MethodInput<'orders.reissue'>['key'] =
-      key === 'same' ? { sameKey: true } : key === 'csr' ? { csrId } : { newKey: keyType }
-    const created = await call('orders.reissue', {
-      id: order.id,
-      key: keyInput,
-      ...(method !== 'keep' ? { dcvMethod: method } : {}),
-    })
-    onFlash({ tone: 'ok', text: `Reissue ${created.id} was ${created.state === 'draft' ? 'recorded' : 'sent'}.` })
-    onReissued(created.id)
-  })
+  const { kind, setKind, keyType, setKeyType, csrId, setCsrId } = choice
   return (
-    <ConfirmDialog
-      title="Reissue the certificate"
-      confirmLabel="Reissue"
-      busy={reissue.pending}
-      confirmDisabled={key === 'csr' && csrId === ''}
-      error={reissue.error}
-      onConfirm={() => void reissue.run()}
-      onClose={onClose}
-    >
-      <p>
-        A reissue is free: it replaces the certificate within the paid order. The current certificate keeps working
-        until you revoke it, so install the new one first.
-      </p>
-      <fieldset className="plain-fieldset">
+    <fieldset className="plain-fieldset">
         <legend className="field-label">Key</legend>
-        {order.keyId ? (
+        {allowSameKey ? (
           <label className="check-line">
-            <input type="radio" name={`${ids}-key`} checked={key === 'same'} onChange={() => setKey('same')} />
-            The same key (a new CSR; usually no new validation)
+            <input type="radio" name={`${ids}-key`} checked={kind === 'same'} onChange={() => setKind('same')} />
+            The same key ({sameKeyNote})
           </label>
         ) : null}
         <label className="check-line">
-          <input type="radio" name={`${ids}-key`} checked={key === 'new'} onChange={() => setKey('new')} />A new key:
+          <input type="radio" name={`${ids}-key`} checked={kind === 'new'} onChange={() => setKind('new')} />A new key:
           <select
             aria-label="New key type"
             value={keyType}
-            disabled={key !== 'new'}
+            disabled={kind !== 'new'}
             onChange={(e) => setKeyType(KEY_TYPES.find((k) => k === e.target.value) ?? 'ec-p256')}
           >
             {KEY_TYPES.map((k) => (
@@ -169,8 +156,8 @@ export function ReissueDialog({
           </select>
         </label>
         <label className="check-line">
-          <input type="radio" name={`${ids}-key`} checked={key === 'csr'} onChange={() => setKey('csr')} />A stored CSR:
-          <select aria-label="Stored CSR" value={csrId} disabled={key !== 'csr'} onChange={(e) => setCsrId(e.target.value)}>
+          <input type="radio" name={`${ids}-key`} checked={kind === 'csr'} onChange={() => setKind('csr')} />A stored CSR:
+          <select aria-label="Stored CSR" value={csrId} disabled={kind !== 'csr'} onChange={(e) => setCsrId(e.target.value)}>
             <option value="">Choose…</option>
             {(csrs.data ?? []).map((c) => (
               <option key={c.id} value={c.id}>
@@ -179,7 +166,43 @@ export function ReissueDialog({
             ))}
           </select>
         </label>
-      </fieldset>
+    </fieldset>
+  )
+}
+
+export function ReissueDialog({
+  order,
+  onClose,
+  onFlash,
+  onReissued,
+}: DialogProps & { onReissued: (id: string) => void }) {
+  const ids = useId()
+  const key = useKeyChoice()
+  const [method, setMethod] = useState<DcvMethod | 'keep'>('keep')
+  const reissue = useAction(async () => {
+    const created = await call('orders.reissue', {
+      id: order.id,
+      key: key.input(),
+      ...(method !== 'keep' ? { dcvMethod: method } : {}),
+    })
+    onFlash({ tone: 'ok', text: `Reissue ${created.id} was ${created.state === 'draft' ? 'recorded' : 'sent'}.` })
+    onReissued(created.id)
+  })
+  return (
+    <ConfirmDialog
+      title="Reissue the certificate"
+      confirmLabel="Reissue"
+      busy={reissue.pending}
+      confirmDisabled={!key.ready}
+      error={reissue.error}
+      onConfirm={() => void reissue.run()}
+      onClose={onClose}
+    >
+      <p>
+        A reissue is free: it replaces the certificate within the paid order. The current certificate keeps working
+        until you revoke it, so install the new one first.
+      </p>
+      <KeyChoiceFields choice={key} sameKeyNote="a new CSR; usually no new validation" allowSameKey={order.keyId !== null} />
       <div className="field">
         <label htmlFor={`${ids}-method`}>Validation</label>
         <select
@@ -194,6 +217,48 @@ export function ReissueDialog({
             </option>
           ))}
         </select>
+      </div>
+    </ConfirmDialog>
+  )
+}
+
+/** A renewal: a draft of the new purchase for the same names (nothing is bought until it is sent). */
+export function RenewDialog(props: DialogProps & { onRenewed: (id: string) => void }) {
+  // The default is a new key of the type the order has now; wait for it before showing the choice.
+  const keys = useQuery('keys.list', {})
+  if (keys.data === undefined && keys.error === undefined) return null
+  const current = keys.data?.find((k) => k.id === props.order.keyId)?.algorithm
+  return <RenewForm {...props} keyType={KEY_TYPES.find((k) => k === current) ?? 'ec-p256'} />
+}
+
+function RenewForm({ order, onClose, onFlash, onRenewed, keyType }: DialogProps & { onRenewed: (id: string) => void; keyType: KeyType }) {
+  const ids = useId()
+  const key = useKeyChoice('new', keyType)
+  const [days, setDays] = useState(String(order.days))
+  const validDays = /^\d{1,4}$/.test(days) && Number(days) >= 1
+  const renew = useAction(async () => {
+    const created = await call('orders.renew', { id: order.id, key: key.input(), days: Number(days) })
+    onFlash({ tone: 'ok', text: `Renewal ${created.id} is ready to review; nothing is bought until you send it.` })
+    onRenewed(created.id)
+  })
+  return (
+    <ConfirmDialog
+      title="Renew the certificate"
+      confirmLabel="Create renewal draft"
+      busy={renew.pending}
+      confirmDisabled={!key.ready || !validDays}
+      error={renew.error}
+      onConfirm={() => void renew.run()}
+      onClose={onClose}
+    >
+      <p>
+        A renewal is a new purchase for the same names ({order.domains.join(', ')}), with the same product, validation
+        methods and organisation. CertDesk prepares it as a draft: you review it and send it, and only then is it charged.
+      </p>
+      <KeyChoiceFields choice={key} sameKeyNote="keep the private key the servers already have" allowSameKey={order.keyId !== null} />
+      <div className="field">
+        <label htmlFor={`${ids}-days`}>Validity in days</label>
+        <input id={`${ids}-days`} inputMode="numeric" value={days} onChange={(e) => setDays(e.target.value.trim())} aria-invalid={!validDays} />
       </div>
     </ConfirmDialog>
   )

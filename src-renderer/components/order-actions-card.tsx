@@ -7,11 +7,11 @@ import { Card } from './card'
 import { ConfirmDialog } from './confirm-dialog'
 import type { OrderCardProps } from './dcv-panel'
 import { ErrorNotice } from './error-notice'
-import { EvClickThroughDialog, OvCallbackDialog, ReissueDialog, RevokeDialog } from './order-action-dialogs'
+import { EvClickThroughDialog, OvCallbackDialog, ReissueDialog, RenewDialog, RevokeDialog } from './order-action-dialogs'
 import type { OrderDetail } from './order-format'
 import { Spinner } from './spinner'
 
-type Dialog = 'submit' | 'cancel' | 'resend' | 'revoke' | 'reissue' | 'ov' | 'ev'
+type Dialog = 'submit' | 'cancel' | 'resend' | 'revoke' | 'reissue' | 'renew' | 'ov' | 'ev'
 
 function ActionRow({ title, text, children }: { title: string; text: string; children: ReactNode }) {
   return (
@@ -107,6 +107,15 @@ export function OrderActionsCard({ order, onChanged, onFlash }: OrderCardProps) 
       <ActionRow key="reissue" title="Reissue" text="A new certificate within the paid order, at no extra cost: a new key or CSR; names may need validating again.">
         <button type="button" className="button button-small" onClick={() => setDialog('reissue')}>
           Reissue…
+        </button>
+      </ActionRow>,
+    )
+  }
+  if (has('renew')) {
+    rows.push(
+      <ActionRow key="renew" title="Renew" text="A new purchase for the same names before this certificate expires: prepared as a draft you review and send.">
+        <button type="button" className="button button-small" onClick={() => setDialog('renew')}>
+          Renew…
         </button>
       </ActionRow>,
     )
@@ -226,6 +235,15 @@ export function OrderActionsCard({ order, onChanged, onFlash }: OrderCardProps) 
           onFlash={onFlash}
           onChanged={onChanged}
           onReissued={(id) => navigate({ section: 'orders', view: 'order', id })}
+        />
+      ) : null}
+      {dialog === 'renew' ? (
+        <RenewDialog
+          order={order}
+          onClose={close}
+          onFlash={onFlash}
+          onChanged={onChanged}
+          onRenewed={(id) => navigate({ section: 'orders', view: 'order', id })}
         />
       ) : null}
       {dialog === 'ov' ? <OvCallbackDialog order={order} onClose={close} onFlash={onFlash} onChanged={onChanged} /> : null}

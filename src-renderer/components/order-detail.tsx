@@ -62,20 +62,32 @@ function DetailsCard({ order }: { order: OrderDetail }) {
             <a href={routeHref({ section: 'orders', view: 'order', id: order.parentOrderId })}>the original order</a>
           </DetailRow>
         ) : null}
-        {order.children.length > 0 ? (
-          <DetailRow label="Reissues">
-            <ul className="plain-list">
-              {order.children.map((c) => (
-                <li key={c.id}>
-                  <a href={routeHref({ section: 'orders', view: 'order', id: c.id })}>{formatDate(c.createdAt)}</a>{' '}
-                  <span className="muted">{ORDER_STATE_VIEW[c.state].label}</span>
-                </li>
-              ))}
-            </ul>
+        <RelatedOrders label="Reissues" orders={order.children} />
+        {order.renewedFromOrderId ? (
+          <DetailRow label="Renewal of">
+            <a href={routeHref({ section: 'orders', view: 'order', id: order.renewedFromOrderId })}>the earlier order</a>
           </DetailRow>
         ) : null}
+        <RelatedOrders label="Renewals" orders={order.renewals} />
       </dl>
     </Card>
+  )
+}
+
+/** Orders made from this one (reissues or renewals), each linked with its date and state. */
+function RelatedOrders({ label, orders }: { label: string; orders: OrderDetail['children'] }) {
+  if (orders.length === 0) return null
+  return (
+    <DetailRow label={label}>
+      <ul className="plain-list">
+        {orders.map((c) => (
+          <li key={c.id}>
+            <a href={routeHref({ section: 'orders', view: 'order', id: c.id })}>{formatDate(c.createdAt)}</a>{' '}
+            <span className="muted">{ORDER_STATE_VIEW[c.state].label}</span>
+          </li>
+        ))}
+      </ul>
+    </DetailRow>
   )
 }
 

@@ -215,7 +215,7 @@ const SIMULATION_WORDS: Readonly<Record<string, string>> = {
 }
 
 /** Facts that mean nothing to a reader (ids, internal kinds) or repeat the event's own label. */
-const QUIET_KEYS: ReadonlySet<string> = new Set(['from', 'to', 'actionId', 'accountId', 'csrId', 'parentOrderId', 'kind', 'productCode', 'days'])
+const QUIET_KEYS: ReadonlySet<string> = new Set(['from', 'to', 'actionId', 'accountId', 'csrId', 'parentOrderId', 'renewedFromOrderId', 'kind', 'productCode', 'days'])
 
 /** "www.example.com:HTTP_CSR_HASH" (how core records a name and its method) as words. */
 function nameAndMethod(v: string): string {
