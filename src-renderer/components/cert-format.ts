@@ -8,8 +8,14 @@ export type CertificateSummary = MethodOutput<'certs.list'>[number]
 export type CertificateDetail = MethodOutput<'certs.get'>
 export type ChainStatus = CertificateDetail['chain']['status']
 export type CertificateRole = CertificateSummary['role']
+export type ExpiryReport = MethodOutput<'certs.expiring'>
+export type ReplacedCertificate = ExpiryReport['replaced'][number]
 
-/** Certificates expiring within this many days are flagged (and counted on the dashboard). */
+/**
+ * Certificates expiring within this many days are flagged amber. The same number as core's
+ * EXPIRY_WARNING_DAYS (the window `certs.expiring` reports on, which the dashboard lists), kept here
+ * because the renderer imports only types from core; a unit test holds the two equal.
+ */
 export const EXPIRY_WARNING_DAYS = 30
 
 export type ExpiryState = 'expired' | 'not-yet-valid' | 'soon' | 'ok'

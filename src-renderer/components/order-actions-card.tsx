@@ -3,6 +3,7 @@ import { call } from '../api'
 import { formatDate } from '../format'
 import { useAction } from '../hooks/use-action'
 import { navigate } from '../routes'
+import { ActionRow } from './action-row'
 import { Card } from './card'
 import { ConfirmDialog } from './confirm-dialog'
 import type { OrderCardProps } from './dcv-panel'
@@ -12,18 +13,6 @@ import type { OrderDetail } from './order-format'
 import { Spinner } from './spinner'
 
 type Dialog = 'submit' | 'cancel' | 'resend' | 'revoke' | 'reissue' | 'renew' | 'ov' | 'ev'
-
-function ActionRow({ title, text, children }: { title: string; text: string; children: ReactNode }) {
-  return (
-    <li className="action-row">
-      <div className="action-text">
-        <strong>{title}</strong>
-        <span className="muted small">{text}</span>
-      </div>
-      <div className="action-button">{children}</div>
-    </li>
-  )
-}
 
 /**
  * What can be done with the order now. Core decides (OrderDetail.actions); this card only offers those,

@@ -39,6 +39,28 @@ export function isMoving(state: OrderState): boolean {
   return MOVING_STATES.includes(state)
 }
 
+/**
+ * Who an unfinished order waits on, and for the user what to do, as the dashboard lists it. Finished
+ * orders (collected, rejected, revoked, replaced, cancelled) wait on nobody. "unknown" comes first
+ * because sending it again blindly may buy the certificate twice.
+ */
+export type OrderWait = { on: 'ca' } | { on: 'you'; todo: string; first?: boolean } | null
+
+export const ORDER_WAIT: Readonly<Record<OrderState, OrderWait>> = {
+  draft: { on: 'you', todo: 'Not sent yet: review it, then send or cancel it' },
+  submitting: { on: 'ca' },
+  placed: { on: 'ca' },
+  awaiting_validation: { on: 'you', todo: 'Waiting for domain validation' },
+  issued: { on: 'ca' },
+  collected: null,
+  unknown: { on: 'you', todo: 'Answer lost, check before resending', first: true },
+  failed: { on: 'you', todo: 'Refused, so nothing was bought: fix the cause and send it again, or cancel it' },
+  rejected: null,
+  revoked: null,
+  replaced: null,
+  cancelled: null,
+}
+
 export const ENVIRONMENT_VIEW: Readonly<Record<Environment, { short: string; tone: Tone }>> = {
   sandbox: { short: 'Sandbox', tone: 'info' },
   test_mode: { short: 'Test mode', tone: 'warning' },

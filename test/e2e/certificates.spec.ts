@@ -1,15 +1,16 @@
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Locator, Page } from '@playwright/test'
 import { LARGE_IMPORT_CN, makeLargeImport } from '../fixtures/certs/large-import'
 import { expect, recordCspViolations, test, type WebShellProcess } from './fixtures'
+import { screenshot } from './ui-steps'
 
 const IMPORT_PASSWORD = 'import-pass-e2e'
 const EXPORT_PASSWORD = 'export-pass-e2e'
 const LEAF_CN = 'shop.example.com'
-/** Under the 30-day warning: the list shows it amber and the dashboard counts it. */
+/** Under the 30-day warning: the list shows it amber and the dashboard counts it as due. */
 const LEAF_DAYS = 20
 
 interface Pki {
@@ -80,12 +81,6 @@ function subjectsOf(printCerts: string): string[] {
 
 function fileMode(path: string): number {
   return statSync(path).mode & 0o777
-}
-
-/** Pages full length; a modal dialog as the viewport shows it (the backdrop covers the viewport only). */
-async function screenshot(page: Page, name: string, fullPage = true): Promise<void> {
-  mkdirSync('test-results/screenshots', { recursive: true })
-  await page.screenshot({ path: `test-results/screenshots/${name}.png`, fullPage })
 }
 
 async function openImport(page: Page, shell: WebShellProcess): Promise<void> {
@@ -283,11 +278,10 @@ test.describe('certificates', () => {
     await dialog.getByRole('button', { name: 'Done' }).click()
     await expect(dialog).toHaveCount(0)
 
-    // The dashboard counts it as expiring soon.
+    // The dashboard counts it as due for renewal.
     await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Dashboard' }).click()
-    const stat = page.getByRole('link', { name: /Certificates expiring in 30 days/ })
-    await expect(stat).toContainText('1')
-    await expect(stat).toContainText('1 certificate tracked')
+    await expect(page.getByTestId('stat-due')).toHaveText('1')
+    await expect(page.getByRole('link', { name: /Certificates due for renewal/ })).toContainText('1 certificate tracked')
     expect(await violations()).toEqual([])
   })
 

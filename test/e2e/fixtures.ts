@@ -69,11 +69,13 @@ function stop(child: ChildProcess): Promise<void> {
 /**
  * A web shell of its own for every test: built out/, a free port, a fresh data folder. With
  * `test.use({ keychain: false })` it runs with no reachable Secret Service (a dead D-Bus address),
- * as on a machine without a keychain.
+ * as on a machine without a keychain; `shellEnv` adds environment variables (CERTDESK_SANDBOX_URL
+ * for a Sandbox CA the test controls).
  */
-export const test = base.extend<{ shell: WebShellProcess; keychain: boolean }>({
+export const test = base.extend<{ shell: WebShellProcess; keychain: boolean; shellEnv: Record<string, string> }>({
   keychain: [true, { option: true }],
-  shell: async ({ keychain }, use) => {
+  shellEnv: [{}, { option: true }],
+  shell: async ({ keychain, shellEnv }, use) => {
     if (!existsSync(WEB_JS) || !existsSync(RENDERER_INDEX)) {
       throw new Error(
         'The e2e tests run the built web shell, and out/ is missing: run "npx electron-vite build" (or "npm run build") first.',
@@ -84,6 +86,7 @@ export const test = base.extend<{ shell: WebShellProcess; keychain: boolean }>({
     const env = {
       ...process.env,
       CERTDESK_EXPORT_DIR: exportDir,
+      ...shellEnv,
       ...(keychain ? {} : { DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(dataDir, 'no-such-bus')}` }),
     }
     const child = spawn(process.execPath, [WEB_JS, '--port', '0', '--no-open', '--data-dir', dataDir], {

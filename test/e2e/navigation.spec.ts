@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { expect, recordCspViolations, test } from './fixtures'
 
 const SECTIONS = [
-  { link: 'Dashboard', heading: 'Dashboard', says: 'Expiry timeline and order activity will appear here' },
+  { link: 'Dashboard', heading: 'Dashboard', says: 'Nothing tracked yet' },
   { link: 'Certificates', heading: 'Certificates', says: 'No certificates yet' },
   { link: 'Orders', heading: 'Orders', says: 'No orders yet' },
   { link: 'Keys & CSRs', heading: 'Keys & CSRs', says: 'No CSRs yet' },

@@ -1,32 +1,16 @@
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { mkdirSync, readFileSync } from 'node:fs'
-import type { Page } from '@playwright/test'
+import { readFileSync } from 'node:fs'
 import { expect, recordCspViolations, test } from './fixtures'
+import { addSandboxAccount, screenshot } from './ui-steps'
 
 /** Issuance in the Sandbox takes a second or two after DCV; this bounds a broken scheduler, not speed. */
 const COLLECTED_TIMEOUT_MS = 45_000
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  mkdirSync('test-results/screenshots', { recursive: true })
-  await page.screenshot({ path: `test-results/screenshots/${name}.png`, fullPage: true })
-}
 
 /** MD5 of the CSR's DER, as openssl computes it: Sectigo's DCV file name, checked independently. */
 function opensslDerMd5(pem: string): string {
   const der = execFileSync('openssl', ['req', '-outform', 'DER'], { input: pem })
   return createHash('md5').update(der).digest('hex').toUpperCase()
-}
-
-async function addSandboxAccount(page: Page, label: string, password?: string): Promise<void> {
-  await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Accounts' }).click()
-  await page.getByRole('link', { name: 'Add account' }).first().click()
-  const form = page.getByRole('form', { name: 'New account' })
-  await expect(form.getByRole('radio', { name: /Sandbox: try everything, free/ })).toBeChecked()
-  await form.getByLabel('Label').fill(label)
-  if (password !== undefined) await form.getByLabel('Password').fill(password)
-  await form.getByRole('button', { name: 'Add account' }).click()
-  await expect(page.getByRole('heading', { level: 2, name: label })).toBeVisible()
 }
 
 test('places a DV order with the Sandbox through the UI and follows it to the collected certificate', async ({
