@@ -13,6 +13,7 @@ import { defaultDataDir, ensureDataDir } from '../core/data-dir'
 import { fileSink } from '../core/log/file-sink'
 import { createLogger, type Logger } from '../core/log/logger'
 import { KeychainCredentialStore } from '../core/secrets/keychain-store'
+import { proxyFromEnv } from '../core/sectigo/proxy'
 import { isolatedImportParser, PARSE_WORKER_FILE } from '../parse-worker/parse-in-child'
 import { sandboxFor } from '../sandbox/launcher'
 import { APP_ENTRY_URL, APP_SCHEME, type TrustedOrigins } from './app-origin'
@@ -79,7 +80,10 @@ async function start(): Promise<void> {
   sandbox = sandboxFor(process.env, dataDir, logger)
   // Import files are read in a utility process per file (I2); a packaged app never falls back to this one.
   const importParser = isolatedImportParser(join(__dirname, PARSE_WORKER_FILE), (workerPath) => utilityImportParser(workerPath), logger, { allowInProcess: !app.isPackaged })
-  core = createCore({ dataDir, credentials: new KeychainCredentialStore(), logger, sandbox, importParser })
+  // Behind a proxy: HTTPS_PROXY / NO_PROXY, exactly as the CLI and web shell read them. Sectigo calls use
+  // undici, not Chromium's network stack, so the OS proxy settings and PAC scripts are not read.
+  const proxy = proxyFromEnv(process.env)
+  core = createCore({ dataDir, credentials: new KeychainCredentialStore(), logger, sandbox, importParser, ...(proxy ? { sectigoProxy: proxy } : {}) })
   const version = typeof __CERTDESK_VERSION__ === 'string' ? __CERTDESK_VERSION__ : app.getVersion()
   const ctx: ApiContext = { core, actor: 'ui', frontDoor: 'electron', version }
 

@@ -19,6 +19,8 @@ export interface CliContext {
   version: string
   /** Global --passphrase-file (or CERTDESK_PASSPHRASE_FILE): where the vault passphrase is read from. */
   passphraseFile: string | undefined
+  /** The data folder (--data-dir or the default); core() opens the database in it. */
+  dataDir: string
   core(): Core
 }
 

@@ -7,7 +7,7 @@ import { createLogger } from '../core/log/logger'
 import { KeychainCredentialStore } from '../core/secrets/keychain-store'
 import type { CliContext, CliIo } from './io'
 import type { SandboxLauncher } from '../core/accounts/sandbox-launcher'
-import { ACCOUNT_USAGE, CERTS_USAGE, CSR_USAGE, DCV_USAGE, EXPORT_USAGE, IMPORT_USAGE, KEYS_USAGE, ORDER_USAGE, SANDBOX_CONTROL_USAGE, USAGE, UsageError, VAULT_USAGE } from './usage'
+import { ACCOUNT_USAGE, BACKUP_USAGE, CERTS_USAGE, CSR_USAGE, DCV_USAGE, EXPORT_USAGE, IMPORT_USAGE, KEYS_USAGE, ORDER_USAGE, SANDBOX_CONTROL_USAGE, USAGE, UsageError, VAULT_USAGE } from './usage'
 
 export const EXIT_OK = 0
 /** The operation failed (bad input file, CA error, ...); the message says why. */
@@ -72,14 +72,17 @@ export async function runCli(argv: string[], io: CliIo, version: string): Promis
     const { sandboxFor } = await import('../sandbox/launcher')
     const { crashSeam } = await import('./crash-seam')
     const { nodeImportParser } = await import('../parse-worker/node-host')
+    const { proxyFromEnv } = await import('../core/sectigo/proxy')
     const { call, readSecretFile } = await import('./io')
     const dataDir = g.dataDir ?? defaultDataDir(io.env)
-    const passphraseFile = g.passphraseFile ?? io.env.CERTDESK_PASSPHRASE_FILE
+    // For `backup`, --passphrase-file is the backup's passphrase; the vault's comes with the command.
+    const passphraseFile = command === 'backup' ? g.passphraseFile : (g.passphraseFile ?? io.env.CERTDESK_PASSPHRASE_FILE)
     const ctx: CliContext = {
       io,
       json: g.json,
       version,
       passphraseFile,
+      dataDir,
       core: () => {
         if (!core) {
           ensureDataDir(dataDir)
@@ -89,6 +92,8 @@ export async function runCli(argv: string[], io: CliIo, version: string): Promis
           sandbox = sandboxFor(io.env, dataDir, logger)
           const crashAt = io.env.CERTDESK_TEST_CRASH_AT
           const timeoutMs = Number(io.env.CERTDESK_TEST_SECTIGO_TIMEOUT_MS ?? '')
+          // Behind a proxy: HTTPS_PROXY / NO_PROXY, as curl reads them (loopback always goes direct).
+          const proxy = proxyFromEnv(io.env)
           core = createCore({
             dataDir,
             credentials: new KeychainCredentialStore(),
@@ -98,12 +103,13 @@ export async function runCli(argv: string[], io: CliIo, version: string): Promis
             importParser: nodeImportParser(__dirname, logger),
             ...(crashAt ? { hooks: crashSeam(crashAt) } : {}),
             ...(Number.isFinite(timeoutMs) && timeoutMs > 0 ? { sectigoTimeouts: { connectMs: timeoutMs, totalMs: timeoutMs } } : {}),
+            ...(proxy ? { sectigoProxy: proxy } : {}),
           })
         }
         return core
       },
     }
-    if (passphraseFile && command !== 'vault') {
+    if (passphraseFile && command !== 'vault' && command !== 'backup') {
       const status = await call(ctx, 'vault.status', {})
       if (status.state === 'locked') await call(ctx, 'vault.unlock', { passphrase: await readSecretFile(ctx, passphraseFile) })
     }
@@ -114,6 +120,8 @@ export async function runCli(argv: string[], io: CliIo, version: string): Promis
         return await (await import('./commands/keys')).keysCommand(ctx, args)
       case 'vault':
         return await (await import('./commands/vault')).vaultCommand(ctx, args)
+      case 'backup':
+        return await (await import('./commands/backup')).backupCommand(ctx, args)
       case 'import':
         return await (await import('./commands/certs')).importCommand(ctx, args)
       case 'certs':
@@ -160,6 +168,8 @@ function helpFor(command: string | undefined): string {
       return KEYS_USAGE
     case 'vault':
       return VAULT_USAGE
+    case 'backup':
+      return BACKUP_USAGE
     case 'import':
       return IMPORT_USAGE
     case 'certs':

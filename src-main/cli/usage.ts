@@ -6,10 +6,16 @@ export const CSR_USAGE = `Usage:
   certdesk csr decode FILE|- [--json] [--unique-value V] [--strict]
   certdesk csr list [--json]
   certdesk csr show CSR_ID [--json] [--pem]
+  certdesk csr delete CSR_ID --yes [--json]
+A CSR an order refers to stays (the order's record); its key can still be deleted (keys delete).
 `
 
 export const KEYS_USAGE = `Usage:
   certdesk keys list [--json]
+  certdesk keys delete KEY_ID --yes [--json]
+Deleting a key is refused while an unfinished order or an unexpired certificate needs it. Its CSRs go
+with it, except those an order refers to; those, expired certificates and finished orders stay as
+history, without the key. The deleted key is wiped from the database files.
 `
 
 export const VAULT_USAGE = `Usage:
@@ -17,6 +23,18 @@ export const VAULT_USAGE = `Usage:
   certdesk vault setup-passphrase --passphrase-file FILE|-   (only where no OS keychain is available)
 Private keys are encrypted with a data key kept in the OS keychain. Without a keychain, set a vault
 passphrase once; later commands read it from --passphrase-file FILE (global) or CERTDESK_PASSPHRASE_FILE.
+`
+
+export const BACKUP_USAGE = `Usage:
+  certdesk backup create --out FILE --passphrase-file F|- [--vault-passphrase-file F] [--json]
+  certdesk backup verify FILE --passphrase-file F|- [--json]
+  certdesk backup restore FILE --passphrase-file F|- --data-dir NEW [--vault-passphrase-file F] [--json]
+One encrypted file (AES-256-GCM, scrypt) with the database and the vault data key: the only way back
+to your private keys if this computer or its keychain is lost. --passphrase-file is the backup's
+passphrase (at least 10 characters); keep it apart from the file. create writes FILE once (0600, never
+over an existing file) and verifies it. verify decrypts and checks a backup, writing nothing. restore
+fills a folder with no database yet and keeps the data key in this computer's keychain, or, with
+--vault-passphrase-file (or CERTDESK_PASSPHRASE_FILE), under a vault passphrase.
 `
 
 export const IMPORT_USAGE = `Usage:
@@ -30,6 +48,7 @@ export const CERTS_USAGE = `Usage:
   certdesk certs list [--all] [--json]       (--all adds intermediates and roots)
   certdesk certs show ID [--json] [--pem]
   certdesk certs expiring [--within DAYS] [--json]   (default 30 days; exit 4 when something is due)
+  certdesk certs delete ID --yes [--json]   (refused while its order is unfinished; its key stays)
 `
 
 export const EXPORT_USAGE = `Usage:
@@ -117,12 +136,13 @@ export const USAGE = `certdesk: keys, CSRs and Sectigo certificates from the com
 Usage: certdesk [--data-dir DIR] [--json] [--passphrase-file FILE] <command> ...
 
 Commands:
-  csr new|decode|list|show    make, inspect and list CSRs (and their keys)
-  keys list                   list stored keys (never the private part)
+  csr new|decode|list|show|delete   make, inspect, list and delete CSRs (and their keys)
+  keys list|delete            list stored keys (never the private part), delete one
   import FILE                 bring in certificates, chains, keys, PKCS#12, PKCS#7, ZIP
-  certs list|show|expiring    certificates with their chains and days left; what is due
+  certs list|show|expiring|delete   certificates with their chains and days left; what is due
   export ID                   write PEM/DER/chain/P7B/PFX/key/bundle, or a server preset
   vault status|setup-passphrase
+  backup create|verify|restore      one encrypted file with every key, certificate and order
   account add|list|show|edit|remove|test   Sectigo accounts (passwords in the OS keychain only)
   order place|submit|list|show|sync|collect|reissue|renew|revoke|cancel|...   orders and their certificates
   dcv show|check|set-method|resend          domain control validation help for an order
@@ -134,6 +154,8 @@ Global options:
   --json                machine-readable output
   --passphrase-file F   vault passphrase (only for vaults without an OS keychain), or CERTDESK_PASSPHRASE_FILE
   --help, --version
+
+Deleting (keys, csr, certs delete) cannot be undone and needs --yes: certdesk does not prompt.
 
 Exit codes: 0 success, 1 the operation failed (the message says why), 2 usage error,
 3 (order collect) the certificate is not issued yet: ask again later,

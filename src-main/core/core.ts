@@ -6,9 +6,11 @@ import { OrderService } from './orders/order-service'
 import { PushService } from './orders/push-service'
 import { OrderScheduler } from './orders/scheduler'
 import type { StepHooks } from './orders/step-hooks'
+import type { ProxyConfig } from './sectigo/proxy'
 import type { FetchLike, Timeouts } from './sectigo/transport'
 import { CertificateService } from './certs/certificate-service'
 import { defaultExportDir, ensureDataDir, DB_FILE_NAME } from './data-dir'
+import { DeletionService } from './deletion/deletion-service'
 import { CsrService } from './keys/csr-service'
 import { KeyService } from './keys/key-service'
 import { silentLogger, type Logger } from './log/logger'
@@ -37,6 +39,8 @@ export interface CoreOptions {
   sectigoTimeouts?: Partial<Timeouts>
   /** Another fetch for Sectigo calls (Electron's net.fetch). */
   sectigoFetch?: FetchLike
+  /** HTTP(S) proxy for Sectigo calls (front doors pass proxyFromEnv); loopback always goes direct. */
+  sectigoProxy?: ProxyConfig
   /** How DCV preflight checks look at the world (tests reach loopback servers). */
   dcvProbe?: DcvProbe
   /** Reads import files; in this process by default. Front doors pass a child-process reader (I2). */
@@ -55,6 +59,8 @@ export interface Core {
   readonly keys: KeyService
   readonly csrs: CsrService
   readonly certs: CertificateService
+  /** Deleting keys, CSRs and certificates, refused while something still needs them. */
+  readonly deletion: DeletionService
   readonly accounts: AccountService
   readonly orders: OrderService
   readonly push: PushService
@@ -75,6 +81,7 @@ export function createCore(opts: CoreOptions): Core {
   const csrs = new CsrService(db, keys, clock)
   const trustStore = opts.trustStore ?? lazyTrustStore(() => loadSystemTrustStore())
   const certs = new CertificateService({ db, vault, clock, logger, trustStore, ...(opts.importParser ? { importParser: opts.importParser } : {}) })
+  const deletion = new DeletionService({ db, clock, logger })
   const accounts = new AccountService({
     db,
     clock,
@@ -84,6 +91,7 @@ export function createCore(opts: CoreOptions): Core {
     ...(opts.hooks ? { hooks: opts.hooks } : {}),
     ...(opts.sectigoTimeouts ? { timeouts: opts.sectigoTimeouts } : {}),
     ...(opts.sectigoFetch ? { fetch: opts.sectigoFetch } : {}),
+    ...(opts.sectigoProxy ? { proxy: opts.sectigoProxy } : {}),
   })
   const orders = new OrderService({
     db,
@@ -113,6 +121,7 @@ export function createCore(opts: CoreOptions): Core {
     keys,
     csrs,
     certs,
+    deletion,
     accounts,
     orders,
     push,

@@ -13,6 +13,7 @@ import { defaultDataDir, ensureDataDir } from '../core/data-dir'
 import { fileSink } from '../core/log/file-sink'
 import { createLogger } from '../core/log/logger'
 import { KeychainCredentialStore } from '../core/secrets/keychain-store'
+import { proxyFromEnv } from '../core/sectigo/proxy'
 import { nodeImportParser } from '../parse-worker/node-host'
 import { sandboxFor } from '../sandbox/launcher'
 import { DEFAULT_WEB_PORT, parseWebArgs, WEB_USAGE, WebArgsError } from './args'
@@ -65,8 +66,11 @@ async function main(): Promise<void> {
     logger.addSecret(token)
     // Sandbox accounts: CERTDESK_SANDBOX_URL's Sandbox CA, or one in this process (as the CLI does).
     sandbox = sandboxFor(process.env, dataDir, logger)
+    // Behind a proxy: HTTPS_PROXY / NO_PROXY, as curl reads them (loopback always goes direct).
+    const proxy = proxyFromEnv(process.env)
     // Import files are read in a child process per file (I2), built next to this file as parse-worker.js.
-    core = createCore({ dataDir, credentials: new KeychainCredentialStore(), logger, sandbox, importParser: nodeImportParser(__dirname, logger) })
+    const importParser = nodeImportParser(__dirname, logger)
+    core = createCore({ dataDir, credentials: new KeychainCredentialStore(), logger, sandbox, importParser, ...(proxy ? { sectigoProxy: proxy } : {}) })
     const base: WebShellOptions = {
       core,
       port: args.port ?? DEFAULT_WEB_PORT,

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util'
 import type { ExportResult, ImportReport } from '../../core/certs/types'
 import { call, printJson, readSecretFile, table, UsageError, type CliContext } from '../io'
 import { CERTS_USAGE, EXPORT_USAGE, IMPORT_USAGE } from '../usage'
+import { deleteCommand } from './delete'
 
 const FORMATS = ['pem', 'der', 'chain', 'fullchain', 'p7b', 'pfx', 'key', 'bundle'] as const
 const PRESETS = ['nginx', 'apache', 'iis', 'tomcat', 'haproxy'] as const
@@ -66,6 +67,8 @@ export async function certsCommand(ctx: CliContext, args: string[]): Promise<num
     }
     case 'expiring':
       return certsExpiring(ctx, rest)
+    case 'delete':
+      return deleteCommand(ctx, rest, { method: 'certs.delete', noun: 'certificate', usage: CERTS_USAGE })
     default:
       throw new UsageError(sub ? `Unknown certs command "${sub}".\n${CERTS_USAGE}` : CERTS_USAGE)
   }

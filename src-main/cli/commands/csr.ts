@@ -6,6 +6,7 @@ import type { CsrAnalysis } from '../../core/keys/csr-service'
 import type { LintFinding } from '../../core/pki/lint'
 import { CSR_USAGE } from '../usage'
 import { call, printJson, readInput, table, UsageError, type CliContext } from '../io'
+import { deleteCommand } from './delete'
 
 export async function csrCommand(ctx: CliContext, args: string[]): Promise<number> {
   const [sub, ...rest] = args
@@ -18,6 +19,8 @@ export async function csrCommand(ctx: CliContext, args: string[]): Promise<numbe
       return csrList(ctx, rest)
     case 'show':
       return csrShow(ctx, rest)
+    case 'delete':
+      return deleteCommand(ctx, rest, { method: 'csrs.delete', noun: 'CSR', usage: CSR_USAGE })
     default:
       throw new UsageError(sub ? `Unknown csr command "${sub}".\n${CSR_USAGE}` : CSR_USAGE)
   }

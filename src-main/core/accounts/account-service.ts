@@ -1,5 +1,4 @@
 import { performance } from 'node:perf_hooks'
-import { Agent, fetch as undiciFetch } from 'undici'
 import { CoreError, isCoreError, type ErrorCode } from '../errors'
 import type { Logger } from '../log/logger'
 import { step, type StepHooks } from '../orders/step-hooks'
@@ -9,7 +8,8 @@ import type { CredentialStore } from '../secrets/credential-store'
 import { MAX_LOGIN_NAME_CHARS, MAX_LOGIN_PASSWORD_CHARS, SectigoClient } from '../sectigo/client'
 import { SectigoError } from '../sectigo/errors'
 import { classifyForRetry } from '../sectigo/retry'
-import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_TOTAL_TIMEOUT_MS, normaliseBaseUrl, PRODUCTION_BASE_URL, type FetchLike, type Timeouts } from '../sectigo/transport'
+import type { ProxyConfig } from '../sectigo/proxy'
+import { normaliseBaseUrl, PRODUCTION_BASE_URL, type FetchLike, type Timeouts } from '../sectigo/transport'
 import {
   ACCOUNT_ENVIRONMENTS,
   findLiveAccountByLabel,
@@ -96,6 +96,8 @@ export interface AccountServiceOptions {
   timeouts?: Partial<Timeouts>
   /** A fetch to use instead of the built-in one (Electron's net.fetch; tests). */
   fetch?: FetchLike
+  /** The HTTP(S) proxy for Sectigo calls (built-in fetch only); loopback, so the Sandbox CA, stays direct. */
+  proxy?: ProxyConfig
 }
 
 const ENVIRONMENT_LABELS: Record<AccountEnvironment, string> = {
@@ -120,9 +122,9 @@ export class AccountService {
   readonly lanes = new AccountLanes()
   readonly #o: AccountServiceOptions
   readonly #clients = new Map<string, CachedClient>()
-  #hookAgent: Agent | null = null
 
   constructor(opts: AccountServiceOptions) {
+    if (opts.fetch && opts.proxy) throw new CoreError('invalid_input', 'A proxy applies to the built-in HTTP client only, not to a supplied fetch.')
     this.#o = opts
   }
 
@@ -361,6 +363,7 @@ export class AccountService {
       logger: demoAware(this.#o.logger.child({ accountId: id }), r.environment === 'sandbox' && password === SANDBOX_DEMO_PASSWORD),
       clock: this.#o.clock,
       ...(this.#o.timeouts ? { timeouts: this.#o.timeouts } : {}),
+      ...(this.#o.proxy ? { proxy: this.#o.proxy } : {}),
       ...this.#fetchOption(),
     })
     if (cached) await cached.client.close().catch(() => undefined)
@@ -423,8 +426,6 @@ export class AccountService {
     const clients = [...this.#clients.values()]
     this.#clients.clear()
     await Promise.all(clients.map((c) => c.client.close().catch(() => undefined)))
-    await this.#hookAgent?.close().catch(() => undefined)
-    this.#hookAgent = null
   }
 
   // ---- helpers ----------------------------------------------------------------------------------
@@ -459,17 +460,17 @@ export class AccountService {
     await c?.client.close().catch(() => undefined)
   }
 
-  /** With a step hook (the crash-test seam), HTTP goes through a fetch that reports "request-sent". */
-  #fetchOption(): { fetch?: FetchLike } {
+  /**
+   * With a step hook (the crash-test seam), the client's own fetch is wrapped to report "request-sent";
+   * its agent, proxy and timeouts are unchanged.
+   */
+  #fetchOption(): { fetch?: FetchLike; wrapFetch?: (inner: FetchLike) => FetchLike } {
     if (this.#o.fetch) return { fetch: this.#o.fetch }
     const hooks = this.#o.hooks
     if (!hooks?.onStep) return {}
-    const t = { connectMs: this.#o.timeouts?.connectMs ?? DEFAULT_CONNECT_TIMEOUT_MS, totalMs: this.#o.timeouts?.totalMs ?? DEFAULT_TOTAL_TIMEOUT_MS }
-    this.#hookAgent ??= new Agent({ connect: { timeout: t.connectMs }, headersTimeout: t.totalMs, bodyTimeout: t.totalMs })
-    const agent = this.#hookAgent
     return {
-      fetch: async (url, init) => {
-        const res = await undiciFetch(url, { ...init, dispatcher: agent })
+      wrapFetch: (inner) => async (url, init) => {
+        const res = await inner(url, init)
         await step(hooks, 'request-sent', { endpoint: endpointOf(url) })
         return res
       },

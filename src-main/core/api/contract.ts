@@ -6,9 +6,12 @@
  */
 import { z } from 'zod'
 import type { ErrorInfo } from '../errors'
+import type { CreatedBackup } from '../backup/create-backup'
+import type { BackupInfo } from '../backup/verify-backup'
 import { MAX_EXPIRY_WINDOW_DAYS, type ExpiryReport } from '../certs/expiry'
 import type { PresetInfo } from '../certs/presets'
 import type { CertificateDetail, CertificateSummary, ExportResult, ImportReport } from '../certs/types'
+import type { DeletionReport } from '../deletion/deletion-service'
 import type { CsrAnalysis, CsrDetail, CsrSummary } from '../keys/csr-service'
 import type { KeySummary } from '../keys/key-service'
 import type { Pkcs12Profile, Pkcs12ProfileInfo } from '../pki/formats/pkcs12'
@@ -195,9 +198,17 @@ export const contract = {
   'vault.setupPassphrase': method<VaultStatus>()(z.strictObject({ passphrase: text(1024) })),
   'vault.unlock': method<VaultStatus>()(z.strictObject({ passphrase: text(1024) })),
 
+  // --- backups (restore is CLI-only: it needs a data folder that is not the running one) ---
+  /** One encrypted file: the database and the vault data key under a passphrase; created 0600, verified after writing. */
+  'backup.create': method<CreatedBackup>()(z.strictObject({ passphrase: text(1024), destination: DESTINATION })),
+  /** Decrypts and checks a backup in memory (integrity, counts, every key decrypts); writes nothing. */
+  'backup.verify': method<BackupInfo>()(z.strictObject({ passphrase: text(1024), file: DESTINATION })),
+
   // --- keys and CSRs ---
   'keys.list': method<KeySummary[]>()(z.strictObject({})),
   'keys.get': method<KeySummary>()(z.strictObject({ id: id('key') })),
+  /** Refused while an unfinished order or an unexpired certificate needs the key; its unused CSRs go too. */
+  'keys.delete': method<DeletionReport>()(z.strictObject({ id: id('key') })),
   'csrs.generate': method<CsrDetail>()(
     z.strictObject({
       keyType: KEY_TYPE,
@@ -217,10 +228,14 @@ export const contract = {
   ),
   'csrs.lint': method<LintFinding[]>()(z.strictObject({ text: text(MAX_PASTE_CHARS) })),
   'csrs.import': method<CsrDetail>()(z.strictObject({ text: text(MAX_PASTE_CHARS), label: text(MAX_LABEL).optional() })),
+  /** Refused while an order refers to the CSR; its key stays. */
+  'csrs.delete': method<DeletionReport>()(z.strictObject({ id: id('csr') })),
 
   // --- certificates: import and export ---
   'certs.list': method<CertificateSummary[]>()(z.strictObject({ roles: z.array(z.enum(['leaf', 'intermediate', 'root'])).optional() })),
   'certs.get': method<CertificateDetail>()(z.strictObject({ id: CERT_REF })),
+  /** Refused while the certificate's order is unfinished; its key stays. */
+  'certs.delete': method<DeletionReport>()(z.strictObject({ id: CERT_REF })),
   /** Leaf certificates due within withinDays (default EXPIRY_WARNING_DAYS), and those already replaced. */
   'certs.expiring': method<ExpiryReport>()(z.strictObject({ withinDays: z.number().int().min(0).max(MAX_EXPIRY_WINDOW_DAYS).optional() })),
   'certs.importText': method<ImportReport>()(z.strictObject({ text: IMPORT_TEXT, password: PASSWORD.optional() })),

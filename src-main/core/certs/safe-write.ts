@@ -37,7 +37,7 @@ export async function writeFileSafely(path: string, data: Uint8Array, opts: Safe
   await checkTarget(path, opts.overwrite ?? false)
   await removeStaleTemps(dir, opts.now ?? new Date())
 
-  const tmp = join(dir, `.${basename(path)}${TEMP_MARK}${randomBytes(6).toString('hex')}`)
+  const tmp = tempPathBeside(path)
   let created = false
   try {
     const fh = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), mode)
@@ -71,6 +71,14 @@ export async function writeFileSafely(path: string, data: Uint8Array, opts: Safe
     if (e instanceof CoreError) throw e
     throw new CoreError('io_error', `Could not write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}. Check the folder exists and is writable.`, { cause: e })
   }
+}
+
+/**
+ * A fresh hidden name next to `path` for a file on its way there; should a crash leave it behind, the
+ * next safe write into that folder removes it once it is STALE_TEMP_AGE_MS old.
+ */
+export function tempPathBeside(path: string): string {
+  return join(dirname(path), `.${basename(path)}${TEMP_MARK}${randomBytes(6).toString('hex')}`)
 }
 
 /** Creates an export directory with mode 0700 (its parent must exist); an existing directory is kept. */

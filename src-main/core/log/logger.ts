@@ -1,6 +1,6 @@
 /**
  * Structured logger that redacts at the sink: field names that look secret, form-encoded credentials,
- * PEM private-key blocks, and any value registered with addSecret() never reach the output.
+ * passwords in URLs, PEM private-key blocks, and any value registered with addSecret() never reach the output.
  */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
 export type LogFields = Record<string, unknown>
@@ -20,6 +20,8 @@ export type LogSink = (line: string) => void
 const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 }
 const SECRET_KEY = /pass(word|phrase)?|secret|token|private.?key|data.?key|credential|authorization|pkcs8/i
 const FORM_SECRET = /((?:^|[&?\s])(?:loginPassword|password|passphrase|token)=)[^&\s]*/gi
+/** The password in a URL's user info (a proxy address such as http://user:password@proxy:8080). */
+const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s/?#@:]*:)[^\s/?#@]*@/gi
 const PEM_PRIVATE = /-----BEGIN ([A-Z ]*)PRIVATE KEY-----[\s\S]*?(-----END \1PRIVATE KEY-----|$)/g
 const MIN_SECRET_LENGTH = 3
 const MAX_DEPTH = 6
@@ -32,7 +34,7 @@ export function createLogger(opts: { sink: LogSink; level?: LogLevel; base?: Log
   const base = opts.base ?? {}
 
   const scrubString = (s: string): string => {
-    let out = s.replace(PEM_PRIVATE, REDACTED).replace(FORM_SECRET, `$1${REDACTED}`)
+    let out = s.replace(PEM_PRIVATE, REDACTED).replace(FORM_SECRET, `$1${REDACTED}`).replace(URL_PASSWORD, `$1${REDACTED}@`)
     for (const secret of secrets) {
       if (out.includes(secret)) out = out.split(secret).join(REDACTED)
       const encoded = encodeURIComponent(secret)

@@ -106,6 +106,9 @@ export class SectigoClient {
     }
     this.#clock = opts.clock ?? systemClock
     this.#transport = new SectigoTransport(opts)
+    const proxy = this.#transport.proxy
+    if (proxy?.password) this.#log.addSecret(proxy.password)
+    if (proxy?.authorization) this.#log.addSecret(proxy.authorization.replace(/^Basic /, ''))
     this.baseUrl = this.#transport.baseUrl
     this.testMode = opts.testMode ?? false
   }

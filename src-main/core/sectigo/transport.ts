@@ -1,10 +1,11 @@
 import { rootCertificates } from 'node:tls'
-import { Agent, fetch as undiciFetch, type Dispatcher } from 'undici'
+import { Agent, fetch as undiciFetch, ProxyAgent, type Dispatcher } from 'undici'
 import { CoreError } from '../errors'
 import type { CallContext } from './call-context'
 import { badResponse } from './error-codes'
 import { SectigoError } from './errors'
 import { encodeForm, type FormPairs } from './form'
+import { parseProxyUrl, usesProxy, type ProxyConfig, type ProxyEndpoint } from './proxy'
 import type { ApiBody } from './responses/body'
 
 /** Sectigo's current API host (reference §1); older hosts (secure.comodo.net …) work as base URLs too. */
@@ -51,8 +52,20 @@ export interface TransportOptions {
    * still applies through AbortSignal; the connect timeout is then that fetch's business.
    */
   fetch?: FetchLike
-  /** An undici dispatcher (proxy agent, MockAgent). Its own connect settings apply. */
+  /** An undici dispatcher (MockAgent). Its own connect settings apply. */
   dispatcher?: Dispatcher
+  /**
+   * Wraps the built-in fetch (the crash-test seam watches requests leave). Agent, proxy, extra CA and
+   * timeouts stay the transport's own, unlike with `fetch`.
+   */
+  wrapFetch?: (inner: FetchLike) => FetchLike
+  /**
+   * Go through this HTTP(S) proxy (a CONNECT tunnel: TLS stays end to end), with the same connect
+   * timeout and extra CA as a direct connection. Its noProxy hosts and loopback (isLoopbackHost) go direct.
+   */
+  proxy?: ProxyConfig
+  /** Tests only: lift the "loopback always direct" rule so a loopback server can be reached through a loopback proxy. */
+  proxyLoopback?: boolean
   /**
    * Extra CA certificates (PEM) to trust, for an HTTPS test server such as the Sandbox CA. This adds
    * trust; there is deliberately no way to switch TLS verification off.
@@ -136,6 +149,31 @@ function errorCodes(e: unknown, depth = 0): string[] {
   return out
 }
 
+/** undici's error when the proxy answers CONNECT with anything but 200. */
+const TUNNEL_REFUSED = /Proxy response \((\d{3})\) !== 200/
+
+/** The proxy's answer to CONNECT, from anywhere in the error's cause chain; null when the tunnel was not refused. */
+function tunnelStatus(e: unknown, depth = 0): number | null {
+  if (depth > 5 || e === null || typeof e !== 'object') return null
+  const o = e as { message?: unknown; cause?: unknown }
+  const m = typeof o.message === 'string' ? TUNNEL_REFUSED.exec(o.message) : null
+  return m ? Number(m[1]) : tunnelStatus(o.cause, depth + 1)
+}
+
+/** The built-in agent: direct, or through the proxy unless the base URL's host is exempt (usesProxy). */
+function createAgent(target: URL, t: Timeouts, opts: TransportOptions): { dispatcher: Dispatcher; proxy: ProxyEndpoint | null } {
+  // Node's `ca` replaces the default roots, so they are listed too: an extra CA adds trust.
+  const tls = { timeout: t.connectMs, ...(opts.ca !== undefined ? { ca: [...rootCertificates, ...(typeof opts.ca === 'string' ? [opts.ca] : opts.ca)] } : {}) }
+  const answerTimeouts = { headersTimeout: t.totalMs, bodyTimeout: t.totalMs }
+  if (!opts.proxy || !usesProxy(target, opts.proxy, { proxyLoopback: opts.proxyLoopback ?? false })) {
+    return { dispatcher: new Agent({ connect: tls, ...answerTimeouts }), proxy: null }
+  }
+  const proxy = parseProxyUrl(opts.proxy.url, opts.proxy.source)
+  // The credentials go in as the header value, never in `uri`: undici then holds no URL with a password.
+  const agent = new ProxyAgent({ uri: proxy.origin, ...(proxy.authorization ? { token: proxy.authorization } : {}), proxyTls: tls, requestTls: tls, ...answerTimeouts })
+  return { dispatcher: agent, proxy }
+}
+
 const MAYBE_DONE = 'The request may have reached Sectigo; CertDesk will check the order before sending anything again.'
 
 export class SectigoTransport {
@@ -144,7 +182,9 @@ export class SectigoTransport {
   private readonly host: string
   private readonly fetchImpl: FetchLike
   private readonly dispatcher: Dispatcher | undefined
-  private readonly ownAgent: Agent | undefined
+  private readonly ownAgent: Dispatcher | undefined
+  /** The proxy this transport's calls go through, or null when they go direct. */
+  readonly proxy: ProxyEndpoint | null
 
   constructor(opts: TransportOptions) {
     this.baseUrl = normaliseBaseUrl(opts.baseUrl ?? PRODUCTION_BASE_URL)
@@ -156,22 +196,23 @@ export class SectigoTransport {
     for (const [k, v] of Object.entries(this.timeouts)) {
       if (!Number.isFinite(v) || v <= 0) throw new CoreError('invalid_input', `The ${k} timeout must be a positive number of milliseconds.`)
     }
-    if (opts.ca !== undefined && (opts.fetch || opts.dispatcher)) {
-      throw new CoreError('invalid_input', 'Extra CA certificates only apply to the built-in HTTP agent, not to a supplied fetch or dispatcher.')
+    for (const [option, given] of [['Extra CA certificates', opts.ca !== undefined], ['A proxy', opts.proxy !== undefined], ['A fetch wrapper', opts.wrapFetch !== undefined]] as const) {
+      if (given && (opts.fetch || opts.dispatcher)) {
+        throw new CoreError('invalid_input', `${option} only applies to the built-in HTTP agent, not to a supplied fetch or dispatcher.`)
+      }
     }
+    this.proxy = null
     if (opts.fetch) {
       this.fetchImpl = opts.fetch
     } else {
-      this.ownAgent = opts.dispatcher
-        ? undefined
-        : new Agent({
-            // Node's `ca` replaces the default roots, so they are listed too: an extra CA adds trust.
-            connect: { timeout: this.timeouts.connectMs, ...(opts.ca !== undefined ? { ca: [...rootCertificates, ...(typeof opts.ca === 'string' ? [opts.ca] : opts.ca)] } : {}) },
-            headersTimeout: this.timeouts.totalMs,
-            bodyTimeout: this.timeouts.totalMs,
-          })
+      if (!opts.dispatcher) {
+        const own = createAgent(new URL(this.baseUrl), this.timeouts, opts)
+        this.ownAgent = own.dispatcher
+        this.proxy = own.proxy
+      }
       this.dispatcher = opts.dispatcher ?? this.ownAgent
-      this.fetchImpl = (url, init) => undiciFetch(url, init)
+      const inner: FetchLike = (url, init) => undiciFetch(url, init)
+      this.fetchImpl = opts.wrapFetch ? opts.wrapFetch(inner) : inner
     }
   }
 
@@ -244,6 +285,51 @@ export class SectigoTransport {
     return out
   }
 
+  /**
+   * Failures that are the proxy's: it refused the tunnel, or could not be found or reached. Through a
+   * tunnel every name lookup and TCP connect CertDesk makes is the proxy's, so those codes name it.
+   * Nothing reached Sectigo in any of these cases.
+   */
+  private proxyFailure(e: unknown, codes: string[], ctx: CallContext, proxy: ProxyEndpoint): SectigoError | null {
+    const base = { endpoint: ctx.endpoint, purchasing: ctx.purchasing, cause: e, phase: 'not_sent' as const }
+    const setting = proxy.source ?? 'the proxy setting'
+    const status = tunnelStatus(e)
+    if (status === 407) {
+      // Permanent, not retried: repeating wrong proxy credentials can lock the user's directory account.
+      return new SectigoError({
+        ...base,
+        errorClass: 'permanent',
+        httpStatus: status,
+        message: `${ctx.action} failed: the proxy ${proxy.host} refused ${proxy.authorization ? 'the user name and password' : 'to connect without a user name and password'} (HTTP 407). Check the credentials in ${setting} (http://user:password@host:port); nothing was sent to Sectigo.`,
+      })
+    }
+    if (status !== null) {
+      return new SectigoError({
+        ...base,
+        errorClass: 'network',
+        httpStatus: status,
+        message: `${ctx.action} failed: the proxy ${proxy.host} refused to open a connection to ${this.host} (HTTP ${status}). Check that the proxy allows ${this.host} and can reach the internet; nothing was sent to Sectigo.`,
+      })
+    }
+    const dns = codes.find((c) => DNS_CODES.has(c))
+    if (dns) {
+      return new SectigoError({
+        ...base,
+        errorClass: 'network',
+        message: `${ctx.action} failed: the proxy's name in ${setting} (${proxy.host}) could not be looked up (${dns}). Check ${setting}; nothing was sent.`,
+      })
+    }
+    const unreachable = codes.find((c) => CONNECT_CODES.has(c))
+    if (unreachable) {
+      return new SectigoError({
+        ...base,
+        errorClass: 'network',
+        message: `${ctx.action} failed: the proxy ${proxy.host} could not be reached (${unreachable}). Check ${setting} and that the proxy is running; nothing was sent.`,
+      })
+    }
+    return null
+  }
+
   private statusError(res: FetchResponseLike, ctx: CallContext, now: Date): SectigoError {
     const status = res.status
     const base = { endpoint: ctx.endpoint, purchasing: ctx.purchasing, httpStatus: status, phase: 'answered' as const }
@@ -293,12 +379,17 @@ export class SectigoTransport {
       })
     }
     const codes = errorCodes(e)
+    const via = this.proxy ? ` through the proxy ${this.proxy.host}` : ''
+    if (this.proxy) {
+      const refused = this.proxyFailure(e, codes, ctx, this.proxy)
+      if (refused) return refused
+    }
     if (codes.includes('UND_ERR_CONNECT_TIMEOUT')) {
       return new SectigoError({
         ...base,
         errorClass: 'timeout',
         phase: 'not_sent',
-        message: `${ctx.action} failed: could not connect to ${this.host} within ${seconds(this.timeouts.connectMs)}. Check the internet connection and any proxy; nothing was sent.`,
+        message: `${ctx.action} failed: could not connect to ${this.host}${via} within ${seconds(this.timeouts.connectMs)}. Check the internet connection and ${this.proxy ? `the proxy (${this.proxy.source ?? 'its setting'})` : 'any proxy'}; nothing was sent.`,
       })
     }
     const dns = codes.find((c) => DNS_CODES.has(c))
@@ -325,7 +416,7 @@ export class SectigoTransport {
         ...base,
         errorClass: 'network',
         phase: 'not_sent',
-        message: `${ctx.action} failed: the TLS certificate of ${this.host} could not be verified (${tls}). CertDesk never turns verification off; check the base URL, the computer's clock and any intercepting proxy. Nothing was sent.`,
+        message: `${ctx.action} failed: the TLS certificate of ${this.host}${via} could not be verified (${tls}). CertDesk never turns verification off; check the base URL, the computer's clock and any intercepting proxy. Nothing was sent.`,
       })
     }
     const what = codes.find((c) => /^[A-Z_]+$/.test(c)) ?? 'connection failed'
@@ -333,7 +424,7 @@ export class SectigoTransport {
       ...base,
       errorClass: 'network',
       phase: 'maybe_sent',
-      message: `${ctx.action} failed: the connection to ${this.host} broke (${what}). ${ctx.purchasing ? MAYBE_DONE : 'Try again later.'}`,
+      message: `${ctx.action} failed: the connection to ${this.host}${via} broke (${what}). ${ctx.purchasing ? MAYBE_DONE : 'Try again later.'}`,
     })
   }
 }

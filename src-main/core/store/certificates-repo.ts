@@ -144,3 +144,21 @@ export function listCertificateRows(db: Db): CertificateRow[] {
 export function linkKeyToCertificates(db: Db, spkiSha256: string, keyId: string): number {
   return db.prepare('UPDATE certificates SET key_id = ? WHERE spki_sha256 = ? AND key_id IS NULL').run(keyId, spkiSha256).changes
 }
+
+export function findCertificatesByKey(db: Db, keyId: string): CertificateRow[] {
+  return (db.prepare(`SELECT ${COLUMNS} FROM certificates WHERE key_id = ? ORDER BY not_after DESC, id`).all(keyId) as RawRow[]).map(fromRaw)
+}
+
+/** Forgets the key of every certificate that has it; the certificates stay. Returns how many changed. */
+export function unlinkKeyFromCertificates(db: Db, keyId: string): number {
+  return db.prepare('UPDATE certificates SET key_id = NULL WHERE key_id = ?').run(keyId).changes
+}
+
+/** How many other stored certificates name this subject as their issuer (they chain through it). */
+export function countCertificatesIssuedBy(db: Db, subjectHash: string, exceptId: string): number {
+  return (db.prepare('SELECT COUNT(*) AS n FROM certificates WHERE issuer_hash = ? AND id <> ?').get(subjectHash, exceptId) as { n: number }).n
+}
+
+export function deleteCertificateRow(db: Db, id: string): boolean {
+  return db.prepare('DELETE FROM certificates WHERE id = ?').run(id).changes === 1
+}

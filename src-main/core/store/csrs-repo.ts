@@ -91,3 +91,16 @@ export function findCsrBySha256(db: Db, sha256: string): CsrRow | null {
 export function findCsrsBySpki(db: Db, spkiSha256: string): CsrRow[] {
   return (db.prepare(`SELECT ${COLUMNS} FROM csrs WHERE spki_sha256 = ? ORDER BY created_at DESC`).all(spkiSha256) as RawCsrRow[]).map(fromRaw)
 }
+
+export function findCsrsByKey(db: Db, keyId: string): CsrRow[] {
+  return (db.prepare(`SELECT ${COLUMNS} FROM csrs WHERE key_id = ? ORDER BY created_at, id`).all(keyId) as RawCsrRow[]).map(fromRaw)
+}
+
+/** Keeps the CSR (an order's record) but forgets its key. */
+export function unlinkCsrKey(db: Db, id: string): void {
+  db.prepare('UPDATE csrs SET key_id = NULL WHERE id = ?').run(id)
+}
+
+export function deleteCsrRow(db: Db, id: string): boolean {
+  return db.prepare('DELETE FROM csrs WHERE id = ?').run(id).changes === 1
+}

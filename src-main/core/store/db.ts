@@ -73,9 +73,13 @@ export function migrate(db: Db): void {
   }
 }
 
-/** Truncating checkpoint: after deleting key material and on quit, so the WAL holds no old pages. */
-export function checkpoint(db: Db): void {
-  db.pragma('wal_checkpoint(TRUNCATE)')
+/**
+ * Truncating checkpoint: after deleting key material and on quit, so the WAL holds no old pages.
+ * False when another connection's reader kept it from finishing (past the busy timeout).
+ */
+export function checkpoint(db: Db): boolean {
+  const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[]
+  return result?.busy === 0
 }
 
 export function closeDatabase(db: Db): void {

@@ -67,3 +67,8 @@ export function findKeyBySpki(db: Db, spkiSha256: string): KeyRow | null {
 export function listKeys(db: Db): KeyRow[] {
   return (db.prepare(`SELECT ${COLUMNS} FROM keys ORDER BY created_at DESC, id`).all() as RawKeyRow[]).map(fromRaw)
 }
+
+/** Removes the key row; with secure_delete on, SQLite overwrites the freed bytes. */
+export function deleteKeyRow(db: Db, id: string): boolean {
+  return db.prepare('DELETE FROM keys WHERE id = ?').run(id).changes === 1
+}

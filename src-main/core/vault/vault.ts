@@ -3,23 +3,27 @@ import { promisify } from 'node:util'
 import { CoreError } from '../errors'
 import type { CredentialStore } from '../secrets/credential-store'
 import type { Db } from '../store/db'
-import { getMeta, setMeta } from '../store/meta-repo'
+import { deleteMeta, getMeta, setMeta } from '../store/meta-repo'
+import { assertNever } from '../util/assert-never'
 
 const scrypt = promisify(scryptCb) as (pw: string | Buffer, salt: Buffer, len: number, opts: object) => Promise<Buffer>
 
 /** Encryption scheme tag stored beside each ciphertext so it can be upgraded later. */
 export const KEY_ENCRYPTION = 'aes-256-gcm:v1'
-const DATA_KEY_BYTES = 32
+export const DATA_KEY_BYTES = 32
 const NONCE_BYTES = 12
 const TAG_BYTES = 16
 const KCV_LABEL = 'certdesk-vault-kcv-v1'
 /** OWASP Password Storage Cheat Sheet: scrypt N=2^17, r=8, p=1; 16-byte salt (NIST SP 800-132: >= 128 bits). */
 export const PASSPHRASE_KDF = { name: 'scrypt', N: 2 ** 17, r: 8, p: 1, saltBytes: 16 } as const
+/** The most memory one scrypt derivation may use; parameters that need more are refused. */
 const SCRYPT_MAXMEM = 256 * 1024 * 1024
 /** A passphrase shorter than this is refused: it guards every private key in the vault. */
 export const MIN_PASSPHRASE_LENGTH = 10
 
 export type VaultMode = 'keychain' | 'passphrase'
+/** How a restored vault keeps its data key on this machine. */
+export type VaultTarget = { mode: 'keychain'; store: CredentialStore } | { mode: 'passphrase'; passphrase: string }
 export type VaultState = 'uninitialized' | 'ready' | 'locked' | 'key_missing' | 'keychain_unavailable'
 
 export interface VaultStatus {
@@ -58,7 +62,7 @@ export class Vault {
       id = randomUUID()
       setMeta(this.db, 'vault.id', id)
     }
-    return `vault-data-key:${id}`
+    return keychainAccountFor(id)
   }
 
   async status(): Promise<VaultStatus> {
@@ -94,13 +98,7 @@ export class Vault {
     }
     checkPassphrase(passphrase)
     const dek = randomBytes(DATA_KEY_BYTES)
-    const wrapped = await wrap(dek, passphrase)
-    this.db.transaction(() => {
-      setMeta(this.db, 'vault.mode', 'passphrase')
-      setMeta(this.db, 'vault.backend', 'passphrase')
-      setMeta(this.db, 'vault.wrapped', JSON.stringify(wrapped))
-      setMeta(this.db, 'vault.kcv', kcv(dek))
-    })()
+    await this.keepWrapped(dek, passphrase)
     this.dataKey = dek
   }
 
@@ -113,6 +111,15 @@ export class Vault {
     const dek = await unwrap(wrapped, passphrase)
     this.verifyKcv(dek)
     this.dataKey = dek
+  }
+
+  /**
+   * A copy of the data key, for a backup that wraps it under its own passphrase (the caller zeroes it);
+   * null while the vault has none (no private key stored yet).
+   */
+  async dataKeyForBackup(): Promise<Buffer | null> {
+    if (!this.dataKey && getMeta(this.db, 'vault.mode') === null) return null
+    return Buffer.from(await this.key(false))
   }
 
   lock(): void {
@@ -144,6 +151,39 @@ export class Vault {
     }
   }
 
+  /**
+   * Gives a database restored from a backup its own vault on this machine: `dek` (checked against the
+   * database's key-check value) goes into `target`, under a new vault id, so the copy never shares or
+   * overwrites the keychain item of the vault it came from. Without a data key (no private key was ever
+   * stored) only the id is renewed, or a passphrase vault is set up when one was asked for.
+   */
+  static async adoptRestoredDataKey(db: Db, dek: Buffer | null, target: VaultTarget): Promise<void> {
+    deleteMeta(db, 'vault.id')
+    const vault = new Vault(db, null)
+    if (dek === null) {
+      if (target.mode === 'passphrase') await vault.setupPassphrase(target.passphrase)
+      return
+    }
+    vault.verifyKcv(dek)
+    switch (target.mode) {
+      case 'keychain':
+        return vault.keepInKeychain(target.store, dek)
+      case 'passphrase':
+        checkPassphrase(target.passphrase)
+        return vault.keepWrapped(dek, target.passphrase)
+      default:
+        assertNever(target)
+    }
+  }
+
+  /** A vault over `db` that uses `dek` (checked against the database), asking no keychain: for checking a backup. */
+  static withDataKey(db: Db, dek: Buffer): Vault {
+    const vault = new Vault(db, null)
+    vault.verifyKcv(dek)
+    vault.dataKey = Buffer.from(dek)
+    return vault
+  }
+
   private async key(createIfMissing: boolean): Promise<Buffer> {
     if (this.dataKey) return this.dataKey
     const mode = getMeta(this.db, 'vault.mode') as VaultMode | null
@@ -162,6 +202,13 @@ export class Vault {
 
   private async createInKeychain(store: CredentialStore): Promise<Buffer> {
     const dek = randomBytes(DATA_KEY_BYTES)
+    await this.keepInKeychain(store, dek)
+    this.dataKey = dek
+    return dek
+  }
+
+  /** Makes `dek` this vault's data key, kept in the keychain (a passphrase-wrapped copy is dropped). */
+  private async keepInKeychain(store: CredentialStore, dek: Buffer): Promise<void> {
     await store.set(this.keychainAccount, dek.toString('base64'))
     // Read it back: a keychain that accepts writes but forgets them must not hold our only copy.
     const back = await store.get(this.keychainAccount)
@@ -172,9 +219,19 @@ export class Vault {
       setMeta(this.db, 'vault.mode', 'keychain')
       setMeta(this.db, 'vault.backend', store.backend)
       setMeta(this.db, 'vault.kcv', kcv(dek))
+      deleteMeta(this.db, 'vault.wrapped')
     })()
-    this.dataKey = dek
-    return dek
+  }
+
+  /** Makes `dek` this vault's data key, wrapped by `passphrase` in the database. */
+  private async keepWrapped(dek: Buffer, passphrase: string): Promise<void> {
+    const wrapped = await wrap(dek, passphrase)
+    this.db.transaction(() => {
+      setMeta(this.db, 'vault.mode', 'passphrase')
+      setMeta(this.db, 'vault.backend', 'passphrase')
+      setMeta(this.db, 'vault.wrapped', JSON.stringify(wrapped))
+      setMeta(this.db, 'vault.kcv', kcv(dek))
+    })()
   }
 
   private async loadFromKeychain(): Promise<Buffer> {
@@ -217,14 +274,30 @@ function kcv(dek: Buffer): string {
   return createHmac('sha256', dek).update(KCV_LABEL).digest('hex').slice(0, 32)
 }
 
-function checkPassphrase(p: string): void {
+/** The keychain account of a database's vault, or null while it has none (to undo a failed restore). */
+export function keychainAccountOf(db: Db): string | null {
+  const id = getMeta(db, 'vault.id')
+  return id === null ? null : keychainAccountFor(id)
+}
+
+function keychainAccountFor(vaultId: string): string {
+  return `vault-data-key:${vaultId}`
+}
+
+/** Refuses a passphrase shorter than MIN_PASSPHRASE_LENGTH; `what` names it in the message. */
+export function checkPassphrase(p: string, what = 'vault passphrase'): void {
   if (p.length < MIN_PASSPHRASE_LENGTH) {
-    throw new CoreError('invalid_input', `The vault passphrase must be at least ${MIN_PASSPHRASE_LENGTH} characters long.`)
+    throw new CoreError('invalid_input', `The ${what} must be at least ${MIN_PASSPHRASE_LENGTH} characters long.`)
   }
 }
 
-async function deriveWrappingKey(passphrase: string, salt: Buffer, N: number, r: number, p: number): Promise<Buffer> {
-  return scrypt(passphrase.normalize('NFC'), salt, 32, { N, r, p, maxmem: SCRYPT_MAXMEM })
+/** scrypt over the NFC-normalised passphrase: the one KDF of the vault and of backups. */
+export async function deriveWrappingKey(passphrase: string, salt: Buffer, N: number, r: number, p: number): Promise<Buffer> {
+  try {
+    return await scrypt(passphrase.normalize('NFC'), salt, 32, { N, r, p, maxmem: SCRYPT_MAXMEM })
+  } catch (e) {
+    throw new CoreError('bad_format', `The stored key-derivation parameters (scrypt N=${N}, r=${r}, p=${p}) are not usable: the record is damaged or needs more than ${SCRYPT_MAXMEM / 1024 / 1024} MiB.`, { cause: e })
+  }
 }
 
 async function wrap(dek: Buffer, passphrase: string): Promise<WrappedKey> {

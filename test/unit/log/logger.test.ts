@@ -25,6 +25,17 @@ describe('logger redaction', () => {
     expect(lines.join('\n')).toContain('after')
   })
 
+  it('scrubs the password from URLs such as a proxy address, keeping the host', () => {
+    const { lines, logger } = capture()
+    logger.info('using https://corp%5Cme:Pr0xy-Pw%21@proxy.corp:8080 now', { proxy: 'http://me:hunter2@10.0.0.1:3128/', plain: 'https://secure.trust-provider.com:443/products' })
+    const out = lines.join('\n')
+    expect(out).not.toContain('Pr0xy-Pw')
+    expect(out).not.toContain('hunter2')
+    expect(out).toContain(`https://corp%5Cme:${REDACTED}@proxy.corp:8080`)
+    expect(out).toContain(`http://me:${REDACTED}@10.0.0.1:3128/`)
+    expect(out).toContain('https://secure.trust-provider.com:443/products')
+  })
+
   it('never writes a registered secret, raw or URL-encoded, even in error messages', () => {
     const { lines, logger } = capture()
     const child = logger.child({ account: 'acc_1' })

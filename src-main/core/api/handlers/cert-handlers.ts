@@ -1,12 +1,12 @@
-import { mkdirSync } from 'node:fs'
-import { isAbsolute, join, resolve } from 'node:path'
 import { EXPIRY_WARNING_DAYS } from '../../certs/expiry'
 import { CoreError } from '../../errors'
-import type { ApiContext, Handlers } from '../dispatch'
+import type { Handlers } from '../dispatch'
+import { requireCli, resolveDestination } from './destination'
 
 type CertMethods =
   | 'certs.list'
   | 'certs.get'
+  | 'certs.delete'
   | 'certs.expiring'
   | 'certs.importText'
   | 'certs.importBytes'
@@ -16,33 +16,10 @@ type CertMethods =
   | 'certs.download'
   | 'certs.presets'
 
-type Destination = { kind: 'path'; path: string } | { kind: 'exports'; name: string }
-
-/** Export folders hold private keys: owner-only. */
-const EXPORT_DIR_MODE = 0o700
-
-/**
- * Only the CLI (a local user's own command) may name paths. Over IPC or the web shell a compromised
- * page could otherwise read or write any file the user can; there it names a file in the export folder.
- */
-function requireCli(ctx: ApiContext, what: string): void {
-  if (ctx.frontDoor !== 'cli') {
-    throw new CoreError('invalid_input', `${what} is available from the command line only; in the app, choose a file name and CertDesk saves it in ${ctx.core.exportDir}.`)
-  }
-}
-
-function resolveDestination(ctx: ApiContext, d: Destination): string {
-  if (d.kind === 'path') {
-    requireCli(ctx, 'Writing to a chosen path')
-    return isAbsolute(d.path) ? d.path : resolve(d.path)
-  }
-  mkdirSync(ctx.core.exportDir, { recursive: true, mode: EXPORT_DIR_MODE })
-  return join(ctx.core.exportDir, d.name)
-}
-
 export const certHandlers: Pick<Handlers, CertMethods> = {
   'certs.list': (input, ctx) => ctx.core.certs.list(input.roles ? { roles: input.roles } : {}),
   'certs.get': (input, ctx) => ctx.core.certs.get(input.id),
+  'certs.delete': (input, ctx) => ctx.core.deletion.deleteCertificate(input.id, ctx.actor),
   'certs.expiring': (input, ctx) => ctx.core.certs.expiring(input.withinDays ?? EXPIRY_WARNING_DAYS),
   'certs.importText': (input, ctx) => ctx.core.certs.importFromText(input.text, { actor: ctx.actor, ...(input.password !== undefined ? { password: input.password } : {}) }),
   'certs.importBytes': (input, ctx) =>

@@ -1,5 +1,6 @@
 import type { Handlers } from '../dispatch'
 import { accountHandlers } from './account-handlers'
+import { backupHandlers } from './backup-handlers'
 import { certHandlers } from './cert-handlers'
 import { keyHandlers } from './key-handlers'
 import { orderHandlers } from './order-handlers'
@@ -8,6 +9,7 @@ import { vaultHandlers } from './vault-handlers'
 /** Every handler, one file per domain. The type makes a missing handler a compile error. */
 export const handlers: Handlers = {
   ...vaultHandlers,
+  ...backupHandlers,
   ...keyHandlers,
   ...certHandlers,
   ...accountHandlers,

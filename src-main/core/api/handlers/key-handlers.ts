@@ -4,6 +4,7 @@ import type { Handlers } from '../dispatch'
 type KeyMethods =
   | 'keys.list'
   | 'keys.get'
+  | 'keys.delete'
   | 'csrs.generate'
   | 'csrs.checkDraft'
   | 'csrs.list'
@@ -11,15 +12,18 @@ type KeyMethods =
   | 'csrs.decode'
   | 'csrs.lint'
   | 'csrs.import'
+  | 'csrs.delete'
 
 export const keyHandlers: Pick<Handlers, KeyMethods> = {
   'keys.list': (_input, ctx) => ctx.core.keys.list().map(toKeySummary),
   'keys.get': (input, ctx) => toKeySummary(ctx.core.keys.get(input.id)),
+  'keys.delete': (input, ctx) => ctx.core.deletion.deleteKey(input.id, ctx.actor),
   'csrs.generate': (input, ctx) => ctx.core.csrs.generate(input, ctx.actor),
   'csrs.checkDraft': (input, ctx) => ctx.core.csrs.checkDraft(input),
   'csrs.list': (_input, ctx) => ctx.core.csrs.list(),
   'csrs.get': (input, ctx) => ctx.core.csrs.get(input.id),
   'csrs.decode': (input, ctx) => ctx.core.csrs.analyse(input.text, input.uniqueValue ? { uniqueValue: input.uniqueValue } : {}),
   'csrs.lint': async (input, ctx) => (await ctx.core.csrs.analyse(input.text)).lint,
+  'csrs.delete': (input, ctx) => ctx.core.deletion.deleteCsr(input.id, ctx.actor),
   'csrs.import': (input, ctx) => ctx.core.csrs.import(input.text, { actor: ctx.actor, ...(input.label ? { label: input.label } : {}) }),
 }
