@@ -3,6 +3,8 @@ import type { UiErrorCode } from './api'
 import { Sidebar } from './components/sidebar'
 import { VaultBanner } from './components/vault-banner'
 import { EmptyState } from './components/empty-state'
+import { Notice } from './components/notice'
+import { useFlash, type GoWithFlash } from './hooks/use-flash'
 import { useQuery } from './hooks/use-query'
 import { useRoute } from './hooks/use-route'
 import { AccountsPage } from './pages/accounts-page'
@@ -13,26 +15,28 @@ import { OrdersPage } from './pages/orders-page'
 import { SettingsPage } from './pages/settings-page'
 import { routeHref, type Route } from './routes'
 
-function Page({ route, onVaultProblem }: { route: Route; onVaultProblem: (code: UiErrorCode) => void }) {
+function Page({
+  route,
+  onVaultProblem,
+  goWithFlash,
+}: {
+  route: Route
+  onVaultProblem: (code: UiErrorCode) => void
+  goWithFlash: GoWithFlash
+}) {
   switch (route.section) {
     case 'dashboard':
       return <DashboardPage />
     case 'certificates':
-      return <CertificatesPage route={route} onVaultProblem={onVaultProblem} />
+      return <CertificatesPage route={route} onVaultProblem={onVaultProblem} goWithFlash={goWithFlash} />
     case 'orders':
       return <OrdersPage route={route} onVaultProblem={onVaultProblem} />
     case 'keys':
-      return (
-        <KeysCsrsPage
-          view={route.view}
-          csrId={route.view === 'csr' ? route.id : null}
-          onVaultProblem={onVaultProblem}
-        />
-      )
+      return <KeysCsrsPage route={route} onVaultProblem={onVaultProblem} goWithFlash={goWithFlash} />
     case 'accounts':
       return <AccountsPage route={route} />
     case 'settings':
-      return <SettingsPage />
+      return <SettingsPage onVaultProblem={onVaultProblem} />
   }
 }
 
@@ -51,15 +55,18 @@ export function App() {
     [reloadVault],
   )
   // Each view gets its own page instance, so a form or detail never keeps another one's state.
-  const pageKey =
-    route.section === 'keys' ? `keys/${route.view}/${route.view === 'csr' ? route.id : ''}` : routeHref(route)
+  const pageKey = routeHref(route)
+  const { flash, goWithFlash } = useFlash(pageKey)
   return (
     <div className="app">
       <Sidebar route={route} info={info.data} />
       <main className="main" id="main">
         <div className="main-inner">
           <VaultBanner status={vault.data} keychainFailed={keychainFailed} onChange={vault.reload} />
-          <Page key={pageKey} route={route} onVaultProblem={onVaultProblem} />
+          {flash ? (
+            <Notice tone="ok" role="status" title={flash.title} lines={flash.lines} testId="page-flash" />
+          ) : null}
+          <Page key={pageKey} route={route} onVaultProblem={onVaultProblem} goWithFlash={goWithFlash} />
         </div>
       </main>
     </div>

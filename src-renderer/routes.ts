@@ -11,6 +11,7 @@ export type Route =
   | { section: 'certificates'; view: 'cert'; id: string }
   | { section: 'keys'; view: KeysView }
   | { section: 'keys'; view: 'csr'; id: string }
+  | { section: 'keys'; view: 'key'; id: string }
   | { section: 'orders'; view: 'list' | 'new' }
   | { section: 'orders'; view: 'order'; id: string }
   | { section: 'accounts'; view: 'list' | 'new' }
@@ -20,6 +21,7 @@ export const DEFAULT_ROUTE: Route = { section: 'dashboard' }
 const SIMPLE: readonly Section[] = ['dashboard', 'settings']
 const KEYS_VIEWS: readonly KeysView[] = ['csrs', 'keys', 'new', 'decode']
 const ID = /^csr_[0-9a-z]{16}$/
+const KEY_ID = /^key_[0-9a-z]{16}$/
 const ORDER_ID = /^ord_[0-9a-z]{16}$/
 const ACCOUNT_ID = /^acc_[0-9a-z]{16}$/
 const CERT_ID = /^crt_[0-9a-z]{16}$/
@@ -46,6 +48,8 @@ export function parseRoute(hash: string): Route {
     if (second === undefined) return { section: 'keys', view: 'csrs' }
     if (second === 'csr' && third !== undefined && ID.test(third))
       return { section: 'keys', view: 'csr', id: third }
+    if (second === 'key' && third !== undefined && KEY_ID.test(third))
+      return { section: 'keys', view: 'key', id: third }
     const view = KEYS_VIEWS.find((v) => v === second)
     if (view) return { section: 'keys', view }
     return { section: 'keys', view: 'csrs' }
@@ -74,7 +78,7 @@ export function parseRoute(hash: string): Route {
 export function routeHref(route: Route): string {
   switch (route.section) {
     case 'keys':
-      if (route.view === 'csr') return `#/keys/csr/${route.id}`
+      if (route.view === 'csr' || route.view === 'key') return `#/keys/${route.view}/${route.id}`
       return route.view === 'csrs' ? '#/keys' : `#/keys/${route.view}`
     case 'orders':
       if (route.view === 'order') return `#/orders/${route.id}`

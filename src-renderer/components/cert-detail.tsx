@@ -1,6 +1,7 @@
 import { useState } from 'react'
 import type { UiErrorCode } from '../api'
 import { formatDate, keyTypeLabel } from '../format'
+import type { GoWithFlash } from '../hooks/use-flash'
 import { useQuery } from '../hooks/use-query'
 import { routeHref } from '../routes'
 import { BackLink } from './back-link'
@@ -9,12 +10,13 @@ import { ExpiryCell, KeyState, RoleTag, SourceTag } from './cert-badges'
 import { CertChain } from './cert-chain'
 import { certificateName, exportBaseName } from './cert-format'
 import { CopyButton } from './copy-button'
+import { DeleteAction } from './delete-action'
+import { DetailPending } from './detail-pending'
 import { DetailRow } from './detail-list'
 import { DownloadButton } from './download-button'
-import { ErrorNotice } from './error-notice'
 import { ExportDialog } from './export-dialog'
 import { Icon } from './icons'
-import { LoadingLine } from './loading-line'
+import { LinkList } from './link-list'
 import { PageHeader } from './page-header'
 
 const SAN_TYPE_LABELS = { dns: 'DNS', ip: 'IP', email: 'Email', uri: 'URI' } as const
@@ -28,27 +30,20 @@ function hexPairs(hex: string): string {
  * One certificate: names, validity, key and CSRs, the chain as it stands now, and the PEM. The
  * Export button opens the export dialog.
  */
-export function CertDetail({ id, onVaultProblem }: { id: string; onVaultProblem: (code: UiErrorCode) => void }) {
+export function CertDetail({
+  id,
+  onVaultProblem,
+  goWithFlash,
+}: {
+  id: string
+  onVaultProblem: (code: UiErrorCode) => void
+  goWithFlash: GoWithFlash
+}) {
   const q = useQuery('certs.get', { id })
   const [exporting, setExporting] = useState(false)
   const back = <BackLink to={{ section: 'certificates', view: 'list' }}>All certificates</BackLink>
-  if (q.error) {
-    return (
-      <>
-        <PageHeader title="Certificate" back={back} />
-        <ErrorNotice error={q.error} onRetry={q.reload} />
-      </>
-    )
-  }
   const c = q.data
-  if (!c) {
-    return (
-      <>
-        <PageHeader title="Certificate" back={back} />
-        <LoadingLine />
-      </>
-    )
-  }
+  if (!c) return <DetailPending title="Certificate" back={back} error={q.error} onRetry={q.reload} />
   const base = exportBaseName(c)
   return (
     <>
@@ -64,10 +59,19 @@ export function CertDetail({ id, onVaultProblem }: { id: string; onVaultProblem:
           </span>
         }
         actions={
-          <button type="button" className="button button-primary" onClick={() => setExporting(true)}>
-            <Icon name="download" />
-            Export…
-          </button>
+          <>
+            <DeleteAction target={{ kind: 'certificate', id: c.id, name: certificateName(c) }} goWithFlash={goWithFlash}>
+              <p>
+                The certificate is removed from CertDesk. Its private key stays, and so do the CSRs, the
+                order it came from and the other certificates of its chain. Files already exported are not
+                touched.
+              </p>
+            </DeleteAction>
+            <button type="button" className="button button-primary" onClick={() => setExporting(true)}>
+              <Icon name="download" />
+              Export…
+            </button>
+          </>
         }
       />
 
@@ -122,9 +126,12 @@ export function CertDetail({ id, onVaultProblem }: { id: string; onVaultProblem:
           <dl className="dl">
             <DetailRow label="Private key">
               {c.hasKey ? (
-                <span className="ok-line">
-                  <Icon name="lock" />
-                  Stored encrypted in the vault
+                <span className="value-with-action">
+                  <span className="ok-line">
+                    <Icon name="lock" />
+                    Stored encrypted in the vault
+                  </span>
+                  {c.keyId ? <a href={routeHref({ section: 'keys', view: 'key', id: c.keyId })}>Open the key</a> : null}
                 </span>
               ) : (
                 <span>
@@ -133,17 +140,14 @@ export function CertDetail({ id, onVaultProblem }: { id: string; onVaultProblem:
               )}
             </DetailRow>
             <DetailRow label="Matching CSRs">
-              {c.matchingCsrIds.length === 0 ? (
-                <span className="muted">None stored</span>
-              ) : (
-                <span className="id-list">
-                  {c.matchingCsrIds.map((csrId) => (
-                    <a key={csrId} className="mono" href={routeHref({ section: 'keys', view: 'csr', id: csrId })}>
-                      {csrId}
-                    </a>
-                  ))}
-                </span>
-              )}
+              <LinkList
+                mono
+                links={c.matchingCsrIds.map((csrId) => ({
+                  key: csrId,
+                  to: { section: 'keys', view: 'csr', id: csrId },
+                  label: csrId,
+                }))}
+              />
             </DetailRow>
           </dl>
         </Card>

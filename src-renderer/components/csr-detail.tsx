@@ -1,40 +1,20 @@
 import { formatDate, keyTypeLabel, shortHex } from '../format'
+import type { GoWithFlash } from '../hooks/use-flash'
 import { useQuery } from '../hooks/use-query'
 import { routeHref } from '../routes'
+import { BackLink } from './back-link'
 import { CsrAnalysisView } from './csr-analysis'
-import { ErrorNotice } from './error-notice'
-import { Icon } from './icons'
+import { DeleteAction } from './delete-action'
+import { DetailPending } from './detail-pending'
+import { OriginTag } from './key-list'
 import { PageHeader } from './page-header'
-import { Spinner } from './spinner'
 
 /** One stored CSR: its analysis, plus where it came from and which stored key signed it. */
-export function CsrDetail({ id }: { id: string }) {
+export function CsrDetail({ id, goWithFlash }: { id: string; goWithFlash: GoWithFlash }) {
   const q = useQuery('csrs.get', { id })
-  const back = (
-    <a className="back-link" href={routeHref({ section: 'keys', view: 'csrs' })}>
-      <Icon name="back" />
-      All CSRs
-    </a>
-  )
-  if (q.error) {
-    return (
-      <>
-        <PageHeader title="CSR" back={back} />
-        <ErrorNotice error={q.error} onRetry={q.reload} />
-      </>
-    )
-  }
+  const back = <BackLink to={{ section: 'keys', view: 'csrs' }}>All CSRs</BackLink>
   const csr = q.data
-  if (!csr) {
-    return (
-      <>
-        <PageHeader title="CSR" back={back} />
-        <p className="loading-line">
-          <Spinner /> Loading…
-        </p>
-      </>
-    )
-  }
+  if (!csr) return <DetailPending title="CSR" back={back} error={q.error} onRetry={q.reload} />
   return (
     <>
       <PageHeader
@@ -42,18 +22,28 @@ export function CsrDetail({ id }: { id: string }) {
         back={back}
         description={
           <span className="meta-line">
-            <span className={`tag tag-${csr.source}`}>
-              {csr.source === 'generated' ? 'Made here' : 'Imported'}
-            </span>
+            <OriginTag source={csr.source} />
             <span>Created {formatDate(csr.createdAt)}</span>
             {csr.key ? (
-              <span title={csr.key.spkiSha256}>
+              <a
+                href={routeHref({ section: 'keys', view: 'key', id: csr.key.id })}
+                title={csr.key.spkiSha256}
+              >
                 Key: {keyTypeLabel(csr.key.algorithm)} · {shortHex(csr.key.spkiSha256, 12)}
-              </span>
+              </a>
             ) : (
               <span>No stored key (the private key is elsewhere)</span>
             )}
           </span>
+        }
+        actions={
+          <DeleteAction target={{ kind: 'csr', id, name: csr.label }} goWithFlash={goWithFlash}>
+            <p>
+              The request is removed from CertDesk. Its private key stays
+              {csr.key ? ', on the key’s page' : ''}; certificates issued for it are not touched. An order
+              keeps the CSR it was placed with as its record, so such a CSR cannot be deleted.
+            </p>
+          </DeleteAction>
         }
       />
       <CsrAnalysisView analysis={csr} name={csr.commonName ?? csr.label} />

@@ -2,6 +2,7 @@ import type { MethodOutput } from '../../src-main/core/api/contract'
 import { formatDate } from '../format'
 import { routeHref } from '../routes'
 import { EmptyState } from './empty-state'
+import { OriginTag } from './key-list'
 
 type CsrSummary = MethodOutput<'csrs.list'>[number]
 
@@ -62,9 +63,7 @@ export function CsrList({ csrs }: { csrs: readonly CsrSummary[] }) {
                   {more > 0 ? <span className="muted"> +{more} more</span> : null}
                 </td>
                 <td>
-                  <span className={`tag tag-${c.source}`}>
-                    {c.source === 'generated' ? 'Made here' : 'Imported'}
-                  </span>
+                  <OriginTag source={c.source} />
                 </td>
                 <td className="mono muted" title={c.md5}>
                   {c.md5.slice(0, 8)}…

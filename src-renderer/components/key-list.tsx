@@ -5,6 +5,11 @@ import { EmptyState } from './empty-state'
 
 type KeySummary = MethodOutput<'keys.list'>[number]
 
+/** Whether a key or CSR was made in CertDesk or brought in. */
+export function OriginTag({ source }: { source: KeySummary['source'] }) {
+  return <span className={`tag tag-${source}`}>{source === 'generated' ? 'Made here' : 'Imported'}</span>
+}
+
 export function KeyList({ keys }: { keys: readonly KeySummary[] }) {
   if (keys.length === 0) {
     return (
@@ -37,13 +42,15 @@ export function KeyList({ keys }: { keys: readonly KeySummary[] }) {
         <tbody>
           {keys.map((k) => (
             <tr key={k.id}>
-              <th scope="row">{k.label}</th>
+              <th scope="row">
+                <a className="row-link" href={routeHref({ section: 'keys', view: 'key', id: k.id })}>
+                  {k.label}
+                </a>
+              </th>
               <td className="nowrap">{keyTypeLabel(k.algorithm)}</td>
               <td className="mono break-all">{k.spkiSha256}</td>
               <td>
-                <span className={`tag tag-${k.source}`}>
-                  {k.source === 'generated' ? 'Made here' : 'Imported'}
-                </span>
+                <OriginTag source={k.source} />
               </td>
               <td className="nowrap">{formatDate(k.createdAt)}</td>
             </tr>

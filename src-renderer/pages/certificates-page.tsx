@@ -9,6 +9,7 @@ import { ImportReportView } from '../components/import-report'
 import { LinkButton } from '../components/link-button'
 import { LoadingLine } from '../components/loading-line'
 import { PageHeader } from '../components/page-header'
+import type { GoWithFlash } from '../hooks/use-flash'
 import { useQuery } from '../hooks/use-query'
 import { routeHref, type Route } from '../routes'
 
@@ -68,9 +69,11 @@ function Import({ onVaultProblem }: { onVaultProblem: (code: UiErrorCode) => voi
 export function CertificatesPage({
   route,
   onVaultProblem,
+  goWithFlash,
 }: {
   route: CertificatesRoute
   onVaultProblem: (code: UiErrorCode) => void
+  goWithFlash: GoWithFlash
 }) {
   switch (route.view) {
     case 'list':
@@ -78,6 +81,6 @@ export function CertificatesPage({
     case 'import':
       return <Import onVaultProblem={onVaultProblem} />
     case 'cert':
-      return <CertDetail id={route.id} onVaultProblem={onVaultProblem} />
+      return <CertDetail id={route.id} onVaultProblem={onVaultProblem} goWithFlash={goWithFlash} />
   }
 }

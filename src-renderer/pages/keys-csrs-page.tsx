@@ -4,12 +4,16 @@ import { CsrList } from '../components/csr-list'
 import { DecodePanel } from '../components/decode-panel'
 import { ErrorNotice } from '../components/error-notice'
 import { Icon } from '../components/icons'
+import { KeyDetail } from '../components/key-detail'
 import { KeyList } from '../components/key-list'
 import { PageHeader } from '../components/page-header'
 import { Spinner } from '../components/spinner'
 import type { UiErrorCode } from '../api'
+import type { GoWithFlash } from '../hooks/use-flash'
 import { useQuery } from '../hooks/use-query'
-import { navigate, routeHref, type KeysView } from '../routes'
+import { navigate, routeHref, type Route } from '../routes'
+
+type KeysRoute = Extract<Route, { section: 'keys' }>
 
 function Actions() {
   return (
@@ -73,20 +77,22 @@ function Lists({ view }: { view: 'csrs' | 'keys' }) {
 }
 
 export function KeysCsrsPage({
-  view,
-  csrId,
+  route,
   onVaultProblem,
+  goWithFlash,
 }: {
-  view: KeysView | 'csr'
-  csrId: string | null
+  route: KeysRoute
   onVaultProblem: (code: UiErrorCode) => void
+  goWithFlash: GoWithFlash
 }) {
-  switch (view) {
+  switch (route.view) {
     case 'csrs':
     case 'keys':
-      return <Lists view={view} />
+      return <Lists view={route.view} />
     case 'csr':
-      return csrId ? <CsrDetail id={csrId} /> : <Lists view="csrs" />
+      return <CsrDetail id={route.id} goWithFlash={goWithFlash} />
+    case 'key':
+      return <KeyDetail id={route.id} goWithFlash={goWithFlash} />
     case 'new':
       return (
         <>

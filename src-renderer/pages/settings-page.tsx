@@ -1,3 +1,5 @@
+import type { UiErrorCode } from '../api'
+import { BackupCard } from '../components/backup-card'
 import { ErrorNotice } from '../components/error-notice'
 import { PageHeader } from '../components/page-header'
 import { useQuery } from '../hooks/use-query'
@@ -10,14 +12,14 @@ const VAULT_STATES = {
   keychain_unavailable: 'No OS keychain reachable',
 } as const
 
-export function SettingsPage() {
+export function SettingsPage({ onVaultProblem }: { onVaultProblem: (code: UiErrorCode) => void }) {
   const info = useQuery('app.info', {})
   const vault = useQuery('vault.status', {})
   return (
     <>
       <PageHeader
         title="Settings"
-        description="Where CertDesk keeps its data and how private keys are protected."
+        description="Where CertDesk keeps its data, how private keys are protected, and backups."
       />
       {info.error ? <ErrorNotice error={info.error} onRetry={info.reload} /> : null}
       <section className="card" aria-labelledby="settings-app">
@@ -85,6 +87,7 @@ export function SettingsPage() {
           </p>
         </div>
       </section>
+      <BackupCard exportDir={info.data?.exportDir} onVaultProblem={onVaultProblem} />
     </>
   )
 }

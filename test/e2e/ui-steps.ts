@@ -24,3 +24,15 @@ export async function addSandboxAccount(page: Page, label: string, password?: st
   await form.getByRole('button', { name: 'Add account' }).click()
   await expect(page.getByRole('heading', { level: 2, name: label })).toBeVisible()
 }
+
+/** Makes an EC P-256 key and a CSR for `cn` through the New CSR form; ends on the CSR's page. */
+export async function makeKeyAndCsr(page: Page, cn: string, label: string): Promise<void> {
+  await openSection(page, 'Keys & CSRs')
+  await page.getByRole('link', { name: 'New CSR' }).first().click()
+  await page.getByLabel('Key type').selectOption('ec-p256')
+  await page.getByLabel('Common name (CN)').fill(cn)
+  await page.getByLabel('Subject alternative names (SANs)').fill(cn)
+  await page.getByLabel('Label (optional)').fill(label)
+  await page.getByRole('button', { name: 'Make key and CSR' }).click()
+  await expect(page.getByRole('heading', { level: 1, name: label })).toBeVisible()
+}
