@@ -1,8 +1,16 @@
-import { defineConfig } from 'vitest/config'
+import { configDefaults, defineConfig } from 'vitest/config'
+
+/**
+ * The SIGKILL crash loop runs on its own (vitest.crash.config.mts, `npm run test:crash`) in a private
+ * gnome-keyring: killing CLI processes in the middle of Secret Service calls can take the daemon down,
+ * and the rest of the suite must not share a keyring with that.
+ */
+export const CRASH_TESTS = ['test/integration/orders/crash.test.ts']
 
 export default defineConfig({
   test: {
     include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'],
+    exclude: [...configDefaults.exclude, ...CRASH_TESTS],
     environment: 'node',
     setupFiles: ['test/setup.ts'],
     testTimeout: 60_000,

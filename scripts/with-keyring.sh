@@ -4,7 +4,8 @@
 # temporary XDG_DATA_HOME that is removed afterwards.
 # Usage: sh scripts/with-keyring.sh <command> [args...]
 set -eu
-if [ "${CERTDESK_IN_KEYRING_SESSION:-}" = "1" ]; then exec "$@"; fi
+# Already inside one: reuse it, unless CERTDESK_OWN_KEYRING=1 asks for a private one (the crash loop).
+if [ "${CERTDESK_IN_KEYRING_SESSION:-}" = "1" ] && [ "${CERTDESK_OWN_KEYRING:-}" != "1" ]; then exec "$@"; fi
 for tool in dbus-run-session gnome-keyring-daemon; do
   if ! command -v "$tool" >/dev/null 2>&1; then
     echo "$tool is missing: install gnome-keyring, dbus and dbus-x11 (see README, Requirements)." >&2
