@@ -7,15 +7,20 @@ import { configDefaults, defineConfig } from 'vitest/config'
  */
 export const CRASH_TESTS = ['test/integration/orders/crash.test.ts']
 
+/** Settings both configurations share. */
+export const BASE_TEST = {
+  environment: 'node',
+  setupFiles: ['test/setup.ts'],
+  testTimeout: 60_000,
+  hookTimeout: 60_000,
+  pool: 'forks',
+  reporters: ['default'],
+} as const
+
 export default defineConfig({
   test: {
+    ...BASE_TEST,
     include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'],
     exclude: [...configDefaults.exclude, ...CRASH_TESTS],
-    environment: 'node',
-    setupFiles: ['test/setup.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
-    pool: 'forks',
-    reporters: ['default'],
   },
 })
