@@ -11,8 +11,16 @@ describe('CLI start-up', () => {
     const dir = mkdtempSync(join(tmpdir(), 'certdesk-bench-'))
     try {
       report('Process start-up', [
-        ['certdesk --version', fmt(timeProcess(10, process.execPath, [CLI_JS, '--version'])), `node -e 0: ${fmt(timeProcess(10, process.execPath, ['-e', '0']))}`],
-        ['certdesk csr list (empty db)', fmt(timeProcess(10, process.execPath, [CLI_JS, '--data-dir', dir, 'csr', 'list'])), `openssl version: ${fmt(timeProcess(10, 'openssl', ['version']))}`],
+        [
+          'certdesk --version',
+          fmt(timeProcess(10, process.execPath, [CLI_JS, '--version'])),
+          `node -e 0: ${fmt(timeProcess(10, process.execPath, ['-e', '0']))}`,
+        ],
+        [
+          'certdesk csr list (empty db)',
+          fmt(timeProcess(10, process.execPath, [CLI_JS, '--data-dir', dir, 'csr', 'list'])),
+          `openssl version: ${fmt(timeProcess(10, 'openssl', ['version']))}`,
+        ],
       ])
     } finally {
       rmSync(dir, { recursive: true, force: true })

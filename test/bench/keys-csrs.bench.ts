@@ -18,7 +18,13 @@ const OPENSSL_KEYGEN: Record<KeyType, string[]> = {
   'ec-p384': ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-384'],
 }
 /** RSA prime search has a wide spread: more runs for the slow types would take minutes on 2 cores. */
-const KEYGEN_RUNS: Record<KeyType, number> = { 'rsa-2048': 9, 'rsa-3072': 5, 'rsa-4096': 5, 'ec-p256': 21, 'ec-p384': 21 }
+const KEYGEN_RUNS: Record<KeyType, number> = {
+  'rsa-2048': 9,
+  'rsa-3072': 5,
+  'rsa-4096': 5,
+  'ec-p256': 21,
+  'ec-p384': 21,
+}
 const LARGE_DB_ROWS = 10_000
 
 describe('keys and CSRs', () => {
@@ -37,7 +43,12 @@ describe('keys and CSRs', () => {
     try {
       const pair = await generateKeyPair('ec-p256')
       const sans = parseSanList(Array.from({ length: 100 }, (_, i) => `host${i}.example.com`))
-      const csr = await buildCsr({ keyType: 'ec-p256', pkcs8Der: pair.pkcs8Der, subject: { cn: 'host0.example.com' }, sans })
+      const csr = await buildCsr({
+        keyType: 'ec-p256',
+        pkcs8Der: pair.pkcs8Der,
+        subject: { cn: 'host0.example.com' },
+        sans,
+      })
       const file = join(dir, 'r.csr')
       writeFileSync(file, csr.pem)
       const ours = await timeAsync(200, () => decodeCsr(csr.der))
@@ -53,7 +64,12 @@ describe('keys and CSRs', () => {
     const core = createCore({ dataDir: dir, credentials: new MemoryCredentialStore() })
     try {
       const pair = await generateKeyPair('ec-p256')
-      const csr = await buildCsr({ keyType: 'ec-p256', pkcs8Der: pair.pkcs8Der, subject: { cn: 'a.example.com' }, sans: parseSanList(['a.example.com']) })
+      const csr = await buildCsr({
+        keyType: 'ec-p256',
+        pkcs8Der: pair.pkcs8Der,
+        subject: { cn: 'a.example.com' },
+        sans: parseSanList(['a.example.com']),
+      })
       const rssBefore = process.memoryUsage().rss
       const t = performance.now()
       core.db.transaction(() => {
@@ -78,8 +94,16 @@ describe('keys and CSRs', () => {
       const list = await timeAsync(10, () => Promise.resolve(core.csrs.list()))
       const rssAfter = process.memoryUsage().rss
       report(`Large database (${LARGE_DB_ROWS} CSRs, synchronous=FULL, one transaction)`, [
-        ['insert all', `${insertMs.toFixed(0)} ms`, 'stack-feasibility §4: 10 000 rows in one transaction 240-247 ms (synchronous=NORMAL)'],
-        ['csrs.list', fmt(list), `SELECT all 11 000 rows 36-45 ms (same source); RSS +${((rssAfter - rssBefore) / 1048576).toFixed(0)} MiB`],
+        [
+          'insert all',
+          `${insertMs.toFixed(0)} ms`,
+          'stack-feasibility §4: 10 000 rows in one transaction 240-247 ms (synchronous=NORMAL)',
+        ],
+        [
+          'csrs.list',
+          fmt(list),
+          `SELECT all 11 000 rows 36-45 ms (same source); RSS +${((rssAfter - rssBefore) / 1048576).toFixed(0)} MiB`,
+        ],
       ])
     } finally {
       core.close()

@@ -9,7 +9,12 @@ export interface Stats {
 
 export function stats(samples: number[]): Stats {
   const s = [...samples].sort((a, b) => a - b)
-  return { median: s[Math.floor(s.length / 2)] ?? NaN, min: s[0] ?? NaN, max: s[s.length - 1] ?? NaN, runs: s.length }
+  return {
+    median: s[Math.floor(s.length / 2)] ?? NaN,
+    min: s[0] ?? NaN,
+    max: s[s.length - 1] ?? NaN,
+    runs: s.length,
+  }
 }
 
 export async function timeAsync(runs: number, fn: () => Promise<unknown>): Promise<Stats> {
@@ -41,5 +46,7 @@ export function report(title: string, rows: [string, string, string][]): void {
   const w0 = Math.max(...rows.map((r) => r[0].length), 10)
   const w1 = Math.max(...rows.map((r) => r[1].length), 10)
   const lines = rows.map(([a, b, c]) => `| ${a.padEnd(w0)} | ${b.padEnd(w1)} | ${c} |`)
-  console.log(`\n## ${title}\n| ${'case'.padEnd(w0)} | ${'CertDesk'.padEnd(w1)} | baseline |\n${lines.join('\n')}\n`)
+  console.log(
+    `\n## ${title}\n| ${'case'.padEnd(w0)} | ${'CertDesk'.padEnd(w1)} | baseline |\n${lines.join('\n')}\n`,
+  )
 }

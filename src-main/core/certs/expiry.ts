@@ -42,18 +42,22 @@ export function covers(pattern: string, name: string): boolean {
   return dot > 0 && !name.startsWith('*') && name.slice(dot + 1) === pattern.slice(2)
 }
 
+/** A leaf with what the replacement scan compares, computed once per report, not per comparison. */
+interface Leaf {
+  cert: CertificateSummary
+  names: string[]
+  endsAt: number
+}
+
 /** The longest-lasting later certificate that serves every name of `c`, if CertDesk holds one. */
-function replacementOf(c: CertificateSummary, leaves: CertificateSummary[]): CertificateSummary | null {
-  const names = namesOf(c)
-  if (names.length === 0) return null
-  let best: CertificateSummary | null = null
+function replacementOf(c: Leaf, leaves: Leaf[]): CertificateSummary | null {
+  if (c.names.length === 0) return null
+  let best: Leaf | null = null
   for (const other of leaves) {
-    if (other.id === c.id || other.validity === 'expired' || Date.parse(other.notAfter) <= Date.parse(c.notAfter)) continue
-    const theirs = namesOf(other)
-    if (!names.every((n) => theirs.some((p) => covers(p, n)))) continue
-    if (!best || Date.parse(other.notAfter) > Date.parse(best.notAfter)) best = other
+    if (other.endsAt <= c.endsAt || other.cert.validity === 'expired' || (best && other.endsAt <= best.endsAt)) continue
+    if (c.names.every((n) => other.names.some((p) => covers(p, n)))) best = other
   }
-  return best
+  return best?.cert ?? null
 }
 
 /**
@@ -62,12 +66,13 @@ function replacementOf(c: CertificateSummary, leaves: CertificateSummary[]): Cer
  * and roots are left out: they come with the CA's next chain.
  */
 export function expiryReport(certificates: CertificateSummary[], now: Date, withinDays: number): ExpiryReport {
-  const leaves = certificates.filter((c) => c.role === 'leaf')
+  const leaves: Leaf[] = certificates.filter((c) => c.role === 'leaf').map((cert) => ({ cert, names: namesOf(cert), endsAt: Date.parse(cert.notAfter) }))
   const due: CertificateSummary[] = []
   const replaced: ReplacedCertificate[] = []
-  for (const c of leaves) {
+  for (const leaf of leaves) {
+    const c = leaf.cert
     if (c.daysLeft >= withinDays || c.daysLeft < -EXPIRED_REPORT_DAYS) continue
-    const by = replacementOf(c, leaves)
+    const by = replacementOf(leaf, leaves)
     if (by) replaced.push({ id: c.id, commonName: c.commonName, notAfter: c.notAfter, daysLeft: c.daysLeft, replacedById: by.id })
     else due.push(c)
   }
