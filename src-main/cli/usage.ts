@@ -47,7 +47,8 @@ encrypted; certificates are matched to stored keys and CSRs; nothing is imported
 export const CERTS_USAGE = `Usage:
   certdesk certs list [--all] [--json]       (--all adds intermediates and roots)
   certdesk certs show ID [--json] [--pem]
-  certdesk certs expiring [--within DAYS] [--json]   (default 30 days; exit 4 when something is due)
+  certdesk certs expiring [--within DAYS] [--json]   (exit 4 when something is due)
+      due: less than max(30 days, a third of its lifetime) left, or less than DAYS with --within
   certdesk certs delete ID --yes [--json]   (refused while its order is unfinished; its key stays)
 `
 

@@ -18,14 +18,14 @@ const TONE_ICON: Readonly<Record<'ok' | 'warning' | 'error' | 'info', IconName>>
 }
 
 /**
- * The expiry date with a coloured "N days left": red once expired, amber under 30 days. `dateOnly`
- * for tables.
+ * The expiry date with a coloured "N days left": red once expired, amber once due for renewal
+ * (under max(30 days, a third of the lifetime)). `dateOnly` for tables.
  */
 export function ExpiryCell({
   cert,
   dateOnly,
 }: {
-  cert: Pick<CertificateSummary, 'validity' | 'daysLeft' | 'notAfter'>
+  cert: Pick<CertificateSummary, 'validity' | 'daysLeft' | 'notAfter' | 'renewalWindowDays'>
   dateOnly?: boolean
 }) {
   const state = expiryState(cert)

@@ -11,19 +11,13 @@ export type CertificateRole = CertificateSummary['role']
 export type ExpiryReport = MethodOutput<'certs.expiring'>
 export type ReplacedCertificate = ExpiryReport['replaced'][number]
 
-/**
- * Certificates expiring within this many days are flagged amber. The same number as core's
- * EXPIRY_WARNING_DAYS (the window `certs.expiring` reports on, which the dashboard lists), kept here
- * because the renderer imports only types from core; a unit test holds the two equal.
- */
-export const EXPIRY_WARNING_DAYS = 30
-
 export type ExpiryState = 'expired' | 'not-yet-valid' | 'soon' | 'ok'
 
-export function expiryState(c: Pick<CertificateSummary, 'validity' | 'daysLeft'>): ExpiryState {
+/** Amber ('soon') exactly when core counts the certificate as due for renewal (its renewalWindowDays). */
+export function expiryState(c: Pick<CertificateSummary, 'validity' | 'daysLeft' | 'renewalWindowDays'>): ExpiryState {
   if (c.validity === 'expired') return 'expired'
   if (c.validity === 'not-yet-valid') return 'not-yet-valid'
-  return c.daysLeft < EXPIRY_WARNING_DAYS ? 'soon' : 'ok'
+  return c.daysLeft < c.renewalWindowDays ? 'soon' : 'ok'
 }
 
 const DAY = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' })

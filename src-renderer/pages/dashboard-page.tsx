@@ -124,8 +124,7 @@ function NeedsAttention({ report, orders }: { report: ExpiryReport; orders: read
         <div className="card-body">
           <p className="ok-line">
             <Icon name="check" />
-            Nothing needs you now: no certificate is due for renewal within {report.withinDays} days, and no
-            order waits on you.
+            {`Nothing needs you now: no certificate is due for renewal${report.withinDays === null ? '' : ` within ${report.withinDays} days`}, and no order waits on you.`}
           </p>
           {onCa > 0 ? (
             <p className="muted small">

@@ -88,9 +88,10 @@ async function certsExpiring(ctx: CliContext, args: string[]): Promise<number> {
   if (ctx.json) printJson(ctx, r)
   else {
     const lines: string[] = []
-    if (r.due.length === 0) lines.push(`Nothing expires within ${r.withinDays} days without a replacement.`)
+    const window = r.withinDays === null ? 'less than max(30 days, a third of the lifetime) left' : `expiring within ${r.withinDays} days`
+    if (r.due.length === 0) lines.push(r.withinDays === null ? 'No certificate is due for renewal without a replacement.' : `Nothing expires within ${r.withinDays} days without a replacement.`)
     else {
-      lines.push(`${r.due.length} certificate${r.due.length === 1 ? '' : 's'} to renew or reissue (expiring within ${r.withinDays} days):`)
+      lines.push(`${r.due.length} certificate${r.due.length === 1 ? '' : 's'} to renew or reissue (${window}):`)
       lines.push(table(['ID', 'COMMON NAME', 'NOT AFTER', 'DAYS', 'ORDER'], r.due.map((c) => [c.id, c.commonName ?? c.subject, c.notAfter.slice(0, 10), String(c.daysLeft), c.orderId ?? '-'])).trimEnd())
     }
     if (r.replaced.length > 0) {

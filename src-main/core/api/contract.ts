@@ -236,7 +236,7 @@ export const contract = {
   'certs.get': method<CertificateDetail>()(z.strictObject({ id: CERT_REF })),
   /** Refused while the certificate's order is unfinished; its key stays. */
   'certs.delete': method<DeletionReport>()(z.strictObject({ id: CERT_REF })),
-  /** Leaf certificates due within withinDays (default EXPIRY_WARNING_DAYS), and those already replaced. */
+  /** Leaf certificates due (each in its renewalWindowDays, or within withinDays), and those already replaced. */
   'certs.expiring': method<ExpiryReport>()(z.strictObject({ withinDays: z.number().int().min(0).max(MAX_EXPIRY_WINDOW_DAYS).optional() })),
   'certs.importText': method<ImportReport>()(z.strictObject({ text: IMPORT_TEXT, password: PASSWORD.optional() })),
   'certs.importBytes': method<ImportReport>()(

@@ -35,8 +35,8 @@ export class CertificateService {
     return getCertificate(this.deps, idOrFingerprint)
   }
 
-  /** Leaf certificates due within `withinDays`, and those a later certificate already replaces. */
-  expiring(withinDays: number): ExpiryReport {
+  /** Leaf certificates due (in their renewal window, or within `withinDays`), and those already replaced. */
+  expiring(withinDays: number | null): ExpiryReport {
     return expiryReport(listCertificates(this.deps), this.deps.clock.now(), withinDays)
   }
 

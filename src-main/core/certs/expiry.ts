@@ -1,11 +1,26 @@
 import type { CertificateSummary } from './types'
 
-/** A leaf certificate is due when it expires within this many days (the default of `certs expiring`). */
+/** A leaf certificate is due at the latest when it expires within this many days. */
 export const EXPIRY_WARNING_DAYS = 30
+/**
+ * ...or earlier, once less than lifetime / this remains (reliability-security A8, as certbot renews a
+ * 90-day certificate at 30 days left): a longer certificate leaves more time for OV/EV validation.
+ */
+export const RENEWAL_LIFETIME_DIVISOR = 3
 /** An expired certificate nobody replaced stays in the report this many days, then it is history. */
 export const EXPIRED_REPORT_DAYS = 30
 /** The widest horizon one may ask about (ten years). */
 export const MAX_EXPIRY_WINDOW_DAYS = 3650
+
+/** One day in milliseconds, for whole-day counts. */
+export const DAY_MS = 86_400_000
+
+/** Days before notAfter from which a certificate with this validity is due for renewal. */
+export function renewalWindowDays(notBefore: string, notAfter: string): number {
+  const lifetimeDays = (Date.parse(notAfter) - Date.parse(notBefore)) / DAY_MS
+  const share = Number.isFinite(lifetimeDays) ? Math.floor(lifetimeDays / RENEWAL_LIFETIME_DIVISOR) : 0
+  return Math.max(EXPIRY_WARNING_DAYS, share)
+}
 
 /** A certificate that expires soon but whose names a later certificate in CertDesk already covers. */
 export interface ReplacedCertificate {
@@ -18,7 +33,8 @@ export interface ReplacedCertificate {
 }
 
 export interface ExpiryReport {
-  withinDays: number
+  /** The window asked for, or null: each certificate's own renewalWindowDays. */
+  withinDays: number | null
   checkedAt: string
   /** Expiring (or expired within EXPIRED_REPORT_DAYS) and not replaced: act on these. Soonest first. */
   due: CertificateSummary[]
@@ -61,17 +77,18 @@ function replacementOf(c: Leaf, leaves: Leaf[]): CertificateSummary | null {
 }
 
 /**
- * Which leaf certificates need attention within `withinDays`: due (expiring or recently expired, with
- * no later certificate for the same names) and replaced (a later certificate covers them). Intermediates
- * and roots are left out: they come with the CA's next chain.
+ * Which leaf certificates need attention: those inside their renewal window (or within `withinDays`
+ * when asked) or recently expired, split into due (no later certificate for the same names) and
+ * replaced (a later certificate covers them). Intermediates and roots are left out: they come with
+ * the CA's next chain.
  */
-export function expiryReport(certificates: CertificateSummary[], now: Date, withinDays: number): ExpiryReport {
+export function expiryReport(certificates: CertificateSummary[], now: Date, withinDays: number | null): ExpiryReport {
   const leaves: Leaf[] = certificates.filter((c) => c.role === 'leaf').map((cert) => ({ cert, names: namesOf(cert), endsAt: Date.parse(cert.notAfter) }))
   const due: CertificateSummary[] = []
   const replaced: ReplacedCertificate[] = []
   for (const leaf of leaves) {
     const c = leaf.cert
-    if (c.daysLeft >= withinDays || c.daysLeft < -EXPIRED_REPORT_DAYS) continue
+    if (c.daysLeft >= (withinDays ?? c.renewalWindowDays) || c.daysLeft < -EXPIRED_REPORT_DAYS) continue
     const by = replacementOf(leaf, leaves)
     if (by) replaced.push({ id: c.id, commonName: c.commonName, notAfter: c.notAfter, daysLeft: c.daysLeft, replacedById: by.id })
     else due.push(c)

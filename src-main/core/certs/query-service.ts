@@ -2,9 +2,8 @@ import { encodePem } from '../pki/pem'
 import { type CertificateRow, listCertificateRows } from '../store/certificates-repo'
 import { findCsrsBySpki } from '../store/csrs-repo'
 import { chainForParsed, parseStored, requireCertificate, roleOf, toChainView } from './chain-service'
+import { DAY_MS, renewalWindowDays } from './expiry'
 import type { CertDeps, CertificateDetail, CertificateRole, CertificateSummary, Validity } from './types'
-
-const DAY_MS = 86_400_000
 
 export interface ListOptions {
   /** Only these roles (default: all). */
@@ -56,5 +55,6 @@ export function summarize(r: CertificateRow, now: Date): CertificateSummary {
     createdAt: r.createdAt,
     validity,
     daysLeft: Math.floor((notAfter.getTime() - now.getTime()) / DAY_MS),
+    renewalWindowDays: renewalWindowDays(r.notBefore, r.notAfter),
   }
 }

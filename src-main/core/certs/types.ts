@@ -51,6 +51,11 @@ export interface CertificateSummary {
   validity: Validity
   /** Whole days until notAfter (negative once expired). */
   daysLeft: number
+  /**
+   * Due for renewal once daysLeft is below this: max(EXPIRY_WARNING_DAYS, a third of the lifetime),
+   * so a 90-day certificate is due at 30 days left and a 200-day one at 66 (expiry.ts, A8).
+   */
+  renewalWindowDays: number
 }
 
 export interface ChainLinkView {

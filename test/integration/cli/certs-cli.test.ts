@@ -118,12 +118,12 @@ describe('certdesk import / certs / export (built CLI)', () => {
     }
     leafFor('soon.example.org', 10, 'soon.pem')
     leafFor('later.example.org', 100, 'later.pem')
-    type Report = { withinDays: number; due: { commonName: string; daysLeft: number; id: string }[]; replaced: { id: string; replacedById: string }[] }
+    type Report = { withinDays: number | null; due: { commonName: string; daysLeft: number; id: string }[]; replaced: { id: string; replacedById: string }[] }
 
     const due = runBuiltCli(['certs', 'expiring', '--json'], { dataDir: data })
     expect(due.code, due.stderr).toBe(4)
     const report = JSON.parse(due.stdout) as Report
-    expect(report.withinDays).toBe(30)
+    expect(report.withinDays).toBeNull()
     expect(report.due.map((c) => c.commonName)).toEqual(['soon.example.org'])
     expect([9, 10]).toContain(report.due[0]?.daysLeft)
     expect(report.replaced).toEqual([])
@@ -138,7 +138,7 @@ describe('certdesk import / certs / export (built CLI)', () => {
     leafFor('soon.example.org', 90, 'renewed.pem')
     const renewed = runBuiltCli(['certs', 'expiring'], { dataDir: data })
     expect(renewed.code, renewed.stdout).toBe(0)
-    expect(renewed.stdout).toContain('Nothing expires within 30 days without a replacement.')
+    expect(renewed.stdout).toContain('No certificate is due for renewal without a replacement.')
     expect(renewed.stdout).toMatch(new RegExp(`Already replaced[^\\n]*\\n.*\\n${oldId}\\s+soon\\.example\\.org`))
     const after = JSON.parse(runBuiltCli(['certs', 'expiring', '--json'], { dataDir: data }).stdout) as Report
     expect(after.replaced.map((r) => r.id)).toEqual([oldId])

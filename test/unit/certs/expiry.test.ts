@@ -1,37 +1,19 @@
 import { describe, expect, it } from 'vitest'
-import { covers, EXPIRED_REPORT_DAYS, expiryReport, namesOf } from '../../../src-main/core/certs/expiry'
-import type { CertificateSummary } from '../../../src-main/core/certs/types'
+import {
+  covers,
+  EXPIRED_REPORT_DAYS,
+  EXPIRY_WARNING_DAYS,
+  expiryReport,
+  namesOf,
+  renewalWindowDays,
+} from '../../../src-main/core/certs/expiry'
+import { leafSummary } from '../../helpers/cert-summary'
 
 const NOW = new Date('2027-03-01T12:00:00Z')
 const DAY = 86_400_000
 
-/** A leaf summary expiring `days` from NOW, with these DNS names (the first is the CN). */
-function leaf(id: string, days: number, names: string[], over: Partial<CertificateSummary> = {}): CertificateSummary {
-  const notAfter = new Date(NOW.getTime() + days * DAY)
-  return {
-    id,
-    subject: `CN=${names[0] ?? ''}`,
-    issuer: 'CN=Some CA',
-    commonName: names[0] ?? null,
-    sans: names.map((value) => ({ type: 'dns' as const, value })),
-    serial: '01',
-    notBefore: new Date(NOW.getTime() - 300 * DAY).toISOString(),
-    notAfter: notAfter.toISOString(),
-    fingerprintSha256: id.padEnd(64, '0'),
-    spkiSha256: id.padEnd(64, '1'),
-    keyAlgorithm: 'ec',
-    keyId: null,
-    hasKey: false,
-    role: 'leaf',
-    selfSigned: false,
-    source: 'imported',
-    orderId: null,
-    createdAt: NOW.toISOString(),
-    validity: days < 0 ? 'expired' : 'valid',
-    daysLeft: Math.floor(days),
-    ...over,
-  }
-}
+/** A leaf summary expiring `days` from NOW: (id, days, names, over?, lifetime = 90). */
+const leaf = leafSummary.bind(null, NOW)
 
 describe('covers', () => {
   it.each([
@@ -47,9 +29,53 @@ describe('covers', () => {
   })
 })
 
+describe('renewalWindowDays (A8: due with less than max(30 days, a third of the lifetime) left)', () => {
+  it.each([
+    [10, EXPIRY_WARNING_DAYS],
+    [47, EXPIRY_WARNING_DAYS],
+    [90, 30],
+    [100, 33],
+    [200, 66],
+    [397, 132],
+    [825, 275],
+  ])('a %i-day certificate is due at %i days left', (lifetime, window) => {
+    const notBefore = '2027-01-01T00:00:00.000Z'
+    const notAfter = new Date(Date.parse(notBefore) + lifetime * DAY).toISOString()
+    expect(renewalWindowDays(notBefore, notAfter)).toBe(window)
+  })
+
+  it('falls back to EXPIRY_WARNING_DAYS for dates it cannot read', () => {
+    expect(renewalWindowDays('not a date', '2027-01-01T00:00:00Z')).toBe(EXPIRY_WARNING_DAYS)
+  })
+})
+
 describe('expiryReport', () => {
+  it("without a window, uses each certificate's own: a longer lifetime is due earlier", () => {
+    const certs = [
+      leaf('year-100-left', 100, ['year.example.com'], {}, 397),
+      leaf('year-140-left', 140, ['year2.example.com'], {}, 397),
+      leaf('d200-60-left', 60, ['half.example.com'], {}, 200),
+      leaf('d90-31-left', 31, ['ninety.example.com'], {}, 90),
+      leaf('d90-29-left', 29, ['ninety2.example.com'], {}, 90),
+    ]
+    const r = expiryReport(certs, NOW, null)
+    expect(r.withinDays).toBeNull()
+    expect(r.due.map((c) => c.id)).toEqual(['d90-29-left', 'd200-60-left', 'year-100-left'])
+    // An explicit window overrides the per-certificate one, both ways.
+    expect(expiryReport(certs, NOW, 30).due.map((c) => c.id)).toEqual(['d90-29-left'])
+    expect(expiryReport(certs, NOW, 150).due).toHaveLength(5)
+  })
+
   it('lists what expires within the window, soonest first, and leaves the rest out', () => {
-    const r = expiryReport([leaf('late', 60, ['late.example.com']), leaf('b', 20, ['b.example.com']), leaf('a', 3, ['a.example.com'])], NOW, 30)
+    const r = expiryReport(
+      [
+        leaf('late', 60, ['late.example.com']),
+        leaf('b', 20, ['b.example.com']),
+        leaf('a', 3, ['a.example.com']),
+      ],
+      NOW,
+      30,
+    )
     expect(r.due.map((c) => c.id)).toEqual(['a', 'b'])
     expect(r.replaced).toEqual([])
     expect(r.withinDays).toBe(30)
@@ -57,7 +83,14 @@ describe('expiryReport', () => {
   })
 
   it('keeps an unreplaced expired certificate for EXPIRED_REPORT_DAYS, then drops it as history', () => {
-    const r = expiryReport([leaf('recent', -(EXPIRED_REPORT_DAYS - 1), ['r.example.com']), leaf('old', -(EXPIRED_REPORT_DAYS + 1), ['o.example.com'])], NOW, 30)
+    const r = expiryReport(
+      [
+        leaf('recent', -(EXPIRED_REPORT_DAYS - 1), ['r.example.com']),
+        leaf('old', -(EXPIRED_REPORT_DAYS + 1), ['o.example.com']),
+      ],
+      NOW,
+      30,
+    )
     expect(r.due.map((c) => c.id)).toEqual(['recent'])
   })
 
@@ -94,6 +127,9 @@ describe('expiryReport', () => {
   })
 
   it('counts the CN as a name when the SANs leave it out', () => {
-    expect(namesOf(leaf('x', 1, ['a.example.com'], { commonName: 'legacy.example.com' }))).toEqual(['a.example.com', 'legacy.example.com'])
+    expect(namesOf(leaf('x', 1, ['a.example.com'], { commonName: 'legacy.example.com' }))).toEqual([
+      'a.example.com',
+      'legacy.example.com',
+    ])
   })
 })

@@ -1,12 +1,32 @@
 import { describe, expect, it } from 'vitest'
-import { EXPIRY_WARNING_DAYS as CORE_EXPIRY_WARNING_DAYS } from '../../../src-main/core/certs/expiry'
+import { expiryReport } from '../../../src-main/core/certs/expiry'
+import type { CertificateSummary } from '../../../src-main/core/certs/types'
 import { isFinal, isPollable, ORDER_STATES } from '../../../src-main/core/orders/order-states'
-import { EXPIRY_WARNING_DAYS } from '../../../src-renderer/components/cert-format'
+import { expiryState } from '../../../src-renderer/components/cert-format'
 import { ORDER_WAIT } from '../../../src-renderer/components/order-format'
+import { leafSummary } from '../../helpers/cert-summary'
 
 describe('what the dashboard counts', () => {
-  it('flags certificates amber over the same window core reports as due for renewal', () => {
-    expect(EXPIRY_WARNING_DAYS).toBe(CORE_EXPIRY_WARNING_DAYS)
+  it('flags certificates amber exactly when core reports them as due for renewal', () => {
+    const now = new Date('2027-06-01T00:00:00Z')
+    const certs: CertificateSummary[] = []
+    for (const lifetime of [47, 90, 200, 397]) {
+      for (let daysLeft = 0; daysLeft <= lifetime; daysLeft += 1) {
+        certs.push(
+          leafSummary(
+            now,
+            `c${lifetime}-${daysLeft}`,
+            daysLeft,
+            [`h${lifetime}-${daysLeft}.example.com`],
+            {},
+            lifetime,
+          ),
+        )
+      }
+    }
+    const due = new Set(expiryReport(certs, now, null).due.map((c) => c.id))
+    expect(due.size).toBe(30 + 30 + 66 + 132)
+    for (const c of certs) expect(expiryState(c) === 'soon', c.id).toBe(due.has(c.id))
   })
 
   it('counts every order core still polls as waiting, and no order that can no longer change', () => {

@@ -1,4 +1,3 @@
-import { EXPIRY_WARNING_DAYS } from '../../certs/expiry'
 import { CoreError } from '../../errors'
 import type { Handlers } from '../dispatch'
 import { requireCli, resolveDestination } from './destination'
@@ -20,7 +19,7 @@ export const certHandlers: Pick<Handlers, CertMethods> = {
   'certs.list': (input, ctx) => ctx.core.certs.list(input.roles ? { roles: input.roles } : {}),
   'certs.get': (input, ctx) => ctx.core.certs.get(input.id),
   'certs.delete': (input, ctx) => ctx.core.deletion.deleteCertificate(input.id, ctx.actor),
-  'certs.expiring': (input, ctx) => ctx.core.certs.expiring(input.withinDays ?? EXPIRY_WARNING_DAYS),
+  'certs.expiring': (input, ctx) => ctx.core.certs.expiring(input.withinDays ?? null),
   'certs.importText': (input, ctx) => ctx.core.certs.importFromText(input.text, { actor: ctx.actor, ...(input.password !== undefined ? { password: input.password } : {}) }),
   'certs.importBytes': (input, ctx) =>
     ctx.core.certs.importFromBytes(Buffer.from(input.base64, 'base64'), {
