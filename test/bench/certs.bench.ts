@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, it } from 'vitest'
-import { EXPIRY_WARNING_DAYS } from '../../src-main/core/certs/expiry'
+import { DAY_MS, EXPIRED_REPORT_DAYS, EXPIRY_WARNING_DAYS } from '../../src-main/core/certs/expiry'
 import { createCore, type Core } from '../../src-main/core/core'
 import { PKCS12_PROFILES, type Pkcs12Profile, writePkcs12 } from '../../src-main/core/pki/formats/pkcs12'
 import { PKCS8_DEFAULT_ITERATIONS } from '../../src-main/core/pki/formats/pkcs8'
@@ -42,8 +42,6 @@ const LARGE_DB_HOSTS = 400
 const RENEWAL_DAYS = 60
 /** Runs of each query over the large database. */
 const QUERY_RUNS = 10
-/** One day, for the large database's validity dates. */
-const DAY_MS = 86_400_000
 
 interface PkiCore {
   pki: TestPki
@@ -92,6 +90,11 @@ async function pkiCore(): Promise<PkiCore> {
   }
 }
 
+/** n as lower-case hex, zero-padded to len digits (distinct fingerprints and serials). */
+function hex(n: number, len: number): string {
+  return n.toString(16).padStart(len, '0')
+}
+
 describe('certificates', () => {
   it('PKCS#12 export (leaf + intermediate + root) vs openssl pkcs12 -export', async () => {
     const { pki, core, ids, out, pwFile, dispose } = await pkiCore()
@@ -138,11 +141,11 @@ describe('certificates', () => {
           ]
           const theirs = timeProcess(OPENSSL_PFX_RUNS, 'openssl', args)
           const theirsSame = timeProcess(OPENSSL_PFX_RUNS, 'openssl', [...args, '-iter', String(iterations)])
-          const fewer = (iterations / OPENSSL_PKCS12_ITERATIONS).toFixed(0)
+          const ratio = (iterations / OPENSSL_PKCS12_ITERATIONS).toFixed(0)
           rows.push([
             `${kind} ${profile}: exportToFile (write, read back, verify)`,
             fmt(ours),
-            `openssl default ${OPENSSL_PKCS12_ITERATIONS} iter (CertDesk ${iterations}, ${fewer}x more): ${fmt(theirs)}`,
+            `openssl default ${OPENSSL_PKCS12_ITERATIONS} iter (CertDesk ${iterations}, ${ratio}x more): ${fmt(theirs)}`,
           ])
           rows.push([
             `${kind} ${profile}: writePkcs12 only`,
@@ -283,7 +286,6 @@ describe('certificates', () => {
           // Renewal r of a host expires r * RENEWAL_DAYS later: the oldest expired, the next one due.
           const renewal = Math.floor(i / LARGE_DB_HOSTS)
           const notAfter = now + (-45 + renewal * RENEWAL_DAYS + (i % 30)) * DAY_MS
-          const hex = (n: number, len: number): string => n.toString(16).padStart(len, '0')
           insertCertificate(core.db, {
             id: `crt_${String(i).padStart(16, '0')}`,
             der: cert.der,
@@ -326,7 +328,7 @@ describe('certificates', () => {
       const count = core.db.prepare('SELECT COUNT(*) AS n FROM certificates')
       const all = await timeAsync(QUERY_RUNS, () => Promise.resolve(selectAll.all()))
       const dueWindow = (): [string, string] => [
-        new Date(Date.now() - 30 * DAY_MS).toISOString(),
+        new Date(Date.now() - EXPIRED_REPORT_DAYS * DAY_MS).toISOString(),
         new Date(Date.now() + EXPIRY_WARNING_DAYS * DAY_MS).toISOString(),
       ]
       const due = await timeAsync(QUERY_RUNS, () => Promise.resolve(selectDue.all(...dueWindow())))

@@ -1,7 +1,5 @@
-import { renewalWindowDays } from '../../src-main/core/certs/expiry'
+import { DAY_MS, renewalWindowDays } from '../../src-main/core/certs/expiry'
 import type { CertificateSummary } from '../../src-main/core/certs/types'
-
-const DAY_MS = 86_400_000
 
 /**
  * A leaf certificate summary as core lists it, expiring `daysLeft` days after `now` and valid for

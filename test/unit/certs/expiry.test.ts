@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   covers,
+  DAY_MS,
   EXPIRED_REPORT_DAYS,
   EXPIRY_WARNING_DAYS,
   expiryReport,
@@ -10,7 +11,6 @@ import {
 import { leafSummary } from '../../helpers/cert-summary'
 
 const NOW = new Date('2027-03-01T12:00:00Z')
-const DAY = 86_400_000
 
 /** A leaf summary expiring `days` from NOW: (id, days, names, over?, lifetime = 90). */
 const leaf = leafSummary.bind(null, NOW)
@@ -40,7 +40,7 @@ describe('renewalWindowDays (A8: due with less than max(30 days, a third of the 
     [825, 275],
   ])('a %i-day certificate is due at %i days left', (lifetime, window) => {
     const notBefore = '2027-01-01T00:00:00.000Z'
-    const notAfter = new Date(Date.parse(notBefore) + lifetime * DAY).toISOString()
+    const notAfter = new Date(Date.parse(notBefore) + lifetime * DAY_MS).toISOString()
     expect(renewalWindowDays(notBefore, notAfter)).toBe(window)
   })
 
