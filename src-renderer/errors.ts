@@ -24,6 +24,7 @@ const TITLES: Readonly<Record<UiErrorCode, string>> = {
   ca_bad_response: 'The CA sent an answer CertDesk cannot read',
   database_too_new: 'The database is from a newer CertDesk',
   database_corrupt: 'The database is damaged',
+  runtime_unsupported: 'This installation lacks something CertDesk needs',
   internal: 'Something went wrong',
   shell_unreachable: 'CertDesk is not running',
   shell_unauthorized: 'Access token missing',

@@ -14,6 +14,7 @@ import { fileSink } from '../core/log/file-sink'
 import { createLogger, type Logger } from '../core/log/logger'
 import { KeychainCredentialStore } from '../core/secrets/keychain-store'
 import { proxyFromEnv } from '../core/sectigo/proxy'
+import { sqliteBinding } from '../core/store/sqlite-binding'
 import { isolatedImportParser, PARSE_WORKER_FILE } from '../parse-worker/parse-in-child'
 import { sandboxFor } from '../sandbox/launcher'
 import { APP_ENTRY_URL, APP_SCHEME, type TrustedOrigins } from './app-origin'
@@ -83,7 +84,9 @@ async function start(): Promise<void> {
   // Behind a proxy: HTTPS_PROXY / NO_PROXY, exactly as the CLI and web shell read them. Sectigo calls use
   // undici, not Chromium's network stack, so the OS proxy settings and PAC scripts are not read.
   const proxy = proxyFromEnv(process.env)
-  core = createCore({ dataDir, credentials: new KeychainCredentialStore(), logger, sandbox, importParser, ...(proxy ? { sectigoProxy: proxy } : {}) })
+  // The SQLite engine: the Node-API build Electron loads from app.asar.unpacked (checked before loading).
+  const sqlite = sqliteBinding({ packaged: app.isPackaged })
+  core = createCore({ dataDir, credentials: new KeychainCredentialStore(), logger, sandbox, importParser, sqlite, ...(proxy ? { sectigoProxy: proxy } : {}) })
   const version = typeof __CERTDESK_VERSION__ === 'string' ? __CERTDESK_VERSION__ : app.getVersion()
   const ctx: ApiContext = { core, actor: 'ui', frontDoor: 'electron', version }
 

@@ -7,6 +7,7 @@ const TITLES: Partial<Record<ErrorCode, string>> = {
   database_corrupt: 'The CertDesk database is damaged',
   keychain_unavailable: 'The OS keychain is not available',
   io_error: 'CertDesk cannot use its data folder',
+  runtime_unsupported: 'CertDesk cannot run on this installation',
 }
 
 /**

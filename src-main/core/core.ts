@@ -16,6 +16,7 @@ import { KeyService } from './keys/key-service'
 import { silentLogger, type Logger } from './log/logger'
 import type { CredentialStore } from './secrets/credential-store'
 import { closeDatabase, openDatabase, type Db } from './store/db'
+import { checkSqliteBinding, sqliteBinding, type SqliteBinding, type SqliteEngineInfo } from './store/sqlite-binding'
 import type { ImportParser } from './pki/formats/import-parser'
 import { lazyTrustStore, loadSystemTrustStore, type TrustStore } from './pki/chain/trust-store'
 import { systemClock, type Clock } from './util/clock'
@@ -45,6 +46,8 @@ export interface CoreOptions {
   dcvProbe?: DcvProbe
   /** Reads import files; in this process by default. Front doors pass a child-process reader (I2). */
   importParser?: ImportParser
+  /** The SQLite engine to load (sqlite-binding.ts); the packaged app passes its own. Default: a checkout's. */
+  sqlite?: SqliteBinding
 }
 
 /** Every service of the product, wired once per process by a front door's composition root. */
@@ -52,6 +55,8 @@ export interface Core {
   readonly dataDir: string
   readonly exportDir: string
   readonly db: Db
+  /** The SQLite engine file this process loaded, and what it is built for. */
+  readonly sqlite: SqliteEngineInfo
   readonly clock: Clock
   readonly logger: Logger
   readonly credentials: CredentialStore | null
@@ -75,7 +80,10 @@ export function createCore(opts: CoreOptions): Core {
   ensureDataDir(opts.dataDir)
   const clock = opts.clock ?? systemClock
   const logger = opts.logger ?? silentLogger
-  const db = openDatabase(join(opts.dataDir, DB_FILE_NAME))
+  const binding = opts.sqlite ?? sqliteBinding()
+  // Refuses an engine this runtime cannot load with its fix, before dlopen can fail less clearly.
+  const sqlite = checkSqliteBinding(binding)
+  const db = openDatabase(join(opts.dataDir, DB_FILE_NAME), { sqlite: binding })
   const vault = new Vault(db, opts.credentials)
   const keys = new KeyService(db, vault, clock)
   const csrs = new CsrService(db, keys, clock)
@@ -114,6 +122,7 @@ export function createCore(opts: CoreOptions): Core {
     dataDir: opts.dataDir,
     exportDir: opts.exportDir ?? defaultExportDir(opts.dataDir),
     db,
+    sqlite,
     clock,
     logger,
     credentials: opts.credentials,

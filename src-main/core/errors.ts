@@ -22,6 +22,7 @@ export const ERROR_CODES = [
   'ca_bad_response', // the CA's answer could not be parsed
   'database_too_new',
   'database_corrupt',
+  'runtime_unsupported', // this Node/Electron lacks something CertDesk needs (its SQLite engine, a crypto primitive)
   'internal',
 ] as const
 

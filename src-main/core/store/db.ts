@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3'
 import { CoreError } from '../errors'
 import { MIGRATIONS } from './migrations'
+import { sqliteLoadError, type SqliteBinding } from './sqlite-binding'
 
 export type Db = Database.Database
 
@@ -12,13 +13,16 @@ export const BUSY_TIMEOUT_MS = 5_000
 /**
  * Opens (creating if needed) the CertDesk database with the durability pragmas of ARCHITECTURE.md and
  * applies pending migrations, each in its own transaction. A database from a newer CertDesk is refused
- * and left untouched.
+ * and left untouched. `sqlite` names the engine file to load (sqlite-binding.ts); without it,
+ * better-sqlite3 picks its own (tests that open files directly).
  */
-export function openDatabase(file: string, opts: { readonly?: boolean } = {}): Db {
+export function openDatabase(file: string, opts: { readonly?: boolean; sqlite?: SqliteBinding } = {}): Db {
   let db: Db
   try {
-    db = new Database(file, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false })
+    db = new Database(file, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false, ...(opts.sqlite ? { nativeBinding: opts.sqlite.path } : {}) })
   } catch (e) {
+    const engine = opts.sqlite ? sqliteLoadError(opts.sqlite, e) : null
+    if (engine) throw engine
     throw new CoreError('io_error', `Could not open the database at ${file}: ${(e as Error).message}. Check that the folder exists and is writable.`, { cause: e })
   }
   try {
