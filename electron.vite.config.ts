@@ -3,8 +3,9 @@ import { defineConfig } from 'electron-vite'
 import react from '@vitejs/plugin-react'
 import { version } from './package.json'
 
-// Main-process bundle has four entries that share core: the Electron app, the loopback web shell, the
-// CLI, and the file reader they start as a child process per import (parse-worker, I2). Dependencies stay external (native modules and ESM-only pkijs are required at run time).
+// Main-process bundle has five entries that share core: the Electron app, the loopback web shell, the
+// CLI, the file reader they start as a child process per import (parse-worker, I2), and the SQLite
+// probe npm start runs inside Electron-as-Node. Dependencies stay external (native modules and ESM-only pkijs are required at run time).
 export default defineConfig({
   main: {
     define: { __CERTDESK_VERSION__: JSON.stringify(version) },
@@ -16,6 +17,8 @@ export default defineConfig({
           web: resolve(__dirname, 'src-main/web/index.ts'),
           cli: resolve(__dirname, 'src-main/cli/index.ts'),
           'parse-worker': resolve(__dirname, 'src-main/parse-worker/index.ts'),
+          // npm start runs it inside Electron-as-Node to check the SQLite engine before launching the app.
+          'sqlite-probe': resolve(__dirname, 'src-main/app/sqlite-probe.ts'),
         },
       },
     },

@@ -80,11 +80,11 @@ export function checkSqliteBinding(binding: SqliteBinding, runtime: NativeRuntim
     bytes = readFileSync(binding.path)
   } catch (e) {
     const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'is missing' : `cannot be read (${(e as Error).message})`
-    throw engineError(binding, runtime, `${binding.path} ${why}`, e)
+    throw engineError(binding, runtime, why, e)
   }
   const module = inspectNativeModule(bytes)
   const mismatch = nativeMismatch(module, runtime)
-  if (mismatch) throw engineError(binding, runtime, `${binding.path} cannot be loaded: ${mismatch}`)
+  if (mismatch) throw engineError(binding, runtime, `cannot be loaded: ${mismatch}`)
   return { path: binding.path, module }
 }
 
@@ -94,16 +94,17 @@ export function sqliteLoadError(binding: SqliteBinding, e: unknown, runtime: Nat
   const message = e instanceof Error ? e.message : String(e)
   const isLoad = code === 'ERR_DLOPEN_FAILED' || code === 'ERR_DLOPEN_DISABLED' || code === 'MODULE_NOT_FOUND' || /NODE_MODULE_VERSION|Node-API|invalid ELF|wrong ELF|not a valid Win32|incompatible architecture|cannot open shared object/.test(message)
   if (!isLoad) return null
-  return engineError(binding, runtime, `${binding.path} could not be loaded (${firstLine(message)})`, e)
+  return engineError(binding, runtime, `could not be loaded (${firstLine(message)})`, e)
 }
 
-function engineError(binding: SqliteBinding, runtime: NativeRuntime, what: string, cause?: unknown): CoreError {
-  return new CoreError('runtime_unsupported', `CertDesk's SQLite engine does not work in ${describeRuntime(runtime)}: ${what}. ${binding.fix}`, {
+/** detail.reason is the clause after the file name, for tools that say it their own way (npm start). */
+function engineError(binding: SqliteBinding, runtime: NativeRuntime, why: string, cause?: unknown): CoreError {
+  return new CoreError('runtime_unsupported', `CertDesk's SQLite engine does not work in ${describeRuntime(runtime)}: ${binding.path} ${why}. ${binding.fix}`, {
     ...(cause === undefined ? {} : { cause }),
-    detail: { engine: binding.path },
+    detail: { engine: binding.path, reason: why },
   })
 }
 
 function firstLine(s: string): string {
-  return (s.split('\n')[0] ?? '').slice(0, 300)
+  return (s.split('\n')[0] ?? '').replace(/\.$/, '').slice(0, 300)
 }
