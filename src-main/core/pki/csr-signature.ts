@@ -1,4 +1,4 @@
-import { constants, createPublicKey, verify } from 'node:crypto'
+import { constants, verify } from 'node:crypto'
 import {
   type Asn1Node,
   MAX_SMALL_INT,
@@ -11,6 +11,7 @@ import {
 } from './asn1/reader'
 import type { CsrStructure } from './csr-structure'
 import { HASH_ALGORITHMS, OID, SIGNATURE_ALGORITHMS } from './oids'
+import { portablePublicKey, spkiAlgorithm, verifyDsa, verifyEd448 } from './signature-portable'
 
 export interface PssParams {
   hash: string | null
@@ -87,17 +88,18 @@ function familyOf(oid: string): Family | null {
   return null
 }
 
-const KEY_TYPES_FOR: Readonly<Record<Family, readonly string[]>> = {
+const KEY_TYPES_FOR: Readonly<Record<Exclude<Family, 'dsa'>, readonly string[]>> = {
   rsa: ['rsa'],
   pss: ['rsa', 'rsa-pss'],
   ecdsa: ['ec'],
-  eddsa: ['ed25519', 'ed448'],
-  dsa: ['dsa'],
+  eddsa: ['ed25519'],
 }
 
 /**
- * Verifies the self-signature (proof of possession) with OpenSSL through node:crypto. Never throws:
- * anything that cannot be verified, including an unknown algorithm, is reported as false.
+ * Verifies the self-signature (proof of possession) through node:crypto, and where Electron's
+ * BoringSSL lacks the algorithm (Ed448, DSA, id-RSASSA-PSS keys) through signature-portable.ts, so
+ * the app and the CLI agree. Never throws: anything that cannot be verified, including an unknown
+ * algorithm, is reported as false.
  */
 export function verifyCsrSignature(csr: CsrStructure): boolean {
   try {
@@ -105,11 +107,17 @@ export function verifyCsrSignature(csr: CsrStructure): boolean {
     const family = familyOf(oid)
     if (!family || csr.signatureBits[0] !== 0) return false
     const signature = csr.signatureBits.subarray(1)
-    const key = createPublicKey({ key: csr.spki, format: 'der', type: 'spki' })
+    const keyOid = spkiAlgorithm(csr.spki)
+    if (family === 'eddsa' && oid === OID.ed448) return keyOid === OID.ed448 && verifyEd448(csr.spki, csr.info, signature)
+    if (family === 'dsa') {
+      const hash = SIGNATURE_ALGORITHMS[oid]?.hash
+      return keyOid === OID.dsa && !!hash && verifyDsa(csr.spki, hash, csr.info, signature)
+    }
+    const key = portablePublicKey(csr.spki)
     if (!key.asymmetricKeyType || !KEY_TYPES_FOR[family].includes(key.asymmetricKeyType)) return false
     switch (family) {
       case 'eddsa':
-        if ((oid === OID.ed25519) !== (key.asymmetricKeyType === 'ed25519')) return false
+        if (key.asymmetricKeyType !== 'ed25519') return false
         return verify(null, csr.info, key, signature)
       case 'pss': {
         const pss = parsePssParams(params)
@@ -123,8 +131,7 @@ export function verifyCsrSignature(csr: CsrStructure): boolean {
         )
       }
       case 'rsa':
-      case 'ecdsa':
-      case 'dsa': {
+      case 'ecdsa': {
         const hash = SIGNATURE_ALGORITHMS[oid]?.hash
         if (!hash) return false
         return verify(hash, csr.info, key, signature)

@@ -39,6 +39,7 @@ describe('reading PKCS#12 files from other tools', () => {
     ['OpenSSL 3 default (AES-256, SHA-256 MAC)', [] as string[], 'PBES2 (PBKDF2-HMAC-SHA256, AES-256-CBC)', 'SHA-256'],
     ['OpenSSL -legacy (RC2-40 certificates, 3DES key, SHA-1 MAC)', ['-legacy'], 'pbeWithSHAAnd40BitRC2-CBC', 'SHA-1'],
     ['OpenSSL 3DES for both bags with a SHA-1 MAC', ['-certpbe', 'PBE-SHA1-3DES', '-keypbe', 'PBE-SHA1-3DES', '-macalg', 'sha1'], 'pbeWithSHAAnd3-KeyTripleDES-CBC', 'SHA-1'],
+    ['OpenSSL two-key 3DES for both bags (decrypted as three-key 3DES, as BoringSSL can)', ['-certpbe', 'PBE-SHA1-2DES', '-keypbe', 'PBE-SHA1-2DES'], 'pbeWithSHAAnd2-KeyTripleDES-CBC', 'SHA-256'],
   ])('reads %s with its key and chain, non-ASCII password', async (_name, extra, certScheme, mac) => {
     for (const leaf of [pki.leafRsa, pki.leafEc]) {
       const p12 = await readPkcs12(readFileSync(opensslP12(`os-${leaf.keyKind}-${extra.length}.p12`, leaf, extra)), NON_ASCII)

@@ -33,11 +33,13 @@ const PBES2_CIPHERS: Record<string, { cipher: string; keyLength: number; ivLengt
   [OID.desEde3Cbc]: { cipher: 'des-ede3-cbc', keyLength: 24, ivLength: 8, name: '3DES-CBC' },
 }
 
-type Pkcs12Cipher = { kind: 'node'; cipher: string; keyLength: number; name: string } | { kind: 'rc2'; keyLength: number; effectiveBits: number; name: string }
+type Pkcs12Cipher = { kind: 'node'; cipher: string; keyLength: number; name: string } | { kind: 'two-key-3des'; keyLength: 16; name: string } | { kind: 'rc2'; keyLength: number; effectiveBits: number; name: string }
 
 const PKCS12_CIPHERS: Record<string, Pkcs12Cipher> = {
   [OID.pbeSha1TripleDes3Key]: { kind: 'node', cipher: 'des-ede3-cbc', keyLength: 24, name: 'pbeWithSHAAnd3-KeyTripleDES-CBC' },
-  [OID.pbeSha1TripleDes2Key]: { kind: 'node', cipher: 'des-ede-cbc', keyLength: 16, name: 'pbeWithSHAAnd2-KeyTripleDES-CBC' },
+  // Two-key 3DES is three-key 3DES with K3 = K1; written that way because Electron's BoringSSL lists
+  // des-ede-cbc but has not always run it (electron/electron#16812), while des-ede3-cbc works on both.
+  [OID.pbeSha1TripleDes2Key]: { kind: 'two-key-3des', keyLength: 16, name: 'pbeWithSHAAnd2-KeyTripleDES-CBC' },
   [OID.pbeSha1Rc2_128]: { kind: 'rc2', keyLength: 16, effectiveBits: 128, name: 'pbeWithSHAAnd128BitRC2-CBC' },
   [OID.pbeSha1Rc2_40]: { kind: 'rc2', keyLength: 5, effectiveBits: 40, name: 'pbeWithSHAAnd40BitRC2-CBC' },
 }
@@ -158,7 +160,12 @@ export async function pbeDecrypt(algorithm: Asn1Node, ciphertext: Buffer, passwo
   for (const pw of pkcs12PasswordVariants(password)) {
     const key = await pkcs12Kdf('sha1', pw, p.salt, p.iterations, Pkcs12KdfPurpose.key, c.keyLength)
     const iv = await pkcs12Kdf('sha1', pw, p.salt, p.iterations, Pkcs12KdfPurpose.iv, 8)
-    const out = c.kind === 'node' ? nodeDecrypt(c.cipher, key, iv, ciphertext) : rc2CbcDecrypt(key, c.effectiveBits, iv, ciphertext)
+    const out =
+      c.kind === 'node'
+        ? nodeDecrypt(c.cipher, key, iv, ciphertext)
+        : c.kind === 'two-key-3des'
+          ? nodeDecrypt('des-ede3-cbc', Buffer.concat([key, key.subarray(0, 8)]), iv, ciphertext)
+          : rc2CbcDecrypt(key, c.effectiveBits, iv, ciphertext)
     key.fill(0)
     if (out) return out
   }
