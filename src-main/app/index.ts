@@ -10,6 +10,7 @@ import type { SandboxLauncher } from '../core/accounts/sandbox-launcher'
 import type { ApiContext } from '../core/api/dispatch'
 import { createCore, type Core } from '../core/core'
 import { defaultDataDir, ensureDataDir } from '../core/data-dir'
+import { assertCryptoReady, cryptoSelfCheck } from '../core/diagnostics/crypto-check'
 import { fileSink } from '../core/log/file-sink'
 import { createLogger, type Logger } from '../core/log/logger'
 import { KeychainCredentialStore } from '../core/secrets/keychain-store'
@@ -84,6 +85,8 @@ async function start(): Promise<void> {
   // Behind a proxy: HTTPS_PROXY / NO_PROXY, exactly as the CLI and web shell read them. Sectigo calls use
   // undici, not Chromium's network stack, so the OS proxy settings and PAC scripts are not read.
   const proxy = proxyFromEnv(process.env)
+  // Electron's Node runs on BoringSSL: every crypto primitive CertDesk needs is tried before the core opens.
+  for (const c of assertCryptoReady(await cryptoSelfCheck({ startup: true }))) logger.warn('crypto primitive missing', { primitive: c.id, feature: c.feature, error: c.error })
   // The SQLite engine: the Node-API build Electron loads from app.asar.unpacked (checked before loading).
   const sqlite = sqliteBinding({ packaged: app.isPackaged })
   core = createCore({ dataDir, credentials: new KeychainCredentialStore(), logger, sandbox, importParser, sqlite, ...(proxy ? { sectigoProxy: proxy } : {}) })

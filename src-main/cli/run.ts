@@ -68,6 +68,9 @@ export async function runCli(argv: string[], io: CliIo, version: string): Promis
       return await runSandboxServe(args.slice(1), { stdout: io.stdout, stderr: io.stderr })
     }
     // Loaded only now: `--help` and `--version` stay fast (the crypto and ASN.1 libraries are large).
+    const { assertCryptoReady, cryptoSelfCheck } = await import('../core/diagnostics/crypto-check')
+    // Every crypto primitive this runtime must have, tried before anything runs (doctor reports them instead).
+    if (command !== 'doctor') assertCryptoReady(await cryptoSelfCheck({ startup: true }))
     const { createCore } = await import('../core/core')
     const { sandboxFor } = await import('../sandbox/launcher')
     const { crashSeam } = await import('./crash-seam')

@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { SandboxLauncher } from '../core/accounts/sandbox-launcher'
 import { createCore, type Core } from '../core/core'
+import { assertCryptoReady, cryptoSelfCheck } from '../core/diagnostics/crypto-check'
 import { defaultDataDir, ensureDataDir } from '../core/data-dir'
 import { fileSink } from '../core/log/file-sink'
 import { createLogger } from '../core/log/logger'
@@ -70,6 +71,8 @@ async function main(): Promise<void> {
     const proxy = proxyFromEnv(process.env)
     // Import files are read in a child process per file (I2), built next to this file as parse-worker.js.
     const importParser = nodeImportParser(__dirname, logger)
+    // Every crypto primitive this runtime must have, tried before the core opens (missing optional ones are logged).
+    for (const c of assertCryptoReady(await cryptoSelfCheck({ startup: true }))) logger.warn('crypto primitive missing', { primitive: c.id, feature: c.feature, error: c.error })
     core = createCore({ dataDir, credentials: new KeychainCredentialStore(), logger, sandbox, importParser, ...(proxy ? { sectigoProxy: proxy } : {}) })
     const base: WebShellOptions = {
       core,

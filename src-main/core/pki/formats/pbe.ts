@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, pbkdf2 as pbkdf2Cb, randomBytes } from 'node:crypto'
 import { promisify } from 'node:util'
+import { requireCryptoPrimitive } from '../../diagnostics/crypto-check'
 import { CoreError } from '../../errors'
 import { type Asn1Node, expectSequence, isUniversal, readOctets, readOid, readSmallInt, Tag } from '../asn1/reader'
 import { bmpBytes, der } from '../asn1/writer'
@@ -173,6 +174,7 @@ export async function pbeDecrypt(algorithm: Asn1Node, ciphertext: Buffer, passwo
 }
 
 function nodeDecrypt(cipher: string, key: Buffer, iv: Buffer, ciphertext: Buffer): Buffer | null {
+  if (cipher === 'des-ede3-cbc') requireCryptoPrimitive('des-ede3-cbc')
   try {
     const d = createDecipheriv(cipher, key, iv)
     return Buffer.concat([d.update(ciphertext), d.final()])
@@ -209,6 +211,7 @@ export async function pbes2Encrypt(plaintext: Uint8Array, password: string, iter
 
 /** pbeWithSHAAnd3-KeyTripleDES-CBC (RFC 7292 Appendix C): the scheme older Windows, macOS and Java read. */
 export async function pkcs12TripleDesEncrypt(plaintext: Uint8Array, password: string, iterations: number, saltBytes = 16): Promise<PbeOutput> {
+  requireCryptoPrimitive('des-ede3-cbc')
   const salt = randomBytes(saltBytes)
   const pw = bmpBytes(password, true)
   const key = await pkcs12Kdf('sha1', pw, salt, iterations, Pkcs12KdfPurpose.key, 24)
