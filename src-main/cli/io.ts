@@ -4,6 +4,7 @@ import type { MethodName, MethodInput, MethodOutput } from '../core/api/contract
 import { dispatch } from '../core/api/dispatch'
 import { passwordFromBytes, readPasswordFile } from '../core/certs/password-file'
 import { CoreError } from '../core/errors'
+import type { SqliteBinding } from '../core/store/sqlite-binding'
 
 export interface CliIo {
   stdout: (s: string) => void
@@ -21,6 +22,8 @@ export interface CliContext {
   passphraseFile: string | undefined
   /** The data folder (--data-dir or the default); core() opens the database in it. */
   dataDir: string
+  /** The SQLite engine core() loads (a checkout's, or the packaged app's in --cli mode). */
+  sqlite: SqliteBinding
   core(): Core
 }
 

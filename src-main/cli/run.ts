@@ -7,6 +7,7 @@ import { createLogger } from '../core/log/logger'
 import { KeychainCredentialStore } from '../core/secrets/keychain-store'
 import type { CliContext, CliIo } from './io'
 import type { SandboxLauncher } from '../core/accounts/sandbox-launcher'
+import type { SqliteBinding } from '../core/store/sqlite-binding'
 import { ACCOUNT_USAGE, BACKUP_USAGE, CERTS_USAGE, CSR_USAGE, DCV_USAGE, EXPORT_USAGE, IMPORT_USAGE, KEYS_USAGE, ORDER_USAGE, SANDBOX_CONTROL_USAGE, USAGE, UsageError, VAULT_USAGE } from './usage'
 
 export const EXIT_OK = 0
@@ -47,7 +48,12 @@ function parseGlobals(argv: string[]): Globals {
 }
 
 /** Runs one CLI invocation in-process and returns its exit code (testable without spawning). */
-export async function runCli(argv: string[], io: CliIo, version: string): Promise<number> {
+/** How the front door that runs the CLI differs: the packaged app's --cli mode passes its SQLite engine. */
+export interface CliOptions {
+  sqlite?: SqliteBinding
+}
+
+export async function runCli(argv: string[], io: CliIo, version: string, options: CliOptions = {}): Promise<number> {
   let core: Core | null = null
   let sandbox: SandboxLauncher | null = null
   try {
@@ -78,6 +84,8 @@ export async function runCli(argv: string[], io: CliIo, version: string): Promis
     const { proxyFromEnv } = await import('../core/sectigo/proxy')
     const { call, readSecretFile } = await import('./io')
     const dataDir = g.dataDir ?? defaultDataDir(io.env)
+    const { sqliteBinding } = await import('../core/store/sqlite-binding')
+    const sqlite = options.sqlite ?? sqliteBinding()
     // For `backup`, --passphrase-file is the backup's passphrase; the vault's comes with the command.
     const passphraseFile = command === 'backup' ? g.passphraseFile : (g.passphraseFile ?? io.env.CERTDESK_PASSPHRASE_FILE)
     const ctx: CliContext = {
@@ -86,6 +94,7 @@ export async function runCli(argv: string[], io: CliIo, version: string): Promis
       version,
       passphraseFile,
       dataDir,
+      sqlite,
       core: () => {
         if (!core) {
           ensureDataDir(dataDir)
@@ -102,6 +111,7 @@ export async function runCli(argv: string[], io: CliIo, version: string): Promis
             credentials: new KeychainCredentialStore(),
             logger,
             sandbox,
+            sqlite,
             // Import files are read in a child process per file (I2): parse-worker.js next to cli.js.
             importParser: nodeImportParser(__dirname, logger),
             ...(crashAt ? { hooks: crashSeam(crashAt) } : {}),
@@ -139,6 +149,8 @@ export async function runCli(argv: string[], io: CliIo, version: string): Promis
         return await (await import('./commands/dcv')).dcvCommand(ctx, args)
       case 'sandbox':
         return await (await import('./commands/sandbox')).sandboxControlCommand(ctx, args)
+      case 'doctor':
+        return await (await import('./commands/doctor')).doctorCommand(ctx, args)
       default:
         throw new UsageError(`Unknown command "${command}".`)
     }

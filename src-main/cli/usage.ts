@@ -149,6 +149,7 @@ Commands:
   dcv show|check|set-method|resend          domain control validation help for an order
   sandbox serve               run the Sandbox CA (a local server speaking Sectigo's API)
   sandbox approve|reject ID   act as the CA for an order of a sandbox account
+  doctor                      this installation's diagnostics for support (runtime, SQLite, keychain, crypto)
 
 Global options:
   --data-dir DIR        database folder (default: CERTDESK_DATA_DIR or the per-user data folder)
@@ -158,7 +159,7 @@ Global options:
 
 Deleting (keys, csr, certs delete) cannot be undone and needs --yes: certdesk does not prompt.
 
-Exit codes: 0 success, 1 the operation failed (the message says why), 2 usage error,
+Exit codes: 0 success, 1 the operation failed (the message says why; doctor: something is broken), 2 usage error,
 3 (order collect) the certificate is not issued yet: ask again later,
 4 (certs expiring) a certificate expires soon and nothing replaces it yet.
 `

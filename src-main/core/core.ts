@@ -50,6 +50,12 @@ export interface CoreOptions {
   sqlite?: SqliteBinding
 }
 
+export interface NetworkSetup {
+  /** 'undici' unless a front door injected its own fetch (the desktop app: Electron's net.fetch). */
+  client: 'undici' | 'injected'
+  proxy: ProxyConfig | null
+}
+
 /** Every service of the product, wired once per process by a front door's composition root. */
 export interface Core {
   readonly dataDir: string
@@ -57,6 +63,10 @@ export interface Core {
   readonly db: Db
   /** The SQLite engine file this process loaded, and what it is built for. */
   readonly sqlite: SqliteEngineInfo
+  /** How Sectigo is reached: undici (Node) or an injected fetch (Electron's net.fetch), and the proxy. */
+  readonly network: NetworkSetup
+  /** The roots chains are checked against (loaded on first use). */
+  readonly trustStore: TrustStore
   readonly clock: Clock
   readonly logger: Logger
   readonly credentials: CredentialStore | null
@@ -123,6 +133,8 @@ export function createCore(opts: CoreOptions): Core {
     exportDir: opts.exportDir ?? defaultExportDir(opts.dataDir),
     db,
     sqlite,
+    network: { client: opts.sectigoFetch ? 'injected' : 'undici', proxy: opts.sectigoProxy ?? null },
+    trustStore,
     clock,
     logger,
     credentials: opts.credentials,

@@ -421,6 +421,11 @@ export class AccountService {
     return this.#requireSandbox().control()
   }
 
+  /** Sectigo's clock minus ours per account, from the last answer in this run (A7); empty before any call. */
+  clockOffsets(): { accountId: string; offsetMs: number }[] {
+    return [...this.#clients.entries()].flatMap(([accountId, c]) => (c.client.clockOffsetMs === null ? [] : [{ accountId, offsetMs: c.client.clockOffsetMs }]))
+  }
+
   async close(): Promise<void> {
     await this.lanes.idle()
     const clients = [...this.#clients.values()]

@@ -12,6 +12,7 @@ import { MAX_EXPIRY_WINDOW_DAYS, type ExpiryReport } from '../certs/expiry'
 import type { PresetInfo } from '../certs/presets'
 import type { CertificateDetail, CertificateSummary, ExportResult, ImportReport } from '../certs/types'
 import type { DeletionReport } from '../deletion/deletion-service'
+import type { DoctorReport } from '../diagnostics/doctor'
 import type { CsrAnalysis, CsrDetail, CsrSummary } from '../keys/csr-service'
 import type { KeySummary } from '../keys/key-service'
 import type { Pkcs12Profile, Pkcs12ProfileInfo } from '../pki/formats/pkcs12'
@@ -194,6 +195,8 @@ function method<Output>() {
 export const contract = {
   // --- app and vault ---
   'app.info': method<AppInfo>()(z.strictObject({})),
+  /** The installation's diagnostics (certdesk doctor): runtime, SQLite engine, keychain, crypto self-check; no secret. */
+  'app.doctor': method<DoctorReport>()(z.strictObject({})),
   'vault.status': method<VaultStatus>()(z.strictObject({})),
   'vault.setupPassphrase': method<VaultStatus>()(z.strictObject({ passphrase: text(1024) })),
   'vault.unlock': method<VaultStatus>()(z.strictObject({ passphrase: text(1024) })),

@@ -4,6 +4,7 @@
  */
 export const METHOD_NAMES = [
   'app.info',
+  'app.doctor',
   'vault.status',
   'vault.setupPassphrase',
   'vault.unlock',

@@ -113,7 +113,7 @@ const DEFINITIONS: readonly CheckDef[] = [
   { id: 'random', primitive: 'randomBytes (CSPRNG)', feature: 'every key, nonce, salt and id', required: true, via: 'node:crypto', run: () => check(randomBytes(32).length === 32, 'randomBytes') },
   {
     id: 'sha-digests',
-    primitive: 'SHA-1, SHA-256, SHA-384, SHA-512',
+    primitive: 'SHA-1, SHA-224, SHA-256, SHA-384, SHA-512',
     feature: 'fingerprints, key ids, PKCS#12 key derivation and MACs',
     required: true,
     via: 'node:crypto',

@@ -14,6 +14,7 @@ describe('the contract', () => {
         "accounts.remove",
         "accounts.test",
         "accounts.update",
+        "app.doctor",
         "app.info",
         "backup.create",
         "backup.verify",

@@ -2,6 +2,7 @@ import type { Handlers } from '../dispatch'
 import { accountHandlers } from './account-handlers'
 import { backupHandlers } from './backup-handlers'
 import { certHandlers } from './cert-handlers'
+import { diagnosticsHandlers } from './diagnostics-handlers'
 import { keyHandlers } from './key-handlers'
 import { orderHandlers } from './order-handlers'
 import { vaultHandlers } from './vault-handlers'
@@ -9,6 +10,7 @@ import { vaultHandlers } from './vault-handlers'
 /** Every handler, one file per domain. The type makes a missing handler a compile error. */
 export const handlers: Handlers = {
   ...vaultHandlers,
+  ...diagnosticsHandlers,
   ...backupHandlers,
   ...keyHandlers,
   ...certHandlers,
