@@ -148,7 +148,7 @@ function databaseSection(i: DoctorInputs): DoctorReport['database'] {
 }
 
 function dataFolderSection(dir: string): DoctorReport['dataFolder'] {
-  let mode: number | null = null
+  let mode: number
   try {
     mode = statSync(dir).mode
   } catch {
