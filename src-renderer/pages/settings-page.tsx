@@ -1,5 +1,6 @@
 import type { UiErrorCode } from '../api'
 import { BackupCard } from '../components/backup-card'
+import { DiagnosticsCard } from '../components/diagnostics-card'
 import { ErrorNotice } from '../components/error-notice'
 import { PageHeader } from '../components/page-header'
 import { useQuery } from '../hooks/use-query'
@@ -19,7 +20,7 @@ export function SettingsPage({ onVaultProblem }: { onVaultProblem: (code: UiErro
     <>
       <PageHeader
         title="Settings"
-        description="Where CertDesk keeps its data, how private keys are protected, and backups."
+        description="Where CertDesk keeps its data, how private keys are protected, backups, and diagnostics for support."
       />
       {info.error ? <ErrorNotice error={info.error} onRetry={info.reload} /> : null}
       <section className="card" aria-labelledby="settings-app">
@@ -88,6 +89,7 @@ export function SettingsPage({ onVaultProblem }: { onVaultProblem: (code: UiErro
         </div>
       </section>
       <BackupCard exportDir={info.data?.exportDir} onVaultProblem={onVaultProblem} />
+      <DiagnosticsCard />
     </>
   )
 }
