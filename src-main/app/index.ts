@@ -20,6 +20,7 @@ import { isolatedImportParser, PARSE_WORKER_FILE } from '../parse-worker/parse-i
 import { sandboxFor } from '../sandbox/launcher'
 import { APP_ENTRY_URL, APP_SCHEME, type TrustedOrigins } from './app-origin'
 import { APP_SCHEME_PRIVILEGES, createBundleHandler } from './bundle-protocol'
+import { cliModeArgs, runCliMode } from './cli-mode'
 import { createInvoker, registerIpc } from './ipc'
 import { buildMenuTemplate } from './menu'
 import { installWebContentsGuards } from './navigation-guards'
@@ -59,7 +60,12 @@ app.on('web-contents-created', (_event, contents) => {
 })
 app.on('session-created', (ses) => installSessionPolicy(ses, { logger, trusted, isDev }))
 
-if (!app.requestSingleInstanceLock()) {
+// `CertDesk --cli ...` (the launchers in resources/cli): the command line, before the single-instance
+// lock (a running app must not swallow a cron job) and without any window.
+const cliArgs = cliModeArgs(process.argv, app.isPackaged)
+if (cliArgs) {
+  void runCliMode(cliArgs, typeof __CERTDESK_VERSION__ === 'string' ? __CERTDESK_VERSION__ : app.getVersion())
+} else if (!app.requestSingleInstanceLock()) {
   // Another CertDesk is running: it gets focus (second-instance below) and this one leaves.
   app.quit()
 } else {

@@ -3,7 +3,8 @@ import type { Core } from '../core/core'
 import { defaultDataDir, ensureDataDir } from '../core/data-dir'
 import { isCoreError } from '../core/errors'
 import { fileSink } from '../core/log/file-sink'
-import { createLogger } from '../core/log/logger'
+import { createLogger, type Logger } from '../core/log/logger'
+import type { ImportParser } from '../core/pki/formats/import-parser'
 import { KeychainCredentialStore } from '../core/secrets/keychain-store'
 import type { CliContext, CliIo } from './io'
 import type { SandboxLauncher } from '../core/accounts/sandbox-launcher'
@@ -48,9 +49,10 @@ function parseGlobals(argv: string[]): Globals {
 }
 
 /** Runs one CLI invocation in-process and returns its exit code (testable without spawning). */
-/** How the front door that runs the CLI differs: the packaged app's --cli mode passes its SQLite engine. */
+/** How the front door that runs the CLI differs: the packaged app's --cli mode passes its SQLite engine and file reader. */
 export interface CliOptions {
   sqlite?: SqliteBinding
+  importParser?: (logger: Logger) => ImportParser
 }
 
 export async function runCli(argv: string[], io: CliIo, version: string, options: CliOptions = {}): Promise<number> {
@@ -113,7 +115,7 @@ export async function runCli(argv: string[], io: CliIo, version: string, options
             sandbox,
             sqlite,
             // Import files are read in a child process per file (I2): parse-worker.js next to cli.js.
-            importParser: nodeImportParser(__dirname, logger),
+            importParser: options.importParser ? options.importParser(logger) : nodeImportParser(__dirname, logger),
             ...(crashAt ? { hooks: crashSeam(crashAt) } : {}),
             ...(Number.isFinite(timeoutMs) && timeoutMs > 0 ? { sectigoTimeouts: { connectMs: timeoutMs, totalMs: timeoutMs } } : {}),
             ...(proxy ? { sectigoProxy: proxy } : {}),

@@ -1,9 +1,18 @@
 import { describe, expect, it } from 'vitest'
 
+type Files = ({ filter?: string[] } | string)[]
 interface BuilderConfig {
   electronFuses?: Record<string, boolean>
-  files?: ({ filter?: string[] } | string)[]
+  files?: Files
+  asarUnpack?: string[]
+  npmRebuild?: boolean
+  extraResources?: { from: string; to: string }[]
+  linux?: { files?: Files; executableName?: string }
+  mac?: { files?: Files }
+  win?: { files?: Files }
 }
+
+const patterns = (files: Files | undefined): string[] => (files ?? []).flatMap((f) => (typeof f === 'string' ? [f] : (f.filter ?? [])))
 
 // Validates the packaging configuration offline with electron-builder's own loader and schema
 // (packaging itself needs network access for Electron and the target tools, so it cannot run here).
@@ -21,8 +30,22 @@ async function loadConfig(): Promise<BuilderConfig> {
 describe('packaging configuration', () => {
   it('passes electron-builder schema validation and packages only the build output', async () => {
     const cfg = await loadConfig()
-    const patterns = (cfg.files ?? []).flatMap((f) => (typeof f === 'string' ? [f] : (f.filter ?? [])))
-    expect(patterns).toEqual(['out/**', 'package.json'])
+    expect(patterns(cfg.files)).toEqual(['out/**', 'package.json', '!node_modules/better-sqlite3/{src,deps,build}/**'])
+  })
+
+  it('ships the Node-API SQLite engine of the target only, unpacked from app.asar, and rebuilds nothing', async () => {
+    const cfg = await loadConfig()
+    expect(cfg.npmRebuild).toBe(false)
+    expect(cfg.asarUnpack).toEqual(['**/*.node'])
+    expect(patterns(cfg.linux?.files)).toEqual(['!node_modules/better-sqlite3/prebuilds/!(linux-${arch}).node'])
+    expect(patterns(cfg.mac?.files)).toEqual(['!node_modules/better-sqlite3/prebuilds/!(darwin-${arch}).node'])
+    expect(patterns(cfg.win?.files)).toEqual(['!node_modules/better-sqlite3/prebuilds/!(win32-${arch}).node'])
+  })
+
+  it('puts the command-line launchers beside the app', async () => {
+    const cfg = await loadConfig()
+    expect(cfg.extraResources).toEqual([{ from: 'resources/cli', to: 'cli' }])
+    expect(cfg.linux?.executableName).toBe('certdesk')
   })
 
   it('flips the Electron fuses of the security checklist', async () => {
