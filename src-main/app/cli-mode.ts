@@ -9,6 +9,7 @@ import { app } from 'electron'
 import { join } from 'node:path'
 import type { Logger } from '../core/log/logger'
 import { sqliteBinding } from '../core/store/sqlite-binding'
+import { processIo } from '../cli/io'
 import { runCli } from '../cli/run'
 import { isolatedImportParser, PARSE_WORKER_FILE } from '../parse-worker/parse-in-child'
 import { utilityImportParser } from './parse-host'
@@ -38,16 +39,7 @@ export async function runCliMode(args: string[], version: string): Promise<void>
   await app.whenReady()
   const code = await runCli(
     args,
-    {
-      stdout: (s) => process.stdout.write(s),
-      stderr: (s) => process.stderr.write(s),
-      readStdin: async () => {
-        const chunks: Buffer[] = []
-        for await (const c of process.stdin) chunks.push(c as Buffer)
-        return Buffer.concat(chunks)
-      },
-      env: process.env,
-    },
+    processIo(),
     version,
     {
       sqlite: sqliteBinding({ packaged: app.isPackaged }),

@@ -29,6 +29,20 @@ export interface CliContext {
 
 export { UsageError } from './usage'
 
+/** The CLI's io on this process's standard streams and environment (the `certdesk` command, the app's --cli). */
+export function processIo(): CliIo {
+  return {
+    stdout: (s) => process.stdout.write(s),
+    stderr: (s) => process.stderr.write(s),
+    readStdin: async () => {
+      const chunks: Buffer[] = []
+      for await (const c of process.stdin) chunks.push(c as Buffer)
+      return Buffer.concat(chunks)
+    },
+    env: process.env,
+  }
+}
+
 /** Calls the contract exactly as the other front doors do; an error envelope becomes a thrown CoreError. */
 export async function call<M extends MethodName>(ctx: CliContext, method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
   const result = await dispatch({ core: ctx.core(), actor: 'cli', frontDoor: 'cli', version: ctx.version }, method, input)

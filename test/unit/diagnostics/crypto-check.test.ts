@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { assertCryptoReady, cryptoSelfCheck, missingPrimitiveMessage, requireCryptoPrimitive, type CryptoCheck } from '../../../src-main/core/diagnostics/crypto-check'
 import { isCoreError } from '../../../src-main/core/errors'
+import { caught } from '../../helpers/caught'
 
 const EVERY_PRIMITIVE = ['random', 'sha-digests', 'md5', 'hmac', 'aes-256-gcm', 'aes-cbc', 'des-ede3-cbc', 'pbkdf2', 'scrypt', 'rsa', 'ecdsa', 'ed25519', 'webcrypto-sign', 'x509', 'rsa-pss-key', 'ed448', 'dsa']
-
-function caught(fn: () => unknown): unknown {
-  try {
-    fn()
-  } catch (e) {
-    return e
-  }
-  throw new Error('it did not throw')
-}
 
 describe('the crypto self-check', () => {
   it('tries every primitive core uses, names it and the feature that needs it, and all work on this Node', async () => {

@@ -8,6 +8,7 @@ import { openDatabase } from '../../../src-main/core/store/db'
 import { inspectNativeModule, nativeMismatch, type NativeRuntime } from '../../../src-main/core/store/native-module'
 import { CHECKOUT_FIX, checkSqliteBinding, PACKAGED_FIX, sqliteBinding, sqliteBindingCandidates, sqlitePackageDir } from '../../../src-main/core/store/sqlite-binding'
 import { useTempDirs } from '../../helpers/temp-dir'
+import { caught } from '../../helpers/caught'
 
 const tempDir = useTempDirs()
 const PKG = sqlitePackageDir()
@@ -18,15 +19,6 @@ const ELECTRON45: NativeRuntime = { platform: 'linux', arch: 'x64', modules: '15
 /** A file whose header says Linux x64 and whose registration symbol is a V8-API one for `abi`. */
 function v8AbiLibrary(abi: number): Buffer {
   return Buffer.concat([prebuild('linux-x64').subarray(0, 64), Buffer.alloc(64), Buffer.from(`\0node_register_module_v${abi}\0`, 'latin1')])
-}
-
-function caught(fn: () => unknown): unknown {
-  try {
-    fn()
-  } catch (e) {
-    return e
-  }
-  throw new Error('it did not throw')
 }
 
 describe('reading what a native addon is built for, without loading it', () => {
