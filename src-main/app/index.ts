@@ -10,7 +10,7 @@ import type { SandboxLauncher } from '../core/accounts/sandbox-launcher'
 import type { ApiContext } from '../core/api/dispatch'
 import { createCore, type Core } from '../core/core'
 import { defaultDataDir, ensureDataDir } from '../core/data-dir'
-import { fileSink } from '../core/log/file-sink'
+import { openLogFile } from '../core/log/file-sink'
 import { createLogger, type Logger } from '../core/log/logger'
 import { KeychainCredentialStore } from '../core/secrets/keychain-store'
 import { proxyFromEnv } from '../core/sectigo/proxy'
@@ -75,7 +75,7 @@ if (!app.requestSingleInstanceLock()) {
 async function start(): Promise<void> {
   const dataDir = defaultDataDir()
   ensureDataDir(dataDir)
-  logger = createLogger({ sink: fileSink(join(dataDir, 'certdesk.log')), base: { frontDoor: 'electron' } })
+  logger = openLogFile(dataDir, { frontDoor: 'electron' })
   // Sandbox accounts: CERTDESK_SANDBOX_URL's Sandbox CA, or one in this process (as the CLI does).
   sandbox = sandboxFor(process.env, dataDir, logger)
   // Import files are read in a utility process per file (I2); a packaged app never falls back to this one.

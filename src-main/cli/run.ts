@@ -1,9 +1,7 @@
-import { join } from 'node:path'
 import type { Core } from '../core/core'
 import { defaultDataDir, ensureDataDir } from '../core/data-dir'
 import { isCoreError } from '../core/errors'
-import { fileSink } from '../core/log/file-sink'
-import { createLogger } from '../core/log/logger'
+import { openLogFile } from '../core/log/file-sink'
 import { KeychainCredentialStore } from '../core/secrets/keychain-store'
 import type { CliContext, CliIo } from './io'
 import type { SandboxLauncher } from '../core/accounts/sandbox-launcher'
@@ -86,7 +84,7 @@ export async function runCli(argv: string[], io: CliIo, version: string): Promis
       core: () => {
         if (!core) {
           ensureDataDir(dataDir)
-          const logger = createLogger({ sink: fileSink(join(dataDir, 'certdesk.log')), base: { frontDoor: 'cli' } })
+          const logger = openLogFile(dataDir, { frontDoor: 'cli' })
           // Sandbox accounts: an in-process Sandbox CA with its state in the data folder, or the one
           // already running at CERTDESK_SANDBOX_URL. Test seams (unset in normal use): crash steps, timeouts.
           sandbox = sandboxFor(io.env, dataDir, logger)

@@ -133,6 +133,7 @@ export function createCore(opts: CoreOptions): Core {
       await orders.idle()
       await accounts.close()
       close()
+      logger.flush()
     },
   }
 }

@@ -10,8 +10,7 @@ import { join } from 'node:path'
 import type { SandboxLauncher } from '../core/accounts/sandbox-launcher'
 import { createCore, type Core } from '../core/core'
 import { defaultDataDir, ensureDataDir } from '../core/data-dir'
-import { fileSink } from '../core/log/file-sink'
-import { createLogger } from '../core/log/logger'
+import { openLogFile } from '../core/log/file-sink'
 import { KeychainCredentialStore } from '../core/secrets/keychain-store'
 import { proxyFromEnv } from '../core/sectigo/proxy'
 import { nodeImportParser } from '../parse-worker/node-host'
@@ -61,7 +60,7 @@ async function main(): Promise<void> {
   let browser: BrowserLaunch | null = null
   try {
     ensureDataDir(dataDir)
-    const logger = createLogger({ sink: fileSink(join(dataDir, 'certdesk.log')), base: { frontDoor: 'web' } })
+    const logger = openLogFile(dataDir, { frontDoor: 'web' })
     const token = randomBytes(TOKEN_BYTES).toString('base64url')
     logger.addSecret(token)
     // Sandbox accounts: CERTDESK_SANDBOX_URL's Sandbox CA, or one in this process (as the CLI does).

@@ -490,6 +490,7 @@ function demoAware(logger: Logger, isDemo: boolean): Logger {
       if (v !== SANDBOX_DEMO_PASSWORD) logger.addSecret(v)
     },
     child: (fields) => demoAware(logger.child(fields), true),
+    flush: () => logger.flush(),
   }
 }
 
