@@ -13,13 +13,13 @@ import { defaultDataDir, ensureDataDir } from '../core/data-dir'
 import { openLogFile } from '../core/log/file-sink'
 import { createLogger, type Logger } from '../core/log/logger'
 import { KeychainCredentialStore } from '../core/secrets/keychain-store'
-import { proxyFromEnv } from '../core/sectigo/proxy'
 import { isolatedImportParser, PARSE_WORKER_FILE } from '../parse-worker/parse-in-child'
 import { sandboxFor } from '../sandbox/launcher'
 import { APP_ENTRY_URL, APP_SCHEME, type TrustedOrigins } from './app-origin'
 import { APP_SCHEME_PRIVILEGES, createBundleHandler } from './bundle-protocol'
 import { createInvoker, registerIpc } from './ipc'
 import { buildMenuTemplate } from './menu'
+import { openNetworkSession, sessionFetch } from './network'
 import { installWebContentsGuards } from './navigation-guards'
 import { utilityImportParser } from './parse-host'
 import { installSessionPolicy } from './session-policy'
@@ -80,10 +80,9 @@ async function start(): Promise<void> {
   sandbox = sandboxFor(process.env, dataDir, logger)
   // Import files are read in a utility process per file (I2); a packaged app never falls back to this one.
   const importParser = isolatedImportParser(join(__dirname, PARSE_WORKER_FILE), (workerPath) => utilityImportParser(workerPath), logger, { allowInProcess: !app.isPackaged })
-  // Behind a proxy: HTTPS_PROXY / NO_PROXY, exactly as the CLI and web shell read them. Sectigo calls use
-  // undici, not Chromium's network stack, so the OS proxy settings and PAC scripts are not read.
-  const proxy = proxyFromEnv(process.env)
-  core = createCore({ dataDir, credentials: new KeychainCredentialStore(), logger, sandbox, importParser, ...(proxy ? { sectigoProxy: proxy } : {}) })
+  // Sectigo calls go through Chromium's network stack: system proxy, PAC scripts, OS trust (network.ts).
+  const network = openNetworkSession((partition, options) => session.fromPartition(partition, options))
+  core = createCore({ dataDir, credentials: new KeychainCredentialStore(), logger, sandbox, importParser, sectigoFetch: sessionFetch(network) })
   const version = typeof __CERTDESK_VERSION__ === 'string' ? __CERTDESK_VERSION__ : app.getVersion()
   const ctx: ApiContext = { core, actor: 'ui', frontDoor: 'electron', version }
 

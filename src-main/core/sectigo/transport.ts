@@ -2,6 +2,7 @@ import { rootCertificates } from 'node:tls'
 import { Agent, fetch as undiciFetch, ProxyAgent, type Dispatcher } from 'undici'
 import { CoreError } from '../errors'
 import type { CallContext } from './call-context'
+import { chromiumNetError, PROXY_FAILED, translateChromiumError } from './chromium-net-errors'
 import { badResponse } from './error-codes'
 import { SectigoError } from './errors'
 import { encodeForm, type FormPairs } from './form'
@@ -379,6 +380,17 @@ export class SectigoTransport {
       })
     }
     const codes = errorCodes(e)
+    // Electron's net.fetch names Chromium's net errors; read them as the Node codes they mean.
+    const chromium = chromiumNetError(e)
+    if (chromium) codes.push(translateChromiumError(chromium))
+    if (codes.includes(PROXY_FAILED)) {
+      return new SectigoError({
+        ...base,
+        errorClass: 'network',
+        phase: 'not_sent',
+        message: `${ctx.action} failed: this computer's proxy (its network settings or PAC script) could not be used (net::${chromium ?? 'proxy error'}). Check the system proxy settings; nothing was sent to Sectigo.`,
+      })
+    }
     const via = this.proxy ? ` through the proxy ${this.proxy.host}` : ''
     if (this.proxy) {
       const refused = this.proxyFailure(e, codes, ctx, this.proxy)
