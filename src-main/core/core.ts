@@ -1,5 +1,9 @@
 import { join } from 'node:path'
 import { AccountService } from './accounts/account-service'
+import { AlertService } from './alerts/alert-service'
+import type { DesktopHooks } from './desktop-hooks'
+import { SettingsService } from './settings/settings-service'
+import { UpdateService } from './updates/update-service'
 import type { SandboxLauncher } from './accounts/sandbox-launcher'
 import type { DcvProbe } from './orders/dcv-check'
 import { OrderService } from './orders/order-service'
@@ -45,6 +49,12 @@ export interface CoreOptions {
   dcvProbe?: DcvProbe
   /** Reads import files; in this process by default. Front doors pass a child-process reader (I2). */
   importParser?: ImportParser
+  /** What only the desktop app can do (login item, installing updates); absent in the web shell and CLI. */
+  desktop?: DesktopHooks
+  /** The update feed folder (CERTDESK_UPDATE_URL; tests serve one on loopback). Default: UPDATE_FEED_URL. */
+  updateFeedUrl?: string
+  /** The fetch for the update check (Electron's net.fetch in the app); undici with the environment proxy by default. */
+  updateFetch?: FetchLike
 }
 
 /** Every service of the product, wired once per process by a front door's composition root. */
@@ -66,6 +76,14 @@ export interface Core {
   readonly push: PushService
   /** Background tracking; the app and web front doors start it, the CLI polls on demand. */
   readonly scheduler: OrderScheduler
+  readonly settings: SettingsService
+  /** Alerts derived once for every front door (notifications, the Activity page, `certdesk alerts`). */
+  readonly alerts: AlertService
+  readonly updates: UpdateService
+  /** The roots chain verdicts use (for diagnostics: which store answered). */
+  readonly trustStore: TrustStore
+  /** How Sectigo calls leave this process, in words (diagnostics, Settings). */
+  readonly network: string
   close(): void
   /** Stops the push receiver, waits for running Sectigo calls, closes HTTP clients, then close(). */
   shutdown(): Promise<void>
@@ -106,6 +124,22 @@ export function createCore(opts: CoreOptions): Core {
   })
   const push = new PushService(orders, logger)
   const scheduler = new OrderScheduler({ orders, clock, logger })
+  const settings = new SettingsService({ db, clock, ...(opts.desktop ? { desktop: opts.desktop } : {}) })
+  const alerts = new AlertService({ db, clock, logger, certs, settings })
+  const updates = new UpdateService({
+    db,
+    clock,
+    logger,
+    settings,
+    ...(opts.updateFeedUrl ? { feedUrl: opts.updateFeedUrl } : {}),
+    ...(opts.updateFetch ? { fetch: opts.updateFetch } : {}),
+    ...(opts.desktop ? { desktop: opts.desktop } : {}),
+  })
+  const network = opts.sectigoFetch
+    ? "the desktop app's network stack (system proxy settings, PAC scripts, the OS trust store)"
+    : opts.sectigoProxy
+      ? `through the proxy in ${opts.sectigoProxy.source ?? 'the proxy setting'} (CONNECT tunnel; NO_PROXY hosts and loopback direct)`
+      : 'direct (no proxy set in HTTPS_PROXY)'
   const close = (): void => {
     vault.lock()
     closeDatabase(db)
@@ -126,6 +160,11 @@ export function createCore(opts: CoreOptions): Core {
     orders,
     push,
     scheduler,
+    settings,
+    alerts,
+    updates,
+    trustStore,
+    network,
     close,
     shutdown: async () => {
       await scheduler.stop()

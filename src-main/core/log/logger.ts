@@ -33,6 +33,11 @@ const MAX_DEPTH = 6
 
 export const REDACTED = '[redacted]'
 
+/** The sink's scrubbing of text (private-key blocks, form credentials, URL passwords), for text shown elsewhere. */
+export function redactText(s: string): string {
+  return s.replace(PEM_PRIVATE, REDACTED).replace(FORM_SECRET, `$1${REDACTED}`).replace(URL_PASSWORD, `$1${REDACTED}@`)
+}
+
 export interface LoggerOptions {
   sink: LogSink
   level?: LogLevel
@@ -48,7 +53,7 @@ export function createLogger(opts: LoggerOptions): Logger {
   const base = opts.base ?? {}
 
   const scrubString = (s: string): string => {
-    let out = s.replace(PEM_PRIVATE, REDACTED).replace(FORM_SECRET, `$1${REDACTED}`).replace(URL_PASSWORD, `$1${REDACTED}@`)
+    let out = redactText(s)
     for (const secret of secrets) {
       if (out.includes(secret)) out = out.split(secret).join(REDACTED)
       const encoded = encodeURIComponent(secret)

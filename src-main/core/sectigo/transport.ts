@@ -30,9 +30,10 @@ export interface FetchResponseLike {
   body: { getReader(): BodyReaderLike; cancel?(reason?: unknown): Promise<void> } | null
 }
 export interface FetchInit {
-  method: 'POST'
+  /** POST for Sectigo; GET for the update feed. */
+  method: 'POST' | 'GET'
   headers: Record<string, string>
-  body: string
+  body?: string
   signal: AbortSignal
   redirect: 'manual'
   dispatcher?: Dispatcher
