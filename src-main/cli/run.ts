@@ -5,7 +5,7 @@ import { openLogFile } from '../core/log/file-sink'
 import { KeychainCredentialStore } from '../core/secrets/keychain-store'
 import type { CliContext, CliIo } from './io'
 import type { SandboxLauncher } from '../core/accounts/sandbox-launcher'
-import { ACCOUNT_USAGE, BACKUP_USAGE, CERTS_USAGE, CSR_USAGE, DCV_USAGE, EXPORT_USAGE, IMPORT_USAGE, KEYS_USAGE, ORDER_USAGE, SANDBOX_CONTROL_USAGE, USAGE, UsageError, VAULT_USAGE } from './usage'
+import { ACCOUNT_USAGE, ALERTS_USAGE, BACKUP_USAGE, CERTS_USAGE, CSR_USAGE, DCV_USAGE, EXPORT_USAGE, IMPORT_USAGE, KEYS_USAGE, ORDER_USAGE, SANDBOX_CONTROL_USAGE, USAGE, UsageError, VAULT_USAGE } from './usage'
 
 export const EXIT_OK = 0
 /** The operation failed (bad input file, CA error, ...); the message says why. */
@@ -134,6 +134,8 @@ export async function runCli(argv: string[], io: CliIo, version: string): Promis
         return await (await import('./commands/dcv')).dcvCommand(ctx, args)
       case 'sandbox':
         return await (await import('./commands/sandbox')).sandboxControlCommand(ctx, args)
+      case 'alerts':
+        return await (await import('./commands/alerts')).alertsCommand(ctx, args)
       default:
         throw new UsageError(`Unknown command "${command}".`)
     }
@@ -182,6 +184,8 @@ function helpFor(command: string | undefined): string {
       return DCV_USAGE
     case 'sandbox':
       return SANDBOX_CONTROL_USAGE
+    case 'alerts':
+      return ALERTS_USAGE
     default:
       return USAGE
   }

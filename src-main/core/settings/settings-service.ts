@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto'
 import { z } from 'zod'
-import { ALERT_KINDS } from '../alerts/alert-kinds'
+import { ALERT_KIND_LABELS, ALERT_KINDS, type AlertKind } from '../alerts/alert-kinds'
 import type { DesktopHooks } from '../desktop-hooks'
 import { CoreError } from '../errors'
 import type { Db } from '../store/db'
@@ -43,6 +43,8 @@ const DESKTOP_SETTINGS = z.object({
 
 export interface SettingsView {
   alerts: AlertSettings
+  /** Every alert kind with the words Settings shows for it. */
+  alertKinds: { kind: AlertKind; label: string }[]
   updates: { checkAutomatically: boolean; allowPrerelease: boolean; skippedVersion: string | null; lastCheckedAt: string | null }
   desktop: { startAtLogin: boolean; /** False in the web shell and CLI: only the desktop app can change OS login items. */ available: boolean }
 }
@@ -88,6 +90,7 @@ export class SettingsService {
     const login = this.#desktop.loginItem
     return {
       alerts: this.alerts(),
+      alertKinds: ALERT_KINDS.map((kind) => ({ kind, label: ALERT_KIND_LABELS[kind] })),
       updates: { checkAutomatically: u.checkAutomatically, allowPrerelease: u.allowPrerelease, skippedVersion: u.skippedVersion, lastCheckedAt: u.lastCheckedAt },
       desktop: { startAtLogin: login ? login.get() : parsed(DESKTOP_SETTINGS, readSetting(this.#db, 'desktop')).startAtLogin, available: login !== undefined },
     }
