@@ -5,7 +5,8 @@
 import 'reflect-metadata'
 import { realpath } from 'node:fs/promises'
 import { join } from 'node:path'
-import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell } from 'electron'
+import { app, BrowserWindow, crashReporter, dialog, ipcMain, Menu, nativeImage, Notification, protocol, session, shell, Tray } from 'electron'
+import { autoUpdater } from 'electron-updater'
 import type { SandboxLauncher } from '../core/accounts/sandbox-launcher'
 import type { ApiContext } from '../core/api/dispatch'
 import { createCore, type Core } from '../core/core'
@@ -18,12 +19,17 @@ import { sandboxFor } from '../sandbox/launcher'
 import { APP_ENTRY_URL, APP_SCHEME, type TrustedOrigins } from './app-origin'
 import { APP_SCHEME_PRIVILEGES, createBundleHandler } from './bundle-protocol'
 import { createInvoker, registerIpc } from './ipc'
+import { installCrashHandlers, startLocalCrashReporter } from './crash-handling'
+import { startDesktopIntegration, type DesktopIntegration } from './desktop-integration'
+import { loginItem, startedAtLogin } from './login-item'
 import { buildMenuTemplate } from './menu'
 import { openNetworkSession, sessionFetch } from './network'
 import { installWebContentsGuards } from './navigation-guards'
 import { utilityImportParser } from './parse-host'
 import { installSessionPolicy } from './session-policy'
+import { routeUrl } from './notifications'
 import { startupFailure } from './startup-failure'
+import { electronUpdateInstaller } from './updater'
 import { createMainWindow } from './window'
 
 declare const __CERTDESK_VERSION__: string | undefined
@@ -41,6 +47,7 @@ let sandbox: SandboxLauncher | null = null
 let shutdown: Promise<void> | null = null
 let shutDown = false
 let mainWindow: BrowserWindow | null = null
+let desktop: DesktopIntegration | null = null
 // Until the data folder is known, warnings go to stderr; start() swaps in the file logger.
 let logger: Logger = createLogger({
   sink: (line) => process.stderr.write(`${line}\n`),
@@ -50,6 +57,8 @@ let logger: Logger = createLogger({
 // Must happen before `ready`: privileged schemes and the process-wide sandbox cannot be set later.
 protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES])
 app.enableSandbox()
+// Minidumps stay in the local crash folder; nothing is uploaded (crash-handling.ts).
+startLocalCrashReporter(crashReporter)
 
 // Every webContents gets the guards, whoever creates it, before it can navigate anywhere.
 app.on('web-contents-created', (_event, contents) => {
@@ -61,11 +70,8 @@ if (!app.requestSingleInstanceLock()) {
   // Another CertDesk is running: it gets focus (second-instance below) and this one leaves.
   app.quit()
 } else {
-  app.on('second-instance', () => {
-    if (!mainWindow) return
-    if (mainWindow.isMinimized()) mainWindow.restore()
-    mainWindow.focus()
-  })
+  // Starting CertDesk again shows the window, also when it lives only in the tray.
+  app.on('second-instance', () => showWindow())
   app
     .whenReady()
     .then(start)
@@ -82,7 +88,12 @@ async function start(): Promise<void> {
   const importParser = isolatedImportParser(join(__dirname, PARSE_WORKER_FILE), (workerPath) => utilityImportParser(workerPath), logger, { allowInProcess: !app.isPackaged })
   // Sectigo calls go through Chromium's network stack: system proxy, PAC scripts, OS trust (network.ts).
   const network = openNetworkSession((partition, options) => session.fromPartition(partition, options))
-  core = createCore({ dataDir, credentials: new KeychainCredentialStore(), logger, sandbox, importParser, sectigoFetch: sessionFetch(network) })
+  // Login item and update installer: what only the desktop app can do for the core (desktop-hooks.ts).
+  const hooks = {
+    loginItem: loginItem({ app, platform: process.platform, executable: process.env.APPIMAGE ?? process.execPath }),
+    updateInstaller: electronUpdateInstaller(() => autoUpdater, { logger, allowPrerelease: () => core?.settings.updates().allowPrerelease ?? false }),
+  }
+  core = createCore({ dataDir, credentials: new KeychainCredentialStore(), logger, sandbox, importParser, sectigoFetch: sessionFetch(network), desktop: hooks, updateFetch: sessionFetch(network), ...(process.env.CERTDESK_UPDATE_URL ? { updateFeedUrl: process.env.CERTDESK_UPDATE_URL } : {}) })
   const version = typeof __CERTDESK_VERSION__ === 'string' ? __CERTDESK_VERSION__ : app.getVersion()
   const ctx: ApiContext = { core, actor: 'ui', frontDoor: 'electron', version }
 
@@ -92,24 +103,29 @@ async function start(): Promise<void> {
   registerIpc(ipcMain, createInvoker(ctx, { logger, trusted }))
   Menu.setApplicationMenu(Menu.buildFromTemplate(buildMenuTemplate(isDev, process.platform)))
 
-  const openWindow = (): void => {
-    mainWindow = createMainWindow({
-      preloadPath: join(__dirname, '..', 'preload', 'index.js'),
-      isDev,
-      url: devServerUrl ?? APP_ENTRY_URL,
-    })
-    mainWindow.on('closed', () => {
-      mainWindow = null
-    })
-  }
-  openWindow()
-  app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) openWindow()
+  installCrashHandlers({ app, showMessageBox: (o) => dialog.showMessageBox(o), reopen: () => showWindow(), logger })
+  // Started by the login item: only the tray, no window.
+  if (!startedAtLogin(process.argv, app, process.platform)) showWindow()
+  const started = core
+  desktop = startDesktopIntegration({
+    core: started,
+    version,
+    logger,
+    Notification,
+    tray: { create: (icon) => new Tray(icon), icon: nativeImage.createFromPath(join(__dirname, '..', 'icons', process.platform === 'darwin' ? 'trayTemplate.png' : 'tray.png')), buildMenu: (t) => Menu.buildFromTemplate(t) },
+    platform: process.platform,
+    open: (link) => showWindow(link),
+    quit: () => app.quit(),
   })
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) showWindow()
+  })
+  // With the tray icon CertDesk keeps running (and tracking orders) when its window closes.
   app.on('window-all-closed', () => {
-    if (process.platform !== 'darwin') app.quit()
+    if (process.platform !== 'darwin' && !desktop?.inTray) app.quit()
   })
   app.on('will-quit', (event) => {
+    desktop?.stop()
     if (shutDown) return
     // Quitting waits (briefly) for the core to stop: scheduler and push receiver off, running Sectigo
     // calls settled, the WAL checkpointed and the vault's data key forgotten; then quits for real.
@@ -121,8 +137,26 @@ async function start(): Promise<void> {
   })
 
   // Background tracking: the startup sweep settles what a crash left, then due orders are polled.
-  const started = core
   started.scheduler.start().catch((e: unknown) => logger.error('order scheduler failed to start', { error: e }))
+}
+
+/** Shows the main window, creating it when closed; at an alert's route when given (notifications.ts). */
+function showWindow(link?: string): void {
+  const entry = devServerUrl ?? APP_ENTRY_URL
+  const url = link ? routeUrl(entry, link) : null
+  if (mainWindow) {
+    if (mainWindow.isMinimized()) mainWindow.restore()
+    mainWindow.show()
+    mainWindow.focus()
+    // Only the fragment differs: a same-document navigation, the page keeps its state.
+    if (url) void mainWindow.loadURL(url)
+    return
+  }
+  if (!core) return
+  mainWindow = createMainWindow({ preloadPath: join(__dirname, '..', 'preload', 'index.js'), isDev, url: url ?? entry })
+  mainWindow.on('closed', () => {
+    mainWindow = null
+  })
 }
 
 async function stopCore(): Promise<void> {

@@ -39,6 +39,7 @@ vi.mock('electron', () => {
     },
     protocol: { registerSchemesAsPrivileged: () => undefined },
     BrowserWindow: class {},
+    crashReporter: { start: () => undefined },
     dialog: { showErrorBox: () => undefined },
     ipcMain: {},
     Menu: {},
