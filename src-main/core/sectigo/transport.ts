@@ -8,6 +8,7 @@ import { SectigoError } from './errors'
 import { encodeForm, type FormPairs } from './form'
 import { parseProxyUrl, usesProxy, type ProxyConfig, type ProxyEndpoint } from './proxy'
 import type { ApiBody } from './responses/body'
+import { readCapped } from '../util/read-capped'
 
 /** Sectigo's current API host (reference §1); older hosts (secure.comodo.net …) work as base URLs too. */
 export const PRODUCTION_BASE_URL = 'https://secure.trust-provider.com'
@@ -258,33 +259,12 @@ export class SectigoTransport {
       await res.body?.cancel?.().catch(() => undefined)
       throw tooLarge()
     }
-    if (!res.body) return new Uint8Array(0)
-    const reader = res.body.getReader()
-    const chunks: Uint8Array[] = []
-    let total = 0
     try {
-      for (;;) {
-        const { done, value } = await reader.read()
-        if (done) break
-        if (!value) continue
-        total += value.byteLength
-        if (total > MAX_RESPONSE_BYTES) {
-          await reader.cancel().catch(() => undefined)
-          throw tooLarge()
-        }
-        chunks.push(value)
-      }
+      return await readCapped(res.body, MAX_RESPONSE_BYTES, tooLarge)
     } catch (e) {
       if (e instanceof SectigoError) throw e
       throw this.failure(e, ctx, timeout, callerSignal)
     }
-    const out = new Uint8Array(total)
-    let at = 0
-    for (const c of chunks) {
-      out.set(c, at)
-      at += c.byteLength
-    }
-    return out
   }
 
   /**

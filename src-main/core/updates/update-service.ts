@@ -9,6 +9,7 @@ import { isLoopbackHost } from '../sectigo/proxy'
 import type { Db } from '../store/db'
 import { recordEvent, type Actor } from '../store/events-repo'
 import type { Clock } from '../util/clock'
+import { readCapped } from '../util/read-capped'
 import { decideUpdate, type UpdateDecision } from './decide'
 import { feedFileName, MAX_FEED_BYTES, parseUpdateFeed } from './feed'
 
@@ -126,28 +127,21 @@ export class UpdateService {
       }
       if (res.status === 404) throw new CoreError('not_found', `No update feed at ${url.origin}${url.pathname}: no release is published there yet.`)
       if (res.status < 200 || res.status > 299) throw new CoreError('network', `The update server ${url.host} answered HTTP ${res.status}. Try again later.`, { retryable: true })
-      return readText(res, url)
+      try {
+        return await readText(res, url)
+      } catch (e) {
+        if (e instanceof CoreError) throw e
+        throw new CoreError('network', `The connection to the update server ${url.host} broke (${e instanceof Error ? e.message : String(e)}). Try again.`, { retryable: true })
+      }
     }
   }
 }
 
 async function readText(res: FetchResponseLike, url: URL): Promise<string> {
   const tooLarge = (): CoreError => new CoreError('invalid_input', `The update feed at ${url.host} is larger than ${MAX_FEED_BYTES / 1024} KiB; it is not an update feed.`)
-  if (Number(res.headers.get('content-length') ?? '0') > MAX_FEED_BYTES) throw tooLarge()
-  if (!res.body) return ''
-  const reader = res.body.getReader()
-  const chunks: Uint8Array[] = []
-  let total = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    if (!value) continue
-    total += value.byteLength
-    if (total > MAX_FEED_BYTES) {
-      await reader.cancel().catch(() => undefined)
-      throw tooLarge()
-    }
-    chunks.push(value)
+  if (Number(res.headers.get('content-length') ?? '0') > MAX_FEED_BYTES) {
+    await res.body?.cancel?.().catch(() => undefined)
+    throw tooLarge()
   }
-  return Buffer.concat(chunks).toString('utf8')
+  return Buffer.from(await readCapped(res.body, MAX_FEED_BYTES, tooLarge)).toString('utf8')
 }
