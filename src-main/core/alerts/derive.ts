@@ -101,7 +101,8 @@ function orderAlerts(o: OrderRow, s: AlertSources): DerivedAlert[] {
   if (o.state === 'collected' && o.collectedAt && s.now.getTime() - Date.parse(o.collectedAt) < COLLECTED_ALERT_DAYS * DAY_MS) {
     out.push({ ...base, key: `order_collected:${o.id}`, kind: 'order_collected', fingerprint: `collected:${o.certificateRowId ?? ''}`, title: `Certificate for ${name} is ready`, body: 'Sectigo issued it and CertDesk collected and checked it. Export it and install it on the server.', needsAction: false })
   }
-  const steps = stepsWaitingOnUser(o, s.domainsOf(o.id))
+  // Only open orders can wait on the user: the names of the others are not read at all.
+  const steps = o.state === 'placed' || o.state === 'awaiting_validation' ? stepsWaitingOnUser(o, s.domainsOf(o.id)) : []
   if (steps.length) {
     out.push({ ...base, key: `order_waiting:${o.id}`, kind: 'order_waiting', fingerprint: steps.join('+'), title: `Order for ${name} waits on you`, body: `Sectigo is waiting for ${steps.map((x) => STEP_WORDS[x] ?? x).join(' and ')}.`, needsAction: true })
   }

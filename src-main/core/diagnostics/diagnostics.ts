@@ -45,10 +45,12 @@ export function recentLogLines(dataDir: string, max = DIAGNOSTICS_LOG_LINES): st
     const length = Math.min(size, DIAGNOSTICS_LOG_TAIL_BYTES)
     const buf = Buffer.alloc(length)
     readSync(fd, buf, 0, length, size - length)
-    const lines = buf.toString('utf8').split('\n').filter((l) => l.trim() !== '')
+    // Redacted as one text, so a key block spread over lines is caught whole (and a block without its
+    // end hides everything after it: the safe side).
+    const lines = redactText(buf.toString('utf8')).split('\n').filter((l) => l.trim() !== '')
     // The first line may be cut in the middle when the tail started inside it.
     if (size > length) lines.shift()
-    return lines.slice(-max).map(redactText)
+    return lines.slice(-max)
   } finally {
     closeSync(fd)
   }
