@@ -8,8 +8,7 @@ import { CoreError } from '../errors'
  * JSON schema (no dates, no custom tags: every value stays plain data), then checked field by field.
  */
 
-/** A feed is a few hundred bytes; anything near this is not one. */
-export const MAX_FEED_BYTES = 64 * 1024
+export { feedFileName, MAX_FEED_BYTES } from './feed-limits'
 /** Release notes shown in Settings are cut here (plain text). */
 export const MAX_RELEASE_NOTES_CHARS = 20_000
 
@@ -35,13 +34,6 @@ export interface UpdateFeed {
   releaseNotes: string | null
   stagingPercentage: number | null
   minimumSystemVersion: string | null
-}
-
-/** The feed file electron-builder publishes for a platform (electron-updater's names). */
-export function feedFileName(platform: NodeJS.Platform): string {
-  if (platform === 'darwin') return 'latest-mac.yml'
-  if (platform === 'linux') return 'latest-linux.yml'
-  return 'latest.yml'
 }
 
 const ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' }

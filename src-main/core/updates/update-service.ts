@@ -10,8 +10,8 @@ import type { Db } from '../store/db'
 import { recordEvent, type Actor } from '../store/events-repo'
 import type { Clock } from '../util/clock'
 import { readCapped } from '../util/read-capped'
-import { decideUpdate, type UpdateDecision } from './decide'
-import { feedFileName, MAX_FEED_BYTES, parseUpdateFeed } from './feed'
+import type { UpdateDecision } from './decide'
+import { feedFileName, MAX_FEED_BYTES } from './feed-limits'
 
 /**
  * Where releases are published (electron-builder.yml `publish`, generic provider: GitHub's "latest
@@ -65,11 +65,16 @@ function checkedUrl(raw: string, base?: string): URL {
 /** The update check the user controls: "check now" in Settings, or on start when turned on. */
 export class UpdateService {
   readonly #o: UpdateServiceOptions
-  readonly #fetch: FetchLike
+  #fetchImpl: FetchLike | null
 
   constructor(opts: UpdateServiceOptions) {
     this.#o = opts
-    this.#fetch = opts.fetch ?? envProxyFetch()
+    this.#fetchImpl = opts.fetch ?? null
+  }
+
+  /** Made on the first check: most runs (every CLI command) never check for updates. */
+  get #fetch(): FetchLike {
+    return (this.#fetchImpl ??= envProxyFetch())
   }
 
   get canInstall(): boolean {
@@ -80,6 +85,8 @@ export class UpdateService {
     const { clock, settings } = this.#o
     const where = `${(this.#o.feedUrl ?? UPDATE_FEED_URL).replace(/\/+$/, '')}/${feedFileName(this.#o.platform ?? process.platform)}`
     const text = await this.#download(where)
+    // Loaded on the first check only (js-yaml, semver), so starting the CLI does not pay for them.
+    const [{ parseUpdateFeed }, { decideUpdate }] = await Promise.all([import('./feed'), import('./decide')])
     const feed = parseUpdateFeed(text, where)
     const policy = settings.updates()
     const decision = decideUpdate(currentVersion, feed, {
