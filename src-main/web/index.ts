@@ -69,7 +69,7 @@ async function main(): Promise<void> {
     const proxy = proxyFromEnv(process.env)
     // Import files are read in a child process per file (I2), built next to this file as parse-worker.js.
     const importParser = nodeImportParser(__dirname, logger)
-    core = createCore({ dataDir, credentials: new KeychainCredentialStore(), logger, sandbox, importParser, ...(proxy ? { sectigoProxy: proxy } : {}) })
+    core = createCore({ dataDir, credentials: new KeychainCredentialStore(), logger, sandbox, importParser, ...(proxy ? { sectigoProxy: proxy } : {}), ...(process.env.CERTDESK_UPDATE_URL ? { updateFeedUrl: process.env.CERTDESK_UPDATE_URL } : {}) })
     const base: WebShellOptions = {
       core,
       port: args.port ?? DEFAULT_WEB_PORT,
