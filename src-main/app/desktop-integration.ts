@@ -60,9 +60,13 @@ export function startDesktopIntegration(d: DesktopIntegrationDeps): DesktopInteg
       (e: unknown) => d.logger.warn('automatic update check failed', { error: e }),
     )
   }
+  let stopped = false
   return {
     inTray: tray !== null,
+    // Quitting runs will-quit twice (before and after the core stops): the second call does nothing.
     stop: () => {
+      if (stopped) return
+      stopped = true
       unsubscribe()
       notifier.stop()
       tray?.destroy()

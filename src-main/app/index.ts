@@ -104,8 +104,6 @@ async function start(): Promise<void> {
   Menu.setApplicationMenu(Menu.buildFromTemplate(buildMenuTemplate(isDev, process.platform)))
 
   installCrashHandlers({ app, showMessageBox: (o) => dialog.showMessageBox(o), reopen: () => showWindow(), logger })
-  // Started by the login item: only the tray, no window.
-  if (!startedAtLogin(process.argv, app, process.platform)) showWindow()
   const started = core
   desktop = startDesktopIntegration({
     core: started,
@@ -117,6 +115,8 @@ async function start(): Promise<void> {
     open: (link) => showWindow(link),
     quit: () => app.quit(),
   })
+  // Started by the login item: only the tray icon, unless there is no tray to come back through.
+  if (!startedAtLogin(process.argv, app, process.platform) || !desktop.inTray) showWindow()
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) showWindow()
   })

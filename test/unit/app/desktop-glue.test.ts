@@ -51,7 +51,11 @@ function fakeTray() {
     setToolTip: (t) => void (state.tooltip = t),
     setContextMenu: (m) => void (state.menu = m as MenuItemConstructorOptions[]),
     on: (_e, fn) => void (state.click = fn),
-    destroy: () => void (state.destroyed = true),
+    destroy: () => {
+      // Electron's Tray throws when used after destroy(); so does this one.
+      if (state.destroyed) throw new Error('Tray already destroyed')
+      state.destroyed = true
+    },
   }
   return { tray, state }
 }
@@ -95,6 +99,7 @@ describe('OS notifications for the core\'s alerts', () => {
     await core.scheduler.tick()
     expect(shown).toHaveLength(1)
     expect(count()).toBe(1)
+    desktop.stop()
     desktop.stop()
     expect(count()).toBe(0)
     expect(state.destroyed).toBe(true)
