@@ -52,7 +52,7 @@ function fakeTray() {
     setContextMenu: (m) => void (state.menu = m as MenuItemConstructorOptions[]),
     on: (_e, fn) => void (state.click = fn),
     destroy: () => {
-      // Electron's Tray throws when used after destroy(); so does this one.
+      // A destroyed tray must not be touched again: this stand-in refuses it.
       if (state.destroyed) throw new Error('Tray already destroyed')
       state.destroyed = true
     },
