@@ -72,12 +72,16 @@ export class AlertService {
     this.#o = opts
   }
 
-  /** Re-derives the alerts and stores their states; returns the active ones. */
-  refresh(actor: Actor = 'system'): AlertStateRow[] {
-    return this.#refresh(actor).map((a) => a.row)
+  /**
+   * Re-derives the alerts and stores their states; returns the active ones. Raising and clearing are
+   * CertDesk's doing, whoever looked: the audit trail names the system.
+   */
+  refresh(): AlertStateRow[] {
+    return this.#refresh().map((a) => a.row)
   }
 
-  #refresh(actor: Actor): { row: AlertStateRow; alert: DerivedAlert }[] {
+  #refresh(): { row: AlertStateRow; alert: DerivedAlert }[] {
+    const actor: Actor = 'system'
     const { db, clock } = this.#o
     const now = clock.now()
     const derived = this.#derive(now)
@@ -120,10 +124,10 @@ export class AlertService {
   }
 
   /** Active alerts as every front door shows them. */
-  list(actor: Actor = 'system'): AlertsReport {
+  list(): AlertsReport {
     const now = this.#o.clock.now()
     const settings = this.#o.settings.alerts()
-    const views = this.#refresh(actor)
+    const views = this.#refresh()
       .map(({ row, alert }) => this.#view(row, alert, settings.muted, now))
       .sort((a, b) => b.since.localeCompare(a.since) || a.key.localeCompare(b.key))
     return {
@@ -138,8 +142,8 @@ export class AlertService {
    * Alerts a channel has not shown in their current state, marked shown as they are handed out: the
    * caller shows each one once. Nothing during quiet hours (they wait), nothing muted or snoozed.
    */
-  claim(channel: AlertChannel, actor: Actor = 'system'): AlertView[] {
-    const report = this.list(actor)
+  claim(channel: AlertChannel): AlertView[] {
+    const report = this.list()
     if (report.quiet) return []
     const { db, clock } = this.#o
     const at = clock.now().toISOString()
@@ -164,7 +168,7 @@ export class AlertService {
 
   #setSnooze(key: string, hours: number | null, actor: Actor): AlertView {
     const { db, clock } = this.#o
-    this.refresh(actor)
+    this.refresh()
     const row = getAlertState(db, key)
     if (!row || row.clearedAt !== null) throw new CoreError('not_found', `No active alert "${key.slice(0, 200)}"; it may have ended already. \`certdesk alerts\` lists the current ones.`)
     const now = clock.now()
@@ -173,7 +177,7 @@ export class AlertService {
       putAlertState(db, { ...row, snoozedUntil: until, snoozedFingerprint: until ? row.fingerprint : null })
       recordEvent(db, clock, { actor, action: until ? 'alert.snoozed' : 'alert.unsnoozed', subjectType: row.subjectType, subjectId: row.subjectId, detail: { alert: key, until } })
     })()
-    const view = this.list(actor).alerts.find((a) => a.key === key)
+    const view = this.list().alerts.find((a) => a.key === key)
     if (!view) throw new CoreError('not_found', `The alert "${key.slice(0, 200)}" ended.`)
     return view
   }

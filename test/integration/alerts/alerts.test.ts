@@ -127,8 +127,8 @@ describe('alerts derived in the core', () => {
     await s.end()
     expect(keys(core.alerts.list().alerts)).not.toContain(key)
     expect(core.alerts.claim('desktop')).toEqual([])
-    const trail = listEvents(core.db).filter((e) => e.detail.alert === key).map((e) => e.action).reverse()
-    expect(trail).toEqual([...(s.change ? ['alert.raised'] : []), 'alert.raised', 'alert.snoozed', 'alert.cleared'])
+    const trail = listEvents(core.db).filter((e) => e.detail.alert === key).map((e) => `${e.action} by ${e.actor}`).reverse()
+    expect(trail).toEqual([...(s.change ? ['alert.raised by system'] : []), 'alert.raised by system', 'alert.snoozed by ui', 'alert.cleared by system'])
   })
 
   it('a served certificate that differs from the stored one is an alert once endpoint checks supply it', () => {

@@ -28,8 +28,8 @@ export const appHandlers: Pick<Handlers, AppMethods> = {
       // DOCTOR PLUG-IN POINT (issue 9): pass `doctor: () => <the doctor report as text>` here.
       now: ctx.core.clock.now(),
     }),
-  'alerts.list': (_input, ctx) => ctx.core.alerts.list(ctx.actor),
-  'alerts.claim': (input, ctx) => ctx.core.alerts.claim(input.channel, ctx.actor),
+  'alerts.list': (_input, ctx) => ctx.core.alerts.list(),
+  'alerts.claim': (input, ctx) => ctx.core.alerts.claim(input.channel),
   'alerts.snooze': (input, ctx) => ctx.core.alerts.snooze(input.key, input.hours, ctx.actor),
   'alerts.unsnooze': (input, ctx) => ctx.core.alerts.unsnooze(input.key, ctx.actor),
   'activity.list': (input, ctx) => ({ events: listEvents(ctx.core.db, { limit: input.limit ?? DEFAULT_ACTIVITY_EVENTS, ...(input.beforeId !== undefined ? { beforeId: input.beforeId } : {}) }) }),
