@@ -6,8 +6,10 @@ import { EmptyState } from './components/empty-state'
 import { Notice } from './components/notice'
 import { useFlash, type GoWithFlash } from './hooks/use-flash'
 import { useQuery } from './hooks/use-query'
+import { useBrowserNotifications } from './hooks/use-browser-notifications'
 import { useRoute } from './hooks/use-route'
 import { AccountsPage } from './pages/accounts-page'
+import { ActivityPage } from './pages/activity-page'
 import { CertificatesPage } from './pages/certificates-page'
 import { DashboardPage } from './pages/dashboard-page'
 import { KeysCsrsPage } from './pages/keys-csrs-page'
@@ -27,6 +29,8 @@ function Page({
   switch (route.section) {
     case 'dashboard':
       return <DashboardPage />
+    case 'activity':
+      return <ActivityPage />
     case 'certificates':
       return <CertificatesPage route={route} onVaultProblem={onVaultProblem} goWithFlash={goWithFlash} />
     case 'orders':
@@ -46,6 +50,7 @@ export function App() {
   const info = useQuery('app.info', {})
   const vault = useQuery('vault.status', {})
   const [keychainFailed, setKeychainFailed] = useState(false)
+  useBrowserNotifications()
   const reloadVault = vault.reload
   const onVaultProblem = useCallback(
     (code: UiErrorCode) => {

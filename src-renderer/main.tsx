@@ -2,6 +2,7 @@ import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { initApi } from './api'
 import { App, NoToken } from './app'
+import { ErrorBoundary } from './components/error-boundary'
 import './styles/tokens.css'
 import './styles/base.css'
 import './styles/layout.css'
@@ -15,4 +16,8 @@ import './styles/certificates.css'
 const { frontDoor, hasToken } = initApi()
 const root = document.getElementById('root')
 if (!root) throw new Error('index.html has no #root element')
-createRoot(root).render(<StrictMode>{frontDoor === 'web' && !hasToken ? <NoToken /> : <App />}</StrictMode>)
+createRoot(root).render(
+  <StrictMode>
+    <ErrorBoundary>{frontDoor === 'web' && !hasToken ? <NoToken /> : <App />}</ErrorBoundary>
+  </StrictMode>,
+)

@@ -2,7 +2,7 @@
  * Hash routes: the app is one page, and a hash survives reloads and works the same under
  * `app://bundle/` and the web shell without any server-side routing.
  */
-export type Section = 'dashboard' | 'certificates' | 'orders' | 'keys' | 'accounts' | 'settings'
+export type Section = 'dashboard' | 'activity' | 'certificates' | 'orders' | 'keys' | 'accounts' | 'settings'
 export type KeysView = 'csrs' | 'keys' | 'new' | 'decode'
 
 export type Route =
@@ -18,7 +18,7 @@ export type Route =
   | { section: 'accounts'; view: 'edit'; id: string }
 
 export const DEFAULT_ROUTE: Route = { section: 'dashboard' }
-const SIMPLE: readonly Section[] = ['dashboard', 'settings']
+const SIMPLE: readonly Section[] = ['dashboard', 'activity', 'settings']
 const KEYS_VIEWS: readonly KeysView[] = ['csrs', 'keys', 'new', 'decode']
 const ID = /^csr_[0-9a-z]{16}$/
 const KEY_ID = /^key_[0-9a-z]{16}$/
@@ -36,6 +36,7 @@ export function sectionHome(section: Section): Route {
     case 'certificates':
       return { section, view: 'list' }
     case 'dashboard':
+    case 'activity':
     case 'settings':
       return { section }
   }
@@ -70,7 +71,7 @@ export function parseRoute(hash: string): Route {
     return { section: 'certificates', view: 'list' }
   }
   const simple = SIMPLE.find((s) => s === head)
-  return simple === 'dashboard' || simple === 'settings'
+  return simple === 'dashboard' || simple === 'activity' || simple === 'settings'
     ? { section: simple }
     : DEFAULT_ROUTE
 }
@@ -90,6 +91,7 @@ export function routeHref(route: Route): string {
       if (route.view === 'cert') return `#/certificates/${route.id}`
       return route.view === 'list' ? '#/certificates' : '#/certificates/import'
     case 'dashboard':
+    case 'activity':
     case 'settings':
       return `#/${route.section}`
   }

@@ -5,16 +5,16 @@
 import 'reflect-metadata'
 import { realpath } from 'node:fs/promises'
 import { join } from 'node:path'
-import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell } from 'electron'
+import { app, BrowserWindow, crashReporter, dialog, ipcMain, Menu, nativeImage, Notification, protocol, session, shell, Tray } from 'electron'
+import { autoUpdater } from 'electron-updater'
 import type { SandboxLauncher } from '../core/accounts/sandbox-launcher'
 import type { ApiContext } from '../core/api/dispatch'
 import { createCore, type Core } from '../core/core'
 import { defaultDataDir, ensureDataDir } from '../core/data-dir'
 import { assertCryptoReady, cryptoSelfCheck } from '../core/diagnostics/crypto-check'
-import { fileSink } from '../core/log/file-sink'
+import { openLogFile } from '../core/log/file-sink'
 import { createLogger, type Logger } from '../core/log/logger'
 import { KeychainCredentialStore } from '../core/secrets/keychain-store'
-import { proxyFromEnv } from '../core/sectigo/proxy'
 import { sqliteBinding } from '../core/store/sqlite-binding'
 import { isolatedImportParser, PARSE_WORKER_FILE } from '../parse-worker/parse-in-child'
 import { sandboxFor } from '../sandbox/launcher'
@@ -22,11 +22,17 @@ import { APP_ENTRY_URL, APP_SCHEME, type TrustedOrigins } from './app-origin'
 import { APP_SCHEME_PRIVILEGES, createBundleHandler } from './bundle-protocol'
 import { cliModeArgs, runCliMode } from './cli-mode'
 import { createInvoker, registerIpc } from './ipc'
+import { installCrashHandlers, startLocalCrashReporter } from './crash-handling'
+import { startDesktopIntegration, type DesktopIntegration } from './desktop-integration'
+import { loginItem, startedAtLogin } from './login-item'
 import { buildMenuTemplate } from './menu'
+import { openNetworkSession, sessionFetch } from './network'
 import { installWebContentsGuards } from './navigation-guards'
 import { utilityImportParser } from './parse-host'
 import { installSessionPolicy } from './session-policy'
+import { routeUrl } from './notifications'
 import { startupFailure } from './startup-failure'
+import { electronUpdateInstaller } from './updater'
 import { createMainWindow } from './window'
 
 declare const __CERTDESK_VERSION__: string | undefined
@@ -44,6 +50,7 @@ let sandbox: SandboxLauncher | null = null
 let shutdown: Promise<void> | null = null
 let shutDown = false
 let mainWindow: BrowserWindow | null = null
+let desktop: DesktopIntegration | null = null
 // Until the data folder is known, warnings go to stderr; start() swaps in the file logger.
 let logger: Logger = createLogger({
   sink: (line) => process.stderr.write(`${line}\n`),
@@ -53,6 +60,8 @@ let logger: Logger = createLogger({
 // Must happen before `ready`: privileged schemes and the process-wide sandbox cannot be set later.
 protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES])
 app.enableSandbox()
+// Minidumps stay in the local crash folder; nothing is uploaded (crash-handling.ts).
+startLocalCrashReporter(crashReporter)
 
 // Every webContents gets the guards, whoever creates it, before it can navigate anywhere.
 app.on('web-contents-created', (_event, contents) => {
@@ -69,11 +78,8 @@ if (cliArgs) {
   // Another CertDesk is running: it gets focus (second-instance below) and this one leaves.
   app.quit()
 } else {
-  app.on('second-instance', () => {
-    if (!mainWindow) return
-    if (mainWindow.isMinimized()) mainWindow.restore()
-    mainWindow.focus()
-  })
+  // Starting CertDesk again shows the window, also when it lives only in the tray.
+  app.on('second-instance', () => showWindow())
   app
     .whenReady()
     .then(start)
@@ -83,19 +89,23 @@ if (cliArgs) {
 async function start(): Promise<void> {
   const dataDir = defaultDataDir()
   ensureDataDir(dataDir)
-  logger = createLogger({ sink: fileSink(join(dataDir, 'certdesk.log')), base: { frontDoor: 'electron' } })
+  logger = openLogFile(dataDir, { frontDoor: 'electron' })
   // Sandbox accounts: CERTDESK_SANDBOX_URL's Sandbox CA, or one in this process (as the CLI does).
   sandbox = sandboxFor(process.env, dataDir, logger)
   // Import files are read in a utility process per file (I2); a packaged app never falls back to this one.
   const importParser = isolatedImportParser(join(__dirname, PARSE_WORKER_FILE), (workerPath) => utilityImportParser(workerPath), logger, { allowInProcess: !app.isPackaged })
-  // Behind a proxy: HTTPS_PROXY / NO_PROXY, exactly as the CLI and web shell read them. Sectigo calls use
-  // undici, not Chromium's network stack, so the OS proxy settings and PAC scripts are not read.
-  const proxy = proxyFromEnv(process.env)
   // Electron's Node runs on BoringSSL: every crypto primitive CertDesk needs is tried before the core opens.
   for (const c of assertCryptoReady(await cryptoSelfCheck({ startup: true }))) logger.warn('crypto primitive missing', { primitive: c.id, feature: c.feature, error: c.error })
   // The SQLite engine: the Node-API build Electron loads from app.asar.unpacked (checked before loading).
   const sqlite = sqliteBinding({ packaged: app.isPackaged })
-  core = createCore({ dataDir, credentials: new KeychainCredentialStore(), logger, sandbox, importParser, sqlite, ...(proxy ? { sectigoProxy: proxy } : {}) })
+  // Sectigo calls go through Chromium's network stack: system proxy, PAC scripts, OS trust (network.ts).
+  const network = openNetworkSession((partition, options) => session.fromPartition(partition, options))
+  // Login item and update installer: what only the desktop app can do for the core (desktop-hooks.ts).
+  const hooks = {
+    loginItem: loginItem({ app, platform: process.platform, executable: process.env.APPIMAGE ?? process.execPath }),
+    updateInstaller: electronUpdateInstaller(() => autoUpdater, { logger, allowPrerelease: () => core?.settings.updates().allowPrerelease ?? false }),
+  }
+  core = createCore({ dataDir, credentials: new KeychainCredentialStore(), logger, sandbox, importParser, sqlite, sectigoFetch: sessionFetch(network), desktop: hooks, updateFetch: sessionFetch(network), ...(process.env.CERTDESK_UPDATE_URL ? { updateFeedUrl: process.env.CERTDESK_UPDATE_URL } : {}) })
   const version = typeof __CERTDESK_VERSION__ === 'string' ? __CERTDESK_VERSION__ : app.getVersion()
   const ctx: ApiContext = { core, actor: 'ui', frontDoor: 'electron', version }
 
@@ -105,24 +115,29 @@ async function start(): Promise<void> {
   registerIpc(ipcMain, createInvoker(ctx, { logger, trusted }))
   Menu.setApplicationMenu(Menu.buildFromTemplate(buildMenuTemplate(isDev, process.platform)))
 
-  const openWindow = (): void => {
-    mainWindow = createMainWindow({
-      preloadPath: join(__dirname, '..', 'preload', 'index.js'),
-      isDev,
-      url: devServerUrl ?? APP_ENTRY_URL,
-    })
-    mainWindow.on('closed', () => {
-      mainWindow = null
-    })
-  }
-  openWindow()
-  app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) openWindow()
+  installCrashHandlers({ app, showMessageBox: (o) => dialog.showMessageBox(o), reopen: () => showWindow(), logger })
+  const started = core
+  desktop = startDesktopIntegration({
+    core: started,
+    version,
+    logger,
+    Notification,
+    tray: { create: (icon) => new Tray(icon), icon: nativeImage.createFromPath(join(__dirname, '..', 'icons', process.platform === 'darwin' ? 'trayTemplate.png' : 'tray.png')), buildMenu: (t) => Menu.buildFromTemplate(t) },
+    platform: process.platform,
+    open: (link) => showWindow(link),
+    quit: () => app.quit(),
   })
+  // Started by the login item: only the tray icon, unless there is no tray to come back through.
+  if (!startedAtLogin(process.argv, app, process.platform) || !desktop.inTray) showWindow()
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) showWindow()
+  })
+  // With the tray icon CertDesk keeps running (and tracking orders) when its window closes.
   app.on('window-all-closed', () => {
-    if (process.platform !== 'darwin') app.quit()
+    if (process.platform !== 'darwin' && !desktop?.inTray) app.quit()
   })
   app.on('will-quit', (event) => {
+    desktop?.stop()
     if (shutDown) return
     // Quitting waits (briefly) for the core to stop: scheduler and push receiver off, running Sectigo
     // calls settled, the WAL checkpointed and the vault's data key forgotten; then quits for real.
@@ -134,8 +149,26 @@ async function start(): Promise<void> {
   })
 
   // Background tracking: the startup sweep settles what a crash left, then due orders are polled.
-  const started = core
   started.scheduler.start().catch((e: unknown) => logger.error('order scheduler failed to start', { error: e }))
+}
+
+/** Shows the main window, creating it when closed; at an alert's route when given (notifications.ts). */
+function showWindow(link?: string): void {
+  const entry = devServerUrl ?? APP_ENTRY_URL
+  const url = link ? routeUrl(entry, link) : null
+  if (mainWindow) {
+    if (mainWindow.isMinimized()) mainWindow.restore()
+    mainWindow.show()
+    mainWindow.focus()
+    // Only the fragment differs: a same-document navigation, the page keeps its state.
+    if (url) void mainWindow.loadURL(url)
+    return
+  }
+  if (!core) return
+  mainWindow = createMainWindow({ preloadPath: join(__dirname, '..', 'preload', 'index.js'), isDev, url: url ?? entry })
+  mainWindow.on('closed', () => {
+    mainWindow = null
+  })
 }
 
 async function stopCore(): Promise<void> {

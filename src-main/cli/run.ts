@@ -1,15 +1,14 @@
-import { join } from 'node:path'
 import type { Core } from '../core/core'
 import { defaultDataDir, ensureDataDir } from '../core/data-dir'
 import { isCoreError } from '../core/errors'
-import { fileSink } from '../core/log/file-sink'
-import { createLogger, type Logger } from '../core/log/logger'
+import { openLogFile } from '../core/log/file-sink'
+import type { Logger } from '../core/log/logger'
 import type { ImportParser } from '../core/pki/formats/import-parser'
 import { KeychainCredentialStore } from '../core/secrets/keychain-store'
 import type { CliContext, CliIo } from './io'
 import type { SandboxLauncher } from '../core/accounts/sandbox-launcher'
 import type { SqliteBinding } from '../core/store/sqlite-binding'
-import { ACCOUNT_USAGE, BACKUP_USAGE, CERTS_USAGE, CSR_USAGE, DCV_USAGE, EXPORT_USAGE, IMPORT_USAGE, KEYS_USAGE, ORDER_USAGE, SANDBOX_CONTROL_USAGE, USAGE, UsageError, VAULT_USAGE } from './usage'
+import { ACCOUNT_USAGE, ALERTS_USAGE, BACKUP_USAGE, CERTS_USAGE, CSR_USAGE, DCV_USAGE, EXPORT_USAGE, IMPORT_USAGE, KEYS_USAGE, ORDER_USAGE, SANDBOX_CONTROL_USAGE, USAGE, UsageError, VAULT_USAGE } from './usage'
 
 export const EXIT_OK = 0
 /** The operation failed (bad input file, CA error, ...); the message says why. */
@@ -100,7 +99,7 @@ export async function runCli(argv: string[], io: CliIo, version: string, options
       core: () => {
         if (!core) {
           ensureDataDir(dataDir)
-          const logger = createLogger({ sink: fileSink(join(dataDir, 'certdesk.log')), base: { frontDoor: 'cli' } })
+          const logger = openLogFile(dataDir, { frontDoor: 'cli' })
           // Sandbox accounts: an in-process Sandbox CA with its state in the data folder, or the one
           // already running at CERTDESK_SANDBOX_URL. Test seams (unset in normal use): crash steps, timeouts.
           sandbox = sandboxFor(io.env, dataDir, logger)
@@ -153,6 +152,8 @@ export async function runCli(argv: string[], io: CliIo, version: string, options
         return await (await import('./commands/sandbox')).sandboxControlCommand(ctx, args)
       case 'doctor':
         return await (await import('./commands/doctor')).doctorCommand(ctx, args)
+      case 'alerts':
+        return await (await import('./commands/alerts')).alertsCommand(ctx, args)
       default:
         throw new UsageError(`Unknown command "${command}".`)
     }
@@ -201,6 +202,8 @@ function helpFor(command: string | undefined): string {
       return DCV_USAGE
     case 'sandbox':
       return SANDBOX_CONTROL_USAGE
+    case 'alerts':
+      return ALERTS_USAGE
     default:
       return USAGE
   }

@@ -141,6 +141,7 @@ Commands:
   keys list|delete            list stored keys (never the private part), delete one
   import FILE                 bring in certificates, chains, keys, PKCS#12, PKCS#7, ZIP
   certs list|show|expiring|delete   certificates with their chains and days left; what is due
+  alerts [--all]|snooze|unsnooze    what needs you (due certificates, orders waiting or stuck, locked accounts)
   export ID                   write PEM/DER/chain/P7B/PFX/key/bundle, or a server preset
   vault status|setup-passphrase
   backup create|verify|restore      one encrypted file with every key, certificate and order
@@ -161,7 +162,20 @@ Deleting (keys, csr, certs delete) cannot be undone and needs --yes: certdesk do
 
 Exit codes: 0 success, 1 the operation failed (the message says why; doctor: something is broken), 2 usage error,
 3 (order collect) the certificate is not issued yet: ask again later,
-4 (certs expiring) a certificate expires soon and nothing replaces it yet.
+4 (certs expiring) a certificate expires soon and nothing replaces it yet; (alerts) an alert needs you.
+`
+
+export const ALERTS_USAGE = `Usage: certdesk alerts [--all] [--json]
+       certdesk alerts snooze ALERT [--hours N]
+       certdesk alerts unsnooze ALERT
+
+Lists what needs you, as the desktop app's notifications and Activity page show it: certificates due
+for renewal, orders waiting on you (domain validation, OV callback, EV click-through) or stuck, Sectigo
+accounts that stopped working. Exit code 4 when an alert needs you (not muted in Settings, not
+snoozed), so cron can mail you. --all also lists alerts of kinds muted in Settings.
+
+snooze hides an alert for N hours (default 24, at most 720) in its current state; a change of state
+shows it again.
 `
 
 /** Usage mistakes: exit code 2 and a hint to --help. */

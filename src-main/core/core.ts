@@ -1,5 +1,9 @@
 import { join } from 'node:path'
 import { AccountService } from './accounts/account-service'
+import { AlertService } from './alerts/alert-service'
+import type { DesktopHooks } from './desktop-hooks'
+import { SettingsService } from './settings/settings-service'
+import { UpdateService } from './updates/update-service'
 import type { SandboxLauncher } from './accounts/sandbox-launcher'
 import type { DcvProbe } from './orders/dcv-check'
 import { OrderService } from './orders/order-service'
@@ -48,6 +52,12 @@ export interface CoreOptions {
   importParser?: ImportParser
   /** The SQLite engine to load (sqlite-binding.ts); the packaged app passes its own. Default: a checkout's. */
   sqlite?: SqliteBinding
+  /** What only the desktop app can do (login item, installing updates); absent in the web shell and CLI. */
+  desktop?: DesktopHooks
+  /** The update feed folder (CERTDESK_UPDATE_URL; tests serve one on loopback). Default: UPDATE_FEED_URL. */
+  updateFeedUrl?: string
+  /** The fetch for the update check (Electron's net.fetch in the app); undici with the environment proxy by default. */
+  updateFetch?: FetchLike
 }
 
 export interface NetworkSetup {
@@ -81,6 +91,10 @@ export interface Core {
   readonly push: PushService
   /** Background tracking; the app and web front doors start it, the CLI polls on demand. */
   readonly scheduler: OrderScheduler
+  readonly settings: SettingsService
+  /** Alerts derived once for every front door (notifications, the Activity page, `certdesk alerts`). */
+  readonly alerts: AlertService
+  readonly updates: UpdateService
   close(): void
   /** Stops the push receiver, waits for running Sectigo calls, closes HTTP clients, then close(). */
   shutdown(): Promise<void>
@@ -124,6 +138,17 @@ export function createCore(opts: CoreOptions): Core {
   })
   const push = new PushService(orders, logger)
   const scheduler = new OrderScheduler({ orders, clock, logger })
+  const settings = new SettingsService({ db, clock, ...(opts.desktop ? { desktop: opts.desktop } : {}) })
+  const alerts = new AlertService({ db, clock, logger, certs, settings })
+  const updates = new UpdateService({
+    db,
+    clock,
+    logger,
+    settings,
+    ...(opts.updateFeedUrl ? { feedUrl: opts.updateFeedUrl } : {}),
+    ...(opts.updateFetch ? { fetch: opts.updateFetch } : {}),
+    ...(opts.desktop ? { desktop: opts.desktop } : {}),
+  })
   const close = (): void => {
     vault.lock()
     closeDatabase(db)
@@ -147,6 +172,9 @@ export function createCore(opts: CoreOptions): Core {
     orders,
     push,
     scheduler,
+    settings,
+    alerts,
+    updates,
     close,
     shutdown: async () => {
       await scheduler.stop()
@@ -154,6 +182,7 @@ export function createCore(opts: CoreOptions): Core {
       await orders.idle()
       await accounts.close()
       close()
+      logger.flush()
     },
   }
 }

@@ -11,8 +11,7 @@ import type { SandboxLauncher } from '../core/accounts/sandbox-launcher'
 import { createCore, type Core } from '../core/core'
 import { assertCryptoReady, cryptoSelfCheck } from '../core/diagnostics/crypto-check'
 import { defaultDataDir, ensureDataDir } from '../core/data-dir'
-import { fileSink } from '../core/log/file-sink'
-import { createLogger } from '../core/log/logger'
+import { openLogFile } from '../core/log/file-sink'
 import { KeychainCredentialStore } from '../core/secrets/keychain-store'
 import { proxyFromEnv } from '../core/sectigo/proxy'
 import { nodeImportParser } from '../parse-worker/node-host'
@@ -62,7 +61,7 @@ async function main(): Promise<void> {
   let browser: BrowserLaunch | null = null
   try {
     ensureDataDir(dataDir)
-    const logger = createLogger({ sink: fileSink(join(dataDir, 'certdesk.log')), base: { frontDoor: 'web' } })
+    const logger = openLogFile(dataDir, { frontDoor: 'web' })
     const token = randomBytes(TOKEN_BYTES).toString('base64url')
     logger.addSecret(token)
     // Sandbox accounts: CERTDESK_SANDBOX_URL's Sandbox CA, or one in this process (as the CLI does).
@@ -73,7 +72,7 @@ async function main(): Promise<void> {
     const importParser = nodeImportParser(__dirname, logger)
     // Every crypto primitive this runtime must have, tried before the core opens (missing optional ones are logged).
     for (const c of assertCryptoReady(await cryptoSelfCheck({ startup: true }))) logger.warn('crypto primitive missing', { primitive: c.id, feature: c.feature, error: c.error })
-    core = createCore({ dataDir, credentials: new KeychainCredentialStore(), logger, sandbox, importParser, ...(proxy ? { sectigoProxy: proxy } : {}) })
+    core = createCore({ dataDir, credentials: new KeychainCredentialStore(), logger, sandbox, importParser, ...(proxy ? { sectigoProxy: proxy } : {}), ...(process.env.CERTDESK_UPDATE_URL ? { updateFeedUrl: process.env.CERTDESK_UPDATE_URL } : {}) })
     const base: WebShellOptions = {
       core,
       port: args.port ?? DEFAULT_WEB_PORT,

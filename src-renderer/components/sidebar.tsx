@@ -4,6 +4,7 @@ import { Icon, type IconName } from './icons'
 
 const NAV: readonly { section: Section; label: string; icon: IconName; group: 'work' | 'setup' }[] = [
   { section: 'dashboard', label: 'Dashboard', icon: 'dashboard', group: 'work' },
+  { section: 'activity', label: 'Activity', icon: 'alert', group: 'work' },
   { section: 'certificates', label: 'Certificates', icon: 'certificate', group: 'work' },
   { section: 'orders', label: 'Orders', icon: 'orders', group: 'work' },
   { section: 'keys', label: 'Keys & CSRs', icon: 'key', group: 'work' },

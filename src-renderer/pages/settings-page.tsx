@@ -1,6 +1,7 @@
 import type { UiErrorCode } from '../api'
 import { BackupCard } from '../components/backup-card'
 import { DiagnosticsCard } from '../components/diagnostics-card'
+import { AlertSettingsCard, BrowserNotificationsCard, DesktopCard, UpdatesCard } from '../components/settings-cards'
 import { ErrorNotice } from '../components/error-notice'
 import { PageHeader } from '../components/page-header'
 import { useQuery } from '../hooks/use-query'
@@ -16,11 +17,13 @@ const VAULT_STATES = {
 export function SettingsPage({ onVaultProblem }: { onVaultProblem: (code: UiErrorCode) => void }) {
   const info = useQuery('app.info', {})
   const vault = useQuery('vault.status', {})
+  const settings = useQuery('settings.get', {})
+  const onSaved = settings.reload
   return (
     <>
       <PageHeader
         title="Settings"
-        description="Where CertDesk keeps its data, how private keys are protected, backups, and diagnostics for support."
+        description="Where CertDesk keeps its data, how private keys are protected, alerts, updates, backups, and diagnostics for support."
       />
       {info.error ? <ErrorNotice error={info.error} onRetry={info.reload} /> : null}
       <section className="card" aria-labelledby="settings-app">
@@ -88,6 +91,15 @@ export function SettingsPage({ onVaultProblem }: { onVaultProblem: (code: UiErro
           </p>
         </div>
       </section>
+      {settings.error ? <ErrorNotice error={settings.error} onRetry={settings.reload} /> : null}
+      {settings.data ? (
+        <>
+          <AlertSettingsCard settings={settings.data} onSaved={onSaved} />
+          <BrowserNotificationsCard />
+          <DesktopCard settings={settings.data} onSaved={onSaved} />
+          <UpdatesCard settings={settings.data} onSaved={onSaved} />
+        </>
+      ) : null}
       <BackupCard exportDir={info.data?.exportDir} onVaultProblem={onVaultProblem} />
       <DiagnosticsCard />
     </>

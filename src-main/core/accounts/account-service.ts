@@ -495,6 +495,7 @@ function demoAware(logger: Logger, isDemo: boolean): Logger {
       if (v !== SANDBOX_DEMO_PASSWORD) logger.addSecret(v)
     },
     child: (fields) => demoAware(logger.child(fields), true),
+    flush: () => logger.flush(),
   }
 }
 

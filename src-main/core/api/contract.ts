@@ -30,6 +30,12 @@ import type { PushStatus } from '../orders/push-service'
 import type { SyncReport } from '../orders/sync'
 import type { DcvEmailAddressList } from '../sectigo/endpoints/get-dcv-email-address-list'
 import { MAX_IMPORT_BYTES } from '../pki/formats/limits'
+import { ALERT_KINDS } from '../alerts/alert-kinds'
+import { MAX_SNOOZE_HOURS, type AlertsReport, type AlertView } from '../alerts/alert-service'
+import type { DiagnosticsBundle } from '../diagnostics/diagnostics'
+import { CLOCK_TIME, type SettingsView } from '../settings/settings-service'
+import type { EventRow } from '../store/events-repo'
+import type { UpdateCheck } from '../updates/update-service'
 import type { MethodNameList } from './method-names'
 import { MAX_FILE_NAME_CHARS, MAX_IMPORT_BASE64_CHARS, MAX_PASSWORD_CHARS, wireSize } from './request-limits'
 
@@ -186,6 +192,11 @@ export interface AppInfo {
   exportDir: string
   frontDoor: 'electron' | 'web' | 'cli'
 }
+
+/** An alert's key: its kind and subject (`order_waiting:ord_…`, `served_mismatch:host:443`). */
+const ALERT_KEY = z.string().max(300).regex(/^[a-z_]+:[A-Za-z0-9_.:[\]-]{1,280}$/, 'not an alert key')
+/** How many audit events one Activity page shows at most. */
+export const MAX_ACTIVITY_EVENTS = 500
 
 /** Declares a method: its input schema now, its output type for the compiler. */
 function method<Output>() {
@@ -355,6 +366,30 @@ export const contract = {
   'sandbox.simulate': method<{ message: string; order: OrderDetail }>()(
     z.strictObject({ orderId: ORDER_ID, action: z.enum(['approve_dcv', 'complete_validation', 'reject']), domain: DOMAIN.optional() }),
   ),
+
+  // --- alerts, activity, settings, updates, diagnostics (issue 13) ---
+  /** Redacted text for a bug report: versions, trust store, the doctor report, recent log lines. */
+  'app.diagnostics': method<DiagnosticsBundle>()(z.strictObject({})),
+  /** The alerts that hold now; needsAction counts those neither muted nor snoozed. */
+  'alerts.list': method<AlertsReport>()(z.strictObject({})),
+  /** The web shell's browser notifications, after the user opted in: alerts not shown yet in their state. */
+  'alerts.claim': method<AlertView[]>()(z.strictObject({ channel: z.literal('browser') })),
+  'alerts.snooze': method<AlertView>()(z.strictObject({ key: ALERT_KEY, hours: z.number().int().min(1).max(MAX_SNOOZE_HOURS) })),
+  'alerts.unsnooze': method<AlertView>()(z.strictObject({ key: ALERT_KEY })),
+  /** The audit trail, newest first; `beforeId` pages back. */
+  'activity.list': method<{ events: EventRow[] }>()(z.strictObject({ limit: z.number().int().min(1).max(MAX_ACTIVITY_EVENTS).optional(), beforeId: z.number().int().min(1).optional() })),
+  'settings.get': method<SettingsView>()(z.strictObject({})),
+  'settings.update': method<SettingsView>()(
+    z.strictObject({
+      alerts: z.strictObject({ muted: z.array(z.enum(ALERT_KINDS)).max(ALERT_KINDS.length).optional(), quietHours: z.strictObject({ enabled: z.boolean().optional(), start: CLOCK_TIME.optional(), end: CLOCK_TIME.optional() }).optional() }).optional(),
+      updates: z.strictObject({ checkAutomatically: z.boolean().optional(), allowPrerelease: z.boolean().optional(), skippedVersion: z.string().max(64).nullable().optional() }).optional(),
+      desktop: z.strictObject({ startAtLogin: z.boolean().optional() }).optional(),
+    }),
+  ),
+  /** Asks the update feed now (the user's "check now", or on start when automatic checks are on). */
+  'updates.check': method<UpdateCheck>()(z.strictObject({})),
+  /** Desktop app only: downloads the offered version (electron-updater verifies it) and restarts into it. */
+  'updates.install': method<UpdateCheck>()(z.strictObject({ version: z.string().min(1).max(64) })),
 } as const
 
 export type Contract = typeof contract

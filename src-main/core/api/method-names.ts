@@ -63,6 +63,16 @@ export const METHOD_NAMES = [
   'push.status',
   'push.stop',
   'sandbox.simulate',
+  'app.diagnostics',
+  'alerts.list',
+  'alerts.claim',
+  'alerts.snooze',
+  'alerts.unsnooze',
+  'activity.list',
+  'settings.get',
+  'settings.update',
+  'updates.check',
+  'updates.install',
 ] as const
 
 export type MethodNameList = (typeof METHOD_NAMES)[number]

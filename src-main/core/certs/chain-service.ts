@@ -1,5 +1,5 @@
 import { CoreError } from '../errors'
-import { buildChain, type ChainResult, type IssuerPool } from '../pki/chain/build-chain'
+import { buildChain, storeName, type ChainResult, type IssuerPool } from '../pki/chain/build-chain'
 import { parseCertificate, type ParsedCertificate } from '../pki/formats/certificate'
 import { type CertificateRow, findCertificateByFingerprint, findCertificatesByFingerprintPrefix, findCertificatesBySubjectHash, getCertificateRow } from '../store/certificates-repo'
 import type { Db } from '../store/db'
@@ -58,6 +58,7 @@ export function toChainView(db: Db, chain: ChainResult): ChainView {
     status: chain.status,
     summary: chain.summary,
     problems: chain.problems,
+    trustedBy: chain.trustedBy ? storeName(chain.trustedBy) : null,
     links: chain.links.map((l) => ({
       fingerprintSha256: l.cert.fingerprintSha256,
       subject: l.cert.subject,

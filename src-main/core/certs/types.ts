@@ -76,6 +76,8 @@ export interface ChainView {
   status: ChainStatus
   summary: string
   problems: string[]
+  /** Which trust store holds the chain's root, in words ("the operating system's trust store"), or null. */
+  trustedBy: string | null
   /** Leaf first. */
   links: ChainLinkView[]
 }

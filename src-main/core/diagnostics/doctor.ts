@@ -56,7 +56,8 @@ export interface DoctorReport {
     /** Where the proxy setting is read from: environment variables today (README "Behind a proxy"). */
     proxyFrom: 'environment'
   }
-  trustStore: { sources: readonly string[]; roots: number | null; error?: string }
+  /** `selection`: how the store was chosen (the OS store, or why not), in one sentence. */
+  trustStore: { sources: readonly string[]; roots: number | null; selection?: string; error?: string }
   crypto: CryptoCheck[]
   clock: {
     /** Sectigo's clock minus this computer's, per account, from answers in this run; empty before any call. */
@@ -197,7 +198,7 @@ function networkSection(client: DoctorReport['network']['client'], proxy: ProxyC
 function trustSection(core: Core | null): DoctorReport['trustStore'] {
   if (!core) return { sources: [], roots: null, error: 'not loaded (the core did not open)' }
   try {
-    return { sources: core.trustStore.sources, roots: core.trustStore.size }
+    return { sources: core.trustStore.sources, roots: core.trustStore.size, selection: core.trustStore.selection.detail }
   } catch (e) {
     return { sources: [], roots: null, error: reason(e) }
   }

@@ -1,6 +1,9 @@
+import type { LogRateLimiter, Suppressed } from './rate-limit'
+
 /**
  * Structured logger that redacts at the sink: field names that look secret, form-encoded credentials,
  * passwords in URLs, PEM private-key blocks, and any value registered with addSecret() never reach the output.
+ * With a rate limiter, repeated identical lines (same level and message) are counted instead of written.
  */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
 export type LogFields = Record<string, unknown>
@@ -13,6 +16,8 @@ export interface Logger {
   /** Registers a value (a password, a token) that must never appear in any log line. */
   addSecret(value: string): void
   child(fields: LogFields): Logger
+  /** Writes the counts of rate-limited lines still held back (before closing the log). */
+  flush(): void
 }
 
 export type LogSink = (line: string) => void
@@ -28,13 +33,27 @@ const MAX_DEPTH = 6
 
 export const REDACTED = '[redacted]'
 
-export function createLogger(opts: { sink: LogSink; level?: LogLevel; base?: LogFields; secrets?: Set<string> }): Logger {
+/** The sink's scrubbing of text (private-key blocks, form credentials, URL passwords), for text shown elsewhere. */
+export function redactText(s: string): string {
+  return s.replace(PEM_PRIVATE, REDACTED).replace(FORM_SECRET, `$1${REDACTED}`).replace(URL_PASSWORD, `$1${REDACTED}@`)
+}
+
+export interface LoggerOptions {
+  sink: LogSink
+  level?: LogLevel
+  base?: LogFields
+  secrets?: Set<string>
+  /** Shared by the logger and its children: identical lines beyond the burst become one counted line. */
+  rateLimit?: LogRateLimiter
+}
+
+export function createLogger(opts: LoggerOptions): Logger {
   const threshold = LEVELS[opts.level ?? 'info']
   const secrets = opts.secrets ?? new Set<string>()
   const base = opts.base ?? {}
 
   const scrubString = (s: string): string => {
-    let out = s.replace(PEM_PRIVATE, REDACTED).replace(FORM_SECRET, `$1${REDACTED}`).replace(URL_PASSWORD, `$1${REDACTED}@`)
+    let out = redactText(s)
     for (const secret of secrets) {
       if (out.includes(secret)) out = out.split(secret).join(REDACTED)
       const encoded = encodeURIComponent(secret)
@@ -57,8 +76,21 @@ export function createLogger(opts: { sink: LogSink; level?: LogLevel; base?: Log
     return out
   }
 
+  const writeCounts = (ended: readonly Suppressed[]): void => {
+    for (const s of ended) {
+      const space = s.key.indexOf(' ')
+      const record = { t: new Date().toISOString(), level: s.key.slice(0, space), msg: scrubString(s.key.slice(space + 1)), repeated: s.count, since: s.since, last: s.last, rateLimited: true }
+      opts.sink(JSON.stringify(record))
+    }
+  }
+
   const write = (level: LogLevel, msg: string, fields?: LogFields): void => {
     if (LEVELS[level] < threshold) return
+    if (opts.rateLimit) {
+      const admission = opts.rateLimit.admit(`${level} ${msg}`)
+      writeCounts(admission.ended)
+      if (!admission.write) return
+    }
     const record = { t: new Date().toISOString(), level, msg: scrubString(msg), ...(scrub({ ...base, ...fields }, 0) as object) }
     opts.sink(JSON.stringify(record))
   }
@@ -72,6 +104,9 @@ export function createLogger(opts: { sink: LogSink; level?: LogLevel; base?: Log
       if (v.length >= MIN_SECRET_LENGTH) secrets.add(v)
     },
     child: (fields) => createLogger({ ...opts, base: { ...base, ...fields }, secrets }),
+    flush: () => {
+      if (opts.rateLimit) writeCounts(opts.rateLimit.flush())
+    },
   }
 }
 

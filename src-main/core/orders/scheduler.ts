@@ -32,6 +32,7 @@ export class OrderScheduler {
   #timer: unknown = null
   #running = false
   #ticking: Promise<void> | null = null
+  readonly #roundListeners = new Set<() => void>()
 
   constructor(opts: { orders: OrderService; clock: Clock; logger: Logger; timers?: TimerFns }) {
     this.#orders = opts.orders
@@ -66,8 +67,21 @@ export class OrderScheduler {
     this.#ticking ??= this.#round().finally(() => {
       this.#ticking = null
       this.#schedule()
+      for (const listener of this.#roundListeners) {
+        try {
+          listener()
+        } catch (e) {
+          this.#log.error('scheduler round listener failed', { error: e })
+        }
+      }
     })
     return this.#ticking
+  }
+
+  /** Called after every round (the desktop app then looks for new alerts at once); returns an unsubscribe. */
+  onRound(listener: () => void): () => void {
+    this.#roundListeners.add(listener)
+    return () => this.#roundListeners.delete(listener)
   }
 
   /** "Unless the user asks": an immediate poll of one order, ignoring the polite interval. */

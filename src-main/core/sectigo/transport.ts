@@ -2,11 +2,13 @@ import { rootCertificates } from 'node:tls'
 import { Agent, fetch as undiciFetch, ProxyAgent, type Dispatcher } from 'undici'
 import { CoreError } from '../errors'
 import type { CallContext } from './call-context'
+import { chromiumNetError, PROXY_FAILED, translateChromiumError } from './chromium-net-errors'
 import { badResponse } from './error-codes'
 import { SectigoError } from './errors'
 import { encodeForm, type FormPairs } from './form'
 import { parseProxyUrl, usesProxy, type ProxyConfig, type ProxyEndpoint } from './proxy'
 import type { ApiBody } from './responses/body'
+import { readCapped } from '../util/read-capped'
 
 /** Sectigo's current API host (reference §1); older hosts (secure.comodo.net …) work as base URLs too. */
 export const PRODUCTION_BASE_URL = 'https://secure.trust-provider.com'
@@ -29,9 +31,10 @@ export interface FetchResponseLike {
   body: { getReader(): BodyReaderLike; cancel?(reason?: unknown): Promise<void> } | null
 }
 export interface FetchInit {
-  method: 'POST'
+  /** POST for Sectigo; GET for the update feed. */
+  method: 'POST' | 'GET'
   headers: Record<string, string>
-  body: string
+  body?: string
   signal: AbortSignal
   redirect: 'manual'
   dispatcher?: Dispatcher
@@ -256,33 +259,12 @@ export class SectigoTransport {
       await res.body?.cancel?.().catch(() => undefined)
       throw tooLarge()
     }
-    if (!res.body) return new Uint8Array(0)
-    const reader = res.body.getReader()
-    const chunks: Uint8Array[] = []
-    let total = 0
     try {
-      for (;;) {
-        const { done, value } = await reader.read()
-        if (done) break
-        if (!value) continue
-        total += value.byteLength
-        if (total > MAX_RESPONSE_BYTES) {
-          await reader.cancel().catch(() => undefined)
-          throw tooLarge()
-        }
-        chunks.push(value)
-      }
+      return await readCapped(res.body, MAX_RESPONSE_BYTES, tooLarge)
     } catch (e) {
       if (e instanceof SectigoError) throw e
       throw this.failure(e, ctx, timeout, callerSignal)
     }
-    const out = new Uint8Array(total)
-    let at = 0
-    for (const c of chunks) {
-      out.set(c, at)
-      at += c.byteLength
-    }
-    return out
   }
 
   /**
@@ -379,6 +361,17 @@ export class SectigoTransport {
       })
     }
     const codes = errorCodes(e)
+    // Electron's net.fetch names Chromium's net errors; read them as the Node codes they mean.
+    const chromium = chromiumNetError(e)
+    if (chromium) codes.push(translateChromiumError(chromium))
+    if (codes.includes(PROXY_FAILED)) {
+      return new SectigoError({
+        ...base,
+        errorClass: 'network',
+        phase: 'not_sent',
+        message: `${ctx.action} failed: this computer's proxy (its network settings or PAC script) could not be used (net::${chromium ?? 'proxy error'}). Check the system proxy settings; nothing was sent to Sectigo.`,
+      })
+    }
     const via = this.proxy ? ` through the proxy ${this.proxy.host}` : ''
     if (this.proxy) {
       const refused = this.proxyFailure(e, codes, ctx, this.proxy)

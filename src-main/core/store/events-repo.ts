@@ -37,9 +37,13 @@ export function recordEvent(db: Db, clock: Clock, e: EventInput): void {
   )
 }
 
-export function listEvents(db: Db, opts: { subjectType?: string; subjectId?: string; limit?: number } = {}): EventRow[] {
+export function listEvents(db: Db, opts: { subjectType?: string; subjectId?: string; limit?: number; beforeId?: number } = {}): EventRow[] {
   const where: string[] = []
   const args: (string | number)[] = []
+  if (opts.beforeId !== undefined) {
+    where.push('id < ?')
+    args.push(opts.beforeId)
+  }
   if (opts.subjectType) {
     where.push('subject_type = ?')
     args.push(opts.subjectType)

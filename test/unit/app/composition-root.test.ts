@@ -20,6 +20,7 @@ vi.mock('electron', () => ({
       calls.push(`registerSchemesAsPrivileged:${schemes.map((s) => s.scheme).join(',')}`),
   },
   BrowserWindow: class {},
+  crashReporter: { start: (options: { uploadToServer: boolean }) => calls.push(`crashReporter.start:upload=${String(options.uploadToServer)}`) },
   dialog: { showErrorBox: (title: string) => calls.push(`showErrorBox:${title}`) },
   ipcMain: {},
   Menu: {},
@@ -36,6 +37,11 @@ describe('the desktop composition root, before ready (reference E2, E5, E12)', (
     expect(calls.indexOf('registerSchemesAsPrivileged:app')).toBeGreaterThanOrEqual(0)
     expect(calls.indexOf('registerSchemesAsPrivileged:app')).toBeLessThan(ready)
     expect(calls.indexOf('enableSandbox')).toBeLessThan(ready)
+  })
+
+  it('starts the crash reporter before ready, keeping dumps local (no upload)', () => {
+    expect(calls.indexOf('crashReporter.start:upload=false')).toBeGreaterThanOrEqual(0)
+    expect(calls.indexOf('crashReporter.start:upload=false')).toBeLessThan(calls.indexOf('whenReady'))
   })
 
   it('guards every webContents and session, and takes the single-instance lock', () => {

@@ -1,6 +1,10 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import * as tls from 'node:tls'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { buildChain, poolOf } from '../../../src-main/core/pki/chain/build-chain'
-import { createTrustStore, emptyTrustStore, loadSystemTrustStore } from '../../../src-main/core/pki/chain/trust-store'
+import { createTrustStore, emptyTrustStore, loadSystemTrustStore, OS_TRUST_STORE } from '../../../src-main/core/pki/chain/trust-store'
 import { parseCertificate, type ParsedCertificate } from '../../../src-main/core/pki/formats/certificate'
 import { issue, type Issued, makeTestPki, newKeys, type TestPki } from '../../fixtures/certs/pki-fixtures'
 
@@ -77,9 +81,49 @@ describe('building and judging a chain', () => {
 })
 
 describe('the system trust store', () => {
-  it('loads Node\'s roots and the system bundle where present', () => {
+  const pem = (i: Issued): string => `-----BEGIN CERTIFICATE-----\n${i.der.toString('base64')}\n-----END CERTIFICATE-----\n`
+
+  it('reads the operating system store where this runtime can (Node 22.15+ / Electron), and says so', () => {
     const store = loadSystemTrustStore()
     expect(store.size).toBeGreaterThan(100)
     expect(store.sources).toContain('node:tls')
+    expect(typeof (tls as { getCACertificates?: unknown }).getCACertificates).toBe('function')
+    expect(store.selection.os).toBe(true)
+    expect(store.sources[0]).toBe(OS_TRUST_STORE)
+  })
+
+  it('trusts a company root installed in the OS store, and the verdict names that store', () => {
+    const runtime = { rootCertificates: [], getCACertificates: (type: 'system') => (type === 'system' ? [pem(pki.root)] : []) }
+    const store = loadSystemTrustStore({ tls: runtime })
+    expect(store.selection).toMatchObject({ os: true })
+    expect(store.sourceOf(p(pki.root).fingerprintSha256)).toBe(OS_TRUST_STORE)
+    const r = buildChain(p(pki.leafEc), poolOf([p(pki.inter)]), store, new Date())
+    expect(r.status).toBe('trusted')
+    expect(r.trustedBy).toBe(OS_TRUST_STORE)
+    expect(r.summary).toContain("found in the operating system's trust store")
+  })
+
+  it('falls back to the bundled roots and the bundle files on a runtime without tls.getCACertificates, and says why', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'certdesk-trust-'))
+    try {
+      const bundle = join(dir, 'ca-bundle.crt')
+      writeFileSync(bundle, pem(pki.root))
+      const store = loadSystemTrustStore({ tls: { rootCertificates: [] }, bundleFiles: [bundle] })
+      expect(store.selection.os).toBe(false)
+      expect(store.selection.detail).toMatch(/no tls\.getCACertificates.*using Node's bundled Mozilla roots and .*ca-bundle\.crt/)
+      expect(store.sourceOf(p(pki.root).fingerprintSha256)).toBe(bundle)
+      const r = buildChain(p(pki.leafEc), poolOf([p(pki.inter)]), store, new Date())
+      expect([r.status, r.trustedBy]).toEqual(['trusted', bundle])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('falls back when the OS store cannot be read or is empty, and keeps working', () => {
+    const failing = loadSystemTrustStore({ tls: { rootCertificates: [pem(pki.root)], getCACertificates: () => { throw new Error('keychain locked') } }, bundleFiles: [], certDirs: [] })
+    expect(failing.selection).toEqual({ os: false, detail: expect.stringContaining('could not be read (keychain locked)') as string })
+    expect(failing.sourceOf(p(pki.root).fingerprintSha256)).toBe('node:tls')
+    const empty = loadSystemTrustStore({ tls: { rootCertificates: [], getCACertificates: () => [] }, bundleFiles: [], certDirs: [] })
+    expect(empty.selection.detail).toMatch(/is empty; using Node's bundled Mozilla roots only/)
   })
 })

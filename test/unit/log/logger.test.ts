@@ -1,5 +1,10 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { fileSink } from '../../../src-main/core/log/file-sink'
 import { createLogger, REDACTED } from '../../../src-main/core/log/logger'
+import { createLogRateLimiter } from '../../../src-main/core/log/rate-limit'
 
 function capture() {
   const lines: string[] = []
@@ -52,5 +57,80 @@ describe('logger redaction', () => {
     logger.info('hidden')
     logger.warn('shown')
     expect(lines).toHaveLength(1)
+  })
+})
+
+describe('rate-limited logging', () => {
+  function limited(burst = 3, windowMs = 60_000) {
+    let now = Date.parse('2026-11-28T10:00:00Z')
+    const lines: string[] = []
+    const logger = createLogger({ sink: (l) => lines.push(l), rateLimit: createLogRateLimiter({ burst, windowMs, now: () => now }) })
+    return { lines, logger, advance: (ms: number) => (now += ms), records: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>) }
+  }
+
+  it('writes a burst of identical warnings, then one line with the count when the window ends', () => {
+    const { logger, advance, records } = limited(3)
+    for (let i = 0; i < 1000; i++) logger.warn('web shell refused a request for another host', { host: `evil${i}.example` })
+    expect(records()).toHaveLength(3)
+    advance(60_000)
+    logger.warn('web shell refused a request for another host', { host: 'late.example' })
+    const out = records()
+    expect(out).toHaveLength(5)
+    expect(out[3]).toMatchObject({ level: 'warn', msg: 'web shell refused a request for another host', repeated: 997, rateLimited: true })
+    expect(out[4]).toMatchObject({ host: 'late.example' })
+  })
+
+  it('counts each message on its own, and a child logger shares its parent\'s count', () => {
+    const { logger, records } = limited(2)
+    const child = logger.child({ component: 'push' })
+    for (let i = 0; i < 5; i++) {
+      logger.warn('a')
+      child.warn('a')
+      child.warn('b')
+    }
+    const out = records()
+    expect(out.filter((r) => r.msg === 'a')).toHaveLength(2)
+    expect(out.filter((r) => r.msg === 'b')).toHaveLength(2)
+  })
+
+  it('writes what is still held back when flushed at shutdown', () => {
+    const { logger, records } = limited(1)
+    logger.error('push refused: bad or missing credentials')
+    logger.error('push refused: bad or missing credentials')
+    logger.error('push refused: bad or missing credentials')
+    logger.flush()
+    expect(records().map((r) => r.repeated ?? null)).toEqual([null, 2])
+    logger.flush()
+    expect(records()).toHaveLength(2)
+  })
+
+  it('tracks a bounded number of messages, closing the oldest window first', () => {
+    let now = 0
+    const limiter = createLogRateLimiter({ burst: 1, maxKeys: 2, now: () => now })
+    limiter.admit('warn x')
+    limiter.admit('warn x')
+    now = 1
+    limiter.admit('warn y')
+    const third = limiter.admit('warn z')
+    expect(third.write).toBe(true)
+    expect(third.ended.map((e) => [e.key, e.count])).toEqual([['warn x', 1]])
+  })
+})
+
+describe('the log file', () => {
+  it('rotates by size during the run, keeping one older file, so the log stays under its limit', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'certdesk-log-'))
+    try {
+      const file = join(dir, 'certdesk.log')
+      const sink = fileSink(file, { maxBytes: 4096 })
+      for (let i = 0; i < 500; i++) sink(JSON.stringify({ msg: 'distinct line', i }))
+      expect(statSync(file).size).toBeLessThanOrEqual(4096)
+      expect(statSync(`${file}.1`).size).toBeLessThanOrEqual(4096)
+      const last = readFileSync(file, 'utf8').trim().split('\n').at(-1)
+      expect(JSON.parse(last ?? '{}')).toEqual({ msg: 'distinct line', i: 499 })
+      expect((statSync(file).mode & 0o777).toString(8)).toBe('600')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

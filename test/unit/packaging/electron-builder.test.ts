@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
+import { UPDATE_FEED_URL } from '../../../src-main/core/updates/update-service'
 
 type Files = ({ filter?: string[] } | string)[]
 interface BuilderConfig {
@@ -7,9 +9,10 @@ interface BuilderConfig {
   asarUnpack?: string[]
   npmRebuild?: boolean
   extraResources?: { from: string; to: string }[]
-  linux?: { files?: Files; executableName?: string }
-  mac?: { files?: Files }
-  win?: { files?: Files }
+  publish?: { provider: string; url: string }
+  linux?: { files?: Files; executableName?: string; icon?: string }
+  mac?: { files?: Files; icon?: string; hardenedRuntime?: boolean; entitlements?: string; notarize?: boolean }
+  win?: { files?: Files; icon?: string; signtoolOptions?: { signingHashAlgorithms?: string[]; rfc3161TimeStampServer?: string } }
 }
 
 const patterns = (files: Files | undefined): string[] => (files ?? []).flatMap((f) => (typeof f === 'string' ? [f] : (f.filter ?? [])))
@@ -59,5 +62,21 @@ describe('packaging configuration', () => {
       onlyLoadAppFromAsar: true,
       grantFileProtocolExtraPrivileges: false,
     })
+  })
+
+  it('passes the schema with publish and signing configuration present, and publishes where the app looks for updates', async () => {
+    const cfg = await loadConfig()
+    expect(cfg.publish).toMatchObject({ provider: 'generic', url: UPDATE_FEED_URL })
+    expect(cfg.mac).toMatchObject({ hardenedRuntime: true, entitlements: 'resources/entitlements.mac.plist', notarize: true })
+    expect(cfg.win?.signtoolOptions).toEqual({ signingHashAlgorithms: ['sha256'], rfc3161TimeStampServer: 'http://timestamp.digicert.com' })
+    expect([cfg.mac?.icon, cfg.win?.icon, cfg.linux?.icon]).toEqual(['build/icons/icon.icns', 'build/icons/icon.ico', 'build/icons/png'])
+  })
+
+  it('names a real https homepage (deb packages and the About box show it)', () => {
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { homepage: string }
+    const url = new URL(pkg.homepage)
+    expect(url.protocol).toBe('https:')
+    expect(url.hostname.endsWith('.invalid')).toBe(false)
+    expect(UPDATE_FEED_URL.startsWith(pkg.homepage)).toBe(true)
   })
 })

@@ -287,7 +287,7 @@ describe('SectigoClient configuration', () => {
   it('works through an injected fetch (e.g. Electron net.fetch), still bounded by the total timeout', async () => {
     const seen: Array<{ url: string; body: string; hasDispatcher: boolean }> = []
     const okFetch: FetchLike = (url, init) => {
-      seen.push({ url, body: init.body, hasDispatcher: 'dispatcher' in init })
+      seen.push({ url, body: init.body ?? '', hasDispatcher: 'dispatcher' in init })
       return Promise.resolve(new Response('errorCode=0&status=2', { status: 200 }) as unknown as FetchResponseLike)
     }
     const c = new SectigoClient({ baseUrl: 'https://api.example.test', fetch: okFetch, loginName: LOGIN, loginPassword: PASSWORD, logger: silentLogger })

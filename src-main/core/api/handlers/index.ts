@@ -1,5 +1,6 @@
 import type { Handlers } from '../dispatch'
 import { accountHandlers } from './account-handlers'
+import { appHandlers } from './app-handlers'
 import { backupHandlers } from './backup-handlers'
 import { certHandlers } from './cert-handlers'
 import { diagnosticsHandlers } from './diagnostics-handlers'
@@ -16,4 +17,5 @@ export const handlers: Handlers = {
   ...certHandlers,
   ...accountHandlers,
   ...orderHandlers,
+  ...appHandlers,
 }

@@ -35,6 +35,8 @@ export interface ChainResult {
   /** One sentence a user understands. */
   summary: string
   problems: string[]
+  /** The trust store that holds the root the chain ends in (TrustStore.sourceOf), or null when none does. */
+  trustedBy: string | null
 }
 
 /** Where issuers are looked up besides the trust store: stored certificates and the current import. */
@@ -147,7 +149,8 @@ export function buildChain(leaf: ParsedCertificate, pool: IssuerPool, trust: Tru
   const status = CHAIN_STATUS_ORDER.find((s) => statuses.has(s)) ?? 'incomplete'
   const problems = links.flatMap((l) => l.problems)
   if (ended === 'missing' && !statuses.has('bad-signature')) problems.push(`The issuer "${top.cert.issuer}" is not in CertDesk or the system trust store; import it to complete the chain.`)
-  return { links, status, summary: summarize(status, links), problems }
+  const trustedBy = trust.sourceOf(top.cert.fingerprintSha256)
+  return { links, status, summary: summarize(status, links, trustedBy), problems, trustedBy }
 }
 
 function issuerCandidates(cert: ParsedCertificate, pool: IssuerPool, trust: TrustStore): Candidate[] {
@@ -189,12 +192,12 @@ function describeRole(r: ChainRole): string {
   }
 }
 
-function summarize(status: ChainStatus, links: ChainLink[]): string {
+function summarize(status: ChainStatus, links: ChainLink[], trustedBy: string | null): string {
   const n = links.length
   const shape = `${n} certificate${n === 1 ? '' : 's'}`
   switch (status) {
     case 'trusted':
-      return `Complete and trusted: ${shape}, ending in a root this system trusts.`
+      return `Complete and trusted: ${shape}, ending in a root this system trusts${trustedBy ? ` (found in ${storeName(trustedBy)})` : ''}.`
     case 'untrusted-root':
       return `Complete, but the root "${last(links).cert.subject}" is not in this system's trust store (a private or unknown CA).`
     case 'incomplete':
@@ -212,4 +215,11 @@ function summarize(status: ChainStatus, links: ChainLink[]): string {
     default:
       return assertNever(status)
   }
+}
+
+/** A trust-store source label as words: "node:tls" is Node's bundled list, a path is a bundle file. */
+export function storeName(source: string): string {
+  if (source === 'node:tls') return "the Mozilla roots bundled with CertDesk's runtime"
+  if (source.startsWith('/')) return `the system bundle ${source}`
+  return source
 }
