@@ -4,7 +4,7 @@ import { apiError } from '../api-error'
 import { parseCsr } from '../csr'
 import { DAYS_PER_YEAR, MAX_DAYS, MAX_FOREIGN_ORDER_NUMBER_CHARS, MIN_DAYS } from '../limits'
 import { describeCertificate, currentCertificate, type Order } from '../orders'
-import { planDcv, planNames, planOrganization } from '../order-request'
+import { planDcv, planNames, planOrganization, requireFreshApprovers } from '../order-request'
 import { findProduct, type Product } from '../products'
 import { intParam, maxChars, optional, required, yesNo, type RequestParams } from '../params'
 import { formResponse, newlineResponse, type SandboxResponse } from '../responses'
@@ -102,12 +102,12 @@ export function daysParam(params: RequestParams, product: Product): number {
 export function orderAnswer(
   params: RequestParams,
   order: Order,
-  opts: { status: number; amount: string; alwaysCertificateID: boolean },
+  opts: { status: number; amount: string; alwaysCertificateID: boolean; now: Date },
 ): SandboxResponse {
   const cert = currentCertificate(order)
   const showId = opts.alwaysCertificateID || yesNo(params, 'showCertificateID', false)
   const showState = yesNo(params, 'showCertificateState', false)
-  const state = describeCertificate(order, cert).certificateStatus
+  const state = describeCertificate(order, cert, opts.now).certificateStatus
   if (styleByFormat(params, { '1': 'form' }, 'newline') === 'form') {
     return formResponse([
       ['errorCode', opts.status],
@@ -158,6 +158,7 @@ function autoApply(name: string, path: string, extraParams: readonly string[], c
       const csr = await parseCsr(csrText)
       const names = planNames(product, csr, params)
       const dcv = planDcv(product, names, params)
+      requireFreshApprovers(service, account, dcv, params)
       const organization = planOrganization(product, csr, params)
       if (checkFon && foreignOrderNumber !== null) {
         const dup = [...service.orders.values()].some((o) => o.loginName === account.loginName && o.foreignOrderNumber === foreignOrderNumber)
@@ -177,7 +178,7 @@ function autoApply(name: string, path: string, extraParams: readonly string[], c
         organization,
         costCents,
       })
-      return orderAnswer(params, order, { status: order.paymentStatus, amount: formatAmount(order.costCents), alwaysCertificateID: false })
+      return orderAnswer(params, order, { status: order.paymentStatus, amount: formatAmount(order.costCents), alwaysCertificateID: false, now: service.clock.now() })
     },
   }
 }
