@@ -21,10 +21,12 @@ export function currentItem(row: WebHostReportRow): WebHostReportItem | undefine
 /** Sectigo's status of a report row, by code first, then by the exact word table (certificate-status.ts). */
 export function reportStatus(row: WebHostReportRow, now: Date): InterpretedStatus {
   const item = currentItem(row)
+  // A status key sent twice with different words is kept whole ("Valid / Revoked"): no table has it, so it is unknown.
+  const word = item?.status ?? item?.conflicts.status?.map((w) => w.trim()).join(' / ')
   return interpretCertificateStatus(
     {
       ...(item?.certificateStatusCode !== undefined ? { code: item.certificateStatusCode } : {}),
-      ...(item?.status !== undefined ? { word: item.status } : {}),
+      ...(word !== undefined ? { word } : {}),
       ...(item?.certificateStatusDesc !== undefined ? { desc: item.certificateStatusDesc } : {}),
       ...(item?.notAfter ? { notAfter: item.notAfter } : {}),
     },
