@@ -127,9 +127,9 @@ export class PushService {
       publicUrl: input.publicUrl ?? null,
       updatedAt: this.#orders.ctx.clock.now().toISOString(),
     }
-    await this.#listen(settings, password)
+    const receiver = await this.#listen(settings, password)
     // Port 0 asks for any free port: the one bound is what Sectigo must be given, so it is saved.
-    savePushSettings(this.#orders.ctx.db, { ...settings, port: this.#receiver?.port ?? settings.port })
+    savePushSettings(this.#orders.ctx.db, { ...settings, port: receiver.port })
     return this.status()
   }
 
@@ -177,9 +177,9 @@ export class PushService {
     return 'aborted'
   }
 
-  async #listen(s: PushSettingsRow, password: string): Promise<void> {
+  async #listen(s: PushSettingsRow, password: string): Promise<PushReceiver> {
     try {
-      this.#receiver = await startPushReceiver({
+      const receiver = await startPushReceiver({
         port: s.port,
         host: s.host,
         username: s.username,
@@ -188,7 +188,9 @@ export class PushService {
         now: () => this.#orders.ctx.clock.now().getTime(),
         onNotification: (n) => this.#onNotification(n),
       })
+      this.#receiver = receiver
       this.#password = password
+      return receiver
     } catch (e) {
       throw new CoreError('io_error', `The push receiver could not listen on ${s.host} port ${s.port}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}. Pick another port.`, { cause: e })
     }
