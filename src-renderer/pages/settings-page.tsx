@@ -2,6 +2,7 @@ import type { UiErrorCode } from '../api'
 import { BackupCard } from '../components/backup-card'
 import { ErrorNotice } from '../components/error-notice'
 import { PageHeader } from '../components/page-header'
+import { PushCard } from '../components/push-card'
 import { useQuery } from '../hooks/use-query'
 
 const VAULT_STATES = {
@@ -19,7 +20,7 @@ export function SettingsPage({ onVaultProblem }: { onVaultProblem: (code: UiErro
     <>
       <PageHeader
         title="Settings"
-        description="Where CertDesk keeps its data, how private keys are protected, and backups."
+        description="Where CertDesk keeps its data, how private keys are protected, backups, and Sectigo's push notifications."
       />
       {info.error ? <ErrorNotice error={info.error} onRetry={info.reload} /> : null}
       <section className="card" aria-labelledby="settings-app">
@@ -88,6 +89,7 @@ export function SettingsPage({ onVaultProblem }: { onVaultProblem: (code: UiErro
         </div>
       </section>
       <BackupCard exportDir={info.data?.exportDir} onVaultProblem={onVaultProblem} />
+      <PushCard />
     </>
   )
 }
