@@ -71,6 +71,8 @@ export interface PlaceOrderInput {
   test: boolean
   organization: Organization
   costCents: number
+  /** Options the sandbox accepts but does not act on, recorded in the order's history (caCertificateID, emailAddress, add-ons). */
+  notes?: string[]
 }
 
 export interface ReplaceInput {
@@ -355,7 +357,7 @@ export class SandboxService {
       removedDomains: [],
       history: [],
     }
-    this.note(order, `placed product ${order.product} for ${order.days} days`)
+    this.note(order, `placed product ${order.product} for ${order.days} days${input.notes && input.notes.length > 0 ? ` (${input.notes.join(', ')})` : ''}`)
     this.orders.set(order.orderNumber, order)
     this.persist()
     this.d.logger.info('sandbox order placed', { orderNumber: order.orderNumber, product: order.product, loginName: account.loginName })

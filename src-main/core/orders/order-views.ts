@@ -14,6 +14,7 @@ import {
   type OrderKind,
   type OrderRow,
   type OrderState,
+  type StoredApplyOptions,
   type StoredOrganization,
   type StoredStatusDetails,
   type TermSource,
@@ -124,6 +125,8 @@ export interface OrderDetail extends OrderSummary {
   uniqueValue: string | null
   serverSoftware: number
   organization: StoredOrganization | null
+  /** The advanced AutoApplySSL options chosen for the order (caCertificateID, customer email, add-ons...). */
+  applyOptions: StoredApplyOptions | null
   /** Per name: how it is validated, what to publish, its state. */
   dcv: DcvInstruction[]
   validation: {
@@ -298,6 +301,7 @@ export function toDetail(db: Db, o: OrderRow, now: Date): OrderDetail {
     uniqueValue: o.uniqueValue,
     serverSoftware: o.serverSoftware,
     organization: o.organization,
+    applyOptions: o.applyOptions,
     dcv: domains.map((d) => instructionFor(values, d)),
     validation: {
       certificateStatus: o.certificateStatusText,

@@ -2,7 +2,7 @@ import { UNIQUE_VALUE_PATTERN } from '../../core/pki/dcv'
 import { formatAmount } from '../accounts'
 import { apiError } from '../api-error'
 import { parseCsr } from '../csr'
-import { DAYS_PER_YEAR, MAX_DAYS, MAX_FOREIGN_ORDER_NUMBER_CHARS, MIN_DAYS } from '../limits'
+import { DAYS_PER_YEAR, MAX_DAYS, MAX_EMAIL_CHARS, MAX_FOREIGN_ORDER_NUMBER_CHARS, MIN_DAYS } from '../limits'
 import { describeCertificate, currentCertificate, type Order } from '../orders'
 import { planDcv, planNames, planOrganization, requireFreshApprovers } from '../order-request'
 import { findProduct, type Product } from '../products'
@@ -153,6 +153,18 @@ function autoApply(name: string, path: string, extraParams: readonly string[], c
       const foreignOrderNumber = optional(params, 'foreignOrderNumber') ?? null
       maxChars('foreignOrderNumber', foreignOrderNumber ?? undefined, MAX_FOREIGN_ORDER_NUMBER_CHARS)
       const uniqueValue = uniqueValueParam(params)
+      // caCertificateID names an issuing CA of the account (reference §3.1, C-SSLCOM): digits only. The
+      // sandbox has one CA, so it records the choice (and the customer email, add-ons) without acting on it.
+      const caCertificateId = optional(params, 'caCertificateID')
+      if (caCertificateId !== undefined && !/^\d{1,16}$/.test(caCertificateId)) throw apiError.invalid('caCertificateID', 'digits only')
+      const emailAddress = optional(params, 'emailAddress')
+      maxChars('emailAddress', emailAddress, MAX_EMAIL_CHARS)
+      const addOns = required(params, 'product').split(',').slice(1).map((c) => c.trim())
+      const notes = [
+        ...(caCertificateId !== undefined ? [`caCertificateID ${caCertificateId}`] : []),
+        ...(emailAddress !== undefined ? [`emailAddress ${emailAddress}`] : []),
+        ...(addOns.length > 0 ? [`add-ons ${addOns.join(' ')}`] : []),
+      ]
       const costCents = service.accounts.priceCents(account, product)
       if (costCents === null) throw apiError.noPrice()
       const csr = await parseCsr(csrText)
@@ -177,6 +189,7 @@ function autoApply(name: string, path: string, extraParams: readonly string[], c
         test,
         organization,
         costCents,
+        notes,
       })
       return orderAnswer(params, order, { status: order.paymentStatus, amount: formatAmount(order.costCents), alwaysCertificateID: false, now: service.clock.now() })
     },
