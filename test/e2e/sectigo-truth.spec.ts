@@ -1,8 +1,8 @@
-import { createServer } from 'node:net'
 import { fixedClock } from '../../src-main/core/util/clock'
 import { startSandbox, type SandboxHandle } from '../../src-main/sandbox/server'
 import { test as base, expect, recordCspViolations } from './fixtures'
 import { addSandboxAccount, openSection, screenshot } from './ui-steps'
+import { freePort } from '../helpers/free-port'
 
 const DAY_MS = 86_400_000
 /** The order is placed this long ago in the Sandbox's time, so its 200-day certificate is due now. */
@@ -28,18 +28,6 @@ const test = base.extend<{ sandbox: SandboxHandle }>({
     await use({ CERTDESK_SANDBOX_URL: sandbox.url })
   },
 })
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer()
-    s.once('error', reject)
-    s.listen(0, '127.0.0.1', () => {
-      const address = s.address()
-      const port = typeof address === 'object' && address ? address.port : 0
-      s.close(() => resolve(port))
-    })
-  })
-}
 
 test('a 365-day order gets a 200-day certificate; before it expires the dashboard offers the free reissue in one click, and the reissue is collected', async ({
   page,

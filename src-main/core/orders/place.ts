@@ -13,7 +13,7 @@ import { findProduct } from '../sectigo/products'
 import { getCertificateRow } from '../store/certificates-repo'
 import { getCsr, type CsrRow } from '../store/csrs-repo'
 import { recordEvent, type Actor } from '../store/events-repo'
-import { insertOrder, insertOrderDomains, listChildOrders, listOrderDomains, type OrderRow, type StoredApplyOptions, type StoredOrganization } from '../store/orders-repo'
+import { insertOrder, insertOrderDomains, listChildOrders, listOrderDomains, NEVER_SUBMITTED, type OrderRow, type StoredApplyOptions, type StoredOrganization } from '../store/orders-repo'
 import { newId } from '../util/ids'
 import { requireOrder, type OrderContext } from './order-context'
 import { activeRenewal, isRenewable, stateLabel } from './order-states'
@@ -190,13 +190,7 @@ export async function createDraft(
     sectigoOrderNumber: null,
     sectigoCertificateId: null,
     totalCost: null,
-    paymentRequired: null,
-    submitAttempt: 0,
-    submitOwner: null,
-    submitStartedAt: null,
-    resendAllowed: false,
-    reconcileCheckedAt: null,
-    reconcileCount: 0,
+    ...NEVER_SUBMITTED,
     certificateStatusText: null,
     validationStatusText: null,
     statusDetails: {},
@@ -214,9 +208,6 @@ export async function createDraft(
     renewedFromOrderId: opts.renews?.id ?? null,
     // New orders send a letters-and-digits reference; a reissue sends none (Sectigo's reference stays the original's).
     foreignRef: (opts.kind ?? 'new') === 'new' ? newForeignRef() : null,
-    gaveUpAt: null,
-    reconcileFailures: 0,
-    nextReconcileAt: null,
     // A reissue runs inside its parent's term.
     termStartAt: opts.parent?.termStartAt ?? null,
     termEndAt: opts.parent?.termEndAt ?? null,

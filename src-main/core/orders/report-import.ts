@@ -1,7 +1,7 @@
 import { interpretCertificateStatus, type InterpretedStatus } from '../sectigo/certificate-status'
 import { reportRowNames, type WebHostReportItem, type WebHostReportRow } from '../sectigo/endpoints/web-host-report'
 import { recordEvent, type Actor } from '../store/events-repo'
-import { getOrderRow, insertOrder, insertOrderDomains, updateOrderRow, type OrderRow, type OrderState } from '../store/orders-repo'
+import { getOrderRow, insertOrder, insertOrderDomains, updateOrderRow, NEVER_SUBMITTED, type OrderRow, type OrderState } from '../store/orders-repo'
 import { assertNever } from '../util/assert-never'
 import { formatUtcMinute } from '../util/clock'
 import { newId } from '../util/ids'
@@ -110,13 +110,7 @@ export function importReportRow(ctx: OrderContext, accountId: string, row: WebHo
     sectigoOrderNumber: row.orderNumber,
     sectigoCertificateId: item?.certificateId ?? null,
     totalCost: row.cost ?? null,
-    paymentRequired: null,
-    submitAttempt: 0,
-    submitOwner: null,
-    submitStartedAt: null,
-    resendAllowed: false,
-    reconcileCheckedAt: null,
-    reconcileCount: 0,
+    ...NEVER_SUBMITTED,
     certificateStatusText: status.text,
     validationStatusText: row.validationStatus ?? null,
     statusDetails: item?.statusDetails ?? {},
@@ -133,9 +127,6 @@ export function importReportRow(ctx: OrderContext, accountId: string, row: WebHo
     collectedAt: null,
     renewedFromOrderId: null,
     foreignRef: null,
-    gaveUpAt: null,
-    reconcileFailures: 0,
-    nextReconcileAt: null,
     termStartAt: term.termStartAt ?? null,
     termEndAt: term.termEndAt ?? null,
     termSource: term.termSource ?? null,

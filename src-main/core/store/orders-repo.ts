@@ -111,6 +111,20 @@ export interface OrderRow {
 
 export type TermSource = 'sectigo' | 'estimate'
 
+/** The submission and reconciliation fields of an order that has never been sent (a draft, or a row brought in from a report). */
+export const NEVER_SUBMITTED = {
+  paymentRequired: null,
+  submitAttempt: 0,
+  submitOwner: null,
+  submitStartedAt: null,
+  resendAllowed: false,
+  reconcileCheckedAt: null,
+  reconcileCount: 0,
+  gaveUpAt: null,
+  reconcileFailures: 0,
+  nextReconcileAt: null,
+} as const satisfies Partial<OrderRow>
+
 /** AutoApplySSL options beyond product, days, CSR and DCV (reference §3.1), as chosen in the order form. */
 export interface StoredApplyOptions {
   /** Sectigo's id of the issuing CA on the account (account-specific). */

@@ -1,23 +1,12 @@
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startSandbox, type SandboxHandle } from '../../../src-main/sandbox/server'
 import { CLI_JS, runBuiltCliAsync } from '../../helpers/cli'
 import { inKeyringSession } from './helpers'
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer()
-    s.once('error', reject)
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address()
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0))
-    })
-  })
-}
+import { freePort } from '../../helpers/free-port'
 
 /** The built `certdesk` against a Sandbox CA of the test's own (real keychain: the push password lives there). */
 describe.skipIf(!inKeyringSession)('certdesk push and the advanced order options', () => {
