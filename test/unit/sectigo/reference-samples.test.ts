@@ -258,7 +258,8 @@ describe('WebHostReport flattened rows', () => {
   it('skips a row without an order number or with a non-numeric time, naming why, and keeps the others', () => {
     const noNumber = webHostReport.parse(textBody('errorCode=0&1_orderStatus=x&2_orderNumber=7'), ctx)
     expect(noNumber.rows.map((r) => r.orderNumber)).toEqual(['7'])
-    expect(noNumber.skipped).toEqual([{ index: 1, reason: expect.stringMatching(/order row 1: the field "orderNumber" is missing/) as unknown as string }])
+    expect(noNumber.skipped.map((x) => x.index)).toEqual([1])
+    expect(noNumber.skipped[0]?.reason).toMatch(/order row 1: the field "orderNumber" is missing/)
     const badTime = webHostReport.parse(textBody('errorCode=0&1_orderNumber=1&1_dateTime=yesterday'), ctx)
     expect(badTime.rows).toEqual([])
     expect(badTime.skipped[0]?.reason).toMatch(/dateTime/)
