@@ -154,6 +154,37 @@ describe('resending only when it is safe', () => {
     expect(synced.actions).toContain('revoke')
   })
 
+  it('an order sent with an older ord_ reference (a wildcard in report filters) is found by name and time, not by a filter that also matches another order', async () => {
+    env = await openEnv()
+    const e = env
+    const accountId = await sandboxAccount(e.core)
+    const csrId = await newCsr(e.core, 'legacy.truth.example.com')
+    const draft = await e.core.orders.place({ accountId, productCode: 287, days: 90, csr: { csrId }, dcvMethod: 'CNAME_CSR_HASH', remoteCheck: false, submit: false }, 'cli')
+    // As migration 0006 leaves an order that was sent before: its reference is its id.
+    e.core.db.prepare('UPDATE orders SET foreign_ref = id WHERE id = ?').run(draft.id)
+    // Another order whose reference differs in the "_" position only: the filter foreignOrderNumber=<id> would match it too.
+    const decoyCsr = await newCsr(e.core, 'decoy.truth.example.com')
+    const raw = new SectigoClient({ baseUrl: e.sandbox.url, loginName: 'sandbox', loginPassword: 'sandbox', logger: e.logger })
+    try {
+      await raw.autoApplySsl({ product: 287, days: 90, csrDer: e.core.csrs.row(decoyCsr).der, dcvMethod: 'CNAME_CSR_HASH', foreignOrderNumber: draft.id.replace('_', 'X') })
+    } finally {
+      await raw.close()
+    }
+    const byFilter = await fetch(`${e.sandbox.url}/products/!WebHostReport`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ loginName: 'sandbox', loginPassword: 'sandbox', foreignOrderNumber: draft.id }).toString(),
+    })
+    expect(new URLSearchParams(await byFilter.text()).get('1_1_domain')).toBe('decoy.truth.example.com')
+    e.sandbox.control.setFaults({ endpoint: 'AutoApplySSL', resetAfterCommit: { times: 1 } })
+    const o = await e.core.orders.submit(draft.id, { actor: 'cli' })
+    expect(o.state).toBe('placed')
+    expect(o.stateReason).toMatch(/matched by name and time/)
+    expect(o.sectigoOrderNumber).toBe(e.sandbox.control.listOrders({ foreignOrderNumber: draft.id })[0]?.orderNumber)
+    expect(e.sandbox.control.getOrder(o.sectigoOrderNumber ?? '').domains[0]?.domain).toBe('legacy.truth.example.com')
+    expect(e.core.orders.list({ accountId }).filter((x) => x.kind === 'synced')).toEqual([])
+  })
+
   it('a report that keeps failing backs off, persisted across a restart, instead of being read every round', async () => {
     const clock = fixedClock(new Date('2026-12-06T09:00:00Z'))
     env = await openEnv({ core: { clock }, sandbox: { clock } })
