@@ -4,7 +4,7 @@ import { isSectigoError } from '../sectigo/errors'
 import { classifyForRetry } from '../sectigo/retry'
 import { getAccountSyncState, setAccountSyncState } from '../store/account-sync-repo'
 import { recordEvent, type Actor } from '../store/events-repo'
-import { findOrdersBySectigoNumber, listOrderDomains, listOrderRows, type OrderRow } from '../store/orders-repo'
+import { findOrdersBySectigoNumber, getOrderRow, listOrderDomains, listOrderRows, listSettledAfterLostAnswer, type OrderRow } from '../store/orders-repo'
 import { formatUtcMinute } from '../util/clock'
 import { isExactRef } from './foreign-ref'
 import type { OrderContext } from './order-context'
@@ -54,15 +54,7 @@ export type SyncMode = 'full' | 'watch'
 export function watchedOrders(ctx: OrderContext, accountId: string, mode: SyncMode): OrderRow[] {
   const now = ctx.clock.now().getTime()
   const policy = POLL_POLICIES[ctx.accounts.row(accountId).environment]
-  return listOrderRows(ctx.db, { accountId }).filter(
-    (o) =>
-      o.kind === 'new' &&
-      o.gaveUpAt !== null &&
-      o.state !== 'unknown' &&
-      o.state !== 'submitting' &&
-      o.state !== 'draft' &&
-      (mode === 'full' || now - Date.parse(o.gaveUpAt) < policy.duplicateWatchMs),
-  )
+  return listSettledAfterLostAnswer(ctx.db, accountId).filter((o) => mode === 'full' || now - Date.parse(o.gaveUpAt ?? '') < policy.duplicateWatchMs)
 }
 
 /** Report rows Sectigo holds under this order's reference (exact), or by name and time for an older `ord_…` reference. */
@@ -104,7 +96,7 @@ async function findDuplicates(ctx: OrderContext, o: OrderRow, actor: Actor, repo
     if (row.orderNumber === o.sectigoOrderNumber) continue
     if (findOrdersBySectigoNumber(ctx.db, o.accountId, row.orderNumber).length > 0) continue
     if (!exact && !reportRowNames(row).some((n) => ours.has(n.replace(/^\*\./, '')))) continue
-    const current = listOrderRows(ctx.db, { accountId: o.accountId }).find((x) => x.id === o.id) ?? o
+    const current = getOrderRow(ctx.db, o.id) ?? o
     const syncedId = importReportRow(ctx, o.accountId, row, actor, { duplicateOf: current })
     report.imported.push(syncedId)
     report.duplicates.push({ orderId: o.id, followedOrderNumber: current.sectigoOrderNumber, duplicateOrderNumber: row.orderNumber, syncedOrderId: syncedId })

@@ -355,6 +355,15 @@ export function findOrderByForeignRef(db: Db, accountId: string, ref: string): O
   return r ? fromRaw(r) : null
 }
 
+/** New orders of the account whose purchase answer was once lost and that have settled since (the duplicate watch). */
+export function listSettledAfterLostAnswer(db: Db, accountId: string): OrderRow[] {
+  return (
+    db
+      .prepare(`SELECT ${COLUMNS} FROM orders WHERE account_id = ? AND kind = 'new' AND gave_up_at IS NOT NULL AND state NOT IN ('unknown', 'submitting', 'draft') ORDER BY created_at, id`)
+      .all(accountId) as RawOrderRow[]
+  ).map(fromRaw)
+}
+
 /** Synced orders flagged as duplicates of this one. */
 export function listDuplicatesOf(db: Db, orderId: string): OrderRow[] {
   return (db.prepare(`SELECT ${COLUMNS} FROM orders WHERE duplicate_of_order_id = ? ORDER BY created_at, id`).all(orderId) as RawOrderRow[]).map(fromRaw)
