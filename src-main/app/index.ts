@@ -150,6 +150,8 @@ async function start(): Promise<void> {
 
   // Background tracking: the startup sweep settles what a crash left, then due orders are polled.
   started.scheduler.start().catch((e: unknown) => logger.error('order scheduler failed to start', { error: e }))
+  // The push receiver comes back on when its settings say so (Settings or `certdesk push start`).
+  started.push.resume().catch((e: unknown) => logger.error('push receiver failed to resume', { error: e }))
 }
 
 /** Shows the main window, creating it when closed; at an alert's route when given (notifications.ts). */

@@ -86,6 +86,8 @@ export const ORDER_USAGE = `Usage:
                        [--domain NAME[=METHOD[=EMAIL]]]... [--dcv METHOD] [--email APPROVER]
                        [--org NAME --country CC [--state S] [--city L] [--unit OU] [--street A]
                         [--postal-code P] [--company-number N]]
+                       [--ca-certificate-id N] [--customer-email ADDR|none] [--add-on CODE]...
+                       [--prioritise-csr-values] [--customer-validated] [--max-subject-cns N]
                        [--draft] [--no-remote-check] [--id-only] [--json]
   certdesk order submit ORDER_ID [--resend-confirmed]
   certdesk order list [--account ACCOUNT] [--state STATE]... [--json]
@@ -94,6 +96,7 @@ export const ORDER_USAGE = `Usage:
   certdesk order collect ORDER_ID [--json]
   certdesk order reissue ORDER_ID [--same-key | --new-key TYPE | --csr CSR_ID | --csr-file FILE]
                          [--dcv METHOD] [--draft] [--id-only]
+                         (free inside the order term; default: a new key of the same type)
   certdesk order renew ORDER_ID [--same-key | --new-key TYPE | --csr CSR_ID | --csr-file FILE]
                        [--days N] [--product CODE] [--submit] [--id-only]
                        (a new purchase for the same names; a draft unless --submit; default: a new key of the same type)
@@ -107,9 +110,28 @@ export const ORDER_USAGE = `Usage:
   certdesk order approvers --account ACCOUNT DOMAIN
   certdesk order products
 METHOD: cname (default), http, https or email (or Sectigo's CNAME_CSR_HASH, HTTP_CSR_HASH, ...).
-The order is recorded before Sectigo is called; if the answer is lost it is "unknown" until Sectigo's
-order report settles it (order sync). It is sent again only with --resend-confirmed.
+--days is the order term. Certificates issued since 15 March 2026 last at most 200 days (100 from
+15 March 2027, 47 from 15 March 2029: CA/B Forum ballot SC-081); a longer term is reissued free until
+it ends. Email approvers must be on Sectigo's list of the last 24 hours; CertDesk asks for it again
+when needed. The order is recorded before Sectigo is called; if the answer is lost it is "unknown"
+until Sectigo's order report settles it (order sync). It is sent again only with --resend-confirmed;
+a second Sectigo order found later is flagged as a duplicate (revoke it, ask Sectigo for a refund).
+Advanced: --ca-certificate-id (issuing CA on your account), --customer-email (none: Sectigo sends no
+certificate mail), --add-on (extra product codes), --prioritise-csr-values, --customer-validated.
 Exit codes: 0 done, 1 failed, 2 usage, 3 (collect) not issued yet: ask again later.
+`
+
+export const PUSH_USAGE = `Usage:
+  certdesk push start [--port N] [--host ADDR] [--username NAME] [--password-file F|-] [--public-url URL]
+  certdesk push stop
+  certdesk push status [--json]
+Sectigo's certificate-issuance push: Sectigo calls a URL you give its account manager (with basic-auth
+credentials) when an order changes, instead of CertDesk polling. start saves the settings (the password
+only in the OS keychain) and runs the receiver in the foreground until Ctrl-C or push stop; the app and
+web shell run it too while it is on. It listens on 127.0.0.1 unless --host chooses another address;
+put a reverse proxy or tunnel in front and give Sectigo its address with --public-url. Failed logins
+are throttled (5 per 10 minutes per address, then 15 minutes locked out). A push makes its order due
+for a status check, coalesced with any check already due, so repeated pushes cause no extra calls.
 `
 
 export const DCV_USAGE = `Usage:
@@ -148,6 +170,7 @@ Commands:
   account add|list|show|edit|remove|test   Sectigo accounts (passwords in the OS keychain only)
   order place|submit|list|show|sync|collect|reissue|renew|revoke|cancel|...   orders and their certificates
   dcv show|check|set-method|resend          domain control validation help for an order
+  push start|stop|status      Sectigo's push notifications: the receiver, and what to give Sectigo
   sandbox serve               run the Sandbox CA (a local server speaking Sectigo's API)
   sandbox approve|reject ID   act as the CA for an order of a sandbox account
   doctor                      this installation's diagnostics for support (runtime, SQLite, keychain, crypto)

@@ -136,8 +136,9 @@ export function createCore(opts: CoreOptions): Core {
     ...(opts.hooks ? { hooks: opts.hooks } : {}),
     ...(opts.dcvProbe ? { dcvProbe: opts.dcvProbe } : {}),
   })
-  const push = new PushService(orders, logger)
   const scheduler = new OrderScheduler({ orders, clock, logger })
+  // A push makes its order due; the scheduler (when running) polls it, coalesced with any due poll.
+  const push = new PushService({ orders, logger, credentials: opts.credentials, wake: () => (scheduler.running ? scheduler.tick() : orders.pollDue('system')) })
   const settings = new SettingsService({ db, clock, ...(opts.desktop ? { desktop: opts.desktop } : {}) })
   const alerts = new AlertService({ db, clock, logger, certs, settings })
   const updates = new UpdateService({
@@ -178,7 +179,7 @@ export function createCore(opts: CoreOptions): Core {
     close,
     shutdown: async () => {
       await scheduler.stop()
-      await push.stop()
+      await push.close()
       await orders.idle()
       await accounts.close()
       close()

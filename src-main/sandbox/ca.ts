@@ -180,7 +180,8 @@ export class SandboxCa {
   async issueLeaf(req: LeafRequest): Promise<IssuedLeaf> {
     ensureCryptoProvider()
     const notBefore = wholeSecond(req.notBefore)
-    const notAfter = new Date(notBefore.getTime() + req.days * DAY_MS)
+    // Baseline Requirements count validity from notBefore through notAfter inclusive: N days end one second early.
+    const notAfter = new Date(notBefore.getTime() + req.days * DAY_MS - 1000)
     const serialHex = randomSerial()
     const publicKey = new x509.PublicKey(bytes(req.spki))
     const keyUsage =

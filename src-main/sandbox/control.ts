@@ -54,7 +54,7 @@ export interface OrderSummary {
   uniqueValue: string | null
   domains: DomainSummary[]
   steps: Record<StepName, StepStatus>
-  certificates: Array<{ certificateID: string; status: string; statusCode: number; serialNumber: string | null; notBefore: string | null; notAfter: string | null; collected: boolean }>
+  certificates: Array<{ certificateID: string; status: string; statusCode: number | null; serialNumber: string | null; notBefore: string | null; notAfter: string | null; collected: boolean }>
   history: Array<{ at: string; event: string }>
 }
 
@@ -82,7 +82,7 @@ export interface SandboxControl {
   reset(): void
 }
 
-function summarize(order: Order): OrderSummary {
+function summarize(order: Order, now: Date): OrderSummary {
   const cert = currentCertificate(order)
   const values = computeDcv(Buffer.from(cert.csrDerB64, 'base64'), { uniqueValue: cert.uniqueValue })
   return {
@@ -113,7 +113,7 @@ function summarize(order: Order): OrderSummary {
     certificates: order.certificates.map((c) => ({
       certificateID: c.certificateID,
       status: c.status,
-      statusCode: describeCertificate(order, c).statusCode,
+      statusCode: describeCertificate(order, c, now).statusCode,
       serialNumber: c.serialNumber,
       notBefore: c.notBefore,
       notAfter: c.notAfter,
@@ -148,32 +148,32 @@ export function createControl(d: {
       [...service.orders.values()]
         .filter((o) => filter.foreignOrderNumber === undefined || o.foreignOrderNumber === filter.foreignOrderNumber)
         .filter((o) => filter.loginName === undefined || o.loginName === filter.loginName)
-        .map(summarize),
+        .map((o) => summarize(o, service.clock.now())),
     countByForeignOrderNumber: () => {
       const counts: Record<string, number> = {}
       for (const o of service.orders.values()) if (o.foreignOrderNumber !== null) counts[o.foreignOrderNumber] = (counts[o.foreignOrderNumber] ?? 0) + 1
       return counts
     },
-    getOrder: (n) => summarize(order(n)),
+    getOrder: (n) => summarize(order(n), service.clock.now()),
     approveDcv: async (n, domain) => {
       order(n)
       return service.withOrder(n, async (o) => {
         await service.approveDcv(o, domain ?? null)
-        return summarize(o)
+        return summarize(o, service.clock.now())
       })
     },
     advance: async (n, step) => {
       order(n)
       return service.withOrder(n, async (o) => {
         await service.advance(o, step)
-        return summarize(o)
+        return summarize(o, service.clock.now())
       })
     },
     reject: async (n, reason) => {
       order(n)
       return service.withOrder(n, (o) => {
         service.reject(o, reason ?? 'rejected by the CA (control API)')
-        return summarize(o)
+        return summarize(o, service.clock.now())
       })
     },
     checkDcv: async (n) => {

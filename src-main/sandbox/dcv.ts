@@ -1,6 +1,6 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http'
 import { request as httpsRequest } from 'node:https'
-import { computeDcv, DCV_DOMAIN_TOKEN } from '../core/pki/dcv'
+import { createHash } from 'node:crypto'
 import { assertNever } from '../core/util/assert-never'
 import { DCV_FETCH_TIMEOUT_MS, DCV_MAX_FILE_BYTES } from './limits'
 import { authorizationDomains, baseDomain, isIpAddress, normalizeName } from './names'
@@ -12,10 +12,17 @@ import { type DomainValidation } from './orders'
  * - HTTP/HTTPS file: GET `/.well-known/pki-validation/<MD5>.txt` on the exact name (no label
  *   stripping since SC45), sent to the host map's target with `Host: <domain>` (and SNI for HTTPS,
  *   certificate not verified), User-Agent `COMODO DCV`, redirects never followed, only a 200 counts.
- *   The content must be the SHA-256, `sectigo.com` and the uniqueValue if any, one per line; case of
- *   the hash, trailing whitespace, CRLF and trailing blank lines are forgiven.
+ *   The content must be the SHA-256, the domain token and the uniqueValue if any, one per line; the
+ *   token is `sectigo.com` or the older `comodoca.com`, which resellers' guides and clients still
+ *   publish (reference §4: W-CNR, W-OP, C-UPM's default); case of the hash, trailing whitespace, CRLF
+ *   and trailing blank lines are forgiven.
  * - CNAME: `_<md5 lower>.<ADN>` looked up in the DNS answer map for the name and each parent down to
- *   two labels; the target must equal `<sha256 halves>.[uniqueValue.]sectigo.com`.
+ *   two labels; the target must equal `<sha256 halves>.[uniqueValue.]sectigo.com` exactly, the
+ *   uniqueValue in its own case (Sectigo: use the displayed value exactly, W-FAQ-CNAME). A target
+ *   that differs only in case fails.
+ *
+ * The expected values are computed here from the DER CSR, not by core's DCV code, so the client's
+ * reading of the rules is tested against an independent one.
  * - EMAIL: never automatic; the control API approves it.
  *
  * A name missing from the host map (and no `*` entry) fails the check: the sandbox never reaches
@@ -29,6 +36,19 @@ export interface DcvCheckResult {
 }
 
 export const DCV_USER_AGENT = 'COMODO DCV'
+/** The current domain token, and the older one still accepted in files (see above). */
+export const DCV_FILE_TOKENS = ['sectigo.com', 'comodoca.com'] as const
+const CNAME_TOKEN = 'sectigo.com'
+
+/** MD5 (upper-case hex, the file name) and SHA-256 (lower-case hex) of the DER CSR (reference §4). */
+function csrHashes(csrDer: Uint8Array): { md5: string; sha256: string } {
+  return { md5: createHash('md5').update(csrDer).digest('hex').toUpperCase(), sha256: createHash('sha256').update(csrDer).digest('hex') }
+}
+
+export function expectedCname(csrDer: Uint8Array, uniqueValue: string | null): { label: string; target: string } {
+  const { md5, sha256 } = csrHashes(csrDer)
+  return { label: `_${md5.toLowerCase()}`, target: [sha256.slice(0, 32), sha256.slice(32), ...(uniqueValue ? [uniqueValue] : []), CNAME_TOKEN].join('.') }
+}
 
 export class DcvChecker {
   readonly hostMap = new Map<string, HostTarget>()
@@ -45,9 +65,10 @@ export class DcvChecker {
     else this.hostMap.set(key, target)
   }
 
+  /** Record names are case-insensitive; the target is kept as given (its uniqueValue label keeps its case). */
   setDns(name: string, target: string | null): void {
     if (target === null) this.dnsAnswers.delete(normalizeName(name))
-    else this.dnsAnswers.set(normalizeName(name), normalizeName(target))
+    else this.dnsAnswers.set(normalizeName(name), target.trim().replace(/\.$/, ''))
   }
 
   async check(dv: DomainValidation, csrDer: Uint8Array, uniqueValue: string | null): Promise<DcvCheckResult> {
@@ -66,36 +87,39 @@ export class DcvChecker {
   }
 
   private checkCname(domain: string, csrDer: Uint8Array, uniqueValue: string | null): DcvCheckResult {
-    const values = computeDcv(csrDer, { uniqueValue })
+    const cname = expectedCname(csrDer, uniqueValue)
     for (const adn of authorizationDomains(domain)) {
-      const name = `${values.cname.label}.${adn}`
+      const name = `${cname.label}.${adn}`
       const answer = this.dnsAnswers.get(name)
       if (answer === undefined) continue
-      if (answer === values.cname.target) return { ok: true, detail: `CNAME ${name} -> ${answer}` }
-      return { ok: false, detail: `CNAME ${name} points to ${answer}, expected ${values.cname.target}` }
+      if (answer === cname.target) return { ok: true, detail: `CNAME ${name} -> ${answer}` }
+      return { ok: false, detail: `CNAME ${name} points to ${answer}, expected ${cname.target}` }
     }
-    return { ok: false, detail: `no CNAME ${values.cname.label}.${baseDomain(domain)} in the sandbox DNS answers` }
+    return { ok: false, detail: `no CNAME ${cname.label}.${baseDomain(domain)} in the sandbox DNS answers` }
   }
 
   private async checkFile(scheme: 'http' | 'https', domain: string, csrDer: Uint8Array, uniqueValue: string | null): Promise<DcvCheckResult> {
-    const values = computeDcv(csrDer, { uniqueValue })
+    const { md5, sha256 } = csrHashes(csrDer)
+    const path = `/.well-known/pki-validation/${md5}.txt`
     const name = baseDomain(domain)
     const target = this.targetFor(name, scheme)
     if (target === null) return { ok: false, detail: `${name} is not in the sandbox host map` }
     let res: { status: number; body: string; location: string | undefined }
     try {
-      res = await fetchFile(scheme, target, name, values.http.path)
+      res = await fetchFile(scheme, target, name, path)
     } catch (e) {
-      return { ok: false, detail: `${scheme}://${name}${values.http.path}: ${(e as Error).message}` }
+      return { ok: false, detail: `${scheme}://${name}${path}: ${(e as Error).message}` }
     }
     if (res.status >= 300 && res.status < 400) {
       return { ok: false, detail: `redirect (${res.status} to ${res.location ?? '?'}) is not followed` }
     }
     if (res.status !== 200) return { ok: false, detail: `HTTP ${res.status}` }
-    const expected = [values.sha256, DCV_DOMAIN_TOKEN, ...(uniqueValue ? [uniqueValue] : [])]
     const got = res.body.split(/\r?\n/).map((l) => l.trim())
     while (got.length > 0 && got[got.length - 1] === '') got.pop()
-    const same = got.length === expected.length && got.every((l, i) => l.toLowerCase() === (expected[i] ?? '').toLowerCase())
+    const same = DCV_FILE_TOKENS.some((token) => {
+      const expected = [sha256, token, ...(uniqueValue ? [uniqueValue] : [])]
+      return got.length === expected.length && got.every((l, i) => l.toLowerCase() === (expected[i] ?? '').toLowerCase())
+    })
     return same ? { ok: true, detail: 'file content matches' } : { ok: false, detail: 'file content does not match' }
   }
 

@@ -93,6 +93,8 @@ export function createRequestListener(deps: HttpDeps): (req: IncomingMessage, re
 
   const api = async (req: IncomingMessage, res: ServerResponse, endpoint: Endpoint, url: URL, body: string): Promise<void> => {
     const done = deps.stats.begin(endpoint.name)
+    // The Date header tells the time of the sandbox's own clock (clients use it to correct theirs).
+    res.setHeader('Date', deps.service.clock.now().toUTCString())
     try {
       const params = RequestParams.parse(body, url.searchParams)
       const plan = deps.faults.plan(endpoint.name)

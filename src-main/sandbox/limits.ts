@@ -13,9 +13,38 @@ export const MAX_FOREIGN_ORDER_NUMBER_CHARS = 64
 export const MAX_REVOCATION_REASON_CHARS = 1024
 export const MAX_EMAIL_CHARS = 255
 
-/** Validity the sandbox prices: 1 to 398 days (the CA/B Forum maximum for TLS certificates). */
+/**
+ * Order terms the sandbox prices: 1 to 398 days (what Sectigo sold before ballot SC-081). The term is
+ * not the certificate's validity: see LEAF_VALIDITY_CAPS.
+ */
 export const MIN_DAYS = 1
 export const MAX_DAYS = 398
+
+/**
+ * The longest validity of a TLS certificate by issuance date, CA/Browser Forum ballot SC-081
+ * (Baseline Requirements 6.3.2): 398 days before 15 March 2026, then 200, 100 from 15 March 2027 and
+ * 47 from 15 March 2029. Stated here apart from core's copy so the client's reading is tested against
+ * an independent one. Validity counts inclusively (BR: notBefore through notAfter), so a certificate
+ * of N days has notAfter = notBefore + N days - 1 second.
+ */
+export const LEAF_VALIDITY_BEFORE_SC081_DAYS = 398
+export const LEAF_VALIDITY_CAPS: ReadonlyArray<{ fromMs: number; days: number }> = [
+  { fromMs: Date.UTC(2026, 2, 15), days: 200 },
+  { fromMs: Date.UTC(2027, 2, 15), days: 100 },
+  { fromMs: Date.UTC(2029, 2, 15), days: 47 },
+]
+
+export function leafValidityCapDays(at: Date): number {
+  let days = LEAF_VALIDITY_BEFORE_SC081_DAYS
+  for (const c of LEAF_VALIDITY_CAPS) if (at.getTime() >= c.fromMs) days = c.days
+  return days
+}
+
+/**
+ * Sectigo accepts a dcvEmailAddress only within 24 hours after GetDCVEmailAddressList was called for
+ * the name (docs.sectigo.com/sps/get-dcv-email-address-list/request; reference §3.5).
+ */
+export const APPROVER_LIST_VALID_MS = 24 * 60 * 60_000
 /** Legacy `years` maps to years * 365 days, so only `years=1` is priced. */
 export const DAYS_PER_YEAR = 365
 
@@ -30,6 +59,12 @@ export const ALLOWED_EC_CURVES = ['P-256', 'P-384'] as const
 /** WebHostReport: rows returned when lastResultNo is omitted, and the widest window one call may ask for. */
 export const REPORT_DEFAULT_WINDOW = 50
 export const REPORT_MAX_WINDOW = 1000
+/**
+ * WebHostReport's first row index. Sectigo says only "the index of the first result"; a production
+ * importer starts at 0, so the sandbox counts from 0 by default (`reportFirstIndex: 1` serves a
+ * 1-based report, so clients are tested against both).
+ */
+export const REPORT_DEFAULT_FIRST_INDEX = 0
 
 /** DCV file checks: how long one fetch may take and how much of the file is read. */
 export const DCV_FETCH_TIMEOUT_MS = 10_000

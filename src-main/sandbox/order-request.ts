@@ -1,3 +1,4 @@
+import { type Account } from './accounts'
 import { apiError } from './api-error'
 import { isIsoCountry } from './countries'
 import { type ParsedCsr } from './csr'
@@ -185,4 +186,25 @@ export function planOrganization(product: Product, csr: ParsedCsr, params: Reque
   if (org.organizationName === null) throw apiError.missing('organizationName')
   if (org.countryName === null) throw apiError.missing('countryName')
   return org
+}
+
+/**
+ * The 24-hour rule for approver addresses the request names (dcvEmailAddress, or an address entry of
+ * dcvEmailAddresses): each one's name must have had a GetDCVEmailAddressList answer in the last 24
+ * hours (reference §3.5). Addresses the sandbox chose itself (no address given) or kept from the
+ * earlier certificate on a reissue are not the request's, so they are not checked.
+ */
+export function requireFreshApprovers(
+  lists: { requireFreshApproverList(account: Account, domain: string, item: string): void },
+  account: Account,
+  dcv: readonly DcvChoice[],
+  params: RequestParams,
+): void {
+  const single = optional(params, 'dcvEmailAddress')
+  const multi = optional(params, 'dcvEmailAddresses')
+  const given = new Set([...(single !== undefined ? [single] : []), ...splitList(multi)].map((e) => e.trim().toLowerCase()))
+  for (const d of dcv) {
+    if (d.method !== 'EMAIL' || d.email === null || !given.has(d.email)) continue
+    lists.requireFreshApproverList(account, d.domain, multi !== undefined ? 'dcvEmailAddresses' : 'dcvEmailAddress')
+  }
 }

@@ -110,6 +110,13 @@ export interface Order {
   rejectionReason: string | null
   evClickThroughEmail: string | null
   removedDomains: string[]
+  /**
+   * The order term: starts at the first issuance and runs `days` days. Certificates are capped by the
+   * CA/B Forum schedule (limits.ts), so a longer term is served by free reissues until it ends.
+   * Absent in state files written before terms were modelled (treated as not started).
+   */
+  termStartAt?: string | null
+  termEndAt?: string | null
   /** Audit trail of API and control actions, never a secret. */
   history: Array<{ at: string; event: string }>
 }
@@ -175,35 +182,50 @@ export function nextState(state: OrderState, event: OrderEvent): OrderState {
 }
 
 export interface StatusView {
-  /** Push/WebHostReport word: pending, issued, rejected, revoked, replaced. */
+  /** Push `status` word (docs.sectigo.com/sps/certificate-issuance-push/status-code): issued, rejected, revoked, replaced. */
   status: string
-  /** Numeric code: Sectigo's push table (6, 7, 8, 9, 14) plus 1/2 for the pending states it does not list. */
-  statusCode: number
+  /**
+   * Push `statusCode` and WebHostReport `certificateStatusCode`: Sectigo's published table only
+   * (6, 7, 8, 9, 14). Null where Sectigo publishes no code (awaiting validation, being issued,
+   * expired): the field is then left out, so clients must read the word.
+   */
+  statusCode: number | null
+  /** Push `statusDesc` and WebHostReport `certificateStatusDesc`. */
   statusDesc: string
+  /** WebHostReport `N_M_status`: Sectigo's words (Valid, Expired, Revoked, ...), never the sandbox's own. */
+  reportStatus: string
   /** CollectSSL `certificateStatus` text. */
   certificateStatus: string
 }
 
-/** How one certificate record is described to clients (sandbox vocabulary, see README). */
-export function describeCertificate(order: Order, cert: CertificateRecord): StatusView {
+/**
+ * How one certificate record is described to clients, in Sectigo's words: the push table's words and
+ * codes, and for the report the words a production WebHostReport importer acts on ("Valid",
+ * "Expired", "Revoked"). An issued certificate past its notAfter is "Expired" (no code).
+ */
+export function describeCertificate(order: Order, cert: CertificateRecord, now: Date): StatusView {
   switch (cert.status) {
     case 'pending':
       return order.state === 'issuing'
-        ? { status: 'pending', statusCode: 2, statusDesc: 'Being Issued', certificateStatus: 'Being Issued' }
-        : { status: 'pending', statusCode: 1, statusDesc: 'Awaiting Validation', certificateStatus: 'Awaiting Validation' }
+        ? { status: 'pending', statusCode: null, statusDesc: 'Awaiting Validation', reportStatus: 'Awaiting Validation', certificateStatus: 'Being Issued' }
+        : { status: 'pending', statusCode: null, statusDesc: 'Awaiting Validation', reportStatus: 'Awaiting Validation', certificateStatus: 'Awaiting Validation' }
     case 'issued':
+      if (cert.notAfter !== null && Date.parse(cert.notAfter) < now.getTime()) {
+        return { status: 'issued', statusCode: null, statusDesc: 'Expired', reportStatus: 'Expired', certificateStatus: 'Expired' }
+      }
       return cert.collected
-        ? { status: 'issued', statusCode: 6, statusDesc: 'Valid', certificateStatus: 'Issued' }
-        : { status: 'issued', statusCode: 9, statusDesc: 'Issued but not yet collected', certificateStatus: 'Issued' }
+        ? { status: 'issued', statusCode: 6, statusDesc: 'Valid', reportStatus: 'Valid', certificateStatus: 'Issued' }
+        : { status: 'issued', statusCode: 9, statusDesc: 'Issued but not yet collected', reportStatus: 'Valid', certificateStatus: 'Issued' }
     case 'replaced':
-      return { status: 'replaced', statusCode: 14, statusDesc: 'Replaced', certificateStatus: 'Replaced' }
+      return { status: 'replaced', statusCode: 14, statusDesc: 'Replaced', reportStatus: 'Replaced', certificateStatus: 'Replaced' }
     case 'revoked':
-      return { status: 'revoked', statusCode: 8, statusDesc: 'Revoked', certificateStatus: 'Revoked' }
+      return { status: 'revoked', statusCode: 8, statusDesc: 'Revoked', reportStatus: 'Revoked', certificateStatus: 'Revoked' }
     case 'rejected':
       return {
         status: 'rejected',
         statusCode: 7,
         statusDesc: `Rejected: ${order.rejectionReason ?? 'rejected'}`,
+        reportStatus: 'Rejected',
         certificateStatus: 'Rejected',
       }
     default:

@@ -14,7 +14,8 @@ export interface PushEvent {
   certificateID: string
   eventType: 'Certificate' | 'CallBack'
   status: string
-  statusCode: number
+  /** Null where Sectigo's table has no code: the parameter is then left out. */
+  statusCode: number | null
   statusDesc: string
   removedDomains?: string
   revocationReasonCode?: number
@@ -107,7 +108,7 @@ export class PushNotifier {
       ['certificateID', event.certificateID],
       ['eventType', event.eventType],
       ['status', event.status],
-      ['statusCode', event.statusCode],
+      ...(event.statusCode !== null ? [['statusCode', event.statusCode] as [string, number]] : []),
       ['statusDesc', event.statusDesc],
     ]
     if (event.removedDomains) params.push(['removedDomains', event.removedDomains])

@@ -43,6 +43,8 @@ export interface SandboxOptions {
   clock?: Clock
   logger?: Logger
   issuance?: IssuanceOptions
+  /** WebHostReport counts rows from 0 (default, as a production client starts) or 1. */
+  reportFirstIndex?: 0 | 1
   /** Seeds order numbers, certificate IDs, uniqueValues and probabilistic fault schedules. */
   seed?: number
   /** CA key type (default ec: P-256, instant to generate). */
@@ -107,6 +109,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
     rng: createRng(deriveSeed(seed, 'ids')),
     stateFile,
     issuance: opts.issuance ?? {},
+    ...(opts.reportFirstIndex !== undefined ? { reportFirstIndex: opts.reportFirstIndex } : {}),
   })
   if (saved) service.loadFrom(saved)
   await service.initPersistence()

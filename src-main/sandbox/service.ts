@@ -7,7 +7,7 @@ import { apiError, type SectigoApiError } from './api-error'
 import { type SandboxCa } from './ca'
 import { type ParsedCsr } from './csr'
 import { type DcvChecker } from './dcv'
-import { CERTIFICATE_ID_DIGITS, GENERATED_UNIQUE_VALUE_CHARS, ORDER_NUMBER_DIGITS } from './limits'
+import { APPROVER_LIST_VALID_MS, CERTIFICATE_ID_DIGITS, GENERATED_UNIQUE_VALUE_CHARS, leafValidityCapDays, ORDER_NUMBER_DIGITS, REPORT_DEFAULT_FIRST_INDEX } from './limits'
 import { baseDomain, isApproverFor, normalizeName } from './names'
 import { type PlannedNames } from './order-request'
 import {
@@ -71,6 +71,8 @@ export interface PlaceOrderInput {
   test: boolean
   organization: Organization
   costCents: number
+  /** Options the sandbox accepts but does not act on, recorded in the order's history (caCertificateID, emailAddress, add-ons). */
+  notes?: string[]
 }
 
 export interface ReplaceInput {
@@ -91,6 +93,8 @@ export interface ServiceDeps {
   rng: Rng
   stateFile: StateFile | null
   issuance: IssuanceOptions
+  /** WebHostReport's first row index (0 by default; see limits.ts REPORT_DEFAULT_FIRST_INDEX). */
+  reportFirstIndex?: 0 | 1
 }
 
 const OID = {
@@ -113,15 +117,23 @@ const REVOCATION_REASONS: Readonly<Record<number, string>> = {
   5: 'cessationOfOperation',
 }
 
+const DAY_MS = 24 * 60 * 60_000
+
 export class SandboxService {
   readonly orders = new Map<string, Order>()
   private readonly locks = new Map<string, Promise<unknown>>()
+  /** When GetDCVEmailAddressList was last answered, per `<login>\n<name>` (Unix ms): the 24-hour rule. */
+  private readonly approverLists = new Map<string, number>()
 
   constructor(private readonly d: ServiceDeps) {}
 
   /** The sandbox's clock (tests pass a fake one; endpoints read it for time windows). */
   get clock(): Clock {
     return this.d.clock
+  }
+
+  get reportFirstIndex(): 0 | 1 {
+    return this.d.reportFirstIndex ?? REPORT_DEFAULT_FIRST_INDEX
   }
 
   get accounts(): Accounts {
@@ -136,6 +148,7 @@ export class SandboxService {
 
   loadFrom(state: PersistedState): void {
     for (const o of state.orders) this.orders.set(o.orderNumber, o)
+    for (const [k, iso] of Object.entries(state.approverLists ?? {})) this.approverLists.set(k, Date.parse(iso))
     for (const [login, cents] of Object.entries(state.balancesCents)) {
       const a = this.d.accounts.get(login)
       if (a) a.balanceCents = cents
@@ -148,7 +161,12 @@ export class SandboxService {
       ca: await this.d.ca.export(),
       balancesCents: Object.fromEntries(this.d.accounts.all().map((a) => [a.loginName, a.balanceCents])),
       orders: [...this.orders.values()],
+      approverLists: this.approverListsForState(),
     }
+  }
+
+  private approverListsForState(): Record<string, string> {
+    return Object.fromEntries([...this.approverLists].map(([k, ms]) => [k, new Date(ms).toISOString()]))
   }
 
   private caMaterial: PersistedState['ca'] | null = null
@@ -166,7 +184,34 @@ export class SandboxService {
       ca: this.caMaterial,
       balancesCents: Object.fromEntries(this.d.accounts.all().map((a) => [a.loginName, a.balanceCents])),
       orders: [...this.orders.values()],
+      approverLists: this.approverListsForState(),
     })
+  }
+
+  // ---- the 24-hour approver rule -------------------------------------------------------------
+
+  /** GetDCVEmailAddressList answered for this account and name (its wildcard label dropped). */
+  recordApproverList(account: Account, domain: string): void {
+    this.approverLists.set(`${account.loginName}\n${baseDomain(domain)}`, this.d.clock.now().getTime())
+    this.persist()
+  }
+
+  /**
+   * Sectigo accepts a dcvEmailAddress only within 24 hours after GetDCVEmailAddressList was called for
+   * that name (reference §3.5): -4 on `item` otherwise, the reason only in the log (Sectigo's -4 wording
+   * carries no detail).
+   */
+  requireFreshApproverList(account: Account, domain: string, item: string): void {
+    const at = this.approverLists.get(`${account.loginName}\n${baseDomain(domain)}`)
+    const age = at === undefined ? null : this.d.clock.now().getTime() - at
+    if (age === null || age > APPROVER_LIST_VALID_MS || age < 0) {
+      throw apiError.invalid(item, `no GetDCVEmailAddressList for ${baseDomain(domain)} in the last 24 hours${age === null ? '' : ` (last one ${Math.round(age / 60_000)} min ago)`}`)
+    }
+  }
+
+  /** The order term has ended (reissues are then refused). */
+  termEnded(order: Order): boolean {
+    return order.termEndAt !== undefined && order.termEndAt !== null && Date.parse(order.termEndAt) <= this.d.clock.now().getTime()
   }
 
   // ---- helpers -----------------------------------------------------------------------------
@@ -312,7 +357,7 @@ export class SandboxService {
       removedDomains: [],
       history: [],
     }
-    this.note(order, `placed product ${order.product} for ${order.days} days`)
+    this.note(order, `placed product ${order.product} for ${order.days} days${input.notes && input.notes.length > 0 ? ` (${input.notes.join(', ')})` : ''}`)
     this.orders.set(order.orderNumber, order)
     this.persist()
     this.d.logger.info('sandbox order placed', { orderNumber: order.orderNumber, product: order.product, loginName: account.loginName })
@@ -351,6 +396,9 @@ export class SandboxService {
 
   /** AutoReplaceSSL: same order number, a new certificate ID; DCV kept only for the same key. */
   async replace(order: Order, input: ReplaceInput): Promise<CertificateRecord> {
+    // Sectigo reissues inside the term only ("whichever is shorter: the remaining subscription term or the
+    // remaining days", https://www.sectigo.com/knowledge-base/detail/multi-year-SSL-certificate-shows-397-days-validity-how-to-manage-it).
+    if (this.termEnded(order)) throw apiError.invalid('orderNumber', `the order term ended at ${order.termEndAt ?? '?'}; a new order is needed`)
     order.state = nextState(order.state, 'reissue')
     const prevCert = currentCertificate(order)
     const sameKey = prevCert.spkiSha256 === input.csr.spkiSha256
@@ -450,6 +498,15 @@ export class SandboxService {
 
   private async issue(order: Order): Promise<void> {
     const cert = currentCertificate(order)
+    const at = this.d.clock.now()
+    // The term starts with the first certificate and runs `days`; each certificate is capped by the
+    // CA/B Forum schedule and by what is left of the term.
+    if (!order.termStartAt || !order.termEndAt) {
+      order.termStartAt = at.toISOString()
+      order.termEndAt = new Date(at.getTime() + order.days * DAY_MS).toISOString()
+    }
+    const left = Math.floor((Date.parse(order.termEndAt) - at.getTime()) / DAY_MS)
+    cert.days = Math.max(1, Math.min(leafValidityCapDays(at), left, order.days))
     const leaf = await this.d.ca.issueLeaf({
       spki: Buffer.from(cert.spkiB64, 'base64'),
       keyAlgorithm: cert.keyAlgorithm,
@@ -457,7 +514,7 @@ export class SandboxService {
       dnsNames: cert.dnsNames,
       ipAddresses: cert.ipAddresses,
       validation: order.validation,
-      notBefore: this.d.clock.now(),
+      notBefore: at,
       days: cert.days,
     })
     const now = this.now()
@@ -476,7 +533,7 @@ export class SandboxService {
     cert.statusChangedAt = now
     order.state = nextState(order.state, 'signed')
     order.stateChangedAt = now
-    this.note(order, `issued certificate ${cert.certificateID} (serial ${leaf.serialHex})`)
+    this.note(order, `issued certificate ${cert.certificateID} (serial ${leaf.serialHex}, ${cert.days} days; term until ${order.termEndAt})`)
     this.persist()
     this.d.logger.info('sandbox certificate issued', { orderNumber: order.orderNumber, certificateID: cert.certificateID })
     this.pushEvent(order, cert, 'Certificate', {
@@ -506,12 +563,17 @@ export class SandboxService {
     await this.refresh(order)
   }
 
-  async resendDcvEmail(order: Order, email: string | null): Promise<void> {
+  async resendDcvEmail(order: Order, account: Account, email: string | null): Promise<void> {
     if (order.state !== 'awaiting_validation') throw this.notPending(order)
     if (email !== null) {
       const target = order.dcv.find((d) => !d.validated && d.method === 'EMAIL' && isApproverFor(d.domain, email))
       if (!target) throw apiError.invalid('dcvEmailAddress', 'not an approver address of a name awaiting email validation')
+      this.requireFreshApproverList(account, target.domain, 'dcvEmailAddress')
       target.email = email.toLowerCase()
+    } else {
+      // Without an address Sectigo reuses the last one; whether the 24-hour rule then applies is not
+      // documented, so the sandbox applies it (stricter, never kinder).
+      for (const d of order.dcv) if (!d.validated && d.method === 'EMAIL') this.requireFreshApproverList(account, d.domain, 'dcvEmailAddress')
     }
     this.note(order, 'DCV email resent / checks rescheduled')
     this.persist()
@@ -716,7 +778,7 @@ export class SandboxService {
   ): void {
     const account = this.d.accounts.get(order.loginName)
     if (!account?.pushUrl) return
-    const view = describeCertificate(order, cert)
+    const view = describeCertificate(order, cert, this.d.clock.now())
     const event: PushEvent = {
       orderNumber: order.orderNumber,
       certificateID: cert.certificateID,

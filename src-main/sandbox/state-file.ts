@@ -15,6 +15,8 @@ export interface PersistedState {
   ca: CaMaterial
   balancesCents: Record<string, number>
   orders: Order[]
+  /** When GetDCVEmailAddressList was last answered per `<login>\n<name>` (ISO); absent in older files. */
+  approverLists?: Record<string, string>
 }
 
 export class StateFile {

@@ -107,6 +107,8 @@ async function main(): Promise<void> {
   // Background tracking: the startup sweep settles what a crash left, then due orders are polled.
   const running = { core, shell, sandbox }
   running.core.scheduler.start().catch((e: unknown) => running.core.logger.error('order scheduler failed to start', { error: e }))
+  // The push receiver comes back on when its settings say so (Settings or `certdesk push start`).
+  running.core.push.resume().catch((e: unknown) => running.core.logger.error('push receiver failed to resume', { error: e }))
 
   let stopping = false
   const stop = (signal: NodeJS.Signals): void => {

@@ -91,10 +91,15 @@ export function OrderActionsCard({ order, onChanged, onFlash }: OrderCardProps) 
       </ActionRow>,
     )
   }
+  const path = order.renewalPath
   if (has('reissue')) {
     rows.push(
-      <ActionRow key="reissue" title="Reissue" text="A new certificate within the paid order, at no extra cost: a new key or CSR; names may need validating again.">
-        <button type="button" className="button button-small" onClick={() => setDialog('reissue')}>
+      <ActionRow
+        key="reissue"
+        title={path?.kind === 'reissue' ? path.label : 'Reissue'}
+        text="A new certificate inside the order term, at no extra cost; a new key by default, so names may need validating again."
+      >
+        <button type="button" className={`button button-small${path?.kind === 'reissue' ? ' button-primary' : ''}`} onClick={() => setDialog('reissue')}>
           Reissue…
         </button>
       </ActionRow>,
@@ -102,7 +107,15 @@ export function OrderActionsCard({ order, onChanged, onFlash }: OrderCardProps) 
   }
   if (has('renew')) {
     rows.push(
-      <ActionRow key="renew" title="Renew" text="A new purchase for the same names before this certificate expires: prepared as a draft you review and send.">
+      <ActionRow
+        key="renew"
+        title="Renew (a new purchase)"
+        text={
+          path?.kind === 'reissue'
+            ? `Not needed yet: the term runs until ${formatDate(path.termEndsAt)}, so reissue instead. Renewing buys a new order, prepared as a draft.`
+            : 'A new purchase for the same names before this certificate expires: prepared as a draft you review and send.'
+        }
+      >
         <button type="button" className="button button-small" onClick={() => setDialog('renew')}>
           Renew…
         </button>

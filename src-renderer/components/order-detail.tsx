@@ -31,7 +31,27 @@ function DetailsCard({ order }: { order: OrderDetail }) {
         <DetailRow label="Product">
           {order.productName} ({order.productCode}){order.validationLevel ? ` · ${order.validationLevel}` : ''}
         </DetailRow>
-        <DetailRow label="Validity">{order.days} days</DetailRow>
+        <DetailRow label="Order term">
+          {order.days} days
+          {order.term ? (
+            <span className="muted">
+              {' '}
+              · {formatDate(order.term.startAt)} to {formatDate(order.term.endAt)}
+              {order.term.source === 'estimate' ? ' (estimated)' : ''}
+            </span>
+          ) : null}
+        </DetailRow>
+        {order.notBefore && order.notAfter ? (
+          <DetailRow label="Certificate">
+            {formatDate(order.notBefore)} to {formatDate(order.notAfter)}
+          </DetailRow>
+        ) : null}
+        {order.sectigoStatus ? (
+          <DetailRow label="Sectigo status">
+            {order.sectigoStatus.text}
+            {order.sectigoStatus.meaning === 'unknown' ? <span className="text-warning"> · unknown to CertDesk, shown as sent</span> : null}
+          </DetailRow>
+        ) : null}
         <DetailRow label="Account">
           <a href={routeHref({ section: 'accounts', view: 'edit', id: order.accountId })}>{order.accountLabel}</a>
         </DetailRow>
@@ -57,6 +77,11 @@ function DetailsCard({ order }: { order: OrderDetail }) {
         <DetailRow label="CertDesk id">
           <span className="mono">{order.id}</span>
         </DetailRow>
+        {order.foreignRef ? (
+          <DetailRow label="Reference">
+            <span className="mono">{order.foreignRef}</span>
+          </DetailRow>
+        ) : null}
         {order.parentOrderId ? (
           <DetailRow label="Reissue of">
             <a href={routeHref({ section: 'orders', view: 'order', id: order.parentOrderId })}>the original order</a>
@@ -70,6 +95,47 @@ function DetailsCard({ order }: { order: OrderDetail }) {
         ) : null}
         <RelatedOrders label="Renewals" orders={order.renewals} />
       </dl>
+    </Card>
+  )
+}
+
+/** A purchase Sectigo holds twice: both order numbers side by side, and the way out. */
+function DuplicateCard({ order }: { order: OrderDetail }) {
+  const pairs = order.duplicate
+    ? [{ kept: order.duplicate.followedOrderNumber, keptId: order.duplicate.ofOrderId, dup: order.duplicate.duplicateOrderNumber, dupId: order.id }]
+    : order.duplicates.map((d) => ({ kept: order.sectigoOrderNumber, keptId: order.id, dup: d.orderNumber, dupId: d.orderId }))
+  if (pairs.length === 0) return null
+  return (
+    <Card title="Duplicate purchase">
+      <table className="duplicate-table" aria-label="Duplicate purchase">
+        <thead>
+          <tr>
+            <th scope="col">Followed</th>
+            <th scope="col">Duplicate</th>
+          </tr>
+        </thead>
+        <tbody>
+          {pairs.map((p) => (
+            <tr key={p.dupId}>
+              <td>
+                <a className="mono" href={routeHref({ section: 'orders', view: 'order', id: p.keptId })}>
+                  #{p.kept ?? '—'}
+                </a>
+              </td>
+              <td>
+                <a className="mono" href={routeHref({ section: 'orders', view: 'order', id: p.dupId })}>
+                  #{p.dup ?? '—'}
+                </a>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="muted small">
+        Sectigo placed the same purchase twice (it was sent again while Sectigo’s report did not list the first one yet). If
+        you need only one, revoke the duplicate from its order (an unissued order is rejected) and ask Sectigo support for a
+        refund; CertDesk does not request refunds.
+      </p>
     </Card>
   )
 }
@@ -161,7 +227,7 @@ export function OrderDetailView({ id }: { id: string }) {
           <span className="meta-line">
             <OrderStateBadge state={order.state} title={order.stateLabel} />
             <span>
-              {order.productName} · {order.days} days
+              {order.productName} · {order.days}-day term
             </span>
             <span className="account-cell">
               {order.accountLabel} <EnvironmentBadge environment={order.environment} />
@@ -180,6 +246,7 @@ export function OrderDetailView({ id }: { id: string }) {
           <OrderHistory order={order} />
         </div>
         <div className="order-side">
+          <DuplicateCard order={order} />
           <OrderActionsCard order={order} onChanged={reload} onFlash={setFlash} />
           <DetailsCard order={order} />
         </div>

@@ -2,7 +2,7 @@ import { useEffect, useId, useMemo, useState } from 'react'
 import type { MethodInput } from '../../src-main/core/api/contract'
 import { call, toApiError, type ApiError, type UiErrorCode } from '../api'
 import { VAULT_ERROR_CODES } from '../errors'
-import { keyTypeLabel } from '../format'
+import { formatDate, keyTypeLabel } from '../format'
 import { useAction } from '../hooks/use-action'
 import { useDebounced } from '../hooks/use-debounced'
 import { useQuery } from '../hooks/use-query'
@@ -34,9 +34,47 @@ import { Spinner } from './spinner'
 const CHECK_DEBOUNCE_MS = 300
 /** The product most small shops start with, preselected. */
 const DEFAULT_PRODUCT_CODE = 287
-const DEFAULT_DAYS = 365
-const DAY_PRESETS: readonly number[] = [90, 180, 365, 398]
+/** Terms offered as chips besides the longest certificate issued today (the default). */
+const DAY_PRESETS: readonly number[] = [90, 365, 398]
 const DEFAULT_METHOD: DcvMethod = 'CNAME_CSR_HASH'
+/** Shown while the schedule loads; the schedule itself comes from core (orders.validity). */
+const FALLBACK_DAYS = 90
+
+type Options = NonNullable<Draft['options']>
+
+/** The advanced AutoApplySSL options as typed in the form (all optional). */
+interface OptionFields {
+  caCertificateId: string
+  emailAddress: string
+  addOnProducts: string
+  prioritiseCsrValues: boolean
+  isCustomerValidated: boolean
+  maxSubjectCNs: string
+}
+
+const NO_OPTIONS: OptionFields = { caCertificateId: '', emailAddress: '', addOnProducts: '', prioritiseCsrValues: false, isCustomerValidated: false, maxSubjectCNs: '' }
+
+/** The options to send, or null when a field does not parse (the form says which). */
+function parseOptions(f: OptionFields): { options: Options | undefined; error: string | null } {
+  const out: Options = {}
+  if (f.caCertificateId.trim() !== '') {
+    if (!/^\d{1,15}$/.test(f.caCertificateId.trim())) return { options: undefined, error: 'The CA certificate ID is a number from your Sectigo account.' }
+    out.caCertificateId = Number(f.caCertificateId.trim())
+  }
+  if (f.emailAddress.trim() !== '') out.emailAddress = f.emailAddress.trim()
+  if (f.addOnProducts.trim() !== '') {
+    const codes = f.addOnProducts.split(/[\s,]+/).filter(Boolean)
+    if (!codes.every((c) => /^\d{1,7}$/.test(c))) return { options: undefined, error: 'Add-on products are product codes separated by commas.' }
+    out.addOnProducts = codes.map(Number)
+  }
+  if (f.prioritiseCsrValues) out.prioritiseCsrValues = true
+  if (f.isCustomerValidated) out.isCustomerValidated = true
+  if (f.maxSubjectCNs.trim() !== '') {
+    if (!/^\d{1,3}$/.test(f.maxSubjectCNs.trim())) return { options: undefined, error: 'The number of subject CNs is a number.' }
+    out.maxSubjectCNs = Number(f.maxSubjectCNs.trim())
+  }
+  return { options: Object.keys(out).length > 0 ? out : undefined, error: null }
+}
 
 type Draft = MethodInput<'orders.preflight'>
 type StepId = 'product' | 'csr' | 'domains' | 'organization' | 'review'
@@ -52,7 +90,9 @@ const STEP_LABELS: Readonly<Record<StepId, string>> = {
 interface WizardState {
   accountId: string
   productCode: number | null
+  /** Empty until the user picks one: the default follows the CA/B Forum schedule for today. */
   days: string
+  options: OptionFields
   csr: CsrChoice
   /** The user's DCV choices per name; names without one use the default. */
   choices: Readonly<Record<string, { method?: DcvMethod; email?: string }>>
@@ -181,11 +221,13 @@ export function OrderWizard({ onVaultProblem }: { onVaultProblem: (code: UiError
   const products = useQuery('orders.products', {})
   const csrs = useQuery('csrs.list', {})
   const keys = useQuery('keys.list', {})
+  const validity = useQuery('orders.validity', {})
   const [step, setStep] = useState<StepId>('product')
   const [state, setState] = useState<WizardState>({
     accountId: '',
     productCode: DEFAULT_PRODUCT_CODE,
-    days: String(DEFAULT_DAYS),
+    days: '',
+    options: NO_OPTIONS,
     csr: { mode: 'new', keyType: 'ec-p256', keyId: '', cn: '', sans: '', csrId: '', pem: '' },
     choices: {},
     organization: {},
@@ -197,7 +239,13 @@ export function OrderWizard({ onVaultProblem }: { onVaultProblem: (code: UiError
   const accountId = state.accountId || (usable.length === 1 ? (usable[0]?.id ?? '') : '')
   const account = accounts.data?.find((a) => a.id === accountId)
   const product = products.data?.find((p) => p.code === state.productCode) ?? null
-  const days = Number(state.days)
+  // The default term is the longest certificate issued today (one certificate, nothing unused); a
+  // longer term is the user's choice and is served by free reissues.
+  const cap = validity.data?.maxCertificateDays ?? null
+  const daysText = state.days !== '' ? state.days : String(product?.fixedDays ?? cap ?? FALLBACK_DAYS)
+  const days = Number(daysText)
+  const presets = [...new Set([...(cap !== null ? [cap] : []), ...DAY_PRESETS])].sort((a, b) => a - b)
+  const parsedOptions = parseOptions(state.options)
   const daysValid =
     product !== null && Number.isInteger(days) && days >= product.minDays && days <= product.maxDays
   const needsOrg = product?.needsOrganization ?? false
@@ -207,8 +255,8 @@ export function OrderWizard({ onVaultProblem }: { onVaultProblem: (code: UiError
 
   const source = csrSource(state.csr, product)
   const baseDraft: Draft | null =
-    accountId && product && daysValid && source
-      ? { accountId, productCode: product.code, days, csr: source, remoteCheck: false }
+    accountId && product && daysValid && source && !parsedOptions.error
+      ? { accountId, productCode: product.code, days, csr: source, ...(parsedOptions.options ? { options: parsedOptions.options } : {}), remoteCheck: false }
       : null
   const baseJson = baseDraft ? JSON.stringify(baseDraft) : null
   const names = useLivePreflight(baseJson)
@@ -265,7 +313,7 @@ export function OrderWizard({ onVaultProblem }: { onVaultProblem: (code: UiError
   )
 
   const okFor: Readonly<Record<StepId, boolean>> = {
-    product: Boolean(account && account.status === 'ok' && product && daysValid),
+    product: Boolean(account && account.status === 'ok' && product && daysValid && !parsedOptions.error),
     csr: source !== null && !blocks('csr') && !(namesCurrent && names.error),
     domains:
       domains.length > 0 &&
@@ -351,7 +399,7 @@ export function OrderWizard({ onVaultProblem }: { onVaultProblem: (code: UiError
               />
             </fieldset>
             <fieldset className="form-section">
-              <legend className="form-section-title">Validity</legend>
+              <legend className="form-section-title">Order term</legend>
               <div className="days-row">
                 <div className="field">
                   <label htmlFor={`${ids}-days`}>Days</label>
@@ -362,18 +410,18 @@ export function OrderWizard({ onVaultProblem }: { onVaultProblem: (code: UiError
                     className="input-days"
                     min={product?.minDays}
                     max={product?.maxDays}
-                    value={state.days}
+                    value={daysText}
                     disabled={product?.fixedDays !== null && product?.fixedDays !== undefined}
                     aria-invalid={!daysValid || undefined}
                     onChange={(e) => update({ days: e.target.value })}
                   />
                 </div>
-                <div className="chip-row" role="group" aria-label="Common validities">
-                  {DAY_PRESETS.filter((d) => !product || (d >= product.minDays && d <= product.maxDays)).map((d) => (
+                <div className="chip-row" role="group" aria-label="Common terms">
+                  {presets.filter((d) => !product || (d >= product.minDays && d <= product.maxDays)).map((d) => (
                     <button
                       key={d}
                       type="button"
-                      className={`chip${String(d) === state.days ? ' is-selected' : ''}`}
+                      className={`chip${String(d) === daysText ? ' is-selected' : ''}`}
                       disabled={product?.fixedDays !== null && product?.fixedDays !== undefined}
                       onClick={() => update({ days: String(d) })}
                     >
@@ -389,12 +437,73 @@ export function OrderWizard({ onVaultProblem }: { onVaultProblem: (code: UiError
                     : `Choose ${product.minDays} to ${product.maxDays} days.`}
                 </p>
               ) : (
-                <p className="field-hint">
-                  How long the order runs. Sectigo reissues within that time at no extra cost.
+                <p className="field-hint" data-testid="validity-hint">
+                  {cap !== null
+                    ? `How long the order runs. A certificate issued now lasts at most ${cap} days (CA/Browser Forum ballot SC-081)${validity.data?.next ? `, ${validity.data.next.maxDays} from ${formatDate(validity.data.next.from)}` : ''}; for a longer term, reissue it free until the term ends.`
+                    : 'How long the order runs. Sectigo reissues within that time at no extra cost.'}
                 </p>
               )}
               <OrderFindings findings={findingsFor('product')} />
             </fieldset>
+            <details className="form-section advanced-options">
+              <summary className="form-section-title">Advanced Sectigo options</summary>
+              <div className="field field-narrow">
+                <label htmlFor={`${ids}-ca`}>CA certificate ID</label>
+                <input
+                  id={`${ids}-ca`}
+                  inputMode="numeric"
+                  value={state.options.caCertificateId}
+                  onChange={(e) => update({ options: { ...state.options, caCertificateId: e.target.value } })}
+                />
+                <p className="field-hint">Selects the issuing CA where your account has several (Sectigo gives the IDs).</p>
+              </div>
+              <div className="field field-narrow">
+                <label htmlFor={`${ids}-customer-email`}>Customer email</label>
+                <input
+                  id={`${ids}-customer-email`}
+                  value={state.options.emailAddress}
+                  onChange={(e) => update({ options: { ...state.options, emailAddress: e.target.value } })}
+                />
+                <p className="field-hint">Where Sectigo mails the certificate; “none” stops that mail.</p>
+              </div>
+              <div className="field field-narrow">
+                <label htmlFor={`${ids}-addons`}>Add-on products</label>
+                <input
+                  id={`${ids}-addons`}
+                  value={state.options.addOnProducts}
+                  onChange={(e) => update({ options: { ...state.options, addOnProducts: e.target.value } })}
+                />
+                <p className="field-hint">Product codes sent after the certificate’s, comma-separated.</p>
+              </div>
+              {product?.kind === 'multi_domain' ? (
+                <div className="field field-narrow">
+                  <label htmlFor={`${ids}-cns`}>Subject CNs</label>
+                  <input
+                    id={`${ids}-cns`}
+                    inputMode="numeric"
+                    value={state.options.maxSubjectCNs}
+                    onChange={(e) => update({ options: { ...state.options, maxSubjectCNs: e.target.value } })}
+                  />
+                </div>
+              ) : null}
+              <label className="check-line">
+                <input
+                  type="checkbox"
+                  checked={state.options.prioritiseCsrValues}
+                  onChange={(e) => update({ options: { ...state.options, prioritiseCsrValues: e.target.checked } })}
+                />
+                Prefer the CSR’s subject over the organisation details
+              </label>
+              <label className="check-line">
+                <input
+                  type="checkbox"
+                  checked={state.options.isCustomerValidated}
+                  onChange={(e) => update({ options: { ...state.options, isCustomerValidated: e.target.checked } })}
+                />
+                I validated the customer myself (only when Sectigo told you to send Y)
+              </label>
+              {parsedOptions.error ? <p className="field-error">{parsedOptions.error}</p> : null}
+            </details>
           </>
         )
       case 'csr':
@@ -471,7 +580,30 @@ export function OrderWizard({ onVaultProblem }: { onVaultProblem: (code: UiError
               <DetailRow label="Product">
                 {product ? `${product.name} (${product.code}) · ${product.validation} · ${KIND_LABELS[product.kind]}` : ''}
               </DetailRow>
-              <DetailRow label="Validity">{days} days</DetailRow>
+              <DetailRow label="Order term">{days} days</DetailRow>
+              <DetailRow label="Certificate">
+                <span data-testid="review-certificate-days">
+                  {reviewReport
+                    ? reviewReport.validity.certificateDays < days
+                      ? `${reviewReport.validity.certificateDays} days now (the CA/B Forum cap); reissue it free until the term ends`
+                      : `${reviewReport.validity.certificateDays} days`
+                    : '…'}
+                </span>
+              </DetailRow>
+              {parsedOptions.options ? (
+                <DetailRow label="Advanced">
+                  {[
+                    parsedOptions.options.caCertificateId !== undefined ? `CA ${parsedOptions.options.caCertificateId}` : null,
+                    parsedOptions.options.emailAddress ? `customer email ${parsedOptions.options.emailAddress}` : null,
+                    parsedOptions.options.addOnProducts ? `add-ons ${parsedOptions.options.addOnProducts.join(', ')}` : null,
+                    parsedOptions.options.prioritiseCsrValues ? 'CSR values first' : null,
+                    parsedOptions.options.isCustomerValidated ? 'customer validated' : null,
+                    parsedOptions.options.maxSubjectCNs !== undefined ? `${parsedOptions.options.maxSubjectCNs} subject CNs` : null,
+                  ]
+                    .filter(Boolean)
+                    .join(' · ')}
+                </DetailRow>
+              ) : null}
               <DetailRow label="Key and CSR">
                 {state.csr.mode === 'new'
                   ? `${state.csr.keyId ? 'A new CSR for a stored' : 'A new'} ${keyTypeLabel(state.csr.keyType)} key, made when the order is placed`

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react'
+import { call } from '../api'
 import { ActionRow } from '../components/action-row'
 import { Card } from '../components/card'
 import { ExpiryCell } from '../components/cert-badges'
@@ -17,9 +18,12 @@ import { LoadingLine } from '../components/loading-line'
 import { OrderStateBadge } from '../components/order-badges'
 import { isMoving, ORDER_WAIT, type OrderSummary } from '../components/order-format'
 import { PageHeader } from '../components/page-header'
+import { Spinner } from '../components/spinner'
+import { formatDate } from '../format'
+import { useAction } from '../hooks/use-action'
 import { useInterval } from '../hooks/use-interval'
 import { useQuery } from '../hooks/use-query'
-import { routeHref, type Route } from '../routes'
+import { navigate, routeHref, type Route } from '../routes'
 
 /** While an order moves (the scheduler may collect a certificate), the dashboard re-reads this often. */
 const DASHBOARD_REFRESH_MS = 10_000
@@ -29,6 +33,8 @@ const orderRoute = (id: string): Route => ({ section: 'orders', view: 'order', i
 
 /** What the user should do about an unfinished order, or null when it waits on the CA alone. */
 function todoFor(o: OrderSummary): string | null {
+  // A duplicate purchase needs the user whatever state either order is in.
+  if (o.problem && (o.duplicate || o.duplicates.length > 0)) return o.problem
   const wait = ORDER_WAIT[o.state]
   if (!wait) return null
   const parts = [wait.on === 'you' ? wait.todo : null, o.problem].filter((p): p is string => Boolean(p))
@@ -61,26 +67,41 @@ function StatCard({
   )
 }
 
-function DueRow({ cert }: { cert: CertificateSummary }) {
+/**
+ * A certificate to replace. Inside its order's term the replacement is a free reissue, one click from
+ * here (a new key of the same type by default); once the term ends it is a renewal, a new purchase
+ * prepared from the order. Core says which (OrderSummary.renewalPath).
+ */
+function DueRow({ cert, order, onReissued }: { cert: CertificateSummary; order: OrderSummary | undefined; onReissued: () => void }) {
+  const path = order?.renewalPath ?? null
+  const reissue = useAction(async (id: string) => {
+    const created = await call('orders.reissue', { id })
+    onReissued()
+    navigate(orderRoute(created.id))
+  })
+  const text = !cert.orderId
+    ? 'Nothing in CertDesk replaces it yet: order a new certificate (or import the one you got elsewhere).'
+    : path?.kind === 'reissue'
+      ? `Its order's term runs until ${formatDate(path.termEndsAt)}${path.estimated ? ' (estimated)' : ''}: a reissue costs nothing. It uses a new key and may need the names validated again.`
+      : 'Its order has no term left: renewing is a new purchase, prepared as a draft you review before anything is bought.'
   return (
-    <ActionRow
-      title={<a href={routeHref(certRoute(cert.id))}>{certificateName(cert)}</a>}
-      text={
-        cert.orderId
-          ? 'Nothing in CertDesk replaces it yet: renew it from its order, then install the new certificate.'
-          : 'Nothing in CertDesk replaces it yet: order a new certificate (or import the one you got elsewhere).'
-      }
-    >
+    <ActionRow title={<a href={routeHref(certRoute(cert.id))}>{certificateName(cert)}</a>} text={text}>
       <ExpiryCell cert={cert} dateOnly />
-      {cert.orderId ? (
+      {cert.orderId && path?.kind === 'reissue' ? (
+        <button type="button" className="button button-primary button-small" disabled={reissue.pending} onClick={() => void reissue.run(cert.orderId ?? '')}>
+          {reissue.pending ? <Spinner /> : null}
+          {path.label}
+        </button>
+      ) : cert.orderId ? (
         <a className="button button-small" href={routeHref(orderRoute(cert.orderId))}>
-          Open its order
+          {path?.label ?? 'Open its order'}
         </a>
       ) : (
         <a className="button button-small" href={routeHref({ section: 'orders', view: 'new' })}>
           New order
         </a>
       )}
+      {reissue.error ? <ErrorNotice error={reissue.error} /> : null}
     </ActionRow>
   )
 }
@@ -97,12 +118,13 @@ function OrderRow({ order, todo }: { order: OrderSummary; todo: string }) {
 }
 
 const urgent = (o: OrderSummary): boolean => {
+  if (o.problem && (o.duplicate || o.duplicates.length > 0)) return true
   const wait = ORDER_WAIT[o.state]
   return wait?.on === 'you' && wait.first === true
 }
 
 /** Certificates to renew and orders that wait on the user; the most urgent (lost answers) first. */
-function NeedsAttention({ report, orders }: { report: ExpiryReport; orders: readonly OrderSummary[] }) {
+function NeedsAttention({ report, orders, onChanged }: { report: ExpiryReport; orders: readonly OrderSummary[]; onChanged: () => void }) {
   const orderRows = (pick: (o: OrderSummary) => boolean) =>
     orders.flatMap((o) => {
       const todo = pick(o) ? todoFor(o) : null
@@ -110,7 +132,7 @@ function NeedsAttention({ report, orders }: { report: ExpiryReport; orders: read
     })
   const rows = [
     ...orderRows(urgent),
-    ...report.due.map((c) => <DueRow key={c.id} cert={c} />),
+    ...report.due.map((c) => <DueRow key={c.id} cert={c} order={orders.find((o) => o.id === c.orderId)} onReissued={onChanged} />),
     ...orderRows((o) => !urgent(o)),
   ]
   const onCa = orders.filter((o) => ORDER_WAIT[o.state]?.on === 'ca').length
@@ -267,7 +289,14 @@ export function DashboardPage() {
         <NothingTracked />
       ) : (
         <>
-          <NeedsAttention report={expiring.data} orders={orders.data} />
+          <NeedsAttention
+            report={expiring.data}
+            orders={orders.data}
+            onChanged={() => {
+              orders.reload()
+              expiring.reload()
+            }}
+          />
           {expiring.data.replaced.length ? (
             <AlreadyReplaced replaced={expiring.data.replaced} leaves={leaves ?? []} />
           ) : null}

@@ -4,6 +4,7 @@ import { DiagnosticsCard } from '../components/diagnostics-card'
 import { AlertSettingsCard, BrowserNotificationsCard, DesktopCard, UpdatesCard } from '../components/settings-cards'
 import { ErrorNotice } from '../components/error-notice'
 import { PageHeader } from '../components/page-header'
+import { PushCard } from '../components/push-card'
 import { useQuery } from '../hooks/use-query'
 
 const VAULT_STATES = {
@@ -23,7 +24,7 @@ export function SettingsPage({ onVaultProblem }: { onVaultProblem: (code: UiErro
     <>
       <PageHeader
         title="Settings"
-        description="Where CertDesk keeps its data, how private keys are protected, alerts, updates, backups, and diagnostics for support."
+        description="Where CertDesk keeps its data, how private keys are protected, alerts, updates, Sectigo's push notifications, backups, and diagnostics for support."
       />
       {info.error ? <ErrorNotice error={info.error} onRetry={info.reload} /> : null}
       <section className="card" aria-labelledby="settings-app">
@@ -101,6 +102,7 @@ export function SettingsPage({ onVaultProblem }: { onVaultProblem: (code: UiErro
         </>
       ) : null}
       <BackupCard exportDir={info.data?.exportDir} onVaultProblem={onVaultProblem} />
+      <PushCard />
       <DiagnosticsCard />
     </>
   )

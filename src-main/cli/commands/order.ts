@@ -131,6 +131,12 @@ async function orderPlace(ctx: CliContext, args: string[]): Promise<number> {
       street: { type: 'string' },
       'postal-code': { type: 'string' },
       'company-number': { type: 'string' },
+      'ca-certificate-id': { type: 'string' },
+      'customer-email': { type: 'string' },
+      'add-on': { type: 'string', multiple: true },
+      'prioritise-csr-values': { type: 'boolean' },
+      'customer-validated': { type: 'boolean' },
+      'max-subject-cns': { type: 'string' },
       draft: { type: 'boolean' },
       'no-remote-check': { type: 'boolean' },
       'id-only': { type: 'boolean' },
@@ -178,11 +184,13 @@ async function orderPlace(ctx: CliContext, args: string[]): Promise<number> {
       ] as const
     ).filter(([, v]) => v !== undefined),
   )
+  const options = applyOptions(values)
   const input: MethodInput<'orders.place'> = {
     accountId: account.id,
     productCode: Number(values.product),
     days: Number(values.days),
     csr,
+    ...(options ? { options } : {}),
     ...(domains ? { domains } : {}),
     ...(fallback ? { dcvMethod: fallback } : {}),
     ...(values.email ? { dcvEmail: values.email } : {}),
@@ -200,6 +208,31 @@ async function orderPlace(ctx: CliContext, args: string[]): Promise<number> {
   if (values['id-only'] && o.state !== 'placed' && !values.draft) ctx.io.stderr(`Order ${o.id} is ${o.state}: ${o.stateReason ?? ''}\n`)
   // A draft that should have been sent was not (nothing reached Sectigo, or it refused for now).
   return !values.draft && o.state === 'draft' ? 1 : exitFor(o)
+}
+
+/** The advanced AutoApplySSL options (reference §3.1) from their flags; undefined when none is given. */
+function applyOptions(values: {
+  'ca-certificate-id'?: string
+  'customer-email'?: string
+  'add-on'?: string[]
+  'prioritise-csr-values'?: boolean
+  'customer-validated'?: boolean
+  'max-subject-cns'?: string
+}): MethodInput<'orders.place'>['options'] {
+  const number = (flag: string, v: string | undefined): number | undefined => {
+    if (v === undefined) return undefined
+    if (!/^\d{1,16}$/.test(v)) throw new UsageError(`--${flag} takes a number.\n${ORDER_USAGE}`)
+    return Number(v)
+  }
+  const out = {
+    ...(values['ca-certificate-id'] !== undefined ? { caCertificateId: number('ca-certificate-id', values['ca-certificate-id']) } : {}),
+    ...(values['customer-email'] !== undefined ? { emailAddress: values['customer-email'] } : {}),
+    ...(values['add-on'] ? { addOnProducts: values['add-on'].map((a) => number('add-on', a) ?? 0) } : {}),
+    ...(values['prioritise-csr-values'] ? { prioritiseCsrValues: true } : {}),
+    ...(values['customer-validated'] ? { isCustomerValidated: true } : {}),
+    ...(values['max-subject-cns'] !== undefined ? { maxSubjectCNs: number('max-subject-cns', values['max-subject-cns']) } : {}),
+  }
+  return Object.keys(out).length > 0 ? out : undefined
 }
 
 async function orderSubmit(ctx: CliContext, args: string[]): Promise<number> {
@@ -247,6 +280,9 @@ async function orderSync(ctx: CliContext, args: string[]): Promise<number> {
       ctx.io.stdout(`Account "${a.label}": ${r.seen} order(s) at Sectigo, ${r.imported.length} brought in, ${r.reconciled.length} unknown order(s) checked.\n`)
       for (const x of r.reconciled) ctx.io.stdout(`  ${x.orderId}: ${x.outcome} - ${x.message}\n`)
       for (const id of r.imported) ctx.io.stdout(`  new: ${id}\n`)
+      for (const d of r.duplicates) {
+        ctx.io.stdout(`  DUPLICATE for ${d.orderId}: Sectigo ${d.followedOrderNumber ?? '-'} (followed) | ${d.duplicateOrderNumber} (duplicate, ${d.syncedOrderId}); revoke ${d.syncedOrderId} and ask Sectigo for a refund if you need only one.\n`)
+      }
       if (r.error) ctx.io.stderr(`  The report could not be read completely: ${r.error}\n`)
     }
   }
@@ -301,9 +337,11 @@ async function orderReissue(ctx: CliContext, args: string[]): Promise<number> {
     strict: true,
   })
   if (!positionals[0]) throw new UsageError(`order reissue needs an order id.\n${ORDER_USAGE}`)
+  // Default (no key option): a new key of the same type, chosen by core.
+  const key = await keyChoice(ctx, values)
   const o = await call(ctx, 'orders.reissue', {
     id: positionals[0],
-    key: (await keyChoice(ctx, values)) ?? { sameKey: true },
+    ...(key ? { key } : {}),
     ...(values.dcv ? { dcvMethod: parseMethod(values.dcv) } : {}),
     ...(values.draft ? { submit: false } : {}),
   })
@@ -311,7 +349,7 @@ async function orderReissue(ctx: CliContext, args: string[]): Promise<number> {
   return exitFor(o)
 }
 
-type KeyChoice = MethodInput<'orders.reissue'>['key']
+type KeyChoice = NonNullable<MethodInput<'orders.reissue'>['key']>
 
 /** --same-key, --new-key TYPE, --csr CSR_ID or --csr-file FILE (at most one); undefined when none is given. */
 async function keyChoice(ctx: CliContext, values: { 'same-key'?: boolean; 'new-key'?: string; csr?: string; 'csr-file'?: string }): Promise<KeyChoice | undefined> {

@@ -385,13 +385,14 @@ export class AccountService {
     const started = performance.now()
     try {
       const client = await this.clientFor(id, { bypassBreaker: true })
-      const page = await this.lanes.run(id, () => client.webHostReport({ firstResultNo: 1, lastResultNo: 1 }))
+      // The cheapest report a production importer asks for: statuses only, the first row (index 0).
+      const page = await this.lanes.run(id, () => client.webHostReport({ firstResultNo: 0, lastResultNo: 0, showStatusesOnly: true }))
       if (r.status === 'auth_failed') this.#clearAuthFailed(id, actor)
       const latencyMs = Math.round(performance.now() - started)
       this.#record(id, actor, 'account.tested', { ok: true, latencyMs })
       return {
         ok: true,
-        message: `Connected to ${client.baseUrl} as ${r.loginName}; Sectigo accepted the login${page.noOfResults !== undefined ? ` (${page.noOfResults} order row(s) in the test page)` : ''}.`,
+        message: `Connected to ${client.baseUrl} as ${r.loginName}; Sectigo accepted the login${page.noOfResults !== undefined ? ` (${page.noOfResults} order(s) in its report)` : ''}.`,
         code: null,
         latencyMs,
         clockOffsetMs: client.clockOffsetMs,

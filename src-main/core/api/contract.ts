@@ -28,6 +28,7 @@ import type { PreflightReport } from '../orders/place'
 import type { ProductInfo } from '../orders/preflight'
 import type { PushStatus } from '../orders/push-service'
 import type { SyncReport } from '../orders/sync'
+import type { ValidityOutlook } from '../orders/validity-schedule'
 import type { DcvEmailAddressList } from '../sectigo/endpoints/get-dcv-email-address-list'
 import { MAX_IMPORT_BYTES } from '../pki/formats/limits'
 import { ALERT_KINDS } from '../alerts/alert-kinds'
@@ -161,6 +162,17 @@ const ORDER_DRAFT = {
   dcvEmail: EMAIL_ADDRESS.optional(),
   organization: ORGANIZATION.optional(),
   serverSoftware: z.number().int().min(-1).max(100).optional(),
+  /** Advanced AutoApplySSL options (reference §3.1): the issuing CA, the customer email, add-ons... */
+  options: z
+    .strictObject({
+      caCertificateId: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+      emailAddress: EMAIL_ADDRESS.optional(),
+      addOnProducts: z.array(z.number().int().min(1).max(1_000_000)).max(10).optional(),
+      prioritiseCsrValues: z.boolean().optional(),
+      isCustomerValidated: z.boolean().optional(),
+      maxSubjectCNs: z.number().int().min(1).max(250).optional(),
+    })
+    .optional(),
   remoteCheck: z.boolean().optional(),
 }
 const ORDER_STATE = z.enum(['draft', 'submitting', 'placed', 'awaiting_validation', 'issued', 'collected', 'unknown', 'failed', 'rejected', 'revoked', 'replaced', 'cancelled'])
@@ -309,7 +321,10 @@ export const contract = {
 
   // --- orders ---
   'orders.products': method<ProductInfo[]>()(z.strictObject({})),
+  /** GetDCVEmailAddressList; remembered for 24 hours (Sectigo accepts an address only that long after the call). */
   'orders.approverEmails': method<DcvEmailAddressList>()(z.strictObject({ accountId: ACCOUNT_ID, domain: DOMAIN })),
+  /** How long a certificate issued now may be valid (CA/B Forum SC-081 schedule), apart from the order term. */
+  'orders.validity': method<ValidityOutlook>()(z.strictObject({})),
   'orders.preflight': method<PreflightReport>()(z.strictObject(ORDER_DRAFT)),
   /** Creates the order and sends it (unless submit: false). The row is committed before Sectigo is called. */
   'orders.place': method<OrderDetail>()(z.strictObject({ ...ORDER_DRAFT, submit: z.boolean().optional() })),
@@ -324,7 +339,8 @@ export const contract = {
   'orders.reissue': method<OrderDetail>()(
     z.strictObject({
       id: ORDER_ID,
-      key: REISSUE_KEY,
+      /** Default: a new key of the same type. */
+      key: REISSUE_KEY.optional(),
       domains: z.array(DOMAIN_CHOICE).max(MAX_ORDER_DOMAINS).optional(),
       dcvMethod: DCV_METHOD.optional(),
       submit: z.boolean().optional(),
@@ -356,8 +372,15 @@ export const contract = {
   'dcv.resend': method<OrderActionResult>()(z.strictObject({ orderId: ORDER_ID, email: EMAIL_ADDRESS.optional() })),
 
   // --- push receiver (off by default) ---
+  /** Saves the settings as on and listens (127.0.0.1 unless a host is chosen); the password goes to the OS keychain, never into a result. */
   'push.start': method<PushStatus>()(
-    z.strictObject({ port: z.number().int().min(1).max(65535), host: text(255).optional(), username: z.string().min(1).max(128), password: z.string().min(8).max(256) }),
+    z.strictObject({
+      port: z.number().int().min(1).max(65535),
+      host: text(255).optional(),
+      username: z.string().min(1).max(128),
+      password: z.string().min(12).max(256).optional(),
+      publicUrl: text(2048).optional(),
+    }),
   ),
   'push.status': method<PushStatus>()(z.strictObject({})),
   'push.stop': method<PushStatus>()(z.strictObject({})),

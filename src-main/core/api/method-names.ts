@@ -40,6 +40,7 @@ export const METHOD_NAMES = [
   'accounts.test',
   'orders.products',
   'orders.approverEmails',
+  'orders.validity',
   'orders.preflight',
   'orders.place',
   'orders.submit',

@@ -137,8 +137,12 @@ export async function checkInstruction(probe: DcvProbe, ins: DcvInstruction): Pr
         if (code === 'ENOTFOUND' || code === 'ENODATA') return { ...base, verdict: 'missing', target: name, detail: `There is no CNAME record ${name} yet (DNS: ${code}).` }
         return { ...base, verdict: 'unreachable', target: name, detail: `Could not look up ${name}: ${code ?? (e as Error).message}.` }
       }
-      const want = normaliseName(target)
-      if (answers.some((a) => normaliseName(a) === want)) return { ...base, verdict: 'ok', target: name, detail: `${name} points to ${target}.` }
+      const want = target.trim().replace(/\.$/, '')
+      // Exact, as Sectigo shows the target: the uniqueValue label keeps its case.
+      if (answers.some((a) => a.trim().replace(/\.$/, '') === want)) return { ...base, verdict: 'ok', target: name, detail: `${name} points to ${target}.` }
+      if (answers.some((a) => normaliseName(a) === normaliseName(want))) {
+        return { ...base, verdict: 'mismatch', target: name, detail: `${name} points to ${answers.join(', ')}: only the letter case differs from ${target}. Enter the target exactly as shown (the unique value keeps its case).` }
+      }
       return { ...base, verdict: 'mismatch', target: name, detail: `${name} points to ${answers.join(', ')}, not ${target}.` }
     }
     case 'EMAIL':

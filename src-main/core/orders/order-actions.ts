@@ -22,6 +22,7 @@ import { assertNever } from '../util/assert-never'
 import { newId } from '../util/ids'
 import { requireOrder, requireSectigoNumber, type OrderContext } from './order-context'
 import { stateLabel, transition } from './order-states'
+import { requireApprover } from './approver-check'
 import { step } from './step-hooks'
 
 export type ActionStatus = 'done' | 'unknown'
@@ -179,6 +180,8 @@ export async function setDcvMethod(ctx: OrderContext, orderId: string, input: { 
   const orderNumber = requireAtSectigo(o, PENDING, 'changing the validation method')
   const d = findDomain(ctx, o, input.domain)
   checkMethodForName(d.domain, input.method, input.email)
+  // Sectigo accepts newDCVEmailAddress only from a list fetched in the last 24 hours (reference §3.6).
+  if (input.method === 'EMAIL' && input.email) await requireApprover(ctx, o.accountId, d.domain, input.email)
   const multi = findProduct(o.productCode)?.kind === 'multi_domain' || listOrderDomains(ctx.db, o.id).length > 1
   const change = {
     ...(multi ? { domainName: d.domain.replace(/^\*\./, '') } : {}),
@@ -204,6 +207,7 @@ export async function setDcvMethod(ctx: OrderContext, orderId: string, input: { 
 export async function resendDcvEmail(ctx: OrderContext, orderId: string, input: { email?: string }, actor: Actor): Promise<ActionOutcome> {
   const o = requireOrder(ctx, orderId)
   const orderNumber = requireAtSectigo(o, PENDING, 'resending the validation email')
+  await requireResendApprovers(ctx, o, input.email)
   return runAction(
     ctx,
     o,
@@ -213,6 +217,32 @@ export async function resendDcvEmail(ctx: OrderContext, orderId: string, input: 
     (c) => c.resendDcvEmail({ orderNumber, ...(input.email ? { dcvEmailAddress: input.email } : {}) }),
     () => (input.email ? `Sectigo resends the validation email to ${input.email}.` : 'Sectigo resends the validation emails and re-checks the other names.'),
   )
+}
+
+/**
+ * ResendDCVEmail's dcvEmailAddress "must have been returned by GetDCVEmailAddressList within 24 h"
+ * (reference §3.12). With an address: it must be on a fresh list of one of the names awaiting email
+ * validation. Without one Sectigo reuses each name's last address; whether the rule then applies is
+ * not documented, so (the safe side) each of those addresses is checked against a fresh list too.
+ */
+async function requireResendApprovers(ctx: OrderContext, o: OrderRow, email: string | undefined): Promise<void> {
+  const pending = listOrderDomains(ctx.db, o.id).filter((d) => !d.removed && d.method === 'EMAIL' && d.dcvStatus !== 'validated')
+  if (email === undefined) {
+    for (const d of pending) if (d.email) await requireApprover(ctx, o.accountId, d.domain, d.email)
+    return
+  }
+  let refusal: CoreError | null = null
+  for (const d of pending) {
+    try {
+      await requireApprover(ctx, o.accountId, d.domain, email)
+      return
+    } catch (e) {
+      if (!(isCoreError(e) && e.code === 'invalid_input')) throw e
+      refusal = e
+    }
+  }
+  if (refusal) throw refusal
+  throw new CoreError('invalid_input', `No name of order ${o.id} is awaiting email validation, so there is no approver email to send to ${email}.`)
 }
 
 /** AutoRemoveMDCDomain: drop a name that cannot be validated so the rest of a multi-domain order can issue. */

@@ -8,8 +8,9 @@ import type { DcvEmailAddressList } from '../sectigo/endpoints/get-dcv-email-add
 import type { Db } from '../store/db'
 import type { Actor } from '../store/events-repo'
 import { getCsr } from '../store/csrs-repo'
-import { findOrdersBySectigoNumberAnyAccount, listOrderDomains, listOrderRows, type OrderFilter, type OrderRow } from '../store/orders-repo'
+import { findOrdersBySectigoNumberAnyAccount, listOrderDomains, listOrderRows, updateOrderRow, type OrderFilter, type OrderRow } from '../store/orders-repo'
 import { listLiveAccounts } from '../store/accounts-repo'
+import { getAccountSyncState } from '../store/account-sync-repo'
 import type { Clock } from '../util/clock'
 import { checkInstruction, systemDcvProbe, type DcvCheckResult, type DcvProbe } from './dcv-check'
 import { dcvForDomain } from '../pki/dcv'
@@ -37,7 +38,8 @@ import { POLL_POLICIES } from './poll-policy'
 import { productCatalog, type ProductInfo } from './preflight'
 import type { StepHooks } from './step-hooks'
 import { reconcileOrder, submitOrder, sweepLocal, type ReconcileResult } from './submit'
-import { syncAccount, type SyncReport } from './sync'
+import { accountsDueForSync, clearIdleSyncs, syncAccount, type SyncMode, type SyncReport } from './sync'
+import { fetchApproverList } from './approver-check'
 import type { DcvMethod } from '../sectigo/dcv-methods'
 
 /** An unknown order is looked for in the report again by itself at most this many times (report lag). */
@@ -90,10 +92,13 @@ export class OrderService {
     return productCatalog()
   }
 
-  /** GetDCVEmailAddressList: the approver addresses Sectigo accepts for a name (use within 24 hours). */
+  /**
+   * GetDCVEmailAddressList: the approver addresses Sectigo accepts for a name. Remembered with the
+   * time, since Sectigo accepts an address only within 24 hours of this call (approver-check.ts).
+   */
   approverEmails(accountId: string, domain: string): Promise<DcvEmailAddressList> {
     this.ctx.accounts.row(accountId)
-    return this.ctx.accounts.call(accountId, (c) => c.getDcvEmailAddressList({ domainName: domain }))
+    return fetchApproverList(this.ctx, accountId, domain)
   }
 
   preflight(input: OrderDraftInput): Promise<PreflightReport> {
@@ -114,11 +119,11 @@ export class OrderService {
   }
 
   list(filter: OrderFilter = {}): OrderSummary[] {
-    return listOrderRows(this.ctx.db, filter).map((o) => toSummary(this.ctx.db, o))
+    return listOrderRows(this.ctx.db, filter).map((o) => toSummary(this.ctx.db, o, this.ctx.clock.now()))
   }
 
   get(id: string): OrderDetail {
-    return toDetail(this.ctx.db, requireOrder(this.ctx, id))
+    return toDetail(this.ctx.db, requireOrder(this.ctx, id), this.ctx.clock.now())
   }
 
   row(id: string): OrderRow {
@@ -144,8 +149,17 @@ export class OrderService {
     return { poll, order: this.get(id) }
   }
 
-  sync(accountId: string, actor: Actor): Promise<SyncReport> {
-    return syncAccount(this.ctx, accountId, actor)
+  sync(accountId: string, actor: Actor, mode: SyncMode = 'full'): Promise<SyncReport> {
+    return syncAccount(this.ctx, accountId, actor, mode)
+  }
+
+  /** The scheduler's duplicate search: every account whose watch is due (sync.ts accountsDueForSync). */
+  async syncDue(actor: Actor): Promise<SyncReport[]> {
+    const ok = listLiveAccounts(this.ctx.db).filter((a) => a.status === 'ok').map((a) => a.id)
+    const out: SyncReport[] = []
+    for (const id of accountsDueForSync(this.ctx, ok)) out.push(await syncAccount(this.ctx, id, actor, 'watch'))
+    clearIdleSyncs(this.ctx, ok)
+    return out
   }
 
   reconcile(id: string, actor: Actor): Promise<ReconcileResult> {
@@ -232,7 +246,10 @@ export class OrderService {
     return sweepLocal(this.ctx)
   }
 
-  /** Reconciles every unknown order whose last check is older than its account's polite interval. */
+  /**
+   * Reconciles every unknown order that is due: never checked, or its persisted next check
+   * (next_reconcile_at: a polling period after a check, later after failed report reads) has come.
+   */
   async reconcileDue(actor: Actor): Promise<ReconcileResult[]> {
     const now = this.ctx.clock.now().getTime()
     const out: ReconcileResult[] = []
@@ -240,11 +257,32 @@ export class OrderService {
     for (const o of listOrderRows(this.ctx.db, { states: ['unknown'] })) {
       const a = envs.get(o.accountId)
       if (!a || a.status !== 'ok' || o.reconcileCount >= MAX_AUTO_RECONCILES) continue
-      const last = o.reconcileCheckedAt ? Date.parse(o.reconcileCheckedAt) : 0
-      if (now - last < POLL_POLICIES[a.environment].minIntervalMs) continue
+      if (o.nextReconcileAt !== null && Date.parse(o.nextReconcileAt) > now) continue
       out.push(await reconcileOrder(this.ctx, o.id, actor))
     }
     return out
+  }
+
+  /**
+   * A push about an order: it becomes due for a status poll now, unless it was polled within
+   * pushCoalesceMs or is already due, so replayed pushes cannot multiply Sectigo calls. Returns
+   * whether the scheduler should run a round.
+   */
+  dueFromPush(orderId: string): boolean {
+    const o = requireOrder(this.ctx, orderId)
+    if (!isPollable(o.state)) return false
+    const env = this.ctx.accounts.row(o.accountId).environment
+    const now = this.ctx.clock.now().getTime()
+    if (o.nextPollAt !== null && Date.parse(o.nextPollAt) <= now) return true
+    if (o.lastPolledAt !== null && now - Date.parse(o.lastPolledAt) < POLL_POLICIES[env].pushCoalesceMs) return false
+    updateOrderRow(this.ctx.db, orderId, { nextPollAt: new Date(now).toISOString() })
+    return true
+  }
+
+  /** Polls every due order once (concurrent requests for one order share a call). */
+  async pollDue(actor: Actor): Promise<PollResult[]> {
+    const results = await Promise.allSettled(this.dueOrders().map((o) => this.poll(o.id, { actor, force: false })))
+    return results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))
   }
 
   /** Orders whose next status poll is due, on accounts that are not stopped. */
@@ -256,15 +294,22 @@ export class OrderService {
     )
   }
 
-  /** When the next poll falls due (null when nothing is pending). */
+  /** When the next poll, reconciliation or duplicate search falls due (null when nothing is pending). */
   nextDueAt(): number | null {
     const ok = new Set(listLiveAccounts(this.ctx.db).filter((a) => a.status === 'ok').map((a) => a.id))
     let next: number | null = null
-    for (const o of listOrderRows(this.ctx.db, { states: ['placed', 'awaiting_validation', 'issued'] })) {
-      if (!ok.has(o.accountId) || o.nextPollAt === null) continue
-      const t = Date.parse(o.nextPollAt)
+    const consider = (iso: string | null): void => {
+      if (iso === null) return
+      const t = Date.parse(iso)
       if (next === null || t < next) next = t
     }
+    for (const o of listOrderRows(this.ctx.db, { states: ['placed', 'awaiting_validation', 'issued', 'unknown'] })) {
+      if (!ok.has(o.accountId)) continue
+      if (o.state === 'unknown') {
+        if (o.reconcileCount < MAX_AUTO_RECONCILES) consider(o.nextReconcileAt ?? new Date(0).toISOString())
+      } else consider(o.nextPollAt)
+    }
+    for (const id of ok) consider(getAccountSyncState(this.ctx.db, id)?.nextSyncAt ?? null)
     return next
   }
 

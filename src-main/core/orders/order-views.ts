@@ -3,6 +3,8 @@ import { getAccountRow, type AccountEnvironment, type AccountStatus } from '../s
 import type { Db } from '../store/db'
 import { listEvents } from '../store/events-repo'
 import {
+  getOrderRow,
+  listDuplicatesOf,
   listChildOrders,
   listOrderActions,
   listRenewals,
@@ -12,9 +14,13 @@ import {
   type OrderKind,
   type OrderRow,
   type OrderState,
+  type StoredApplyOptions,
   type StoredOrganization,
   type StoredStatusDetails,
+  type TermSource,
 } from '../store/orders-repo'
+import { interpretCertificateStatus, type ReportedCertificateStatus } from '../sectigo/certificate-status'
+import { renewalPath, type RenewalPath } from './order-term'
 import { findProduct } from '../sectigo/products'
 import { assertNever } from '../util/assert-never'
 import { dcvValuesFor, instructionFor, type DcvInstruction } from './dcv-instructions'
@@ -72,6 +78,18 @@ export interface OrderSummary {
   nextPollAt: string | null
   lastPolledAt: string | null
   lastPollError: string | null
+  /** The reference sent to Sectigo as foreignOrderNumber (null for reissues and synced orders). */
+  foreignRef: string | null
+  /** The order term bought, apart from the certificate's validity (notBefore/notAfter). */
+  term: { startAt: string; endAt: string; source: TermSource } | null
+  /** Once the certificate is issued: reissue (free, inside the term) or renew (a new purchase). */
+  renewalPath: RenewalPath | null
+  /** Sectigo's certificate status word and what CertDesk makes of it ('unknown' is shown as such). */
+  sectigoStatus: { text: string; meaning: ReportedCertificateStatus } | null
+  /** A synced order Sectigo placed for a local order that CertDesk follows under another number. */
+  duplicate: { ofOrderId: string; followedOrderNumber: string | null; duplicateOrderNumber: string | null } | null
+  /** Synced duplicates of this order: its Sectigo number and theirs, side by side. */
+  duplicates: Array<{ orderId: string; orderNumber: string | null }>
 }
 
 export type StepName = 'csr' | 'dcv' | 'organization_validation' | 'ov_callback' | 'ev_click_through' | 'brand_validation'
@@ -107,6 +125,8 @@ export interface OrderDetail extends OrderSummary {
   uniqueValue: string | null
   serverSoftware: number
   organization: StoredOrganization | null
+  /** The advanced AutoApplySSL options chosen for the order (caCertificateID, customer email, add-ons...). */
+  applyOptions: StoredApplyOptions | null
   /** Per name: how it is validated, what to publish, its state. */
   dcv: DcvInstruction[]
   validation: {
@@ -170,7 +190,13 @@ function stepsFor(o: OrderRow, validation: 'DV' | 'OV' | 'EV' | null): Validatio
   })
 }
 
-export function toSummary(db: Db, o: OrderRow): OrderSummary {
+function sectigoStatusOf(o: OrderRow, now: Date): OrderSummary['sectigoStatus'] {
+  if (!o.certificateStatusText) return null
+  const meaning = interpretCertificateStatus({ word: o.certificateStatusText, ...(o.notAfter ? { notAfter: new Date(o.notAfter) } : {}) }, now).status
+  return { text: o.certificateStatusText, meaning }
+}
+
+export function toSummary(db: Db, o: OrderRow, now: Date): OrderSummary {
   const account = getAccountRow(db, o.accountId)
   const product = findProduct(o.productCode)
   const domains = listOrderDomains(db, o.id).filter((d) => !d.removed)
@@ -206,6 +232,14 @@ export function toSummary(db: Db, o: OrderRow): OrderSummary {
     nextPollAt: o.nextPollAt,
     lastPolledAt: o.lastPolledAt,
     lastPollError: o.lastPollError,
+    foreignRef: o.foreignRef,
+    term: o.termStartAt && o.termEndAt && o.termSource ? { startAt: o.termStartAt, endAt: o.termEndAt, source: o.termSource } : null,
+    renewalPath: renewalPath(o, now),
+    sectigoStatus: sectigoStatusOf(o, now),
+    duplicate: o.duplicateOfOrderId
+      ? { ofOrderId: o.duplicateOfOrderId, followedOrderNumber: getOrderRow(db, o.duplicateOfOrderId)?.sectigoOrderNumber ?? null, duplicateOrderNumber: o.sectigoOrderNumber }
+      : null,
+    duplicates: listDuplicatesOf(db, o.id).map((d) => ({ orderId: d.id, orderNumber: d.sectigoOrderNumber })),
   }
 }
 
@@ -252,8 +286,8 @@ function stateActions(o: OrderRow, reissueBusy: boolean, pendingWork: () => Orde
   }
 }
 
-export function toDetail(db: Db, o: OrderRow): OrderDetail {
-  const summary = toSummary(db, o)
+export function toDetail(db: Db, o: OrderRow, now: Date): OrderDetail {
+  const summary = toSummary(db, o, now)
   const account = getAccountRow(db, o.accountId)
   const domains = listOrderDomains(db, o.id)
   const csr = o.csrId ? getCsr(db, o.csrId) : null
@@ -267,6 +301,7 @@ export function toDetail(db: Db, o: OrderRow): OrderDetail {
     uniqueValue: o.uniqueValue,
     serverSoftware: o.serverSoftware,
     organization: o.organization,
+    applyOptions: o.applyOptions,
     dcv: domains.map((d) => instructionFor(values, d)),
     validation: {
       certificateStatus: o.certificateStatusText,

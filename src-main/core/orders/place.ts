@@ -13,11 +13,13 @@ import { findProduct } from '../sectigo/products'
 import { getCertificateRow } from '../store/certificates-repo'
 import { getCsr, type CsrRow } from '../store/csrs-repo'
 import { recordEvent, type Actor } from '../store/events-repo'
-import { insertOrder, insertOrderDomains, listChildOrders, listOrderDomains, type OrderRow, type StoredOrganization } from '../store/orders-repo'
+import { insertOrder, insertOrderDomains, listChildOrders, listOrderDomains, NEVER_SUBMITTED, type OrderRow, type StoredApplyOptions, type StoredOrganization } from '../store/orders-repo'
 import { newId } from '../util/ids'
 import { requireOrder, type OrderContext } from './order-context'
 import { activeRenewal, isRenewable, stateLabel } from './order-states'
 import { csrNames, defaultDomains, describeErrors, hasErrors, preflight, productInfo, type CsrFacts, type DomainChoice, type PreflightFinding, type ProductInfo } from './preflight'
+import { newForeignRef } from './foreign-ref'
+import { expectedCertificateDays, validityOutlook, type ValidityOutlook } from './validity-schedule'
 import { newUniqueValue } from './unique-value'
 
 /** Where the order's CSR comes from. */
@@ -39,6 +41,8 @@ export interface OrderDraftInput {
   dcvEmail?: string
   organization?: StoredOrganization
   serverSoftware?: number
+  /** Advanced AutoApplySSL options (caCertificateID, emailAddress, add-ons...); new orders only. */
+  options?: StoredApplyOptions
   /** Ask Sectigo's DecodeCSR too (no credentials, no cost). Default true. */
   remoteCheck?: boolean
 }
@@ -51,6 +55,8 @@ export interface PreflightReport {
   domains: DomainChoice[]
   /** What the same product and validity cost on this account last time (Sectigo's API has no price list). */
   estimatedCost: { amount: string; basis: string } | null
+  /** The order term apart from the certificate it brings now (capped by the CA/B Forum schedule). */
+  validity: ValidityOutlook & { termDays: number; certificateDays: number }
 }
 
 function methodFor(name: string, fallback: DcvMethod | undefined): DcvMethod {
@@ -115,11 +121,19 @@ export async function preflightDraft(ctx: OrderContext, input: OrderDraftInput):
   const account = ctx.accounts.row(input.accountId)
   const { facts, lint, der } = await csrFacts(ctx, input.csr)
   const domains = resolveDomains(input, facts)
-  const findings = preflight({ productCode: input.productCode, days: input.days, csr: facts, csrLint: lint, domains, organization: input.organization ?? null })
+  const now = ctx.clock.now()
+  const findings = preflight({ productCode: input.productCode, days: input.days, csr: facts, csrLint: lint, domains, organization: input.organization ?? null, issuanceAt: now })
   if (account.status === 'auth_failed') findings.push({ severity: 'error', code: 'account-stopped', message: ctx.accounts.stoppedError(account).message, field: 'accountId' })
   if (der && input.remoteCheck !== false && !hasErrors(findings)) findings.push(...(await remoteCsrCheck(ctx, input.accountId, der, input.productCode)))
   const product = findProduct(input.productCode)
-  return { ok: !hasErrors(findings), findings, product: product ? productInfo(product) : null, domains, estimatedCost: estimatedCost(ctx, input.accountId, input.productCode, input.days) }
+  return {
+    ok: !hasErrors(findings),
+    findings,
+    product: product ? productInfo(product) : null,
+    domains,
+    estimatedCost: estimatedCost(ctx, input.accountId, input.productCode, input.days),
+    validity: { termDays: input.days, certificateDays: expectedCertificateDays(now, input.days), ...validityOutlook(now) },
+  }
 }
 
 async function resolveCsr(ctx: OrderContext, source: CsrSource, actor: Actor): Promise<CsrRow> {
@@ -176,13 +190,7 @@ export async function createDraft(
     sectigoOrderNumber: null,
     sectigoCertificateId: null,
     totalCost: null,
-    paymentRequired: null,
-    submitAttempt: 0,
-    submitOwner: null,
-    submitStartedAt: null,
-    resendAllowed: false,
-    reconcileCheckedAt: null,
-    reconcileCount: 0,
+    ...NEVER_SUBMITTED,
     certificateStatusText: null,
     validationStatusText: null,
     statusDetails: {},
@@ -198,6 +206,14 @@ export async function createDraft(
     placedAt: null,
     collectedAt: null,
     renewedFromOrderId: opts.renews?.id ?? null,
+    // New orders send a letters-and-digits reference; a reissue sends none (Sectigo's reference stays the original's).
+    foreignRef: (opts.kind ?? 'new') === 'new' ? newForeignRef() : null,
+    // A reissue runs inside its parent's term.
+    termStartAt: opts.parent?.termStartAt ?? null,
+    termEndAt: opts.parent?.termEndAt ?? null,
+    termSource: opts.parent?.termSource ?? null,
+    duplicateOfOrderId: null,
+    applyOptions: (opts.kind ?? 'new') === 'new' && input.options && Object.keys(input.options).length > 0 ? input.options : null,
   }
   ctx.db.transaction(() => {
     insertOrder(ctx.db, row)
@@ -264,7 +280,8 @@ function domainsOf(ctx: OrderContext, earlier: OrderRow): DomainChoice[] {
 export type ReissueKey = { sameKey: true } | { newKey: KeyType } | { csrId: string } | { pem: string }
 
 export interface ReissueInput {
-  key: ReissueKey
+  /** Default: a new key of the same type (a reissue is the moment to rotate it). */
+  key?: ReissueKey
   /** Names and methods; default: the parent's names with their methods (EMAIL keeps its address). */
   domains?: DomainChoice[]
   dcvMethod?: DcvMethod
@@ -279,10 +296,14 @@ export async function createReissueDraft(ctx: OrderContext, parentId: string, in
   if (!['awaiting_validation', 'placed', 'issued', 'collected'].includes(parent.state) || !parent.sectigoOrderNumber) {
     throw new CoreError('conflict', `Order ${parent.id} is ${stateLabel(parent.state).toLowerCase()}; only an order placed at Sectigo can be reissued.`)
   }
-  if (parent.kind === 'synced' && 'sameKey' in input.key) throw new CoreError('invalid_input', 'The CSR of a synced order is not stored here; reissue it with a new key or a given CSR.')
+  const key = input.key ?? { newKey: await sameKeyType(ctx, parent) }
+  if (parent.kind === 'synced' && 'sameKey' in key) throw new CoreError('invalid_input', 'The CSR of a synced order is not stored here; reissue it with a new key or a given CSR.')
   const busy = listChildOrders(ctx.db, parent.id).find((c) => ['draft', 'submitting', 'unknown', 'failed'].includes(c.state))
   if (busy) throw new CoreError('conflict', `Reissue ${busy.id} of this order is ${stateLabel(busy.state).toLowerCase()}; settle or cancel it first.`)
-  const source = await keySource(ctx, parent, input.key)
+  if (parent.termSource === 'sectigo' && parent.termEndAt && Date.parse(parent.termEndAt) <= ctx.clock.now().getTime()) {
+    throw new CoreError('conflict', `The term of order ${parent.id} ended on ${parent.termEndAt.slice(0, 10)} (Sectigo's date), so it can no longer be reissued; renew it instead (a new purchase).`)
+  }
+  const source = await keySource(ctx, parent, key)
   const domains = input.domains ?? (input.dcvMethod === undefined ? domainsOf(ctx, parent) : undefined)
   return createDraft(
     ctx,

@@ -4,6 +4,7 @@ import { backoffForError } from '../sectigo/retry'
 const SECOND = 1000
 const MINUTE = 60 * SECOND
 const HOUR = 60 * MINUTE
+const DAY = 24 * HOUR
 
 /** How politely orders of one environment are polled with CollectSSL (queryType=0). */
 export interface PollPolicy {
@@ -25,6 +26,14 @@ export interface PollPolicy {
   reportLagMs: number
   /** ... and only after this many reconciliations of that attempt in a row found nothing. */
   notFoundChecksBeforeResend: number
+  /**
+   * After a purchase whose answer was lost, the account's report is searched automatically this long
+   * for a second Sectigo order under the same reference (a duplicate from a resend while the report
+   * lagged), once per polling period (minIntervalMs). How late Sectigo lists an order is unknown.
+   */
+  duplicateWatchMs: number
+  /** Pushes about one order within this time after a poll make no further call (replays cannot multiply calls). */
+  pushCoalesceMs: number
 }
 
 /**
@@ -42,6 +51,8 @@ export const POLL_POLICIES: Readonly<Record<AccountEnvironment, PollPolicy>> = {
     maxBackoffMs: 24 * HOUR,
     reportLagMs: 30 * MINUTE,
     notFoundChecksBeforeResend: 3,
+    duplicateWatchMs: 30 * DAY,
+    pushCoalesceMs: 10 * MINUTE,
   },
   test_mode: {
     minIntervalMs: 15 * MINUTE,
@@ -51,6 +62,8 @@ export const POLL_POLICIES: Readonly<Record<AccountEnvironment, PollPolicy>> = {
     maxBackoffMs: 6 * HOUR,
     reportLagMs: 15 * MINUTE,
     notFoundChecksBeforeResend: 2,
+    duplicateWatchMs: 7 * DAY,
+    pushCoalesceMs: 2 * MINUTE,
   },
   sandbox: {
     minIntervalMs: 2 * SECOND,
@@ -61,10 +74,12 @@ export const POLL_POLICIES: Readonly<Record<AccountEnvironment, PollPolicy>> = {
     // The Sandbox lists an order at once unless its reportLagMs fault says otherwise.
     reportLagMs: 5 * SECOND,
     notFoundChecksBeforeResend: 2,
+    duplicateWatchMs: 1 * DAY,
+    pushCoalesceMs: 1 * SECOND,
   },
 }
 
-/** When to poll again after a failed poll: capped exponential backoff with full jitter, never sooner than the policy allows. */
+/** When to poll (or read the report) again after a failure: capped exponential backoff with full jitter, never sooner than the policy allows. */
 export function nextPollAfterError(policy: PollPolicy, error: unknown, failures: number, random: () => number): number {
   const backoff = backoffForError(error, Math.max(0, failures - 1), { random, capMs: policy.maxBackoffMs })
   return Math.max(policy.minIntervalMs, backoff)

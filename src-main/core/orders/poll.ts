@@ -13,11 +13,13 @@ import {
   updateOrderDomain,
   updateOrderRow,
   type OrderPatch,
+  type OrderRow,
   type OrderState,
 } from '../store/orders-repo'
 import { assertNever } from '../util/assert-never'
 import { requireOrder, requireSectigoNumber, type OrderContext } from './order-context'
 import { isPollable, transition } from './order-states'
+import { parseTermDate, reportedTermPatch } from './order-term'
 import { nextPollAfterError, POLL_POLICIES, type PollPolicy } from './poll-policy'
 import { step } from './step-hooks'
 import { storeCollectedCertificates } from './store-collected'
@@ -45,8 +47,10 @@ export interface PollResult {
 
 const iso = (ms: number): string => new Date(ms).toISOString()
 
-function statusPatch(r: Extract<CollectSslResult, { statusDetails: unknown }>): OrderPatch {
+function statusPatch(r: Extract<CollectSslResult, { statusDetails: unknown }>, o: OrderRow): OrderPatch {
   return {
+    // Sectigo's term, when it reports one, replaces CertDesk's estimate (order-term.ts).
+    ...reportedTermPatch(o, { start: parseTermDate(r.productTermStartDate), end: parseTermDate(r.productTermEndDate) }),
     ...(r.certificateStatus !== undefined ? { certificateStatusText: r.certificateStatus } : {}),
     ...(r.validationStatus !== undefined ? { validationStatusText: r.validationStatus } : {}),
     ...(Object.keys(r.statusDetails).length > 0 ? { statusDetails: r.statusDetails } : {}),
@@ -104,7 +108,7 @@ export async function pollOrder(ctx: OrderContext, orderId: string, opts: { acto
 
   switch (status.kind) {
     case 'processing': {
-      const patch: OrderPatch = { ...base, ...statusPatch(status), nextPollAt: iso(at + policy.minIntervalMs) }
+      const patch: OrderPatch = { ...base, ...statusPatch(status, current), nextPollAt: iso(at + policy.minIntervalMs) }
       if (current.state === 'placed') {
         transition(ctx.db, ctx.clock, current, 'awaiting_validation', { actor: 'system', reason: status.validationStatus ? `Sectigo: ${status.validationStatus}.` : 'Sectigo is validating the order.', patch })
       } else {
@@ -120,7 +124,7 @@ export async function pollOrder(ctx: OrderContext, orderId: string, opts: { acto
     case 'issued':
     case 'collected': {
       if (current.state !== 'issued') {
-        transition(ctx.db, ctx.clock, current, 'issued', { actor: 'system', reason: 'Sectigo issued the certificate.', patch: { ...base, ...statusPatch(status), nextPollAt: iso(at) } })
+        transition(ctx.db, ctx.clock, current, 'issued', { actor: 'system', reason: 'Sectigo issued the certificate.', patch: { ...base, ...statusPatch(status, current), nextPollAt: iso(at) } })
       }
       markDomainsValidated(ctx, orderId)
       return collectCertificate(ctx, orderId, account, policy, opts.actor)
@@ -266,6 +270,7 @@ async function collectCertificate(ctx: OrderContext, orderId: string, account: A
       patch: {
         certificateRowId: certId,
         collectedAt: now,
+        ...reportedTermPatch(current, { start: parseTermDate(res.productTermStartDate), end: parseTermDate(res.productTermEndDate) }),
         notBefore: verdict.leaf.notBefore.toISOString(),
         notAfter: verdict.leaf.notAfter.toISOString(),
         lastPolledAt: now,

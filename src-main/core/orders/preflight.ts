@@ -5,8 +5,13 @@ import { isIpAddress, isValidDnsName } from '../pki/names'
 import { DCV_METHODS, type DcvMethod } from '../sectigo/dcv-methods'
 import { checkNamesForProduct, findProduct, PRODUCTS, type Product } from '../sectigo/products'
 import type { StoredOrganization } from '../store/orders-repo'
+import { maxCertificateDays } from './validity-schedule'
 
-/** CA/Browser Forum maximum validity for TLS certificates (and the Sandbox's). */
+/**
+ * The longest order term CertDesk sends as `days`: what Sectigo priced before SC-081 (398). Since 15
+ * March 2026 certificates are shorter than that (validity-schedule.ts); a longer term is served by
+ * free reissues until it ends.
+ */
 export const MAX_ORDER_DAYS = 398
 export const MIN_ORDER_DAYS = 1
 
@@ -83,6 +88,8 @@ export interface PreflightInput {
   csrLint: LintFinding[]
   domains: readonly DomainChoice[]
   organization: StoredOrganization | null
+  /** When the certificate would be issued (now): decides the CA/B Forum validity cap. */
+  issuanceAt?: Date
 }
 
 const APPROVER_LOCAL_PARTS = ['admin', 'administrator', 'hostmaster', 'postmaster', 'webmaster']
@@ -134,9 +141,18 @@ export function preflight(input: PreflightInput): PreflightFinding[] {
     err('product-unknown', `Product ${input.productCode} is not in CertDesk's catalog of Sectigo SSL products.`, 'productCode')
   }
   if (!Number.isSafeInteger(input.days) || input.days < MIN_ORDER_DAYS || input.days > MAX_ORDER_DAYS) {
-    err('days-range', `The validity must be ${MIN_ORDER_DAYS} to ${MAX_ORDER_DAYS} days (the CA/Browser Forum maximum).`, 'days')
+    err('days-range', `The order term must be ${MIN_ORDER_DAYS} to ${MAX_ORDER_DAYS} days.`, 'days')
   } else if (product?.fixedDays !== undefined && input.days !== product.fixedDays) {
     err('days-fixed', `${product.name} is sold for exactly ${product.fixedDays} days.`, 'days')
+  } else if (input.issuanceAt) {
+    const cap = maxCertificateDays(input.issuanceAt)
+    if (input.days > cap) {
+      info(
+        'term-longer-than-certificate',
+        `A certificate issued now lasts at most ${cap} days (CA/Browser Forum ballot SC-081). For a ${input.days}-day term Sectigo issues a certificate of at most ${cap} days; reissue it free (a new key by default) until the term ends.`,
+        'days',
+      )
+    }
   }
 
   for (const f of input.csrLint) {

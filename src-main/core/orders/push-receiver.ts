@@ -9,6 +9,15 @@ export const MAX_PUSH_BODY_BYTES = 256 * 1024
 export const PUSH_REQUEST_TIMEOUT_MS = 15_000
 const ORDER_NUMBER = /^\d{1,20}$/
 const MAX_FIELD_CHARS = 200
+/** Default bind address: this computer only. Sectigo reaches it through a proxy or tunnel the user sets up, or the user chooses an address. */
+export const PUSH_DEFAULT_HOST = '127.0.0.1'
+/** Failed logins from one address within PUSH_FAILED_LOGIN_WINDOW_MS before it is locked out for PUSH_LOCKOUT_MS. */
+export const PUSH_MAX_FAILED_LOGINS = 5
+export const PUSH_FAILED_LOGIN_WINDOW_MS = 10 * 60_000
+/** Long enough that guessing a generated password is hopeless (5 tries per 15 minutes); Sectigo retries a failed push 3 times anyway. */
+export const PUSH_LOCKOUT_MS = 15 * 60_000
+/** Addresses remembered for throttling; the oldest is forgotten beyond this, so a flood cannot grow memory. */
+export const PUSH_MAX_TRACKED_ADDRESSES = 1024
 
 /** What Sectigo's certificate-issuance push says (reference §7); only the fields CertDesk acts on. */
 export interface PushNotification {
@@ -24,12 +33,14 @@ export interface PushNotification {
 
 export interface PushReceiverOptions {
   port: number
-  /** Default 0.0.0.0: Sectigo must reach it; the user puts it behind their firewall or proxy. */
+  /** Default PUSH_DEFAULT_HOST (loopback); another address only when the user chooses one. */
   host?: string
   username: string
   password: string
   onNotification: (n: PushNotification) => void
   logger: Logger
+  /** Milliseconds since the epoch, for the login throttle (tests pass a fake clock). */
+  now?: () => number
 }
 
 export interface PushReceiver {
@@ -38,7 +49,42 @@ export interface PushReceiver {
   host: string
   /** Notifications accepted since start. */
   received(): number
+  /** Requests refused for bad or missing credentials, and refused unchecked while their address was locked out. */
+  refused(): number
+  throttled(): number
   close(): Promise<void>
+}
+
+/** Failed logins per remote address: after PUSH_MAX_FAILED_LOGINS in the window, the address is locked out. */
+export class LoginThrottle {
+  readonly #entries = new Map<string, { failures: number; firstAt: number; lockedUntil: number }>()
+  constructor(private readonly now: () => number) {}
+
+  /** Milliseconds the address stays locked out, or 0. */
+  lockedFor(address: string): number {
+    const e = this.#entries.get(address)
+    if (!e) return 0
+    const left = e.lockedUntil - this.now()
+    return left > 0 ? left : 0
+  }
+
+  failed(address: string): void {
+    const t = this.now()
+    let e = this.#entries.get(address)
+    if (!e || t - e.firstAt > PUSH_FAILED_LOGIN_WINDOW_MS) e = { failures: 0, firstAt: t, lockedUntil: 0 }
+    e.failures += 1
+    if (e.failures >= PUSH_MAX_FAILED_LOGINS) e.lockedUntil = t + PUSH_LOCKOUT_MS
+    this.#entries.delete(address)
+    this.#entries.set(address, e)
+    if (this.#entries.size > PUSH_MAX_TRACKED_ADDRESSES) {
+      const oldest = this.#entries.keys().next().value
+      if (oldest !== undefined) this.#entries.delete(oldest)
+    }
+  }
+
+  succeeded(address: string): void {
+    this.#entries.delete(address)
+  }
 }
 
 const digest = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest()
@@ -90,16 +136,28 @@ export async function startPushReceiver(opts: PushReceiverOptions): Promise<Push
   const pass = digest(opts.password)
   opts.logger.addSecret(opts.password)
   let count = 0
+  let refused = 0
+  let throttled = 0
+  const throttle = new LoginThrottle(opts.now ?? Date.now)
   const answer = (res: ServerResponse, status: number, text: string, extra: Record<string, string> = {}): void => {
     res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', ...extra })
     res.end(`${text}\n`)
   }
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (req.method !== 'GET' && req.method !== 'POST') return answer(res, 405, 'Method not allowed', { Allow: 'GET, POST' })
+    const remote = req.socket.remoteAddress ?? 'unknown'
+    const locked = throttle.lockedFor(remote)
+    if (locked > 0) {
+      throttled += 1
+      return answer(res, 429, 'Too many failed logins', { 'Retry-After': String(Math.ceil(locked / 1000)) })
+    }
     if (!authorized(req.headers.authorization, user, pass)) {
-      opts.logger.warn('push refused: bad or missing credentials', { remote: req.socket.remoteAddress ?? null })
+      refused += 1
+      throttle.failed(remote)
+      opts.logger.warn('push refused: bad or missing credentials', { remote })
       return answer(res, 401, 'Unauthorized', { 'WWW-Authenticate': 'Basic realm="CertDesk push"' })
     }
+    throttle.succeeded(remote)
     const url = new URL(req.url ?? '/', 'http://push.invalid')
     let params = url.searchParams
     let hasCertificate = false
@@ -140,7 +198,7 @@ export async function startPushReceiver(opts: PushReceiverOptions): Promise<Push
   })
   server.requestTimeout = PUSH_REQUEST_TIMEOUT_MS
   server.headersTimeout = PUSH_REQUEST_TIMEOUT_MS
-  const host = opts.host ?? '0.0.0.0'
+  const host = opts.host ?? PUSH_DEFAULT_HOST
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(opts.port, host, () => {
@@ -155,6 +213,8 @@ export async function startPushReceiver(opts: PushReceiverOptions): Promise<Push
     port,
     host,
     received: () => count,
+    refused: () => refused,
+    throttled: () => throttled,
     close: () => {
       closed ??= new Promise<void>((resolve) => {
         server.close(() => resolve())

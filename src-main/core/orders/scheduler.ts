@@ -62,7 +62,7 @@ export class OrderScheduler {
     await this.#orders.idle()
   }
 
-  /** One round: reconcile unknown orders that are due, poll due orders, schedule the next round. */
+  /** One round: reconcile unknown orders that are due, search for duplicates where due, poll due orders, schedule the next round. */
   tick(): Promise<void> {
     this.#ticking ??= this.#round().finally(() => {
       this.#ticking = null
@@ -92,6 +92,8 @@ export class OrderScheduler {
   async #round(): Promise<void> {
     try {
       await this.#orders.reconcileDue('system')
+      // A duplicate purchase (resend while the report lagged) is flagged within one polling period.
+      await this.#orders.syncDue('system')
       const due = this.#orders.dueOrders()
       const results = await Promise.allSettled(due.map((o) => this.#orders.poll(o.id, { actor: 'system', force: false })))
       for (const r of results) if (r.status === 'rejected') this.#log.error('scheduled poll crashed', { error: r.reason })

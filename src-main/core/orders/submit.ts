@@ -3,7 +3,7 @@ import type { DomainDcv } from '../sectigo/dcv-methods'
 import type { AutoApplySslInput } from '../sectigo/endpoints/auto-apply-ssl'
 import type { AutoReplaceSslInput } from '../sectigo/endpoints/auto-replace-ssl'
 import type { PlacedOrder } from '../sectigo/endpoints/placed-order'
-import type { WebHostReportRow } from '../sectigo/endpoints/web-host-report'
+import { reportRowNames, type WebHostReportInput, type WebHostReportRow } from '../sectigo/endpoints/web-host-report'
 import { isSectigoError } from '../sectigo/errors'
 import { findProduct, type Product } from '../sectigo/products'
 import { classifyForRetry } from '../sectigo/retry'
@@ -23,7 +23,11 @@ import { assertNever } from '../util/assert-never'
 import { formatUtcMinute } from '../util/clock'
 import { ownerMayBeAlive, requireOrder, type OrderContext } from './order-context'
 import { stateLabel, transition } from './order-states'
-import { POLL_POLICIES } from './poll-policy'
+import { requireApprover } from './approver-check'
+import { isExactRef } from './foreign-ref'
+import { estimatedTerm, parseTermDate, reportedTermPatch } from './order-term'
+import { nextPollAfterError, POLL_POLICIES } from './poll-policy'
+import { importReportRow } from './report-import'
 import { step } from './step-hooks'
 
 /** A 'submitting' row older than this belongs to a call that has certainly ended (timeouts are 60 s). */
@@ -68,17 +72,33 @@ function dcvRequest(product: Product, csr: CsrRow, domains: readonly OrderDomain
 
 export function applyRequest(o: OrderRow, product: Product, csr: CsrRow, domains: readonly OrderDomainRow[]): AutoApplySslInput {
   if (!o.uniqueValue) throw new CoreError('internal', `Order ${o.id} has no uniqueValue.`)
+  const opt = o.applyOptions ?? {}
   return {
     product: o.productCode,
     days: o.days,
     csrDer: csr.der,
     serverSoftware: o.serverSoftware,
     uniqueValue: o.uniqueValue,
-    // The local id: if the answer is lost, WebHostReport finds the order by it.
-    foreignOrderNumber: o.id,
-    isCustomerValidated: false,
+    // If the answer is lost, WebHostReport finds the order by this reference (letters and digits only).
+    ...(o.foreignRef ? { foreignOrderNumber: o.foreignRef } : {}),
+    // Sectigo's developer notes: send N unless the reseller validated the customer (W-SWD).
+    isCustomerValidated: opt.isCustomerValidated ?? false,
+    ...(opt.caCertificateId !== undefined ? { caCertificateId: opt.caCertificateId } : {}),
+    ...(opt.emailAddress !== undefined ? { emailAddress: opt.emailAddress } : {}),
+    ...(opt.addOnProducts && opt.addOnProducts.length > 0 ? { addOnProducts: opt.addOnProducts } : {}),
+    ...(opt.prioritiseCsrValues !== undefined ? { prioritiseCsrValues: opt.prioritiseCsrValues } : {}),
+    ...(opt.maxSubjectCNs !== undefined ? { maxSubjectCNs: opt.maxSubjectCNs } : {}),
     ...(product.validation !== 'DV' && o.organization ? { organization: o.organization } : {}),
     ...dcvRequest(product, csr, domains),
+  }
+}
+
+/** Every approver address the order uses must be on a list Sectigo gave in the last 24 hours (approver-check.ts). */
+export async function requireFreshApprovers(ctx: OrderContext, accountId: string, domains: readonly OrderDomainRow[]): Promise<void> {
+  for (const d of domains) {
+    if (d.removed || d.method !== 'EMAIL') continue
+    if (!d.email) throw new CoreError('invalid_input', `${d.domain} uses EMAIL validation but has no approver address.`)
+    await requireApprover(ctx, accountId, d.domain, d.email)
   }
 }
 
@@ -153,6 +173,7 @@ export async function submitOrder(ctx: OrderContext, orderId: string, opts: Subm
   // Everything that can fail without reaching Sectigo happens before the intent: a wrong request or a
   // locked keychain must not leave an order "submitting".
   const request = isReissue ? replaceRequest(o, orderNumber ?? '', product, csr, domains) : applyRequest(o, product, csr, domains)
+  await requireFreshApprovers(ctx, o.accountId, domains)
   const client = await ctx.accounts.clientFor(o.accountId)
 
   const attempt = o.submitAttempt + 1
@@ -191,7 +212,11 @@ function commitSubmitResult(ctx: OrderContext, orderId: string, attempt: number,
   if (placed) {
     const orderNumber = placed.orderNumber ?? (o.kind === 'reissue' ? parentOf(ctx, o).sectigoOrderNumber : null)
     if (!orderNumber) {
-      return transition(ctx.db, ctx.clock, o, 'unknown', { actor: 'system', reason: 'Sectigo accepted the request but named no order; CertDesk will look for it in the order report.', patch: { submitOwner: null } })
+      return transition(ctx.db, ctx.clock, o, 'unknown', {
+        actor: 'system',
+        reason: 'Sectigo accepted the request but named no order; CertDesk will look for it in the order report.',
+        patch: { submitOwner: null, gaveUpAt: now.toISOString(), reconcileFailures: 0, nextReconcileAt: null },
+      })
     }
     const uniqueChanged = placed.uniqueValue !== undefined && placed.uniqueValue !== o.uniqueValue
     let out = o
@@ -209,6 +234,9 @@ function commitSubmitResult(ctx: OrderContext, orderId: string, attempt: number,
           submitOwner: null,
           nextPollAt: new Date(now.getTime() + POLL_POLICIES[env].firstPollDelayMs).toISOString(),
           pollFailures: 0,
+          // A new order starts its term (estimated until Sectigo reports productTermStartDate/EndDate);
+          // a reissue runs inside its parent's term, copied when the draft was made.
+          ...(o.kind === 'reissue' ? {} : estimatedTerm(now, o.days)),
         },
         detail: { orderNumber, certificateId: placed.certificateId ?? null, totalCost: placed.totalCost ?? null, paymentRequired: placed.paymentRequired, uniqueValueChanged: uniqueChanged },
       })
@@ -223,7 +251,13 @@ function commitSubmitResult(ctx: OrderContext, orderId: string, attempt: number,
   switch (decision) {
     case 'unknown_outcome':
       if (o.state === 'unknown') return o
-      return transition(ctx.db, ctx.clock, o, 'unknown', { actor: 'system', reason: message, patch: { submitOwner: null }, detail: { errorCode: isCoreError(error) ? error.code : 'internal' } })
+      // The resend window (recordNotFound) counts from here: the moment CertDesk gave up waiting.
+      return transition(ctx.db, ctx.clock, o, 'unknown', {
+        actor: 'system',
+        reason: message,
+        patch: { submitOwner: null, gaveUpAt: now.toISOString(), reconcileFailures: 0, nextReconcileAt: null },
+        detail: { errorCode: isCoreError(error) ? error.code : 'internal' },
+      })
     case 'retry':
       return transition(ctx.db, ctx.clock, o, definite, { actor: 'system', reason: `Nothing reached Sectigo: ${message} Send it again when the connection works.`, patch: { submitOwner: null } })
     case 'back_off':
@@ -273,7 +307,8 @@ export function sweepLocal(ctx: OrderContext): { unknownOrders: string[]; unknow
       transition(ctx.db, ctx.clock, o, 'unknown', {
         actor: 'system',
         reason: "CertDesk stopped before Sectigo's answer to this order was recorded. It checks Sectigo's order report before anything is sent again.",
-        patch: { submitOwner: null },
+        // The process that sent it is gone: when its call ended is unknown, so the window counts from now (later, never shorter).
+        patch: { submitOwner: null, gaveUpAt: now.toISOString(), reconcileFailures: 0, nextReconcileAt: null },
       })
       unknownOrders.push(o.id)
     } catch (e) {
@@ -300,11 +335,20 @@ export interface ReconcileResult {
   message: string
 }
 
+/** A reissue found in the report, or a legacy reference's order found by name, is ours only if listed at most this long before our intent. */
+export const LEGACY_SEARCH_SLACK_MS = 24 * 60 * 60_000
+
 /**
- * Settles an 'unknown' order through WebHostReport, paging through every result: a new order is found
- * by its foreignOrderNumber (our id), a reissue by a certificate of its Sectigo order that no local row
- * knows. Found: the order is adopted ('placed'), duplicates are flagged. Not found: it stays 'unknown'
- * and may be sent again only with the user's confirmation.
+ * Settles an 'unknown' order through WebHostReport, paging through every result (from index 0, see
+ * client.webHostReportAll). The report carries no foreignOrderNumber field, so the filter itself says
+ * which rows match:
+ * - a new order with a letters-and-digits reference: filtered by foreignOrderNumber; every row is ours;
+ * - an older order whose reference (its `ord_…` id) has a `_`, which Sectigo's filters treat as a
+ *   wildcard: searched by its first name within a window around the attempt, and matched by names;
+ * - a reissue: the Sectigo order's certificates no local row knows.
+ * Found: adopted ('placed'); further rows are brought in as duplicates. Not found: it stays 'unknown'
+ * and may be sent again only with the user's confirmation. A report that cannot be read (or has rows
+ * CertDesk cannot read) decides nothing and backs off, persisted on the order.
  */
 export async function reconcileOrder(ctx: OrderContext, orderId: string, actor: Actor): Promise<ReconcileResult> {
   let o = requireOrder(ctx, orderId)
@@ -316,69 +360,120 @@ export async function reconcileOrder(ctx: OrderContext, orderId: string, actor: 
   await step(ctx.hooks, 'reconcile-started', { orderId })
   const isReissue = o.kind === 'reissue'
   const parent = isReissue ? parentOf(ctx, o) : null
+  const exact = !isReissue && o.foreignRef !== null && isExactRef(o.foreignRef)
   let rows: WebHostReportRow[]
   try {
     rows = await ctx.accounts.call(o.accountId, async (client) => {
       const out: WebHostReportRow[] = []
+      const skipped: string[] = []
       const filter = isReissue
         ? { orderNumbers: [parent?.sectigoOrderNumber ?? ''], showOldItems: true, showCost: true, showAdditionalDomains: true }
-        : { foreignOrderNumbers: [o.id], showCost: true, showAdditionalDomains: true }
-      for await (const row of client.webHostReportAll(filter)) out.push(row)
+        : exact
+          ? { foreignOrderNumbers: [o.foreignRef ?? ''], showCost: true, showAdditionalDomains: true }
+          : legacyFilter(ctx, o)
+      for await (const row of client.webHostReportAll(filter, { onSkipped: (s) => skipped.push(...s.map((x) => x.reason)) })) out.push(row)
+      if (skipped.length > 0) throw new CoreError('ca_bad_response', `Sectigo's order report has rows CertDesk cannot read (${skipped[0] ?? ''}); one of them may be this order.`, { retryable: true })
       return out
     })
   } catch (e) {
-    const message = isCoreError(e) ? e.message : 'The order report could not be read.'
-    if (classifyForRetry(e, { purchasing: false }) === 'stop_account') ctx.accounts.markAuthFailed(o.accountId, isSectigoError(e) ? (e.serverMessage ?? message) : message)
-    ctx.db.transaction(() => {
-      updateOrderRow(ctx.db, o.id, { stateReason: `Still unknown: Sectigo's order report could not be read (${message}). CertDesk tries again on the next sync.`, updatedAt: ctx.clock.now().toISOString() }, 'unknown')
-      recordEvent(ctx.db, ctx.clock, { actor, action: 'order.reconcile_failed', subjectType: 'order', subjectId: o.id, detail: { message } })
-    })()
-    return { orderId, outcome: 'failed', message }
+    return recordReconcileFailure(ctx, o, e, actor)
   }
   await step(ctx.hooks, 'reconcile-answered', { orderId })
-  const result = isReissue && parent ? commitReissueReconcile(ctx, o, parent, rows, actor) : commitNewReconcile(ctx, o, rows, actor)
+  const result = isReissue && parent ? commitReissueReconcile(ctx, o, parent, rows, actor) : commitNewReconcile(ctx, o, rows, exact, actor)
   await step(ctx.hooks, 'reconcile-committed', { orderId })
   return result
 }
 
+/** An older reference cannot be searched exactly: its first name, within a day either side of the attempt. */
+function legacyFilter(ctx: OrderContext, o: OrderRow): WebHostReportInput {
+  const first = listOrderDomains(ctx.db, o.id).find((d) => !d.removed)
+  const from = Date.parse(o.submitStartedAt ?? o.createdAt) - LEGACY_SEARCH_SLACK_MS
+  const to = ctx.clock.now().getTime() + LEGACY_SEARCH_SLACK_MS
+  return { ...(first ? { fqdn: first.domain.replace(/^\*\./, '') } : {}), notBefore: new Date(Math.max(0, from)), notAfter: new Date(to), showCost: true, showAdditionalDomains: true }
+}
+
+function recordReconcileFailure(ctx: OrderContext, o: OrderRow, e: unknown, actor: Actor): ReconcileResult {
+  const message = isCoreError(e) ? e.message : 'The order report could not be read.'
+  if (classifyForRetry(e, { purchasing: false }) === 'stop_account') ctx.accounts.markAuthFailed(o.accountId, isSectigoError(e) ? (e.serverMessage ?? message) : message)
+  const now = ctx.clock.now()
+  const failures = o.reconcileFailures + 1
+  const policy = POLL_POLICIES[ctx.accounts.row(o.accountId).environment]
+  const next = new Date(now.getTime() + nextPollAfterError(policy, e, failures, ctx.random))
+  ctx.db.transaction(() => {
+    updateOrderRow(
+      ctx.db,
+      o.id,
+      {
+        stateReason: `Still unknown: Sectigo's order report could not be read (${message}). CertDesk tries again at ${formatUtcMinute(next)} (attempt ${failures + 1}).`,
+        reconcileFailures: failures,
+        nextReconcileAt: next.toISOString(),
+        updatedAt: now.toISOString(),
+      },
+      'unknown',
+    )
+    recordEvent(ctx.db, ctx.clock, { actor, action: 'order.reconcile_failed', subjectType: 'order', subjectId: o.id, detail: { message, failures, nextReconcileAt: next.toISOString() } })
+  })()
+  return { orderId: o.id, outcome: 'failed', message }
+}
+
 function ourNames(ctx: OrderContext, o: OrderRow): Set<string> {
-  return new Set(listOrderDomains(ctx.db, o.id).map((d) => d.domain.toLowerCase()))
+  return new Set(listOrderDomains(ctx.db, o.id).map((d) => d.domain.toLowerCase().replace(/^\*\./, '')))
 }
 
-function rowNames(row: WebHostReportRow): string[] {
-  return row.items.flatMap((i) => [i.domain ?? '', ...(i.mdcDomainNames ?? '').split(/[\s,]+/)]).map((n) => n.trim().toLowerCase()).filter(Boolean)
+function sharesName(row: WebHostReportRow, names: ReadonlySet<string>): boolean {
+  return reportRowNames(row).some((n) => names.has(n.replace(/^\*\./, '')))
 }
 
-function commitNewReconcile(ctx: OrderContext, o: OrderRow, rows: WebHostReportRow[], actor: Actor): ReconcileResult {
+function commitNewReconcile(ctx: OrderContext, o: OrderRow, rows: WebHostReportRow[], exact: boolean, actor: Actor): ReconcileResult {
   const names = ourNames(ctx, o)
-  // A row naming another reference is not ours; without the field, the filter plus a shared name decide.
-  const matches = rows.filter((r) => (r.foreignOrderNumber !== undefined ? r.foreignOrderNumber === o.id : rowNames(r).some((n) => names.has(n))))
+  // Exact reference: the filter says every row is ours. Older reference: a row listed in the window
+  // that shares a name. Rows another local order already follows are not adopted twice.
+  const candidates = rows.filter((r) => exact || sharesName(r, names)).sort((a, b) => (a.dateTime?.getTime() ?? 0) - (b.dateTime?.getTime() ?? 0))
+  const known = candidates.filter((r) => findOrdersBySectigoNumber(ctx.db, o.accountId, r.orderNumber).length > 0)
+  const matches = candidates.filter((r) => !known.includes(r))
   const current = requireOrder(ctx, o.id)
   if (current.state !== 'unknown') return { orderId: o.id, outcome: 'not_needed', message: `Order ${o.id} was settled meanwhile.` }
-  if (matches.length === 0) return recordNotFound(ctx, current, actor)
   const [first, ...extra] = matches
-  if (!first) return recordNotFound(ctx, current, actor)
+  if (!first) {
+    if (exact && known.length > 0) {
+      // Ours by reference, but followed by another local row: never "not found" (that would allow a resend).
+      const message = `Sectigo lists this order's reference under order ${known.map((r) => r.orderNumber).join(', ')}, which CertDesk already follows as another order; nothing is sent again. Look at both orders.`
+      ctx.db.transaction(() => {
+        updateOrderRow(ctx.db, o.id, { stateReason: message, problem: message, resendAllowed: false, reconcileCheckedAt: ctx.clock.now().toISOString(), updatedAt: ctx.clock.now().toISOString() }, 'unknown')
+        recordEvent(ctx.db, ctx.clock, { actor, action: 'order.reconcile_conflict', subjectType: 'order', subjectId: o.id, detail: { orderNumbers: known.map((r) => r.orderNumber).join(',') } })
+      })()
+      return { orderId: o.id, outcome: 'failed', message }
+    }
+    return recordNotFound(ctx, current, actor)
+  }
   const env = ctx.accounts.row(o.accountId).environment
-  const item = first.items[first.items.length - 1]
+  const item = first.items[0]
   const now = ctx.clock.now()
-  const duplicates = extra.map((r) => r.orderNumber)
-  transition(ctx.db, ctx.clock, current, 'placed', {
+  const placedAt = first.dateTime ?? now
+  const adopted = transition(ctx.db, ctx.clock, current, 'placed', {
     actor,
-    reason: `Found at Sectigo as order ${first.orderNumber} (the answer to the original request was lost); nothing was sent twice.`,
+    reason: `Found at Sectigo as order ${first.orderNumber}${exact ? '' : ' (matched by name and time: this order was sent before references were searchable exactly)'} (the answer to the original request was lost); nothing was sent twice.`,
     patch: {
       sectigoOrderNumber: first.orderNumber,
       sectigoCertificateId: item?.certificateId ?? null,
       totalCost: first.cost ?? null,
-      placedAt: first.dateTime?.toISOString() ?? now.toISOString(),
+      placedAt: placedAt.toISOString(),
       nextPollAt: new Date(now.getTime() + POLL_POLICIES[env].firstPollDelayMs).toISOString(),
       reconcileCheckedAt: now.toISOString(),
       reconcileCount: current.reconcileCount + 1,
+      reconcileFailures: 0,
+      nextReconcileAt: null,
       resendAllowed: false,
-      problem: duplicates.length > 0 ? `Sectigo lists ${duplicates.length + 1} orders with this reference (${[first.orderNumber, ...duplicates].join(', ')}); CertDesk follows ${first.orderNumber}. Ask Sectigo to cancel and refund the others.` : null,
+      ...estimatedTerm(placedAt, current.days),
+      ...reportedTermPatch(current, { start: parseTermDate(item?.productTermStartDate), end: parseTermDate(item?.productTermEndDate) }),
     },
-    detail: { orderNumber: first.orderNumber, reconciled: true, duplicates: duplicates.join(',') },
+    detail: { orderNumber: first.orderNumber, reconciled: true, exactReference: exact, duplicates: extra.map((r) => r.orderNumber).join(',') },
   })
-  return { orderId: o.id, outcome: 'adopted', message: `Found as Sectigo order ${first.orderNumber}.` }
+  // More than one order under our reference: the others were bought twice. Each is brought in, linked and flagged.
+  for (const row of extra) {
+    if (findOrdersBySectigoNumber(ctx.db, o.accountId, row.orderNumber).length === 0) importReportRow(ctx, o.accountId, row, actor, { duplicateOf: requireOrder(ctx, adopted.id) })
+  }
+  return { orderId: o.id, outcome: 'adopted', message: `Found as Sectigo order ${first.orderNumber}${extra.length > 0 ? `; ${extra.length} duplicate(s) flagged` : ''}.` }
 }
 
 function commitReissueReconcile(ctx: OrderContext, o: OrderRow, parent: OrderRow, rows: WebHostReportRow[], actor: Actor): ReconcileResult {
@@ -407,6 +502,8 @@ function commitReissueReconcile(ctx: OrderContext, o: OrderRow, parent: OrderRow
         nextPollAt: new Date(now.getTime() + POLL_POLICIES[env].firstPollDelayMs).toISOString(),
         reconcileCheckedAt: now.toISOString(),
         reconcileCount: current.reconcileCount + 1,
+        reconcileFailures: 0,
+        nextReconcileAt: null,
         resendAllowed: false,
       },
       detail: { orderNumber, certificateId: pick.certificateId ?? null, reconciled: true },
@@ -419,21 +516,28 @@ function commitReissueReconcile(ctx: OrderContext, o: OrderRow, parent: OrderRow
 /**
  * Not listed: the order stays 'unknown'. A resend is offered (A2) only once the report has come back
  * empty POLL_POLICIES.notFoundChecksBeforeResend times for this attempt and reportLagMs has passed
- * since it was sent; until then CertDesk keeps checking and says when a resend becomes possible.
+ * since CertDesk gave up waiting for the answer (gave_up_at: a call that hung for a minute started a
+ * minute earlier than Sectigo may have placed the order); until then CertDesk keeps checking and says
+ * when a resend becomes possible.
  */
 function recordNotFound(ctx: OrderContext, o: OrderRow, actor: Actor): ReconcileResult {
   const at = ctx.clock.now()
   const now = at.toISOString()
   const policy = POLL_POLICIES[ctx.accounts.row(o.accountId).environment]
   const checks = o.reconcileCount + 1
-  const sentAt = Date.parse(o.submitStartedAt ?? o.updatedAt)
-  const resendFrom = new Date((Number.isFinite(sentAt) ? sentAt : at.getTime()) + policy.reportLagMs)
+  const gaveUpAt = Date.parse(o.gaveUpAt ?? o.updatedAt)
+  const resendFrom = new Date((Number.isFinite(gaveUpAt) ? gaveUpAt : at.getTime()) + policy.reportLagMs)
   const resendAllowed = checks >= policy.notFoundChecksBeforeResend && at.getTime() >= resendFrom.getTime()
   const message = resendAllowed
     ? `Sectigo's order report does not list this order (checked ${checks} times, last at ${formatUtcMinute(at)}). It was probably never placed. To send it again, confirm the resend (\`certdesk order submit ${o.id} --resend-confirmed\`); if Sectigo's report lags and it shows up later, CertDesk flags the duplicate.`
     : `Sectigo's order report does not list this order yet (check ${checks} of at least ${policy.notFoundChecksBeforeResend}, at ${formatUtcMinute(at)}). Its report can lag behind new orders, so CertDesk keeps checking and offers to send it again only from ${formatUtcMinute(resendFrom)} if it is still missing.`
   ctx.db.transaction(() => {
-    updateOrderRow(ctx.db, o.id, { stateReason: message, reconcileCheckedAt: now, reconcileCount: checks, resendAllowed, updatedAt: now }, 'unknown')
+    updateOrderRow(
+      ctx.db,
+      o.id,
+      { stateReason: message, reconcileCheckedAt: now, reconcileCount: checks, resendAllowed, reconcileFailures: 0, nextReconcileAt: new Date(at.getTime() + policy.minIntervalMs).toISOString(), updatedAt: now },
+      'unknown',
+    )
     recordEvent(ctx.db, ctx.clock, { actor, action: 'order.reconcile_not_found', subjectType: 'order', subjectId: o.id, detail: { checks, resendAllowed } })
   })()
   return { orderId: o.id, outcome: 'not_found', message }

@@ -23,7 +23,7 @@ export interface DcvValues {
   cname: {
     /** Left-most label(s) of the record name; the full name is `<label>.<domain>`. */
     label: string
-    /** `<sha256[0..32]>.<sha256[32..64]>.[<uniqueValue>.]sectigo.com` */
+    /** `<sha256[0..32]>.<sha256[32..64]>.[<uniqueValue>.]sectigo.com`, the uniqueValue in its own case. */
     target: string
   }
 }
@@ -53,7 +53,9 @@ export function computeDcv(csrDer: Uint8Array, opts: { uniqueValue?: string | nu
     http: { path: `${DCV_FILE_DIR}${fileName}`, fileName, content: lines.join('\n') },
     cname: {
       label: `_${md5.toLowerCase()}`,
-      target: [sha256.slice(0, 32), sha256.slice(32, 64), ...(uniqueValue ? [uniqueValue.toLowerCase()] : []), DCV_DOMAIN_TOKEN].join('.'),
+      // The uniqueValue keeps its case: Sectigo shows the target with it and says to use the displayed
+      // value exactly (reference §4, W-FAQ-CNAME); lower-casing it is a guess that can fail validation.
+      target: [sha256.slice(0, 32), sha256.slice(32, 64), ...(uniqueValue ? [uniqueValue] : []), DCV_DOMAIN_TOKEN].join('.'),
     },
   }
 }

@@ -23,6 +23,7 @@ import {
   MAX_REPORT_PAGES,
   MAX_REPORT_ROWS_PER_PAGE,
   webHostReport,
+  type SkippedReportRow,
   type WebHostReportInput,
   type WebHostReportPage,
   type WebHostReportRow,
@@ -36,6 +37,8 @@ import { parseRetryAfter, SectigoTransport, type TransportOptions } from './tran
 /** Sectigo's limits on the credentials (reference §1). */
 export const MAX_LOGIN_NAME_CHARS = 64
 export const MAX_LOGIN_PASSWORD_CHARS = 128
+/** The first paging index asked for: a production WebHostReport importer starts at 0 (see webHostReportAll). */
+export const REPORT_FIRST_INDEX = 0
 /** A server clock further off than this is logged as a warning (A7). */
 export const CLOCK_SKEW_WARN_MS = 5 * 60_000
 
@@ -177,28 +180,55 @@ export class SectigoClient {
   }
 
   /**
-   * Every row of the report, page by page. Decision: whether `noOfResults` counts the page or all
-   * matches is undocumented, so paging stops at the first short (or empty) page, never on
-   * `noOfResults`; rows repeated across pages (new orders shifting the window) are yielded once.
+   * Every row of the report, page by page, each order once. Sectigo documents the paging indexes only
+   * as "the index of the first result" (docs.sectigo.com/sps/web-host-report/request) and a production
+   * importer starts at 0 and reads `noOfResults` as the total, so this pager makes no guess: it starts
+   * at REPORT_FIRST_INDEX (0), steps by the page size (a 1-based server then returns one row fewer on
+   * the first page and nothing is skipped), de-duplicates by order number, and stops once the indexes
+   * asked for reach `noOfResults` (one extra, empty page at most) or a page brings no new row. If
+   * `noOfResults` is smaller than the rows already seen it is not a total, and short pages end the
+   * report instead. A server that refuses index 0 (-4 naming firstResultNo) is asked again from 1.
    */
   async *webHostReportAll(
     filter: Omit<WebHostReportInput, 'firstResultNo' | 'lastResultNo'>,
-    opts: CallOptions & { pageSize?: number } = {},
+    opts: CallOptions & { pageSize?: number; onSkipped?: (rows: readonly SkippedReportRow[]) => void } = {},
   ): AsyncGenerator<WebHostReportRow, void, undefined> {
     const pageSize = opts.pageSize ?? DEFAULT_REPORT_PAGE_SIZE
-    if (!Number.isSafeInteger(pageSize) || pageSize < 1 || pageSize > MAX_REPORT_ROWS_PER_PAGE) {
-      throw new CoreError('invalid_input', `The page size must be 1 to ${MAX_REPORT_ROWS_PER_PAGE}.`)
+    if (!Number.isSafeInteger(pageSize) || pageSize < 2 || pageSize > MAX_REPORT_ROWS_PER_PAGE) {
+      throw new CoreError('invalid_input', `The page size must be 2 to ${MAX_REPORT_ROWS_PER_PAGE}.`)
     }
     const seen = new Set<string>()
-    let first = 1
+    let first = REPORT_FIRST_INDEX
+    let totalIsTrusted = true
     for (let page = 0; page < MAX_REPORT_PAGES; page++) {
-      const res = await this.webHostReport({ ...filter, firstResultNo: first, lastResultNo: first + pageSize - 1 }, opts)
+      const last = first + pageSize - 1
+      let res: WebHostReportPage
+      try {
+        res = await this.webHostReport({ ...filter, firstResultNo: first, lastResultNo: last }, opts)
+      } catch (e) {
+        if (page === 0 && first === 0 && e instanceof SectigoError && e.sectigoCode === -4 && e.errorItem === 'firstResultNo') {
+          first = 1
+          page -= 1
+          continue
+        }
+        throw e
+      }
+      if (res.skipped.length > 0) opts.onSkipped?.(res.skipped)
+      let fresh = 0
       for (const row of res.rows) {
         if (seen.has(row.orderNumber)) continue
         seen.add(row.orderNumber)
+        fresh += 1
         yield row
       }
-      if (res.rows.length < pageSize) return
+      const rowsHere = res.rows.length + res.skipped.length
+      if (res.noOfResults !== undefined && res.noOfResults < seen.size) totalIsTrusted = false
+      if (rowsHere === 0 || (fresh === 0 && res.skipped.length === 0)) return
+      if (totalIsTrusted && res.noOfResults !== undefined) {
+        if (last >= res.noOfResults) return
+      } else if (rowsHere < pageSize - (first === 0 ? 1 : 0)) {
+        return
+      }
       first += pageSize
     }
     throw badResponse(this.#context(webHostReport), `the report did not end after ${MAX_REPORT_PAGES} pages`)

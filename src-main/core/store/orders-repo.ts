@@ -92,6 +92,49 @@ export interface OrderRow {
   collectedAt: string | null
   /** The order this one renews (a new purchase for the same names), if any. */
   renewedFromOrderId: string | null
+  /** Sent as AutoApplySSL foreignOrderNumber (letters and digits for new orders; older ones sent their id). */
+  foreignRef: string | null
+  /** When CertDesk gave up waiting for the answer to the last purchasing call (the resend window starts here). */
+  gaveUpAt: string | null
+  /** Failed report reads for this unknown order in a row, and when the next one may run (persisted backoff). */
+  reconcileFailures: number
+  nextReconcileAt: string | null
+  /** The order term bought (apart from the certificate's validity): from Sectigo, or estimated. */
+  termStartAt: string | null
+  termEndAt: string | null
+  termSource: TermSource | null
+  /** A synced order Sectigo placed for this local order, which CertDesk follows under another number. */
+  duplicateOfOrderId: string | null
+  /** Advanced AutoApplySSL options chosen for the order. */
+  applyOptions: StoredApplyOptions | null
+}
+
+export type TermSource = 'sectigo' | 'estimate'
+
+/** The submission and reconciliation fields of an order that has never been sent (a draft, or a row brought in from a report). */
+export const NEVER_SUBMITTED = {
+  paymentRequired: null,
+  submitAttempt: 0,
+  submitOwner: null,
+  submitStartedAt: null,
+  resendAllowed: false,
+  reconcileCheckedAt: null,
+  reconcileCount: 0,
+  gaveUpAt: null,
+  reconcileFailures: 0,
+  nextReconcileAt: null,
+} as const satisfies Partial<OrderRow>
+
+/** AutoApplySSL options beyond product, days, CSR and DCV (reference §3.1), as chosen in the order form. */
+export interface StoredApplyOptions {
+  /** Sectigo's id of the issuing CA on the account (account-specific). */
+  caCertificateId?: number
+  /** Customer email; `none` stops Sectigo mailing the certificate. */
+  emailAddress?: string
+  addOnProducts?: number[]
+  prioritiseCsrValues?: boolean
+  isCustomerValidated?: boolean
+  maxSubjectCNs?: number
 }
 
 interface RawOrderRow {
@@ -135,6 +178,15 @@ interface RawOrderRow {
   placed_at: string | null
   collected_at: string | null
   renewed_from_order_id: string | null
+  foreign_ref: string | null
+  gave_up_at: string | null
+  reconcile_failures: number
+  next_reconcile_at: string | null
+  term_start_at: string | null
+  term_end_at: string | null
+  term_source: TermSource | null
+  duplicate_of_order_id: string | null
+  apply_options_json: string | null
 }
 
 /** camelCase field -> column, for inserts and patches. JSON and boolean fields are converted below. */
@@ -179,13 +231,22 @@ const FIELD_COLUMNS = {
   placedAt: 'placed_at',
   collectedAt: 'collected_at',
   renewedFromOrderId: 'renewed_from_order_id',
+  foreignRef: 'foreign_ref',
+  gaveUpAt: 'gave_up_at',
+  reconcileFailures: 'reconcile_failures',
+  nextReconcileAt: 'next_reconcile_at',
+  termStartAt: 'term_start_at',
+  termEndAt: 'term_end_at',
+  termSource: 'term_source',
+  duplicateOfOrderId: 'duplicate_of_order_id',
+  applyOptions: 'apply_options_json',
 } as const satisfies Record<keyof OrderRow, string>
 
 const COLUMNS = Object.values(FIELD_COLUMNS).join(', ')
 
 /** JSON and boolean fields are stored as text and 0/1; everything else as it is. */
 function toColumnValue(field: keyof OrderRow, value: unknown): unknown {
-  if (field === 'organization') return value === null || value === undefined ? null : JSON.stringify(value)
+  if (field === 'organization' || field === 'applyOptions') return value === null || value === undefined ? null : JSON.stringify(value)
   if (field === 'statusDetails') return JSON.stringify(value ?? {})
   if (field === 'paymentRequired') return value === null || value === undefined ? null : value ? 1 : 0
   if (field === 'resendAllowed') return value ? 1 : 0
@@ -234,6 +295,15 @@ function fromRaw(r: RawOrderRow): OrderRow {
     placedAt: r.placed_at,
     collectedAt: r.collected_at,
     renewedFromOrderId: r.renewed_from_order_id,
+    foreignRef: r.foreign_ref,
+    gaveUpAt: r.gave_up_at,
+    reconcileFailures: r.reconcile_failures,
+    nextReconcileAt: r.next_reconcile_at,
+    termStartAt: r.term_start_at,
+    termEndAt: r.term_end_at,
+    termSource: r.term_source,
+    duplicateOfOrderId: r.duplicate_of_order_id,
+    applyOptions: r.apply_options_json === null ? null : (JSON.parse(r.apply_options_json) as StoredApplyOptions),
   }
 }
 
@@ -277,6 +347,26 @@ export function findOrdersBySectigoNumber(db: Db, accountId: string, orderNumber
   return (
     db.prepare(`SELECT ${COLUMNS} FROM orders WHERE account_id = ? AND sectigo_order_number = ? ORDER BY created_at, id`).all(accountId, orderNumber) as RawOrderRow[]
   ).map(fromRaw)
+}
+
+/** The order that sent this foreignOrderNumber, if any. */
+export function findOrderByForeignRef(db: Db, accountId: string, ref: string): OrderRow | null {
+  const r = db.prepare(`SELECT ${COLUMNS} FROM orders WHERE account_id = ? AND foreign_ref = ?`).get(accountId, ref) as RawOrderRow | undefined
+  return r ? fromRaw(r) : null
+}
+
+/** New orders of the account whose purchase answer was once lost and that have settled since (the duplicate watch). */
+export function listSettledAfterLostAnswer(db: Db, accountId: string): OrderRow[] {
+  return (
+    db
+      .prepare(`SELECT ${COLUMNS} FROM orders WHERE account_id = ? AND kind = 'new' AND gave_up_at IS NOT NULL AND state NOT IN ('unknown', 'submitting', 'draft') ORDER BY created_at, id`)
+      .all(accountId) as RawOrderRow[]
+  ).map(fromRaw)
+}
+
+/** Synced orders flagged as duplicates of this one. */
+export function listDuplicatesOf(db: Db, orderId: string): OrderRow[] {
+  return (db.prepare(`SELECT ${COLUMNS} FROM orders WHERE duplicate_of_order_id = ? ORDER BY created_at, id`).all(orderId) as RawOrderRow[]).map(fromRaw)
 }
 
 export function findOrdersBySectigoNumberAnyAccount(db: Db, orderNumber: string): OrderRow[] {

@@ -2,9 +2,9 @@ import { UNIQUE_VALUE_PATTERN } from '../../core/pki/dcv'
 import { formatAmount } from '../accounts'
 import { apiError } from '../api-error'
 import { parseCsr } from '../csr'
-import { DAYS_PER_YEAR, MAX_DAYS, MAX_FOREIGN_ORDER_NUMBER_CHARS, MIN_DAYS } from '../limits'
+import { DAYS_PER_YEAR, MAX_DAYS, MAX_EMAIL_CHARS, MAX_FOREIGN_ORDER_NUMBER_CHARS, MIN_DAYS } from '../limits'
 import { describeCertificate, currentCertificate, type Order } from '../orders'
-import { planDcv, planNames, planOrganization } from '../order-request'
+import { planDcv, planNames, planOrganization, requireFreshApprovers } from '../order-request'
 import { findProduct, type Product } from '../products'
 import { intParam, maxChars, optional, required, yesNo, type RequestParams } from '../params'
 import { formResponse, newlineResponse, type SandboxResponse } from '../responses'
@@ -102,12 +102,12 @@ export function daysParam(params: RequestParams, product: Product): number {
 export function orderAnswer(
   params: RequestParams,
   order: Order,
-  opts: { status: number; amount: string; alwaysCertificateID: boolean },
+  opts: { status: number; amount: string; alwaysCertificateID: boolean; now: Date },
 ): SandboxResponse {
   const cert = currentCertificate(order)
   const showId = opts.alwaysCertificateID || yesNo(params, 'showCertificateID', false)
   const showState = yesNo(params, 'showCertificateState', false)
-  const state = describeCertificate(order, cert).certificateStatus
+  const state = describeCertificate(order, cert, opts.now).certificateStatus
   if (styleByFormat(params, { '1': 'form' }, 'newline') === 'form') {
     return formResponse([
       ['errorCode', opts.status],
@@ -153,11 +153,24 @@ function autoApply(name: string, path: string, extraParams: readonly string[], c
       const foreignOrderNumber = optional(params, 'foreignOrderNumber') ?? null
       maxChars('foreignOrderNumber', foreignOrderNumber ?? undefined, MAX_FOREIGN_ORDER_NUMBER_CHARS)
       const uniqueValue = uniqueValueParam(params)
+      // caCertificateID names an issuing CA of the account (reference §3.1, C-SSLCOM): digits only. The
+      // sandbox has one CA, so it records the choice (and the customer email, add-ons) without acting on it.
+      const caCertificateId = optional(params, 'caCertificateID')
+      if (caCertificateId !== undefined && !/^\d{1,16}$/.test(caCertificateId)) throw apiError.invalid('caCertificateID', 'digits only')
+      const emailAddress = optional(params, 'emailAddress')
+      maxChars('emailAddress', emailAddress, MAX_EMAIL_CHARS)
+      const addOns = required(params, 'product').split(',').slice(1).map((c) => c.trim())
+      const notes = [
+        ...(caCertificateId !== undefined ? [`caCertificateID ${caCertificateId}`] : []),
+        ...(emailAddress !== undefined ? [`emailAddress ${emailAddress}`] : []),
+        ...(addOns.length > 0 ? [`add-ons ${addOns.join(' ')}`] : []),
+      ]
       const costCents = service.accounts.priceCents(account, product)
       if (costCents === null) throw apiError.noPrice()
       const csr = await parseCsr(csrText)
       const names = planNames(product, csr, params)
       const dcv = planDcv(product, names, params)
+      requireFreshApprovers(service, account, dcv, params)
       const organization = planOrganization(product, csr, params)
       if (checkFon && foreignOrderNumber !== null) {
         const dup = [...service.orders.values()].some((o) => o.loginName === account.loginName && o.foreignOrderNumber === foreignOrderNumber)
@@ -176,8 +189,9 @@ function autoApply(name: string, path: string, extraParams: readonly string[], c
         test,
         organization,
         costCents,
+        notes,
       })
-      return orderAnswer(params, order, { status: order.paymentStatus, amount: formatAmount(order.costCents), alwaysCertificateID: false })
+      return orderAnswer(params, order, { status: order.paymentStatus, amount: formatAmount(order.costCents), alwaysCertificateID: false, now: service.clock.now() })
     },
   }
 }

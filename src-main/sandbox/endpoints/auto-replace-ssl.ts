@@ -1,6 +1,6 @@
 import { parseCsr } from '../csr'
 import { type DomainValidation } from '../orders'
-import { planDcv, planNames } from '../order-request'
+import { planDcv, planNames, requireFreshApprovers } from '../order-request'
 import { findProduct } from '../products'
 import { apiError } from '../api-error'
 import { intParam, optional, required, yesNo } from '../params'
@@ -60,8 +60,9 @@ export const autoReplaceSsl: Endpoint = {
     return service.withOrder(order.orderNumber, async (o) => {
       const previous = new Map<string, Pick<DomainValidation, 'domain' | 'method' | 'email'>>(o.dcv.map((d) => [d.domain, d]))
       const dcv = planDcv(product, names, params, previous)
+      requireFreshApprovers(service, account, dcv, params)
       await service.replace(o, { csr, names, dcv, uniqueValue: uniqueValue ?? service.newUniqueValue(), serverSoftware })
-      return orderAnswer(params, o, { status: 0, amount: '0.00', alwaysCertificateID: true })
+      return orderAnswer(params, o, { status: 0, amount: '0.00', alwaysCertificateID: true, now: service.clock.now() })
     })
   },
 }

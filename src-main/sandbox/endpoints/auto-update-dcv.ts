@@ -84,6 +84,10 @@ export const autoUpdateDcv: Endpoint = {
         const email = checkChange(o, domain, method, optional(params, 'newDCVEmailAddress'), { method: 'newMethod', email: 'newDCVEmailAddress' })
         changes.push({ domain, method, email })
       }
+      // A new approver address must come from a GetDCVEmailAddressList answer of the last 24 hours (reference §3.6).
+      for (const ch of changes) {
+        if (ch.method === 'EMAIL' && ch.email !== null) service.requireFreshApproverList(account, ch.domain ?? o.dcv[0]?.domain ?? '', batchNames !== undefined ? 'newDCVEmailAddresses' : 'newDCVEmailAddress')
+      }
       await service.updateDcv(o, changes)
     })
     return formResponse([['errorCode', 0]])

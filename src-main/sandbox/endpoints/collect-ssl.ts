@@ -89,7 +89,7 @@ function statusDetails(order: Order): Array<[string, number]> {
 
 function answer(ctx: EndpointContext, f: Flags, order: Order, cert: CertificateRecord | null): SandboxResponse {
   const shown = cert ?? currentCertificate(order)
-  const view = describeCertificate(order, shown)
+  const view = describeCertificate(order, shown, ctx.service.clock.now())
   const fqdn = shown.commonName ?? shown.dnsNames[0] ?? ''
   const issued = cert !== null && cert.derB64 !== null
   const status = !issued ? 0 : f.queryType === 0 ? 1 : 2
@@ -143,6 +143,7 @@ function answer(ctx: EndpointContext, f: Flags, order: Order, cert: CertificateR
       ...(f.showExtStatus ? ([['certificateStatus', view.certificateStatus], ['validationStatus', validationStatusText(order)]] as const) : []),
       ...(f.showFqdn ? ([['fqdn', fqdn]] as const) : []),
       ...(f.showValidity && issued ? ([['notBefore', unix(shown.notBefore)], ['notAfter', unix(shown.notAfter)]] as const) : []),
+      ...(f.showExtStatus ? termFields(order, issued ? shown : null) : []),
       ...data,
       ...(f.showStatusDetails ? statusDetails(order) : []),
     ])
@@ -154,6 +155,22 @@ function answer(ctx: EndpointContext, f: Flags, order: Order, cert: CertificateR
     ...lines,
     ...(f.showExtStatus ? ['', view.certificateStatus] : []),
   ])
+}
+
+const DAY_MS = 24 * 60 * 60_000
+
+/**
+ * The order term apart from the certificate (CollectSSL v1.21 keys certificateDuration,
+ * productTermStartDate, productTermEndDate, productTermDuration; D-COL changelog). Their format is
+ * not documented: the sandbox sends Unix seconds and days, as a production WebHostReport importer
+ * reads them (digits). Sent with showExtStatus=Y once the term has started (first issuance).
+ */
+function termFields(order: Order, cert: CertificateRecord | null): Array<[string, number]> {
+  if (!order.termStartAt || !order.termEndAt) return []
+  const out: Array<[string, number]> = []
+  if (cert?.notBefore && cert.notAfter) out.push(['certificateDuration', Math.round((Date.parse(cert.notAfter) - Date.parse(cert.notBefore)) / DAY_MS)])
+  out.push(['productTermStartDate', unix(order.termStartAt)], ['productTermEndDate', unix(order.termEndAt)], ['productTermDuration', order.days])
+  return out
 }
 
 function pushBase64(f: Flags, data: Array<[string, string]>, lines: string[], key: string, der: Buffer): void {

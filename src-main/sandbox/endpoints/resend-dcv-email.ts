@@ -17,7 +17,7 @@ export const resendDcvEmail: Endpoint = {
     const { order } = orderRef(ctx, account)
     const email = optional(ctx.params, 'dcvEmailAddress') ?? null
     maxChars('dcvEmailAddress', email ?? undefined, MAX_EMAIL_CHARS)
-    await ctx.service.withOrder(order.orderNumber, (o) => ctx.service.resendDcvEmail(o, email))
+    await ctx.service.withOrder(order.orderNumber, (o) => ctx.service.resendDcvEmail(o, account, email))
     return formResponse([['errorCode', 0]])
   },
 }

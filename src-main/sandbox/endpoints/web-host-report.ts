@@ -12,24 +12,29 @@ import { authenticate, CREDENTIALS, type Endpoint } from './endpoint'
  *
  * Filters: notBefore/notAfter (Unix seconds) on the order's placement time; expireNotBefore/
  * expireNotAfter on the certificate's notAfter; orderNumber, foreignOrderNumber, certificateID
- * (comma lists, the parameter may repeat); organizationName and fqdn with SQL-style `%` and `_`
- * wildcards (case-insensitive; fqdn matches any name of the order); certificateStatusCode (ints) and
- * certificateStatus (words: pending, issued, replaced, revoked, rejected) on the current certificate.
- * Paging: firstResultNo (1-based, default 1) to lastResultNo (default first + 49); at most 1000
- * rows per call (a wider window is -4). `noOfResults` counts the rows in this answer, numbered
- * 1..noOfResults; a client has seen everything when it gets fewer rows than it asked for.
+ * (comma lists, the parameter may repeat; exact values); organizationName and fqdn with SQL-style `%`
+ * and `_` wildcards (case-insensitive; fqdn matches any name of the order); certificateStatusCode
+ * (ints) and certificateStatus (Sectigo's words, case-insensitive) on the current certificate.
+ * Paging: rows are counted from the service's reportFirstIndex (0 by default, as a production client
+ * starts: firstResultNo=0); firstResultNo defaults to that index, lastResultNo to first + 49; at most
+ * 1000 rows per call (a wider window is -4). A window before the first index is clamped to it.
+ * `noOfResults` is the number of matching orders in all (the production client reads it as the total
+ * and pages by it); rows are numbered 1..n within the answer.
  *
- * Row keys `N_`: orderNumber, foreignOrderNumber (sandbox addition), orderStatus, dateTime,
- * organizationName, organizationalUnitName, localityName, stateOrProvinceName, postalCode,
- * countryName, validationStatus, cost (showCost). Certificate keys `N_M_` (M = 1 for the current
- * certificate; older ones follow with showOldItems=Y): type, domain, mdcDomainNames
- * (showAdditionalDomains), status, lastStatusChange, notBefore, notAfter, serialNumber,
+ * Row keys `N_`: orderNumber, orderStatus, dateTime, organizationName, organizationalUnitName,
+ * localityName, stateOrProvinceName, postalCode, countryName, validationStatus, cost (showCost). No
+ * foreignOrderNumber: Sectigo documents none, and no real client reads one. Certificate keys `N_M_`
+ * (M = 1 for the current certificate; older ones follow with showOldItems=Y): type, domain,
+ * mdcDomainNames (showAdditionalDomains), status (Sectigo's words: Valid, Expired, Revoked, Rejected,
+ * Replaced, Awaiting Validation), lastStatusChange, notBefore, notAfter, serialNumber,
  * signatureAlgorithm (showSignatureAlgorithm), keySize, webServerSoftware, certificateID
- * (showCertificateID), certificateStatusCode, certificateStatusDesc, and with showStatusDetails
- * csrStatus, dcvStatus, ovCallBackStatus, organizationValidationStatus, freeDVUPStatus,
- * evClickThroughStatus.
+ * (showCertificateID), certificateStatusCode (Sectigo's push table codes only; left out where it has
+ * none), certificateStatusDesc, the term (certificateDuration, productTermStartDate,
+ * productTermEndDate, productTermDuration once the term started) and with showStatusDetails csrStatus,
+ * dcvStatus, ovCallBackStatus, organizationValidationStatus, freeDVUPStatus, evClickThroughStatus.
+ * showStatusesOnly=Y keeps only orderNumber, orderStatus, dateTime and the certificate status keys.
  */
-const YN_FLAGS = ['showStatusDetails', 'showAdditionalDomains', 'showSignatureAlgorithm', 'showOldItems', 'showCertificateID', 'showExtStatus', 'showCost', 'showAssociatedOrders'] as const
+const YN_FLAGS = ['showStatusDetails', 'showAdditionalDomains', 'showSignatureAlgorithm', 'showOldItems', 'showCertificateID', 'showExtStatus', 'showCost', 'showAssociatedOrders', 'showStatusesOnly'] as const
 
 function likeToRegExp(pattern: string): RegExp {
   const body = [...pattern].map((c) => (c === '%' ? '.*' : c === '_' ? '.' : c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('')
@@ -42,17 +47,39 @@ function timeParam(params: RequestParams, name: string): number | undefined {
   return intParam(params, name, { min: 0 })
 }
 
-function certificateRows(order: Order, prefix: string, certs: CertificateRecord[], flags: Record<(typeof YN_FLAGS)[number], boolean>): FormPairs {
+const DAY_MS = 24 * 60 * 60_000
+
+function termRows(order: Order, c: CertificateRecord, p: string): Array<readonly [string, string | number]> {
+  if (!order.termStartAt || !order.termEndAt) return []
+  const certDays = c.notBefore && c.notAfter ? Math.round((Date.parse(c.notAfter) - Date.parse(c.notBefore)) / DAY_MS) : null
+  return [
+    ...(certDays !== null ? ([[`${p}certificateDuration`, certDays]] as const) : []),
+    [`${p}productTermStartDate`, unix(order.termStartAt)],
+    [`${p}productTermEndDate`, unix(order.termEndAt)],
+    [`${p}productTermDuration`, order.days],
+  ]
+}
+
+function certificateRows(order: Order, prefix: string, certs: CertificateRecord[], flags: Record<(typeof YN_FLAGS)[number], boolean>, now: Date): FormPairs {
   const rows: Array<readonly [string, string | number]> = []
   certs.forEach((c, j) => {
     const p = `${prefix}_${j + 1}_`
-    const view = describeCertificate(order, c)
+    const view = describeCertificate(order, c, now)
+    const status: Array<readonly [string, string | number]> = [
+      [`${p}status`, view.reportStatus],
+      [`${p}lastStatusChange`, unix(c.statusChangedAt)],
+      ...(view.statusCode !== null ? ([[`${p}certificateStatusCode`, view.statusCode]] as const) : []),
+      [`${p}certificateStatusDesc`, view.statusDesc],
+    ]
+    if (flags.showStatusesOnly) {
+      rows.push(...status)
+      return
+    }
     rows.push(
       [`${p}type`, 'SSL'],
       [`${p}domain`, c.commonName ?? ''],
       ...(flags.showAdditionalDomains ? ([[`${p}mdcDomainNames`, [...c.dnsNames, ...c.ipAddresses].join(',')]] as const) : []),
-      [`${p}status`, view.status],
-      [`${p}lastStatusChange`, unix(c.statusChangedAt)],
+      ...status,
       [`${p}notBefore`, unix(c.notBefore)],
       [`${p}notAfter`, unix(c.notAfter)],
       [`${p}serialNumber`, c.serialNumber?.toUpperCase() ?? ''],
@@ -60,8 +87,7 @@ function certificateRows(order: Order, prefix: string, certs: CertificateRecord[
       [`${p}keySize`, c.keyBits],
       [`${p}webServerSoftware`, order.serverSoftware],
       ...(flags.showCertificateID ? ([[`${p}certificateID`, c.certificateID]] as const) : []),
-      [`${p}certificateStatusCode`, view.statusCode],
-      [`${p}certificateStatusDesc`, view.statusDesc],
+      ...termRows(order, c, p),
       ...(flags.showStatusDetails
         ? ([
             [`${p}csrStatus`, 1],
@@ -103,8 +129,9 @@ export const webHostReport: Endpoint = {
     const { params, service } = ctx
     const account = authenticate(ctx)
     const flags = Object.fromEntries(YN_FLAGS.map((f) => [f, yesNo(params, f, false)])) as Record<(typeof YN_FLAGS)[number], boolean>
-    const first = intParam(params, 'firstResultNo', { min: 1 }) ?? 1
-    const last = intParam(params, 'lastResultNo', { min: 1 }) ?? first + REPORT_DEFAULT_WINDOW - 1
+    const base = service.reportFirstIndex
+    const first = intParam(params, 'firstResultNo', { min: 0 }) ?? base
+    const last = intParam(params, 'lastResultNo', { min: 0 }) ?? first + REPORT_DEFAULT_WINDOW - 1
     if (last < first) throw apiError.invalid('lastResultNo', 'smaller than firstResultNo')
     if (last - first + 1 > REPORT_MAX_WINDOW) throw apiError.invalid('lastResultNo', `at most ${REPORT_MAX_WINDOW} rows per call`)
     const from = timeParam(params, 'notBefore')
@@ -113,12 +140,19 @@ export const webHostReport: Endpoint = {
     const expTo = timeParam(params, 'expireNotAfter')
     const orderNumbers = listParam(params, 'orderNumber')
     const fons = listParam(params, 'foreignOrderNumber')
+    const fonRes = fons.map(likeToRegExp)
     const certIds = listParam(params, 'certificateID')
     const codes = listParam(params, 'certificateStatusCode').map((c) => {
       if (!/^-?\d+$/.test(c)) throw apiError.invalid('certificateStatusCode')
       return Number(c)
     })
-    const words = listParam(params, 'certificateStatus').map((w) => w.toLowerCase())
+    // Status words contain spaces ("Awaiting Validation"): this list is split on commas only.
+    const words = params
+      .getAll('certificateStatus')
+      .flatMap((v) => v.split(','))
+      .map((w) => w.trim().toLowerCase().replace(/\s+/g, ' '))
+      .filter((w) => w !== '')
+    const now = service.clock.now()
     const org = optional(params, 'organizationName')
     const fqdn = optional(params, 'fqdn')
     const orgRe = org === undefined ? null : likeToRegExp(org)
@@ -138,31 +172,32 @@ export const webHostReport: Endpoint = {
         if (expFrom !== undefined && (expiry === null || expiry < expFrom)) return false
         if (expTo !== undefined && (expiry === null || expiry > expTo)) return false
         if (orderNumbers.length > 0 && !orderNumbers.includes(o.orderNumber)) return false
-        if (fons.length > 0 && (o.foreignOrderNumber === null || !fons.includes(o.foreignOrderNumber))) return false
+        // Issue 11 reads Sectigo as treating `_` (and `%`) as wildcards in this filter too: the sandbox does,
+        // so a client that sends a reference with `_` gets other orders' rows as well.
+        if (fons.length > 0 && (o.foreignOrderNumber === null || !fonRes.some((re) => re.test(o.foreignOrderNumber ?? '')))) return false
         if (certIds.length > 0 && !o.certificates.some((c) => certIds.includes(c.certificateID))) return false
-        const view = describeCertificate(o, current)
-        if (codes.length > 0 && !codes.includes(view.statusCode)) return false
-        if (words.length > 0 && !words.includes(view.status)) return false
+        const view = describeCertificate(o, current, now)
+        if (codes.length > 0 && (view.statusCode === null || !codes.includes(view.statusCode))) return false
+        if (words.length > 0 && !words.includes(view.reportStatus.toLowerCase())) return false
         if (orgRe && !orgRe.test(o.organization.organizationName ?? '')) return false
         if (fqdnRe && !o.certificates.some((c) => [c.commonName ?? '', ...c.dnsNames, ...c.ipAddresses].some((n) => fqdnRe.test(n)))) return false
         return true
       })
       // Stable sort: orders placed in the same millisecond keep the order they were placed in.
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
-    const page = matching.slice(first - 1, last)
+    // Indexes count from `base`; a window reaching below it is clamped (a 0-based window on a 1-based report).
+    const page = matching.slice(Math.max(first, base) - base, Math.max(last + 1 - base, 0))
 
     const pairs: Array<readonly [string, string | number]> = [
       ['errorCode', 0],
-      ['noOfResults', page.length],
+      ['noOfResults', matching.length],
     ]
     page.forEach((o, i) => {
       const n = String(i + 1)
       const o2 = o.organization
-      pairs.push(
-        [`${n}_orderNumber`, o.orderNumber],
-        [`${n}_foreignOrderNumber`, o.foreignOrderNumber ?? ''],
-        [`${n}_orderStatus`, orderStatusText(o)],
-        [`${n}_dateTime`, unix(o.createdAt)],
+      pairs.push([`${n}_orderNumber`, o.orderNumber], [`${n}_orderStatus`, orderStatusText(o)], [`${n}_dateTime`, unix(o.createdAt)])
+      if (!flags.showStatusesOnly) {
+        pairs.push(
         [`${n}_organizationName`, o2.organizationName ?? ''],
         [`${n}_organizationalUnitName`, o2.organizationalUnitName ?? ''],
         [`${n}_localityName`, o2.localityName ?? ''],
@@ -171,9 +206,10 @@ export const webHostReport: Endpoint = {
         [`${n}_countryName`, o2.countryName ?? ''],
         [`${n}_validationStatus`, validationStatusText(o)],
         ...(flags.showCost ? ([[`${n}_cost`, formatAmount(o.costCents)]] as const) : []),
-      )
+        )
+      }
       const certs = flags.showOldItems ? [...o.certificates].reverse() : o.certificates.slice(-1)
-      pairs.push(...certificateRows(o, n, certs, flags))
+      pairs.push(...certificateRows(o, n, certs, flags, now))
     })
     return Promise.resolve(formResponse(pairs))
   },

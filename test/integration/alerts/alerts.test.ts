@@ -37,7 +37,8 @@ function addOrder(id: string, patch: OrderPatch): void {
     organization: null, uniqueValue: 'U0000000000000000001', state: 'placed', stateReason: null, problem: null, sectigoOrderNumber: '1001', sectigoCertificateId: null, totalCost: null,
     paymentRequired: null, submitAttempt: 1, submitOwner: null, submitStartedAt: null, resendAllowed: false, reconcileCheckedAt: null, reconcileCount: 0, certificateStatusText: null,
     validationStatusText: null, statusDetails: {}, notBefore: null, notAfter: null, certificateRowId: null, nextPollAt: null, pollFailures: 0, lastPolledAt: null, lastPollError: null,
-    createdAt: at, updatedAt: at, placedAt: at, collectedAt: null, renewedFromOrderId: null, ...patch,
+    createdAt: at, updatedAt: at, placedAt: at, collectedAt: null, renewedFromOrderId: null, foreignRef: null, gaveUpAt: null,
+    reconcileFailures: 0, nextReconcileAt: null, termStartAt: null, termEndAt: null, termSource: null, duplicateOfOrderId: null, applyOptions: null, ...patch,
   }
   insertOrder(core.db, row)
   insertOrderDomains(core.db, [{ orderId: id, position: 0, domain: 'shop.example.com', method: 'CNAME_CSR_HASH', email: null, dcvStatus: 'pending', dcvStatusText: null, removed: false, checkedAt: null }])

@@ -141,8 +141,13 @@ class Worker {
     return this.db((db) => (db.prepare('SELECT id FROM orders').all() as { id: string }[]).map((r) => r.id))
   }
 
+  /** The reference the order sent as foreignOrderNumber (letters and digits, not its id). */
+  ref(id: string): string {
+    return this.db((db) => (db.prepare('SELECT foreign_ref AS r FROM orders WHERE id = ?').get(id) as { r: string | null } | undefined)?.r ?? '')
+  }
+
   count(id: string): number {
-    return this.sandbox.control.countByForeignOrderNumber()[id] ?? 0
+    return this.sandbox.control.countByForeignOrderNumber()[this.ref(id)] ?? 0
   }
 
   /** The invariants after a restart, for one order. */
@@ -157,7 +162,7 @@ class Worker {
     expect(count, `sandbox orders for ${id}`).toBeLessThanOrEqual(1)
     if (count === 1) {
       expect(['placed', 'awaiting_validation', 'issued', 'collected']).toContain(row.state)
-      expect(row.n).toBe(this.sandbox.control.listOrders({ foreignOrderNumber: id })[0]?.orderNumber)
+      expect(row.n).toBe(this.sandbox.control.listOrders({ foreignOrderNumber: this.ref(id) })[0]?.orderNumber)
     } else {
       expect(['draft', 'unknown', 'failed']).toContain(row.state)
     }
@@ -201,7 +206,7 @@ class Worker {
     const placed = await restart(['order', 'place', '--account', 'crash', '--product', '287', '--days', '90', '--csr-file', this.csrFile(), '--dcv', 'cname', '--no-remote-check', '--id-only'], this.env)
     expect(placed.code, placed.stderr).toBe(0)
     const id = placed.stdout.trim()
-    const number = this.sandbox.control.listOrders({ foreignOrderNumber: id })[0]?.orderNumber ?? ''
+    const number = this.sandbox.control.listOrders({ foreignOrderNumber: this.ref(id) })[0]?.orderNumber ?? ''
     await this.sandbox.control.approveDcv(number)
     const spec = COLLECT_FAULTS[fault]
     if (spec) this.sandbox.control.setFaults(spec)
@@ -216,7 +221,7 @@ class Worker {
 
   /** After everything: every order the Sandbox has is known locally under its reference and number. */
   finalCheck(): void {
-    const local = new Map(this.db((db) => db.prepare('SELECT id, sectigo_order_number AS n FROM orders').all() as { id: string; n: string | null }[]).map((r) => [r.id, r.n]))
+    const local = new Map(this.db((db) => db.prepare('SELECT foreign_ref AS r, sectigo_order_number AS n FROM orders').all() as { r: string | null; n: string | null }[]).map((r) => [r.r, r.n]))
     for (const o of this.sandbox.control.listOrders()) {
       expect(o.foreignOrderNumber).not.toBeNull()
       expect(local.get(o.foreignOrderNumber ?? ''), `sandbox order ${o.orderNumber} is known locally`).toBe(o.orderNumber)

@@ -143,7 +143,7 @@ describe('the scheduler', () => {
     await dying.accounts.update(a.id, { password: 'sandbox' }, 'ui')
     const draft = await dying.orders.place({ accountId: a.id, productCode: 287, days: 90, csr: { csrId }, submit: false }, 'ui')
     void dying.orders.submit(draft.id, { actor: 'ui' })
-    while (e.sandbox.control.countByForeignOrderNumber()[draft.id] !== 1 || dying.orders.row(draft.id).state !== 'submitting') await new Promise((r) => setImmediate(r))
+    while (e.sandbox.control.countByForeignOrderNumber()[draft.foreignRef ?? ''] !== 1 || dying.orders.row(draft.id).state !== 'submitting') await new Promise((r) => setImmediate(r))
     dying.close()
 
     const fresh = await e.reopen({ clock })
@@ -154,7 +154,7 @@ describe('the scheduler', () => {
     const o = fresh.orders.get(draft.id)
     expect(o.state).toBe('placed')
     expect(o.events.map((x) => x.action)).toEqual(expect.arrayContaining(['order.unknown', 'order.placed']) as unknown)
-    expect(e.sandbox.control.countByForeignOrderNumber()[draft.id]).toBe(1)
+    expect(e.sandbox.control.countByForeignOrderNumber()[draft.foreignRef ?? '']).toBe(1)
     await s.stop()
   })
 })

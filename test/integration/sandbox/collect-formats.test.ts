@@ -44,7 +44,7 @@ describe('Sandbox CA CollectSSL formats', () => {
     const lines = await api.lines('download/CollectSSL', { orderNumber, queryType: '0', showFQDN: 'Y', showValidityPeriod: 'Y', showExtStatus: 'Y' })
     expect(lines[0]).toBe('1')
     expect(lines[1]).toBe('formats.example.com')
-    expect(Number(lines[3]) - Number(lines[2])).toBe(90 * 86_400)
+    expect(Number(lines[3]) - Number(lines[2])).toBe(90 * 86_400 - 1)
     expect(lines.slice(4)).toEqual(['', 'Issued', ''])
   })
 
@@ -100,7 +100,7 @@ describe('Sandbox CA CollectSSL formats', () => {
     const f = await api.form('download/CollectSSL', { orderNumber, queryType: '0', responseFormat: '1', showStatusDetails: 'Y', showExtStatus: 'Y', showValidityPeriod: 'Y' })
     expect([f.get('errorCode'), f.get('certificateStatus'), f.get('validationStatus'), f.get('dcvStatus'), f.get('ovCallBackStatus')]).toEqual(['1', 'Issued', 'Validated', '1', '-1'])
     expect(f.has('evClickThroughStatus')).toBe(false)
-    expect(Number(f.get('notAfter')) - Number(f.get('notBefore'))).toBe(90 * 86_400)
+    expect(Number(f.get('notAfter')) - Number(f.get('notBefore'))).toBe(90 * 86_400 - 1)
   })
 
   it('refuses flag combinations Sectigo documents as invalid', async () => {

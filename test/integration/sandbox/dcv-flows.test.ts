@@ -64,7 +64,12 @@ describe('Sandbox CA domain control validation', () => {
     expect(text).toMatch(/X509v3 Key Usage: critical\n\s+Digital Signature, Key Encipherment/)
     const dates = await openssl(['x509', '-in', leafPath, '-noout', '-startdate', '-enddate'])
     const [start, end] = [/notBefore=(.+)/.exec(dates)?.[1] ?? '', /notAfter=(.+)/.exec(dates)?.[1] ?? '']
-    expect((Date.parse(end) - Date.parse(start)) / 86_400_000).toBe(365)
+    // A 365-day order issued after 15 March 2026: the certificate is capped at 200 days, counted
+    // inclusively (notBefore through notAfter, Baseline Requirements), so it ends one second early.
+    expect(Date.parse(end) - Date.parse(start)).toBe(200 * 86_400_000 - 1000)
+    const term = await api.form('download/CollectSSL', { orderNumber, queryType: '0', responseFormat: '1', showExtStatus: 'Y' })
+    expect([term.get('productTermDuration'), term.get('certificateDuration')]).toEqual(['365', '200'])
+    expect(Number(term.get('productTermEndDate')) - Number(term.get('productTermStartDate'))).toBe(365 * 86_400)
     const csrKey = await openssl(['req', '-in', csr.csrPath, '-pubkey', '-noout'])
     const certKey = await openssl(['x509', '-in', leafPath, '-pubkey', '-noout'])
     expect(certKey).toBe(csrKey)
@@ -82,15 +87,15 @@ describe('Sandbox CA domain control validation', () => {
     expect((await api.lines('download/CollectSSL', { orderNumber, queryType: '0' }))[0]).toBe('0')
   })
 
-  it('accepts a DCV file with CRLF line ends and trailing whitespace, and refuses wrong content', async () => {
+  it('accepts a DCV file with CRLF line ends, trailing whitespace and the older comodoca.com token, and refuses wrong content', async () => {
     const csr = await makeCsr(dir, { cn: 'www.example.com' })
     const r = await api.lines('!AutoApplySSL', { product: '287', days: '30', serverSoftware: '-1', csr: csr.pem, dcvMethod: 'HTTP_CSR_HASH', uniqueValue: 'Lenient01' })
     const orderNumber = orderNumberOf(r.join('\n'))
     expect(r[4]).toBe('Lenient01')
     const path = `/.well-known/pki-validation/${md5(csr.der)}.txt`
-    site.routes.set(path, { body: `${sha256(csr.der)}\r\ncomodoca.com\r\nLenient01\r\n` })
+    site.routes.set(path, { body: `${sha256(csr.der)}\r\nsectigo.net\r\nLenient01\r\n` })
     expect((await api.lines('download/CollectSSL', { orderNumber, queryType: '0' }))[0]).toBe('0')
-    site.routes.set(path, { body: `${sha256(csr.der).toUpperCase()}  \r\nsectigo.com\t\r\nLenient01\r\n\r\n` })
+    site.routes.set(path, { body: `${sha256(csr.der).toUpperCase()}  \r\ncomodoca.com\t\r\nLenient01\r\n\r\n` })
     expect((await api.lines('download/CollectSSL', { orderNumber, queryType: '0' }))[0]).toBe('1')
   })
 
@@ -125,7 +130,7 @@ describe('Sandbox CA domain control validation', () => {
     const r = await api.lines('!AutoApplySSL', { product: '287', days: '365', serverSoftware: '-1', csr: csr.pem, dcvMethod: 'CNAME_CSR_HASH' })
     const orderNumber = orderNumberOf(r.join('\n'))
     const h = sha256(csr.der)
-    const target = `${h.slice(0, 32)}.${h.slice(32)}.${(r[4] ?? '').toLowerCase()}.sectigo.com`
+    const target = `${h.slice(0, 32)}.${h.slice(32)}.${r[4] ?? ''}.sectigo.com`
     expect((await api.lines('download/CollectSSL', { orderNumber, queryType: '0' }))[0]).toBe('0')
     const set = await control(sandbox.url, 'POST', 'dns', { [`_${md5(csr.der).toLowerCase()}.cname.example.org`]: target })
     expect(set.status).toBe(200)
@@ -133,6 +138,20 @@ describe('Sandbox CA domain control validation', () => {
     expect(collected.get('errorCode')).toBe('2')
     expect(collected.get('certificate')).toMatch(/^MII/)
     expect(collected.getAll('caCertificate')).toEqual([])
+  })
+
+  it('keeps the uniqueValue case in the CNAME target: a lower-cased target fails, the exact one passes', async () => {
+    const csr = await makeCsr(dir, { cn: 'case.cname.example.org' })
+    const r = await api.lines('!AutoApplySSL', { product: '287', days: '90', serverSoftware: '-1', csr: csr.pem, dcvMethod: 'CNAME_CSR_HASH', uniqueValue: 'MixedCase42' })
+    const orderNumber = orderNumberOf(r.join('\n'))
+    const h = sha256(csr.der)
+    const record = `_${md5(csr.der).toLowerCase()}.case.cname.example.org`
+    sandbox.control.setDns({ [record]: `${h.slice(0, 32)}.${h.slice(32)}.mixedcase42.sectigo.com` })
+    const [lowered] = await sandbox.control.checkDcv(orderNumber)
+    expect([lowered?.ok, lowered?.detail]).toEqual([false, expect.stringContaining(`.MixedCase42.sectigo.com`) as unknown])
+    sandbox.control.setDns({ [record]: `${h.slice(0, 32)}.${h.slice(32)}.MixedCase42.sectigo.com.` })
+    const [exact] = await sandbox.control.checkDcv(orderNumber)
+    expect(exact?.ok).toBe(true)
   })
 
   it('refuses a CNAME that points elsewhere', async () => {
@@ -169,7 +188,11 @@ describe('Sandbox CA domain control validation', () => {
     const r = await api.lines('!AutoApplySSL', { product: '287', days: '365', serverSoftware: '-1', csr: csr.pem })
     const orderNumber = orderNumberOf(r.join('\n'))
     const h = sha256(csr.der)
-    sandbox.control.setDns({ [`_${md5(csr.der).toLowerCase()}.switch.example.org`]: `${h.slice(0, 32)}.${h.slice(32)}.${(r[4] ?? '').toLowerCase()}.sectigo.com` })
+    sandbox.control.setDns({ [`_${md5(csr.der).toLowerCase()}.switch.example.org`]: `${h.slice(0, 32)}.${h.slice(32)}.${r[4] ?? ''}.sectigo.com` })
+    // The name awaits EMAIL validation: a resend needs an approver list of the last 24 hours (sandbox: even without an address).
+    const stale = await api.form('!ResendDCVEmail', { orderNumber })
+    expect([stale.get('errorCode'), stale.get('errorItem')]).toEqual(['-4', 'dcvEmailAddress'])
+    await api.lines('!GetDCVEmailAddressList', { domainName: 'switch.example.org' })
     expect((await api.call('!ResendDCVEmail', { orderNumber })).text).toBe('errorCode=0')
     expect(sandbox.control.getOrder(orderNumber).state).toBe('awaiting_validation')
     const bad = await api.form('!AutoUpdateDCV', { orderNumber, newMethod: 'EMAIL', newDCVEmailAddress: 'nobody@elsewhere.com' })
@@ -190,7 +213,7 @@ describe('Sandbox CA domain control validation', () => {
     const ok = await api.lines('!AutoApplySSL', { product: '289', days: '365', serverSoftware: '-1', csr: wild.pem, dcvMethod: 'CNAME_CSR_HASH' })
     const orderNumber = orderNumberOf(ok.join('\n'))
     const h = sha256(wild.der)
-    sandbox.control.setDns({ [`_${md5(wild.der).toLowerCase()}.wild.example.com`]: `${h.slice(0, 32)}.${h.slice(32)}.${(ok[4] ?? '').toLowerCase()}.sectigo.com` })
+    sandbox.control.setDns({ [`_${md5(wild.der).toLowerCase()}.wild.example.com`]: `${h.slice(0, 32)}.${h.slice(32)}.${ok[4] ?? ''}.sectigo.com` })
     const cert = await api.form('download/CollectSSL', { orderNumber, queryType: '2', responseFormat: '1' })
     const leafPath = writeFile(dir, 'wild.der', Buffer.from(cert.get('certificate') ?? '', 'base64'))
     const text = await openssl(['x509', '-inform', 'DER', '-in', leafPath, '-noout', '-ext', 'subjectAltName'])

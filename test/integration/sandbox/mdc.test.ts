@@ -26,6 +26,8 @@ describe('Sandbox CA multi-domain orders', () => {
 
   it('mixes DCV methods per name and issues when the last unvalidated name is removed', async () => {
     const csr = await makeCsr(dir, { cn: 'a.mdc.example.com', sans: ['a.mdc.example.com', 'b.mdc.example.com', '192.0.2.10'] })
+    // b.mdc.example.com is validated by email: its approver list must be from the last 24 hours.
+    await api.lines('!GetDCVEmailAddressList', { domainName: 'b.mdc.example.com' })
     const r = await api.lines('!AutoApplySSL', {
       product: '279',
       days: '365',
@@ -126,6 +128,10 @@ describe('Sandbox CA multi-domain orders', () => {
     const orderNumber = orderNumberOf((await api.call('!AutoApplySSL', { product: '279', days: '365', serverSoftware: '-1', csr: csr.pem })).text)
     const mismatch = await api.form('!AutoUpdateDCV', { orderNumber, domainNames: 'b1.mdc.example.com b2.mdc.example.com', newMethods: 'CNAME_CSR_HASH' })
     expect(mismatch.get('errorItem')).toBe('newMethods')
+    const batch = { orderNumber, domainNames: 'b1.mdc.example.com b2.mdc.example.com', newMethods: 'CNAME_CSR_HASH,EMAIL', newDCVEmailAddresses: 'x webmaster@mdc.example.com' }
+    const unlisted = await api.form('!AutoUpdateDCV', batch)
+    expect([unlisted.get('errorCode'), unlisted.get('errorItem')]).toEqual(['-4', 'newDCVEmailAddresses'])
+    await api.lines('!GetDCVEmailAddressList', { domainName: 'b2.mdc.example.com' })
     const ok = await api.call('!AutoUpdateDCV', {
       orderNumber,
       domainNames: 'b1.mdc.example.com b2.mdc.example.com',

@@ -67,6 +67,7 @@ describe('the contract', () => {
         "orders.revoke",
         "orders.submit",
         "orders.sync",
+        "orders.validity",
         "push.start",
         "push.status",
         "push.stop",

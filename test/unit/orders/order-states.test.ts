@@ -56,6 +56,15 @@ function dbWithOrder(state: OrderState = 'draft'): { db: ReturnType<typeof openD
     placedAt: null,
     collectedAt: null,
     renewedFromOrderId: null,
+    foreignRef: 'CDTEST',
+    gaveUpAt: null,
+    reconcileFailures: 0,
+    nextReconcileAt: null,
+    termStartAt: null,
+    termEndAt: null,
+    termSource: null,
+    duplicateOfOrderId: null,
+    applyOptions: null,
   }
   insertOrder(db, order)
   return { db, order }

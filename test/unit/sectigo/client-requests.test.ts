@@ -219,24 +219,24 @@ describe('SectigoClient requests', () => {
     expect(server.requests).toHaveLength(0)
   })
 
-  it('pages through WebHostReport until a short page, yielding each order once', async () => {
+  it('pages through WebHostReport from index 0 by noOfResults, yielding each order once', async () => {
     const total = 25
     server.onRequest((req, res) => {
       const p = Object.fromEntries(req.params)
       const first = Number(p.firstResultNo)
-      const last = Math.min(Number(p.lastResultNo), total)
+      const last = Math.min(Number(p.lastResultNo), total - 1)
       const fields: Array<[string, string]> = [['errorCode', '0'], ['noOfResults', String(total)]]
       let n = 1
       for (let i = first; i <= last; i++, n++) fields.push([`${n}_orderNumber`, String(1000 + i)], [`${n}_1_certificateID`, String(5000 + i)])
       // The window shifted: the first row of page 2 repeats the last of page 1.
-      if (first > 1) fields.push([`${n}_orderNumber`, String(1000 + first - 1)])
+      if (first > 0) fields.push([`${n}_orderNumber`, String(1000 + first - 1)])
       res.end(new URLSearchParams(fields).toString())
     })
     const rows = []
     for await (const row of client.webHostReportAll({ fqdn: '%.example.com' }, { pageSize: 10 })) rows.push(row)
-    expect(rows.map((r) => r.orderNumber)).toEqual(Array.from({ length: total }, (_, i) => String(1001 + i)))
-    expect(rows[0]?.items[0]?.certificateId).toBe('5001')
-    expect(server.requests.map((r) => Object.fromEntries(r.params).firstResultNo)).toEqual(['1', '11', '21'])
+    expect(rows.map((r) => r.orderNumber)).toEqual(Array.from({ length: total }, (_, i) => String(1000 + i)))
+    expect(rows[0]?.items[0]?.certificateId).toBe('5000')
+    expect(server.requests.map((r) => Object.fromEntries(r.params).firstResultNo)).toEqual(['0', '10', '20'])
   })
 
   it('records the clock offset from the Date header', async () => {

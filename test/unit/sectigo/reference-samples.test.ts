@@ -239,7 +239,7 @@ describe('WebHostReport flattened rows', () => {
       orderStatus: 'Valid',
       dateTime: new Date(1_700_000_000_000),
       organizationName: 'Müller GmbH',
-      extra: { newThing: 'x' },
+      extra: { newThing: ['x'] },
     })
     expect(first?.items).toHaveLength(2)
     expect(first?.items[0]).toMatchObject({
@@ -255,9 +255,14 @@ describe('WebHostReport flattened rows', () => {
     })
   })
 
-  it('refuses a row without an order number and a non-numeric time', () => {
-    expect(thrown(() => webHostReport.parse(textBody('errorCode=0&1_orderStatus=x'), ctx)).errorClass).toBe('bad_response')
-    expect(thrown(() => webHostReport.parse(textBody('errorCode=0&1_orderNumber=1&1_dateTime=yesterday'), ctx)).errorClass).toBe('bad_response')
+  it('skips a row without an order number or with a non-numeric time, naming why, and keeps the others', () => {
+    const noNumber = webHostReport.parse(textBody('errorCode=0&1_orderStatus=x&2_orderNumber=7'), ctx)
+    expect(noNumber.rows.map((r) => r.orderNumber)).toEqual(['7'])
+    expect(noNumber.skipped.map((x) => x.index)).toEqual([1])
+    expect(noNumber.skipped[0]?.reason).toMatch(/order row 1: the field "orderNumber" is missing/)
+    const badTime = webHostReport.parse(textBody('errorCode=0&1_orderNumber=1&1_dateTime=yesterday'), ctx)
+    expect(badTime.rows).toEqual([])
+    expect(badTime.skipped[0]?.reason).toMatch(/dateTime/)
   })
 })
 

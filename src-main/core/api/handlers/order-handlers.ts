@@ -2,12 +2,14 @@ import type { OrderDraftInput } from '../../orders/place'
 import type { OvCallbackRequest } from '../../orders/order-actions'
 import type { DomainChoice } from '../../orders/preflight'
 import type { StoredOrganization } from '../../store/orders-repo'
+import { validityOutlook } from '../../orders/validity-schedule'
 import type { ParsedInput } from '../contract'
 import type { Handlers } from '../dispatch'
 
 type OrderMethods =
   | 'orders.products'
   | 'orders.approverEmails'
+  | 'orders.validity'
   | 'orders.preflight'
   | 'orders.place'
   | 'orders.submit'
@@ -49,6 +51,7 @@ function draftInput(input: ParsedInput<'orders.preflight'>): OrderDraftInput {
     ...(input.dcvEmail ? { dcvEmail: input.dcvEmail } : {}),
     ...(input.organization ? { organization: defined<StoredOrganization>(input.organization) } : {}),
     ...(input.serverSoftware !== undefined ? { serverSoftware: input.serverSoftware } : {}),
+    ...(input.options ? { options: defined(input.options) } : {}),
     ...(input.remoteCheck !== undefined ? { remoteCheck: input.remoteCheck } : {}),
   }
 }
@@ -70,6 +73,7 @@ function ovRequest(r: ParsedInput<'orders.ovCallback'>['request']): OvCallbackRe
 export const orderHandlers: Pick<Handlers, OrderMethods> = {
   'orders.products': (_input, ctx) => ctx.core.orders.products(),
   'orders.approverEmails': (input, ctx) => ctx.core.orders.approverEmails(input.accountId, input.domain),
+  'orders.validity': (_input, ctx) => validityOutlook(ctx.core.clock.now()),
   'orders.preflight': (input, ctx) => ctx.core.orders.preflight(draftInput(input)),
   'orders.place': (input, ctx) => {
     const { submit, ...rest } = input
@@ -84,7 +88,7 @@ export const orderHandlers: Pick<Handlers, OrderMethods> = {
     ctx.core.orders.reissue(
       input.id,
       {
-        key: input.key,
+        ...(input.key ? { key: input.key } : {}),
         ...(input.domains ? { domains: input.domains.map((d): DomainChoice => defined(d)) } : {}),
         ...(input.dcvMethod ? { dcvMethod: input.dcvMethod } : {}),
         ...(input.submit !== undefined ? { submit: input.submit } : {}),
@@ -118,7 +122,7 @@ export const orderHandlers: Pick<Handlers, OrderMethods> = {
     order: ctx.core.orders.get(input.orderId),
   }),
   'push.start': (input, ctx) => ctx.core.push.start(defined(input)),
-  'push.status': (_input, ctx) => ctx.core.push.status(),
+  'push.status': (_input, ctx) => ctx.core.push.check(),
   'push.stop': (_input, ctx) => ctx.core.push.stop(),
   'sandbox.simulate': (input, ctx) => ctx.core.orders.simulateSandbox(input.orderId, defined({ action: input.action, domain: input.domain }), ctx.actor),
 }

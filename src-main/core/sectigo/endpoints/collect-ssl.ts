@@ -31,6 +31,9 @@ export interface CollectDetails {
   fqdn?: string
   notBefore?: Date
   notAfter?: Date
+  /** The order term (CollectSSL v1.21: productTermStartDate/EndDate); format undocumented, kept as sent. */
+  productTermStartDate?: string
+  productTermEndDate?: string
   statusDetails: StatusDetails
 }
 
@@ -149,6 +152,10 @@ export function parseCollectSslResponse(body: ApiBody, ctx: CallContext): Collec
   if (notBefore) details.notBefore = notBefore
   const notAfter = r.unixTime('notAfter')
   if (notAfter) details.notAfter = notAfter
+  const termStart = r.text('productTermStartDate')
+  if (termStart !== undefined) details.productTermStartDate = termStart
+  const termEnd = r.text('productTermEndDate')
+  if (termEnd !== undefined) details.productTermEndDate = termEnd
 
   switch (status.status) {
     case 0:
