@@ -7,7 +7,7 @@ import { createLogger } from '../core/log/logger'
 import { KeychainCredentialStore } from '../core/secrets/keychain-store'
 import type { CliContext, CliIo } from './io'
 import type { SandboxLauncher } from '../core/accounts/sandbox-launcher'
-import { ACCOUNT_USAGE, BACKUP_USAGE, CERTS_USAGE, CSR_USAGE, DCV_USAGE, EXPORT_USAGE, IMPORT_USAGE, KEYS_USAGE, ORDER_USAGE, SANDBOX_CONTROL_USAGE, USAGE, UsageError, VAULT_USAGE } from './usage'
+import { ACCOUNT_USAGE, BACKUP_USAGE, CERTS_USAGE, CSR_USAGE, DCV_USAGE, ENDPOINTS_USAGE, EXPORT_USAGE, IMPORT_USAGE, KEYS_USAGE, ORDER_USAGE, SANDBOX_CONTROL_USAGE, USAGE, UsageError, VAULT_USAGE } from './usage'
 
 export const EXIT_OK = 0
 /** The operation failed (bad input file, CA error, ...); the message says why. */
@@ -136,6 +136,8 @@ export async function runCli(argv: string[], io: CliIo, version: string): Promis
         return await (await import('./commands/dcv')).dcvCommand(ctx, args)
       case 'sandbox':
         return await (await import('./commands/sandbox')).sandboxControlCommand(ctx, args)
+      case 'endpoints':
+        return await (await import('./commands/endpoints')).endpointsCommand(ctx, args)
       default:
         throw new UsageError(`Unknown command "${command}".`)
     }
@@ -184,6 +186,8 @@ function helpFor(command: string | undefined): string {
       return DCV_USAGE
     case 'sandbox':
       return SANDBOX_CONTROL_USAGE
+    case 'endpoints':
+      return ENDPOINTS_USAGE
     default:
       return USAGE
   }

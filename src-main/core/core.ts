@@ -5,6 +5,9 @@ import type { DcvProbe } from './orders/dcv-check'
 import { OrderService } from './orders/order-service'
 import { PushService } from './orders/push-service'
 import { OrderScheduler } from './orders/scheduler'
+import { EndpointService } from './endpoints/endpoint-service'
+import { createRevocationHttp } from './revocation/http'
+import { RevocationService } from './revocation/revocation-service'
 import type { StepHooks } from './orders/step-hooks'
 import type { ProxyConfig } from './sectigo/proxy'
 import type { FetchLike, Timeouts } from './sectigo/transport'
@@ -45,6 +48,8 @@ export interface CoreOptions {
   dcvProbe?: DcvProbe
   /** Reads import files; in this process by default. Front doors pass a child-process reader (I2). */
   importParser?: ImportParser
+  /** Tests only: endpoint checks and revocation fetches tunnel to loopback through sectigoProxy too. */
+  proxyLoopback?: boolean
 }
 
 /** Every service of the product, wired once per process by a front door's composition root. */
@@ -64,7 +69,11 @@ export interface Core {
   readonly accounts: AccountService
   readonly orders: OrderService
   readonly push: PushService
-  /** Background tracking; the app and web front doors start it, the CLI polls on demand. */
+  /** Servers that should serve a certificate: checks, verdicts, history (issue 14). */
+  readonly endpoints: EndpointService
+  /** OCSP and CRL answers for certificates, cached. */
+  readonly revocation: RevocationService
+  /** Background tracking (orders, endpoint checks); the app and web front doors start it, the CLI acts on demand. */
   readonly scheduler: OrderScheduler
   close(): void
   /** Stops the push receiver, waits for running Sectigo calls, closes HTTP clients, then close(). */
@@ -105,7 +114,16 @@ export function createCore(opts: CoreOptions): Core {
     ...(opts.dcvProbe ? { dcvProbe: opts.dcvProbe } : {}),
   })
   const push = new PushService(orders, logger)
-  const scheduler = new OrderScheduler({ orders, clock, logger })
+  // OCSP, CRL and endpoint checks follow the same proxy rule as Sectigo calls (README "Behind a proxy").
+  const revocationHttp = createRevocationHttp({ proxy: opts.sectigoProxy ?? null, ...(opts.proxyLoopback ? { proxyLoopback: true } : {}) })
+  const revocation = new RevocationService({ db, clock, logger, fetch: revocationHttp.fetch })
+  const endpoints = new EndpointService({ db, clock, logger, trustStore, revocation, proxy: opts.sectigoProxy ?? null, ...(opts.proxyLoopback ? { proxyLoopback: true } : {}) })
+  const scheduler = new OrderScheduler({
+    orders,
+    clock,
+    logger,
+    jobs: [{ name: 'endpoint checks', run: () => endpoints.runDue(), nextDueAt: () => endpoints.nextDueAt(), idle: () => endpoints.idle() }],
+  })
   const close = (): void => {
     vault.lock()
     closeDatabase(db)
@@ -125,12 +143,16 @@ export function createCore(opts: CoreOptions): Core {
     accounts,
     orders,
     push,
+    endpoints,
+    revocation,
     scheduler,
     close,
     shutdown: async () => {
       await scheduler.stop()
       await push.stop()
       await orders.idle()
+      await endpoints.idle()
+      await revocationHttp.close()
       await accounts.close()
       close()
     },

@@ -83,6 +83,7 @@ export type FindingCode =
   | 'due'
   | 'old-protocol'
   | 'order-unread'
+  | 'unreadable-certificate'
 
 /** One thing the check found; `severity` is the verdict it leads to, or info when it changes none. */
 export interface Finding {

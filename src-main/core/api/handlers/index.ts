@@ -2,6 +2,7 @@ import type { Handlers } from '../dispatch'
 import { accountHandlers } from './account-handlers'
 import { backupHandlers } from './backup-handlers'
 import { certHandlers } from './cert-handlers'
+import { endpointHandlers } from './endpoint-handlers'
 import { keyHandlers } from './key-handlers'
 import { orderHandlers } from './order-handlers'
 import { vaultHandlers } from './vault-handlers'
@@ -14,4 +15,5 @@ export const handlers: Handlers = {
   ...certHandlers,
   ...accountHandlers,
   ...orderHandlers,
+  ...endpointHandlers,
 }
