@@ -122,7 +122,7 @@ export function createCore(opts: CoreOptions): Core {
     orders,
     clock,
     logger,
-    jobs: [{ name: 'endpoint checks', run: () => endpoints.runDue(), nextDueAt: () => endpoints.nextDueAt(), idle: () => endpoints.idle() }],
+    jobs: [endpoints.backgroundJob()],
   })
   const close = (): void => {
     vault.lock()

@@ -3,6 +3,7 @@ import { namesOf } from '../certs/expiry'
 import { summarize } from '../certs/query-service'
 import { CoreError } from '../errors'
 import type { Logger } from '../log/logger'
+import type { BackgroundJob } from '../orders/scheduler'
 import { buildChain } from '../pki/chain/build-chain'
 import type { TrustStore } from '../pki/chain/trust-store'
 import type { RevocationService } from '../revocation/revocation-service'
@@ -121,7 +122,7 @@ export class EndpointService {
     const n = (x: number, one: string, many: string): string => `${x} ${x === 1 ? one : many}`
     if (rows.length === 0) parts.push('No endpoint is watched for this certificate yet')
     else {
-      parts.push(`Served by ${n(servingIt, 'endpoint', 'endpoints')}${servingIt === rows.length ? '' : ` of ${rows.length}`}`)
+      parts.push(`Served by ${n(rows.length, 'endpoint', 'endpoints')}`)
       if (servingOlder) parts.push(`${n(servingOlder, 'still serves', 'still serve')} the old certificate`)
       if (servingOther) parts.push(`${n(servingOther, 'serves', 'serve')} another certificate`)
       if (unreachable) parts.push(`${unreachable} unreachable`)
@@ -318,11 +319,20 @@ export class EndpointService {
     return Promise.resolve()
   }
 
-  /** When the next endpoint is due (ms since the epoch), or null when none is watched. */
+  /**
+   * When the next endpoint is due (ms since the epoch), or null when none is watched or a batch is
+   * running (its checks set the next times; the scheduler looks again within its longest sleep).
+   */
   nextDueAt(): number | null {
+    if (this.#batch) return null
     const e = earliestEndpointCheck(this.d.db)
     if (!e) return null
     return e.at === null ? this.d.clock.now().getTime() : Date.parse(e.at)
+  }
+
+  /** What the scheduler (orders/scheduler.ts) runs on its timer. */
+  backgroundJob(): BackgroundJob {
+    return { name: 'endpoint checks', run: () => this.runDue(), nextDueAt: () => this.nextDueAt(), idle: () => this.idle() }
   }
 
   /** Resolves when no check is running. */

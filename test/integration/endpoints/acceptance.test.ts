@@ -100,7 +100,7 @@ describe('endpoint checks against real TLS servers: verdict and exit code', () =
     const fix = result.fixes[0]
     expect([fix?.kind, fix?.certificateId]).toEqual(['deploy-certificate', newId])
     expect(fix?.presets.map((p) => p.command)).toContain(`certdesk export ${newId} --preset nginx --out-dir ./nginx --password-file PASSWORD_FILE`)
-    expect(env.core.endpoints.deployment(newId).text).toBe(`Served by 0 endpoints of 1; 1 still serves the old certificate.`)
+    expect(env.core.endpoints.deployment(newId).text).toBe(`Served by 1 endpoint; 1 still serves the old certificate.`)
 
     const newServer = await serve([pemOf(newId), intermediatePem], await keyOf(newId))
     env.core.endpoints.update(id, {}, 'cli')
