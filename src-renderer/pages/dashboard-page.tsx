@@ -11,6 +11,7 @@ import {
   type ReplacedCertificate,
 } from '../components/cert-format'
 import { EmptyState } from '../components/empty-state'
+import { EndpointProblemsCard } from '../components/endpoint-problems-card'
 import { ErrorNotice } from '../components/error-notice'
 import { Icon } from '../components/icons'
 import { LoadingLine } from '../components/loading-line'
@@ -268,6 +269,7 @@ export function DashboardPage() {
       ) : (
         <>
           <NeedsAttention report={expiring.data} orders={orders.data} />
+          <EndpointProblemsCard />
           {expiring.data.replaced.length ? (
             <AlreadyReplaced replaced={expiring.data.replaced} leaves={leaves ?? []} />
           ) : null}
