@@ -157,14 +157,19 @@ export function createRequestListener(deps: HttpDeps): (req: IncomingMessage, re
     }
     const revocation = revocationRoute(req.method ?? 'GET', url.pathname)
     if (revocation) {
-      // OCSP and CRL answer in binary; their faults (latency, http500/502, reset) use the route's name.
-      const plan = deps.faults.plan(revocation)
-      if (plan.latencyMs > 0) await deps.delay(plan.latencyMs)
-      if (plan.pre === 'reset') return resetConnection(req)
-      if (plan.pre === 'http500' || plan.pre === 'http502') return send(res, GATEWAY_PAGE(plan.pre === 'http500' ? 500 : 502, 'Unavailable'))
-      log.info('sandbox revocation request', { route: revocation })
-      send(res, await handleRevocation(deps.service, revocation, url, raw))
-      return
+      // OCSP and CRL answer in binary; their faults (latency, http500/502, reset) and stats use the route's name.
+      const done = deps.stats.begin(revocation)
+      try {
+        const plan = deps.faults.plan(revocation)
+        if (plan.latencyMs > 0) await deps.delay(plan.latencyMs)
+        if (plan.pre === 'reset') return resetConnection(req)
+        if (plan.pre === 'http500' || plan.pre === 'http502') return send(res, GATEWAY_PAGE(plan.pre === 'http500' ? 500 : 502, 'Unavailable'))
+        log.info('sandbox revocation request', { route: revocation })
+        send(res, await handleRevocation(deps.service, revocation, url, raw))
+        return
+      } finally {
+        done()
+      }
     }
     const body = raw.toString('utf8')
     if (url.pathname.startsWith('/sandbox/')) {

@@ -95,10 +95,12 @@ export interface TlsServer {
  * node:tls on 127.0.0.1 serving `certPems` in exactly this order (the first must be the leaf: node
  * sends the rest as the chain, in file order).
  */
-export async function startTlsServer(opts: { certPems: string[]; keyPem: string; maxVersion?: 'TLSv1.2' | 'TLSv1.3'; ocspStaple?: Buffer; host?: string }): Promise<TlsServer> {
+export async function startTlsServer(opts: { certPems: string[]; keyPem: string; maxVersion?: 'TLSv1' | 'TLSv1.2' | 'TLSv1.3'; ocspStaple?: Buffer; host?: string }): Promise<TlsServer> {
   const sockets = new Set<TLSSocket>()
   const state = { appBytes: 0, servernames: [] as (string | false | null)[] }
-  const server = createTlsServer({ cert: opts.certPems.join(''), key: opts.keyPem, ...(opts.maxVersion ? { maxVersion: opts.maxVersion } : {}) }, (s) => {
+  // TLS 1.0 needs OpenSSL's security level 0 on the server too.
+  const old = opts.maxVersion === 'TLSv1' ? { minVersion: 'TLSv1' as const, ciphers: 'DEFAULT:@SECLEVEL=0' } : {}
+  const server = createTlsServer({ cert: opts.certPems.join(''), key: opts.keyPem, ...old, ...(opts.maxVersion ? { maxVersion: opts.maxVersion } : {}) }, (s) => {
     sockets.add(s)
     state.servernames.push(s.servername)
     s.on('data', (d: Buffer) => (state.appBytes += d.length))

@@ -351,25 +351,8 @@ export class EndpointService {
 
   #view(r: EndpointRow): EndpointView {
     const cert = r.certificateId ? getCertificateRow(this.d.db, r.certificateId) : null
-    return {
-      id: r.id,
-      host: r.host,
-      port: r.port,
-      sni: r.sni,
-      protocol: r.protocol,
-      label: endpointLabel(r),
-      certificateId: r.certificateId,
-      certificateName: cert ? (cert.commonName ?? cert.subject) : null,
-      intervalHours: r.intervalHours,
-      nextCheckAt: r.nextCheckAt,
-      lastCheckedAt: r.lastCheckedAt,
-      verdict: r.verdict,
-      verdictSince: r.verdictSince,
-      previousVerdict: r.previousVerdict,
-      summary: r.summary,
-      servedCertificateId: r.servedCertificateId,
-      createdAt: r.createdAt,
-    }
+    const { updatedAt: _updated, ...row } = r
+    return { ...row, label: endpointLabel(r), certificateName: cert ? (cert.commonName ?? cert.subject) : null }
   }
 }
 

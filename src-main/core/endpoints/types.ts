@@ -1,5 +1,6 @@
 import type { ServerPreset } from '../certs/presets'
 import type { RevocationReport } from '../revocation/types'
+import type { EndpointRow } from '../store/endpoints-repo'
 
 /**
  * How the endpoint is spoken to before TLS: `tls` starts TLS at once (443, 465, 993, 995, ...); the
@@ -34,24 +35,11 @@ export interface EndpointAddress {
   protocol: EndpointProtocol
 }
 
-/** One watched endpoint as lists show it. */
-export interface EndpointView extends EndpointAddress {
-  id: string
+/** One watched endpoint as lists show it: its row (store/endpoints-repo.ts) plus how to name it. */
+export interface EndpointView extends Omit<EndpointRow, 'updatedAt'> {
   /** "host:port" (with the SNI name when it differs): how messages name it. */
   label: string
-  /** The certificate it should serve, or null when none is linked. */
-  certificateId: string | null
   certificateName: string | null
-  intervalHours: number
-  nextCheckAt: string | null
-  lastCheckedAt: string | null
-  /** Null until the first check. */
-  verdict: Verdict | null
-  verdictSince: string | null
-  previousVerdict: Verdict | null
-  summary: string | null
-  servedCertificateId: string | null
-  createdAt: string
 }
 
 export type NetworkFailureKind = 'dns' | 'refused' | 'timeout' | 'reset' | 'tls-alert' | 'tls-error' | 'proxy' | 'starttls' | 'too-large'

@@ -6,12 +6,15 @@ export interface EndpointRow {
   id: string
   host: string
   port: number
+  /** Server name sent in the handshake and checked against the certificate; null: the host (none for an IP address). */
   sni: string | null
   protocol: EndpointProtocol
+  /** The certificate it should serve, or null when none is linked. */
   certificateId: string | null
   intervalHours: number
   nextCheckAt: string | null
   lastCheckedAt: string | null
+  /** Null until the first check. */
   verdict: Verdict | null
   verdictSince: string | null
   previousVerdict: Verdict | null

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { dispatch } from '../../../src-main/core/api/dispatch'
 import { newerLinkedCertificate } from '../../../src-main/core/endpoints/successor'
+import { parseCertificate } from '../../../src-main/core/pki/formats/certificate'
+import { decodePemBlocks } from '../../../src-main/core/pki/pem'
+import { ocspRequestFor } from '../../../src-main/core/revocation/ocsp'
 import type { RevocationReport } from '../../../src-main/core/revocation/types'
 import { startTlsServer, type TlsServer } from '../../helpers/tls-servers'
 import { newCsr, openEnv, sandboxAccount, type Env } from '../orders/helpers'
@@ -80,6 +83,28 @@ describe('endpoints in the core: adding, links between certificates, deployment,
     const r = fresh.ok ? (fresh.value as RevocationReport) : null
     expect(r?.status).toBe('revoked')
     expect(r?.answers.every((a) => a.thisUpdate !== null && !a.cached)).toBe(true)
+  })
+
+  it('uses the OCSP answer the server staples instead of asking the responder', async () => {
+    const placed = await env.core.orders.place({ accountId, productCode: 287, days: 90, csr: { csrId: await newCsr(env.core, 'stapled.example.com') }, dcvMethod: 'CNAME_CSR_HASH' }, 'cli')
+    const certId = await collected(placed.id)
+    const leaf = parseCertificate(decodePemBlocks(env.core.certs.get(certId).pem)[0]?.der ?? Buffer.alloc(0))
+    const issuer = parseCertificate(decodePemBlocks(env.sandbox.caIntermediatePem)[0]?.der ?? Buffer.alloc(0))
+    const res = await fetch(`${env.sandbox.url}/ocsp`, { method: 'POST', body: new Uint8Array(ocspRequestFor(leaf, issuer)), headers: { 'Content-Type': 'application/ocsp-request' } })
+    const staple = Buffer.from(await res.arrayBuffer())
+    const key = (await env.core.certs.buildExport(certId, { format: 'key', unencryptedKey: true }, 'cli')).files[0]?.bytes.toString('utf8') ?? ''
+    const server = await startTlsServer({ certPems: [env.core.certs.get(certId).pem, env.sandbox.caIntermediatePem], keyPem: key, ocspStaple: staple })
+    servers.push(server)
+    const ocspCalls = (): number => env.sandbox.control.stats().calls.OCSP ?? 0
+    const before = ocspCalls()
+    const ept = env.core.endpoints.add({ host: '127.0.0.1', port: server.port, sni: 'stapled.example.com', certificateId: certId }, 'ui')
+    const r = (await env.core.endpoints.check([ept.id], {}, 'ui')).results[0]
+    expect([r?.verdict, r?.ocspStapled]).toEqual(['ok', true])
+    expect(r?.revocation?.answers.map((a) => [a.method, a.source, a.status])).toEqual([
+      ['ocsp', 'stapled', 'good'],
+      ['crl', `${env.sandbox.url}/crl/intermediate.crl`, 'good'],
+    ])
+    expect(ocspCalls()).toBe(before)
   })
 
   it('refuses an endpoint twice, an unknown certificate, and a bad interval at the contract', async () => {

@@ -98,6 +98,18 @@ describe('probing an endpoint: what is served, exactly as sent', () => {
     })
   }
 
+  it('still sees a server stuck on TLS 1.0, so the old protocol can be reported', async () => {
+    const server = await startTlsServer({ certPems: [leaf.certPem, int2, int1], keyPem: leaf.keyPem, maxVersion: 'TLSv1' })
+    try {
+      const r = await probeEndpoint(at(server.port), OPTS)
+      if (!r.ok) throw new Error(r.failure.message)
+      expect(r.protocol).toBe('TLSv1')
+      expect(r.asSent?.map(fpDer)).toEqual([leaf.certPem, int2, int1].map(fp))
+    } finally {
+      await server.close()
+    }
+  })
+
   it('reads the list openssl s_server sends, and sends it nothing but the handshake and close_notify', async () => {
     const server = await startOpensslServer({ certPem: leaf.certPem, keyPem: leaf.keyPem, chainPems: [int2, int1] })
     try {
