@@ -10,6 +10,15 @@ import { ErrorNotice } from './error-notice'
 
 /** The port a certificate's names are watched on unless the user says otherwise (HTTPS). */
 const DEFAULT_PORT = 443
+/** Check intervals offered (hours); core accepts 1 to 720, the CLI any of them (--every). */
+const INTERVALS: readonly { hours: number; label: string }[] = [
+  { hours: 1, label: 'every hour' },
+  { hours: 6, label: 'every 6 hours' },
+  { hours: 12, label: 'every 12 hours' },
+  { hours: 24, label: 'daily' },
+  { hours: 168, label: 'weekly' },
+]
+const intervalLabel = (h: number): string => INTERVALS.find((i) => i.hours === h)?.label ?? `every ${h} hours`
 
 /**
  * "Servers" on a certificate's page: which endpoints should serve it and what they served at their
@@ -33,6 +42,11 @@ export function CertEndpoints({ certificateId }: { certificateId: string }) {
         : await call('endpoints.addBulk', { certificateId, text: lines })
     setSkipped(r.skipped.map((s) => `${s.input}: ${s.reason}`))
     if (how === 'lines') setLines('')
+    deployment.reload()
+  })
+  const change = useAction(async (id: string, patch: { intervalHours: number } | 'remove') => {
+    if (patch === 'remove') await call('endpoints.remove', { id })
+    else await call('endpoints.update', { id, ...patch })
     deployment.reload()
   })
   const check = useAction(async (endpointIds: string[]) => {
@@ -70,6 +84,23 @@ export function CertEndpoints({ certificateId }: { certificateId: string }) {
                 <span className="mono">{e.label}</span>
                 <VerdictBadge verdict={e.verdict} {...(e.summary ? { title: e.summary } : {})} />
                 <span className="muted small">{e.lastCheckedAt ? `checked ${formatDate(e.lastCheckedAt)}` : 'not checked yet'}</span>
+                <span className="endpoint-row-actions">
+                  <select
+                    aria-label={`How often to check ${e.label}`}
+                    value={e.intervalHours}
+                    disabled={change.pending}
+                    onChange={(ev) => void change.run(e.id, { intervalHours: Number(ev.target.value) })}
+                  >
+                    {[...INTERVALS.map((i) => i.hours), ...(INTERVALS.some((i) => i.hours === e.intervalHours) ? [] : [e.intervalHours])].map((h) => (
+                      <option key={h} value={h}>
+                        {intervalLabel(h)}
+                      </option>
+                    ))}
+                  </select>
+                  <button type="button" className="button button-small button-ghost" disabled={change.pending} onClick={() => void change.run(e.id, 'remove')} aria-label={`Stop watching ${e.label}`}>
+                    Remove
+                  </button>
+                </span>
               </div>
               {results[e.id] ? (
                 <EndpointResultView result={results[e.id] as CheckResult} />
@@ -84,6 +115,7 @@ export function CertEndpoints({ certificateId }: { certificateId: string }) {
         </ul>
       ) : null}
       {check.error ? <ErrorNotice error={check.error} /> : null}
+      {change.error ? <ErrorNotice error={change.error} /> : null}
 
       <form
         className="endpoint-add"

@@ -45,6 +45,10 @@ test.describe('endpoints', () => {
     await expect(list.getByRole('listitem')).toHaveCount(1)
     await expect(list).toContainText(`localhost:${server.port}`)
     await expect(list).toContainText('Not checked')
+    const every = list.getByLabel(`How often to check localhost:${server.port}`)
+    await expect(every).toHaveValue('24')
+    await every.selectOption({ label: 'every 6 hours' })
+    await expect(every).toHaveValue('6')
 
     await card.getByRole('button', { name: 'Check now' }).click()
     await expect(list.locator('[data-verdict="chain"]')).toHaveText('Chain problem')
