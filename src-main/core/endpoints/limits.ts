@@ -20,6 +20,10 @@ export const MAX_SERVED_CERTIFICATES = 16
 export const MAX_STARTTLS_LINE_BYTES = 4096
 /** Lines read in the whole STARTTLS dialogue (an SMTP EHLO reply lists a few dozen extensions). */
 export const MAX_STARTTLS_LINES = 100
+/** Bytes buffered from a STARTTLS server that is flooding faster than lines are read. */
+export const MAX_STARTTLS_BYTES = 64 * 1024
+/** After close_notify, how long the connection may linger before CertDesk drops it (a server that never closes). */
+export const CLOSE_GRACE_MS = 1_000
 /** A proxy's answer to CONNECT (status line and headers). */
 export const MAX_PROXY_HEADER_BYTES = 8 * 1024
 /** Endpoints checked at the same time (scheduled rounds and "check all"): polite to networks and to the CPU. */

@@ -4,7 +4,7 @@ import { connect as tlsConnect, createSecureContext, type ConnectionOptions, typ
 import { CONNECT_CODES, DNS_CODES, errorCodes } from '../sectigo/transport'
 import { parseProxyUrl, usesProxy, type ProxyConfig, type ProxyEndpoint } from '../sectigo/proxy'
 import { certificatesAsSent } from './handshake-certificates'
-import { MAX_HANDSHAKE_BYTES, MAX_PROXY_HEADER_BYTES, MAX_SERVED_CERTIFICATES } from './limits'
+import { CLOSE_GRACE_MS, MAX_HANDSHAKE_BYTES, MAX_PROXY_HEADER_BYTES, MAX_SERVED_CERTIFICATES } from './limits'
 import { negotiateStartTls, StartTlsRefused } from './starttls'
 import type { EndpointAddress, NetworkFailure } from './types'
 
@@ -221,7 +221,7 @@ async function handshake(raw: Duplex, addr: EndpointAddress, open: Set<Duplex>):
   // close_notify, then the connection goes: nothing else is written.
   s.end()
   s.once('finish', () => s.destroy())
-  setTimeout(() => s.destroy(), 1_000).unref()
+  setTimeout(() => s.destroy(), CLOSE_GRACE_MS).unref()
   return { ok: true, protocol, cipher, asSent: certificatesAsSent({ received: Buffer.concat(received), protocol, cipher, keylog }), peerChain, staple }
 }
 

@@ -1,6 +1,6 @@
 import type { Duplex } from 'node:stream'
 import { assertNever } from '../util/assert-never'
-import { MAX_STARTTLS_LINE_BYTES, MAX_STARTTLS_LINES } from './limits'
+import { MAX_STARTTLS_BYTES, MAX_STARTTLS_LINE_BYTES, MAX_STARTTLS_LINES } from './limits'
 import type { EndpointProtocol } from './types'
 
 /**
@@ -44,7 +44,8 @@ class LineReader {
 
   #onData = (chunk: Buffer): void => {
     this.#buf = Buffer.concat([this.#buf, chunk])
-    if (this.#buf.length > MAX_STARTTLS_LINE_BYTES && this.#buf.indexOf(0x0a) < 0) this.#fail(new StartTlsRefused(`the server sent a line longer than ${MAX_STARTTLS_LINE_BYTES} bytes`))
+    if (this.#buf.length > MAX_STARTTLS_BYTES) this.#fail(new StartTlsRefused(`the server sent more than ${MAX_STARTTLS_BYTES / 1024} KiB without waiting`))
+    else if (this.#buf.length > MAX_STARTTLS_LINE_BYTES && this.#buf.indexOf(0x0a) < 0) this.#fail(new StartTlsRefused(`the server sent a line longer than ${MAX_STARTTLS_LINE_BYTES} bytes`))
     else this.#deliver()
   }
 

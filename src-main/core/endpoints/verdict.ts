@@ -164,6 +164,8 @@ export async function judge(deps: JudgeDeps, endpoint: EndpointRow, probe: Probe
       chainAsSent: probe.asSent !== null,
       served,
       servedCertificateId: storedLeaf?.id ?? null,
+      // Not linked yet, but serving a certificate that has been replaced: the replacement is what it should serve.
+      expectedCertificateId: expectedId ?? newer?.id ?? null,
       revocation,
       findings,
       fixes,

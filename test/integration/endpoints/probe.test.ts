@@ -159,6 +159,21 @@ describe('probing an endpoint: what is served, exactly as sent', () => {
     }
   })
 
+  it('stops reading a STARTTLS server that floods it, bounded in bytes', async () => {
+    const flood = createNetServer((s) => {
+      s.on('error', () => undefined)
+      s.write(`220-${'x'.repeat(1000)}\r\n`.repeat(200))
+    })
+    await new Promise<void>((resolve) => flood.listen(0, '127.0.0.1', resolve))
+    try {
+      const p = (flood.address() as AddressInfo).port
+      const r = await probeEndpoint(at(p, { protocol: 'smtp' }), OPTS)
+      expect(r.ok ? null : r.failure).toEqual({ kind: 'starttls', message: `STARTTLS with 127.0.0.1:${p} failed: the server sent more than 64 KiB without waiting.` })
+    } finally {
+      flood.close()
+    }
+  })
+
   it('keeps network failures apart: refused, timeout, and a server that does not speak TLS', async () => {
     const port = await deadPort()
     const refused = await probeEndpoint(at(port), OPTS)
