@@ -11,6 +11,7 @@ import './styles/keys-csrs.css'
 import './styles/accounts.css'
 import './styles/orders.css'
 import './styles/certificates.css'
+import './styles/endpoints.css'
 
 // Before the first render: the token must leave the address bar before the router reads the hash.
 const { frontDoor, hasToken } = initApi()

@@ -8,7 +8,7 @@ import { KeychainCredentialStore } from '../core/secrets/keychain-store'
 import type { CliContext, CliIo } from './io'
 import type { SandboxLauncher } from '../core/accounts/sandbox-launcher'
 import type { SqliteBinding } from '../core/store/sqlite-binding'
-import { ACCOUNT_USAGE, ALERTS_USAGE, BACKUP_USAGE, CERTS_USAGE, CSR_USAGE, DCV_USAGE, EXPORT_USAGE, IMPORT_USAGE, KEYS_USAGE, ORDER_USAGE, PUSH_USAGE, SANDBOX_CONTROL_USAGE, USAGE, UsageError, VAULT_USAGE } from './usage'
+import { ACCOUNT_USAGE, ALERTS_USAGE, BACKUP_USAGE, CERTS_USAGE, CSR_USAGE, DCV_USAGE, ENDPOINTS_USAGE, EXPORT_USAGE, IMPORT_USAGE, KEYS_USAGE, ORDER_USAGE, PUSH_USAGE, SANDBOX_CONTROL_USAGE, USAGE, UsageError, VAULT_USAGE } from './usage'
 
 export const EXIT_OK = 0
 /** The operation failed (bad input file, CA error, ...); the message says why. */
@@ -208,6 +208,8 @@ function helpFor(command: string | undefined): string {
       return ALERTS_USAGE
     case 'push':
       return PUSH_USAGE
+    case 'endpoints':
+      return ENDPOINTS_USAGE
     default:
       return USAGE
   }

@@ -145,6 +145,24 @@ check: looks from this machine the way Sectigo will (no redirects followed; CNAM
 set-method: AutoUpdateDCV (the same method again makes Sectigo check again). resend: ResendDCVEmail.
 `
 
+export const ENDPOINTS_USAGE = `Usage:
+  certdesk endpoints add HOST[:PORT] [--sni NAME] [--protocol tls|smtp|imap|pop3] [--cert ID] [--every HOURS]
+  certdesk endpoints add --from-cert ID [--port N] [--protocol P] [--every HOURS]
+  certdesk endpoints add --file FILE|- [--cert ID] [--every HOURS]     (one HOST[:PORT] per line)
+  certdesk endpoints list [--cert ID] [--json]
+  certdesk endpoints show ID [--json]
+  certdesk endpoints check [ID|HOST[:PORT]]... [--timeout SECONDS] [--json]
+  certdesk endpoints remove ID --yes
+An endpoint is a server that should serve a certificate (--cert; --from-cert adds one per name of the
+certificate). Ports 25 and 587 (SMTP), 143 (IMAP) and 110 (POP3) use STARTTLS unless --protocol says
+otherwise. check sends each endpoint a TLS handshake (and the STARTTLS command) and nothing else, then
+judges what it served: which certificate, the chain as sent, names, dates and revocation (OCSP, CRL).
+The app and web shell check every endpoint on a schedule (default every 24 hours, --every HOURS).
+Exit codes of check (the worst verdict wins): 0 all good, 10 due for renewal, 11 wrong certificate
+(a renewal not deployed, another or an unknown one), 12 chain problem, 13 invalid (expired, not yet
+valid, revoked, wrong name, untrusted), 14 unreachable.
+`
+
 export const SANDBOX_CONTROL_USAGE = `Usage:
   certdesk sandbox serve [options]               run the Sandbox CA (see: certdesk sandbox serve --help)
   certdesk sandbox approve ORDER_ID [--domain NAME] [--dcv-only] [--json]
@@ -171,6 +189,7 @@ Commands:
   order place|submit|list|show|sync|collect|reissue|renew|revoke|cancel|...   orders and their certificates
   dcv show|check|set-method|resend          domain control validation help for an order
   push start|stop|status      Sectigo's push notifications: the receiver, and what to give Sectigo
+  endpoints add|list|show|check|remove      watch what servers serve (chain, renewal, revocation)
   sandbox serve               run the Sandbox CA (a local server speaking Sectigo's API)
   sandbox approve|reject ID   act as the CA for an order of a sandbox account
   doctor                      this installation's diagnostics for support (runtime, SQLite, keychain, crypto)
@@ -185,7 +204,8 @@ Deleting (keys, csr, certs delete) cannot be undone and needs --yes: certdesk do
 
 Exit codes: 0 success, 1 the operation failed (the message says why; doctor: something is broken), 2 usage error,
 3 (order collect) the certificate is not issued yet: ask again later,
-4 (certs expiring) a certificate expires soon and nothing replaces it yet; (alerts) an alert needs you.
+4 (certs expiring) a certificate expires soon and nothing replaces it yet; (alerts) an alert needs you,
+10-14 (endpoints check) due, wrong certificate, chain problem, invalid, unreachable.
 `
 
 export const ALERTS_USAGE = `Usage: certdesk alerts [--all] [--json]

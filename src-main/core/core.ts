@@ -9,6 +9,9 @@ import type { DcvProbe } from './orders/dcv-check'
 import { OrderService } from './orders/order-service'
 import { PushService } from './orders/push-service'
 import { OrderScheduler } from './orders/scheduler'
+import { EndpointService } from './endpoints/endpoint-service'
+import { createRevocationHttp } from './revocation/http'
+import { RevocationService } from './revocation/revocation-service'
 import type { StepHooks } from './orders/step-hooks'
 import type { ProxyConfig } from './sectigo/proxy'
 import type { FetchLike, Timeouts } from './sectigo/transport'
@@ -58,6 +61,8 @@ export interface CoreOptions {
   updateFeedUrl?: string
   /** The fetch for the update check (Electron's net.fetch in the app); undici with the environment proxy by default. */
   updateFetch?: FetchLike
+  /** Tests only: endpoint checks and revocation fetches tunnel to loopback through sectigoProxy too. */
+  proxyLoopback?: boolean
 }
 
 export interface NetworkSetup {
@@ -89,7 +94,11 @@ export interface Core {
   readonly accounts: AccountService
   readonly orders: OrderService
   readonly push: PushService
-  /** Background tracking; the app and web front doors start it, the CLI polls on demand. */
+  /** Servers that should serve a certificate: checks, verdicts, history (issue 14). */
+  readonly endpoints: EndpointService
+  /** OCSP and CRL answers for certificates, cached. */
+  readonly revocation: RevocationService
+  /** Background tracking (orders, endpoint checks); the app and web front doors start it, the CLI acts on demand. */
   readonly scheduler: OrderScheduler
   readonly settings: SettingsService
   /** Alerts derived once for every front door (notifications, the Activity page, `certdesk alerts`). */
@@ -136,7 +145,11 @@ export function createCore(opts: CoreOptions): Core {
     ...(opts.hooks ? { hooks: opts.hooks } : {}),
     ...(opts.dcvProbe ? { dcvProbe: opts.dcvProbe } : {}),
   })
-  const scheduler = new OrderScheduler({ orders, clock, logger })
+  // OCSP, CRL and endpoint checks follow the same proxy rule as Sectigo calls (README "Behind a proxy").
+  const revocationHttp = createRevocationHttp({ proxy: opts.sectigoProxy ?? null, ...(opts.proxyLoopback ? { proxyLoopback: true } : {}) })
+  const revocation = new RevocationService({ db, clock, logger, fetch: revocationHttp.fetch })
+  const endpoints = new EndpointService({ db, clock, logger, trustStore, revocation, proxy: opts.sectigoProxy ?? null, ...(opts.proxyLoopback ? { proxyLoopback: true } : {}) })
+  const scheduler = new OrderScheduler({ orders, clock, logger, jobs: [endpoints.backgroundJob()] })
   // A push makes its order due; the scheduler (when running) polls it, coalesced with any due poll.
   const push = new PushService({ orders, logger, credentials: opts.credentials, wake: () => (scheduler.running ? scheduler.tick() : orders.pollDue('system')) })
   const settings = new SettingsService({ db, clock, ...(opts.desktop ? { desktop: opts.desktop } : {}) })
@@ -172,6 +185,8 @@ export function createCore(opts: CoreOptions): Core {
     accounts,
     orders,
     push,
+    endpoints,
+    revocation,
     scheduler,
     settings,
     alerts,
@@ -181,6 +196,8 @@ export function createCore(opts: CoreOptions): Core {
       await scheduler.stop()
       await push.close()
       await orders.idle()
+      await endpoints.idle()
+      await revocationHttp.close()
       await accounts.close()
       close()
       logger.flush()

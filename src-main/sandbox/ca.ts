@@ -1,5 +1,5 @@
 import 'reflect-metadata'
-import { randomBytes, webcrypto } from 'node:crypto'
+import { KeyObject, randomBytes, sign, webcrypto } from 'node:crypto'
 import * as x509 from '@peculiar/x509'
 import { bytes, ensureCryptoProvider } from './csr'
 import { INTERMEDIATE_VALIDITY_DAYS, ROOT_VALIDITY_DAYS, SERVER_CERT_VALIDITY_DAYS } from './limits'
@@ -30,6 +30,14 @@ export interface LeafRequest {
   validation: ValidationLevel
   notBefore: Date
   days: number
+  /** Where the leaf says its revocation status is published (AIA OCSP, CRL distribution point). */
+  revocation?: RevocationUrls
+}
+
+/** The Sandbox's OCSP responder and CRL, which every leaf it issues names (revocation.ts serves them). */
+export interface RevocationUrls {
+  ocspUrl: string
+  crlUrl: string
 }
 
 export interface IssuedLeaf {
@@ -63,6 +71,15 @@ function wholeSecond(d: Date): Date {
 
 function pem(der: Uint8Array | ArrayBuffer, label = 'CERTIFICATE'): string {
   return `${x509.PemConverter.encode(bytes(new Uint8Array(der)), label)}\n`
+}
+
+/** A non-negative INTEGER in DER (the CRL number). */
+function derInteger(n: bigint): Uint8Array<ArrayBuffer> {
+  let hex = n.toString(16)
+  if (hex.length % 2) hex = `0${hex}`
+  if (parseInt(hex.slice(0, 2), 16) & 0x80) hex = `00${hex}`
+  const body = Buffer.from(hex, 'hex')
+  return Uint8Array.from(Buffer.concat([Buffer.from([0x02, body.length]), body]))
 }
 
 export class SandboxCa {
@@ -211,9 +228,41 @@ export class SandboxCa {
         new x509.CertificatePolicyExtension([POLICY_OIDS[req.validation]]),
         await x509.SubjectKeyIdentifierExtension.create(publicKey),
         await x509.AuthorityKeyIdentifierExtension.create(this.intermediate.publicKey),
+        ...(req.revocation
+          ? [new x509.AuthorityInfoAccessExtension({ ocsp: [req.revocation.ocspUrl] }), new x509.CRLDistributionPointsExtension([req.revocation.crlUrl])]
+          : []),
       ],
     })
     return { der: Buffer.from(cert.rawData), serialHex, notBefore, notAfter }
+  }
+
+  /**
+   * Signs `data` with the intermediate's key as an X.509 signature over SHA-256 (DER ECDSA, or RSA
+   * PKCS#1 v1.5), for the OCSP answers the intermediate signs itself (RFC 6960 §4.2.2.2).
+   */
+  signAsIntermediate(data: Uint8Array): { algorithmOid: string; nullParams: boolean; signature: Buffer } {
+    const key = KeyObject.from(this.intermediateKey)
+    return this.algorithm === 'ec'
+      ? { algorithmOid: '1.2.840.10045.4.3.2', nullParams: false, signature: sign('sha256', data, { key, dsaEncoding: 'der' }) }
+      : { algorithmOid: '1.2.840.113549.1.1.11', nullParams: true, signature: sign('sha256', data, key) }
+  }
+
+  /** The intermediate's CRL: the given revoked serials, signed by the intermediate (RFC 5280 §5). */
+  async intermediateCrl(opts: { thisUpdate: Date; nextUpdate: Date; crlNumber: bigint; revoked: readonly { serialHex: string; revokedAt: Date; reasonCode: number }[] }): Promise<Buffer> {
+    ensureCryptoProvider()
+    const crl = await x509.X509CrlGenerator.create({
+      issuer: this.intermediate.subjectName,
+      thisUpdate: wholeSecond(opts.thisUpdate),
+      nextUpdate: wholeSecond(opts.nextUpdate),
+      signingKey: this.intermediateKey,
+      signingAlgorithm: signingFor(this.algorithm),
+      entries: opts.revoked.map((r) => ({ serialNumber: r.serialHex, revocationDate: wholeSecond(r.revokedAt), reason: r.reasonCode })),
+      extensions: [
+        await x509.AuthorityKeyIdentifierExtension.create(this.intermediate.publicKey),
+        new x509.Extension('2.5.29.20', false, derInteger(opts.crlNumber)),
+      ],
+    })
+    return Buffer.from(crl.rawData)
   }
 
   /** The sandbox's own HTTPS certificate (localhost, 127.0.0.1, ::1), chained to the sandbox root. */

@@ -7,6 +7,7 @@ import { type Endpoint } from './endpoints/endpoint'
 import { type Faults, type PostFault } from './faults'
 import { MAX_BODY_BYTES } from './limits'
 import { rejectUnknown, RequestParams } from './params'
+import { handleRevocation, revocationRoute } from './revocation'
 import { errorResponse, textResponse, type SandboxResponse } from './responses'
 import { type SandboxService } from './service'
 import { type RequestStats } from './stats'
@@ -32,7 +33,7 @@ export interface HttpDeps {
 
 class BodyTooLarge extends Error {}
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? '0')
     if (declared > MAX_BODY_BYTES) {
@@ -50,7 +51,7 @@ function readBody(req: IncomingMessage): Promise<string> {
       }
       chunks.push(c)
     })
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    req.on('end', () => resolve(Buffer.concat(chunks)))
     req.on('error', reject)
   })
 }
@@ -145,9 +146,9 @@ export function createRequestListener(deps: HttpDeps): (req: IncomingMessage, re
 
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://sandbox.invalid')
-    let body: string
+    let raw: Buffer
     try {
-      body = await readBody(req)
+      raw = await readBody(req)
     } catch (e) {
       if (e instanceof BodyTooLarge) {
         res.setHeader('Connection', 'close')
@@ -156,6 +157,23 @@ export function createRequestListener(deps: HttpDeps): (req: IncomingMessage, re
       }
       throw e
     }
+    const revocation = revocationRoute(req.method ?? 'GET', url.pathname)
+    if (revocation) {
+      // OCSP and CRL answer in binary; their faults (latency, http500/502, reset) and stats use the route's name.
+      const done = deps.stats.begin(revocation)
+      try {
+        const plan = deps.faults.plan(revocation)
+        if (plan.latencyMs > 0) await deps.delay(plan.latencyMs)
+        if (plan.pre === 'reset') return resetConnection(req)
+        if (plan.pre === 'http500' || plan.pre === 'http502') return send(res, GATEWAY_PAGE(plan.pre === 'http500' ? 500 : 502, 'Unavailable'))
+        log.info('sandbox revocation request', { route: revocation })
+        send(res, await handleRevocation(deps.service, revocation, url, raw))
+        return
+      } finally {
+        done()
+      }
+    }
+    const body = raw.toString('utf8')
     if (url.pathname.startsWith('/sandbox/')) {
       send(res, await handleControl(deps.control, req.method ?? 'GET', url, body))
       return

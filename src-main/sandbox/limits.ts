@@ -92,3 +92,14 @@ export const DEFAULT_LOGIN = 'sandbox'
 export const DEFAULT_PASSWORD = 'sandbox'
 export const DEFAULT_BALANCE = 10_000
 export const DEFAULT_CURRENCY = 'USD'
+
+/**
+ * Revocation (revocation.ts). Sectigo does not publish its OCSP and CRL validity windows; the
+ * Baseline Requirements (§4.9.7, §4.9.10) cap both at 10 days, so the Sandbox stays inside them.
+ */
+export const OCSP_VALIDITY_MS = 4 * 24 * 60 * 60_000
+export const CRL_VALIDITY_MS = 7 * 24 * 60 * 60_000
+/** An OCSP request for a handful of certificates is a few hundred bytes. */
+export const MAX_OCSP_REQUEST_BYTES = 16 * 1024
+/** Certificates one OCSP request may ask about. */
+export const MAX_OCSP_REQUESTS = 10

@@ -12,6 +12,7 @@ import { endpointByPath } from './endpoints'
 import { Faults } from './faults'
 import { createRequestListener } from './http-server'
 import { PushNotifier } from './push'
+import { revocationUrlsFor } from './revocation'
 import { createRng, deriveSeed, randomSeed } from './rng'
 import { SandboxService, type IssuanceOptions } from './service'
 import { StateFile } from './state-file'
@@ -145,6 +146,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
   })
   const port = (server.address() as AddressInfo).port
   const url = `${secure ? 'https' : 'http'}://${host === '::1' ? '[::1]' : host}:${port}`
+  // Leaves issued from now on name this server's OCSP responder and CRL (AIA, CRL distribution point).
+  service.setRevocationUrls(revocationUrlsFor(url))
   logger.info('sandbox listening', { url, accounts: accounts.all().map((a) => a.loginName), stateFile: opts.stateFile ?? null })
 
   let closed: Promise<void> | null = null

@@ -4,7 +4,7 @@ import { type Clock } from '../core/util/clock'
 import { assertNever } from '../core/util/assert-never'
 import { type Account, type Accounts } from './accounts'
 import { apiError, type SectigoApiError } from './api-error'
-import { type SandboxCa } from './ca'
+import { type RevocationUrls, type SandboxCa } from './ca'
 import { type ParsedCsr } from './csr'
 import { type DcvChecker } from './dcv'
 import { APPROVER_LIST_VALID_MS, CERTIFICATE_ID_DIGITS, GENERATED_UNIQUE_VALUE_CHARS, leafValidityCapDays, ORDER_NUMBER_DIGITS, REPORT_DEFAULT_FIRST_INDEX } from './limits'
@@ -124,6 +124,8 @@ export class SandboxService {
   private readonly locks = new Map<string, Promise<unknown>>()
   /** When GetDCVEmailAddressList was last answered, per `<login>\n<name>` (Unix ms): the 24-hour rule. */
   private readonly approverLists = new Map<string, number>()
+  /** Set once the server listens: the OCSP responder and CRL every new leaf names. */
+  private revocationUrls: RevocationUrls | null = null
 
   constructor(private readonly d: ServiceDeps) {}
 
@@ -212,6 +214,35 @@ export class SandboxService {
   /** The order term has ended (reissues are then refused). */
   termEnded(order: Order): boolean {
     return order.termEndAt !== undefined && order.termEndAt !== null && Date.parse(order.termEndAt) <= this.d.clock.now().getTime()
+  }
+
+  /** The server's address is known only once it listens; leaves issued from then on carry it. */
+  setRevocationUrls(urls: RevocationUrls): void {
+    this.revocationUrls = urls
+  }
+
+  /**
+   * What the OCSP responder says about a serial (lower-case hex) the intermediate issued: good while
+   * issued (also once replaced by a reissue: replacing does not revoke), revoked once revoked, and
+   * unknown for a serial it never issued.
+   */
+  certificateStatus(serialHex: string): { status: 'good' | 'revoked' | 'unknown'; revokedAt: Date | null; reasonCode: number | null } {
+    const want = serialHex.toLowerCase().replace(/^0+/, '')
+    for (const o of this.orders.values()) {
+      for (const c of o.certificates) {
+        if (c.serialNumber === null || c.serialNumber.replace(/^0+/, '') !== want) continue
+        if (c.status === 'revoked') return { status: 'revoked', revokedAt: new Date(c.statusChangedAt), reasonCode: c.revocationCode ?? 0 }
+        return { status: 'good', revokedAt: null, reasonCode: null }
+      }
+    }
+    return { status: 'unknown', revokedAt: null, reasonCode: null }
+  }
+
+  /** Every revoked certificate, for the CRL. */
+  revokedCertificates(): { serialHex: string; revokedAt: Date; reasonCode: number }[] {
+    return [...this.orders.values()].flatMap((o) =>
+      o.certificates.filter((c) => c.status === 'revoked' && c.serialNumber !== null).map((c) => ({ serialHex: c.serialNumber ?? '', revokedAt: new Date(c.statusChangedAt), reasonCode: c.revocationCode ?? 0 })),
+    )
   }
 
   // ---- helpers -----------------------------------------------------------------------------
@@ -516,6 +547,7 @@ export class SandboxService {
       validation: order.validation,
       notBefore: at,
       days: cert.days,
+      ...(this.revocationUrls ? { revocation: this.revocationUrls } : {}),
     })
     const now = this.now()
     for (const c of order.certificates) {

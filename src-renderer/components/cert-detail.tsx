@@ -8,6 +8,7 @@ import { BackLink } from './back-link'
 import { Card } from './card'
 import { ExpiryCell, KeyState, RoleTag, SourceTag } from './cert-badges'
 import { CertChain } from './cert-chain'
+import { CertEndpoints } from './cert-endpoints'
 import { certificateName, exportBaseName } from './cert-format'
 import { CopyButton } from './copy-button'
 import { DeleteAction } from './delete-action'
@@ -169,6 +170,8 @@ export function CertDetail({
         <Card title="Chain" className="cert-grid-wide">
           <CertChain chain={c.chain} currentId={c.id} />
         </Card>
+
+        {c.role === 'leaf' ? <CertEndpoints certificateId={c.id} /> : null}
 
         <Card
           title="PEM"

@@ -12,6 +12,7 @@ import {
   type ReplacedCertificate,
 } from '../components/cert-format'
 import { EmptyState } from '../components/empty-state'
+import { EndpointProblemsCard } from '../components/endpoint-problems-card'
 import { ErrorNotice } from '../components/error-notice'
 import { Icon } from '../components/icons'
 import { LoadingLine } from '../components/loading-line'
@@ -297,6 +298,7 @@ export function DashboardPage() {
               expiring.reload()
             }}
           />
+          <EndpointProblemsCard />
           {expiring.data.replaced.length ? (
             <AlreadyReplaced replaced={expiring.data.replaced} leaves={leaves ?? []} />
           ) : null}

@@ -10,7 +10,8 @@ import { getCsr } from '../store/csrs-repo'
 import type { SettingsService } from '../settings/settings-service'
 import type { Clock } from '../util/clock'
 import type { AlertKind } from './alert-kinds'
-import { deriveAlerts, type DerivedAlert, type ServedCertificateMismatch } from './derive'
+import { listEndpointProblems } from '../endpoints/problems'
+import { deriveAlerts, type DerivedAlert } from './derive'
 import { isQuietTime } from './quiet-hours'
 
 /** The longest snooze (a month): longer than that, mute the kind in Settings instead. */
@@ -54,8 +55,6 @@ export interface AlertServiceOptions {
   logger: Logger
   certs: CertificateService
   settings: SettingsService
-  /** Endpoint monitoring fills this in (ServedCertificateMismatch); none until it exists. */
-  servedMismatches?: () => readonly ServedCertificateMismatch[]
 }
 
 /**
@@ -217,7 +216,7 @@ export class AlertService {
       orders: listOrderRows(db, { limit: ALERT_ORDER_SCAN_LIMIT }),
       domainsOf: (id) => listOrderDomains(db, id),
       accounts: listLiveAccounts(db),
-      servedMismatches: this.#o.servedMismatches?.() ?? [],
+      endpointProblems: listEndpointProblems(db),
       orderName,
       now,
     })

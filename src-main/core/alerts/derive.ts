@@ -1,4 +1,5 @@
 import type { CertificateSummary } from '../certs/types'
+import type { EndpointProblem } from '../endpoints/types'
 import type { AccountRow } from '../store/accounts-repo'
 import type { OrderDomainRow, OrderRow } from '../store/orders-repo'
 import type { AlertKind } from './alert-kinds'
@@ -32,26 +33,14 @@ export interface DerivedAlert {
   needsAction: boolean
 }
 
-/**
- * Extension point for endpoint monitoring (a later feature): a server presents a certificate other than
- * the one CertDesk stores for it. The monitor supplies these; until it exists the list is empty.
- */
-export interface ServedCertificateMismatch {
-  /** host:port that was checked. */
-  endpoint: string
-  /** The stored certificate expected there, when known. */
-  expectedCertificateId: string | null
-  servedFingerprintSha256: string
-  checkedAt: string
-}
-
 export interface AlertSources {
   /** The expiry report's `due` list (certs.expiring(null)). */
   dueCertificates: readonly CertificateSummary[]
   orders: readonly OrderRow[]
   domainsOf: (orderId: string) => readonly OrderDomainRow[]
   accounts: readonly AccountRow[]
-  servedMismatches: readonly ServedCertificateMismatch[]
+  /** Watched servers whose last check was not ok (endpoints/problems.ts): a new verdict is a new state. */
+  endpointProblems: readonly EndpointProblem[]
   /** Order id -> a name to show (its common name), when known. */
   orderName: (o: OrderRow) => string
   now: Date
@@ -129,16 +118,29 @@ function accountAlert(a: AccountRow): DerivedAlert {
   }
 }
 
-function mismatchAlert(m: ServedCertificateMismatch): DerivedAlert {
+const ENDPOINT_TITLES: Readonly<Record<EndpointProblem['verdict'], string>> = {
+  invalid: 'serves an invalid certificate',
+  unreachable: 'did not answer its check',
+  mismatch: 'serves another certificate than the one stored',
+  chain: 'sends an incomplete or wrong chain',
+  due: 'serves a certificate that is due for renewal',
+}
+
+/**
+ * A watched server whose check found a problem (issue 14). The verdict is the state, so a change of
+ * verdict (chain problem, then the old certificate, ...) is shown again; a served certificate other
+ * than the stored one is the `mismatch` verdict.
+ */
+function endpointAlert(p: EndpointProblem): DerivedAlert {
   return {
-    key: `served_mismatch:${m.endpoint}`,
-    kind: 'served_mismatch',
+    key: `endpoint_problem:${p.endpointId}`,
+    kind: 'endpoint_problem',
     subjectType: 'endpoint',
-    subjectId: m.endpoint,
-    fingerprint: m.servedFingerprintSha256,
-    title: `${m.endpoint} serves another certificate`,
-    body: 'The certificate this server presents is not the one CertDesk stores for it. Install the stored certificate, or import the one in use.',
-    link: m.expectedCertificateId ? `#/certificates/${m.expectedCertificateId}` : '#/certificates',
+    subjectId: p.endpointId,
+    fingerprint: p.verdict,
+    title: `${p.label} ${ENDPOINT_TITLES[p.verdict]}`,
+    body: p.summary || 'Open the certificate page for what the check found and what to deploy.',
+    link: p.certificateId ? `#/certificates/${p.certificateId}` : '#/',
     needsAction: true,
   }
 }
@@ -149,6 +151,6 @@ export function deriveAlerts(s: AlertSources): DerivedAlert[] {
     ...s.dueCertificates.map(certificateAlert),
     ...s.orders.flatMap((o) => orderAlerts(o, s)),
     ...s.accounts.filter((a) => a.status === 'auth_failed' && a.removedAt === null).map(accountAlert),
-    ...s.servedMismatches.map(mismatchAlert),
+    ...s.endpointProblems.map(endpointAlert),
   ]
 }

@@ -30,6 +30,9 @@ import type { PushStatus } from '../orders/push-service'
 import type { SyncReport } from '../orders/sync'
 import type { ValidityOutlook } from '../orders/validity-schedule'
 import type { DcvEmailAddressList } from '../sectigo/endpoints/get-dcv-email-address-list'
+import { ENDPOINT_PROTOCOLS, type AddedEndpoints, type CheckReport, type DeploymentSummary, type EndpointDetail, type EndpointProblem, type EndpointView } from '../endpoints/types'
+import { MAX_CHECK_INTERVAL_HOURS, MAX_ENDPOINT_TIMEOUT_MS, MAX_ENDPOINTS, MIN_CHECK_INTERVAL_HOURS, MIN_ENDPOINT_TIMEOUT_MS } from '../endpoints/limits'
+import type { RevocationReport } from '../revocation/types'
 import { MAX_IMPORT_BYTES } from '../pki/formats/limits'
 import { ALERT_KINDS } from '../alerts/alert-kinds'
 import { MAX_SNOOZE_HOURS, type AlertsReport, type AlertView } from '../alerts/alert-service'
@@ -191,6 +194,14 @@ const REISSUE_KEY = z.union([
   z.strictObject({ pem: text(MAX_PASTE_CHARS) }),
 ])
 
+// --- endpoints (issue 14) ---
+const ENDPOINT_ID = id('ept')
+/** A host name, an IP address (IPv6 with or without brackets); endpoints/address.ts checks it. */
+const ENDPOINT_HOST = z.string().min(1).max(300)
+const PORT = z.number().int().min(1).max(65535)
+const ENDPOINT_PROTOCOL = z.enum(ENDPOINT_PROTOCOLS)
+const CHECK_INTERVAL_HOURS = z.number().int().min(MIN_CHECK_INTERVAL_HOURS).max(MAX_CHECK_INTERVAL_HOURS)
+
 /** A mutating call on an order: what Sectigo said (done, or unknown when the answer was lost) and the order now. */
 export interface OrderActionResult {
   outcome: ActionOutcome
@@ -205,7 +216,7 @@ export interface AppInfo {
   frontDoor: 'electron' | 'web' | 'cli'
 }
 
-/** An alert's key: its kind and subject (`order_waiting:ord_…`, `served_mismatch:host:443`). */
+/** An alert's key: its kind and subject (`order_waiting:ord_…`, `endpoint_problem:ept_…`). */
 const ALERT_KEY = z.string().max(300).regex(/^[a-z_]+:[A-Za-z0-9_.:[\]-]{1,280}$/, 'not an alert key')
 /** How many audit events one Activity page shows at most. */
 export const MAX_ACTIVITY_EVENTS = 500
@@ -292,6 +303,42 @@ export const contract = {
     z.strictObject({ id: CERT_REF, ...EXPORT_OPTIONS, format: z.enum(['pem', 'der', 'chain', 'fullchain', 'p7b']) }),
   ),
   'certs.presets': method<{ presets: PresetInfo[]; profiles: Record<Pkcs12Profile, Pkcs12ProfileInfo> }>()(z.strictObject({})),
+
+  /** OCSP and CRL status of a stored certificate, each answer with its own time (cached until stale unless fresh). */
+  'certs.revocation': method<RevocationReport>()(z.strictObject({ id: CERT_REF, fresh: z.boolean().optional() })),
+
+  // --- endpoints: what servers actually serve (issue 14) ---
+  /** Every watched endpoint, or those linked to / serving a certificate or one it replaces or that replaces it. */
+  'endpoints.list': method<EndpointView[]>()(z.strictObject({ certificateId: CERT_REF.optional() })),
+  'endpoints.get': method<EndpointDetail>()(z.strictObject({ id: ENDPOINT_ID })),
+  'endpoints.add': method<EndpointView>()(
+    z.strictObject({
+      host: ENDPOINT_HOST,
+      port: PORT.optional(),
+      sni: DOMAIN.nullable().optional(),
+      protocol: ENDPOINT_PROTOCOL.optional(),
+      certificateId: CERT_REF.optional(),
+      intervalHours: CHECK_INTERVAL_HOURS.optional(),
+    }),
+  ),
+  /** One endpoint per name of the certificate (wildcards skipped), linked to it. */
+  'endpoints.addFromCertificate': method<AddedEndpoints>()(
+    z.strictObject({ certificateId: CERT_REF, port: PORT.optional(), protocol: ENDPOINT_PROTOCOL.optional(), intervalHours: CHECK_INTERVAL_HOURS.optional() }),
+  ),
+  /** One endpoint per line: host, host:port, [v6]:port or a URL. */
+  'endpoints.addBulk': method<AddedEndpoints>()(z.strictObject({ text: text(MAX_PASTE_CHARS), certificateId: CERT_REF.optional(), intervalHours: CHECK_INTERVAL_HOURS.optional() })),
+  'endpoints.update': method<EndpointView>()(
+    z.strictObject({ id: ENDPOINT_ID, certificateId: CERT_REF.nullable().optional(), intervalHours: CHECK_INTERVAL_HOURS.optional(), sni: DOMAIN.nullable().optional(), protocol: ENDPOINT_PROTOCOL.optional() }),
+  ),
+  'endpoints.remove': method<{ removed: true }>()(z.strictObject({ id: ENDPOINT_ID })),
+  /** Checks now (all when no ids): only a TLS handshake (and the STARTTLS command) goes to each endpoint. */
+  'endpoints.check': method<CheckReport>()(
+    z.strictObject({ ids: z.array(ENDPOINT_ID).max(MAX_ENDPOINTS).optional(), timeoutMs: z.number().int().min(MIN_ENDPOINT_TIMEOUT_MS).max(MAX_ENDPOINT_TIMEOUT_MS).optional() }),
+  ),
+  /** Endpoints whose verdict is not ok, with since when and the verdict before (dashboard, alerts). */
+  'endpoints.problems': method<EndpointProblem[]>()(z.strictObject({})),
+  /** "Served by 3 endpoints; 1 still serves the old certificate." */
+  'endpoints.deployment': method<DeploymentSummary>()(z.strictObject({ certificateId: CERT_REF })),
 
   // --- Sectigo accounts (passwords go to the OS keychain only; results carry hasPassword) ---
   'accounts.list': method<AccountSummary[]>()(z.strictObject({})),

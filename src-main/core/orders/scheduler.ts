@@ -19,6 +19,17 @@ export const systemTimers: TimerFns = {
 }
 
 /**
+ * Other background work the same timer drives (endpoint checks): `run` starts what is due and returns
+ * without waiting for it; `nextDueAt` says when to wake next; `idle` waits for running work on stop.
+ */
+export interface BackgroundJob {
+  readonly name: string
+  run(): Promise<void>
+  nextDueAt(): number | null
+  idle(): Promise<void>
+}
+
+/**
  * Background tracking for the app and web front doors (the CLI polls on demand instead): a startup
  * sweep that settles what a crash left (submitting -> unknown -> reconciled) and then polls each due
  * order, politely per environment, single-flight per account (OrderService/AccountService), with
@@ -29,13 +40,15 @@ export class OrderScheduler {
   readonly #clock: Clock
   readonly #timers: TimerFns
   readonly #log: Logger
+  readonly #jobs: readonly BackgroundJob[]
   #timer: unknown = null
   #running = false
   #ticking: Promise<void> | null = null
   readonly #roundListeners = new Set<() => void>()
 
-  constructor(opts: { orders: OrderService; clock: Clock; logger: Logger; timers?: TimerFns }) {
+  constructor(opts: { orders: OrderService; clock: Clock; logger: Logger; timers?: TimerFns; jobs?: readonly BackgroundJob[] }) {
     this.#orders = opts.orders
+    this.#jobs = opts.jobs ?? []
     this.#clock = opts.clock
     this.#timers = opts.timers ?? systemTimers
     this.#log = opts.logger.child({ component: 'scheduler' })
@@ -60,6 +73,7 @@ export class OrderScheduler {
     this.#timer = null
     await this.#ticking
     await this.#orders.idle()
+    await Promise.all(this.#jobs.map((j) => j.idle()))
   }
 
   /** One round: reconcile unknown orders that are due, search for duplicates where due, poll due orders, schedule the next round. */
@@ -100,13 +114,16 @@ export class OrderScheduler {
     } catch (e) {
       this.#log.error('scheduler round failed', { error: e })
     }
+    for (const job of this.#jobs) {
+      await job.run().catch((e: unknown) => this.#log.error('background job failed', { job: job.name, error: e }))
+    }
   }
 
   #schedule(): void {
     if (!this.#running) return
     if (this.#timer !== null) this.#timers.clearTimeout(this.#timer)
     const now = this.#clock.now().getTime()
-    const next = this.#orders.nextDueAt()
+    const next = [this.#orders.nextDueAt(), ...this.#jobs.map((j) => j.nextDueAt())].reduce<number | null>((a, b) => (b === null ? a : a === null ? b : Math.min(a, b)), null)
     const wait = next === null ? SCHEDULER_MAX_SLEEP_MS : Math.min(SCHEDULER_MAX_SLEEP_MS, Math.max(SCHEDULER_MIN_SLEEP_MS, next - now))
     this.#timer = this.#timers.setTimeout(() => {
       this.#timer = null

@@ -95,37 +95,48 @@ const KEY_TYPES_FOR: Readonly<Record<Exclude<Family, 'dsa'>, readonly string[]>>
   eddsa: ['ed25519'],
 }
 
+/** Data signed with an X.509 AlgorithmIdentifier: a CSR, a CRL's TBSCertList, an OCSP ResponseData. */
+export interface SignedData {
+  /** The exact bytes the signature covers. */
+  signed: Buffer
+  algorithm: { oid: string; params: Asn1Node | null }
+  /** The BIT STRING contents, including its leading unused-bits octet. */
+  signatureBits: Buffer
+  /** The signer's SubjectPublicKeyInfo (DER). */
+  spki: Buffer
+}
+
 /**
- * Verifies the self-signature (proof of possession) through node:crypto, and where Electron's
- * BoringSSL lacks the algorithm (Ed448, DSA, id-RSASSA-PSS keys) through signature-portable.ts, so
- * the app and the CLI agree. Never throws: anything that cannot be verified, including an unknown
- * algorithm, is reported as false.
+ * Verifies a signature through node:crypto, and where Electron's BoringSSL lacks the algorithm
+ * (Ed448, DSA, id-RSASSA-PSS keys) through signature-portable.ts, so the app and the CLI agree. Never
+ * throws: anything that cannot be verified, including an unknown algorithm or a key of the wrong
+ * type, is reported as false.
  */
-export function verifyCsrSignature(csr: CsrStructure): boolean {
+export function verifySignedData(d: SignedData): boolean {
   try {
-    const { oid, params } = csr.signatureAlgorithm
+    const { oid, params } = d.algorithm
     const family = familyOf(oid)
-    if (!family || csr.signatureBits[0] !== 0) return false
-    const signature = csr.signatureBits.subarray(1)
-    const keyOid = spkiAlgorithm(csr.spki)
-    if (family === 'eddsa' && oid === OID.ed448) return keyOid === OID.ed448 && verifyEd448(csr.spki, csr.info, signature)
+    if (!family || d.signatureBits[0] !== 0) return false
+    const signature = d.signatureBits.subarray(1)
+    const keyOid = spkiAlgorithm(d.spki)
+    if (family === 'eddsa' && oid === OID.ed448) return keyOid === OID.ed448 && verifyEd448(d.spki, d.signed, signature)
     if (family === 'dsa') {
       const hash = SIGNATURE_ALGORITHMS[oid]?.hash
-      return keyOid === OID.dsa && !!hash && verifyDsa(csr.spki, hash, csr.info, signature)
+      return keyOid === OID.dsa && !!hash && verifyDsa(d.spki, hash, d.signed, signature)
     }
-    const key = portablePublicKey(csr.spki)
+    const key = portablePublicKey(d.spki)
     if (!key.asymmetricKeyType || !KEY_TYPES_FOR[family].includes(key.asymmetricKeyType)) return false
     switch (family) {
       case 'eddsa':
         if (key.asymmetricKeyType !== 'ed25519') return false
-        return verify(null, csr.info, key, signature)
+        return verify(null, d.signed, key, signature)
       case 'pss': {
         const pss = parsePssParams(params)
         // Node ties MGF1 to the signature digest, as every mainstream signer does.
         if (!pss.hash || pss.mgfHash !== pss.hash) return false
         return verify(
           pss.hash,
-          csr.info,
+          d.signed,
           { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: pss.saltLength },
           signature,
         )
@@ -134,10 +145,15 @@ export function verifyCsrSignature(csr: CsrStructure): boolean {
       case 'ecdsa': {
         const hash = SIGNATURE_ALGORITHMS[oid]?.hash
         if (!hash) return false
-        return verify(hash, csr.info, key, signature)
+        return verify(hash, d.signed, key, signature)
       }
     }
   } catch {
     return false
   }
+}
+
+/** Verifies the CSR's self-signature (proof of possession); false for anything that does not verify. */
+export function verifyCsrSignature(csr: CsrStructure): boolean {
+  return verifySignedData({ signed: csr.info, algorithm: csr.signatureAlgorithm, signatureBits: csr.signatureBits, spki: csr.spki })
 }

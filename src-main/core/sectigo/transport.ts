@@ -122,8 +122,9 @@ export function parseRetryAfter(header: string | null, now: Date): number | null
   return Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS)
 }
 
-const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_FAIL', 'EAI_NODATA'])
-const CONNECT_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'EHOSTDOWN', 'ENETDOWN'])
+/** Node and undici error codes, shared with the endpoint checks and revocation fetches (net-errors). */
+export const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_FAIL', 'EAI_NODATA'])
+export const CONNECT_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'EHOSTDOWN', 'ENETDOWN'])
 const TLS_CODES = new Set([
   'EPROTO',
   'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
@@ -138,10 +139,10 @@ const TLS_CODES = new Set([
   'CERT_SIGNATURE_FAILURE',
   'HOSTNAME_MISMATCH',
 ])
-const isTlsCode = (c: string): boolean => TLS_CODES.has(c) || c.startsWith('ERR_TLS_') || c.startsWith('ERR_SSL_')
+export const isTlsCode = (c: string): boolean => TLS_CODES.has(c) || c.startsWith('ERR_TLS_') || c.startsWith('ERR_SSL_')
 
 /** Every `code` and `name` on an error, its causes and aggregated errors. */
-function errorCodes(e: unknown, depth = 0): string[] {
+export function errorCodes(e: unknown, depth = 0): string[] {
   if (depth > 5 || e === null || typeof e !== 'object') return []
   const out: string[] = []
   const o = e as { code?: unknown; name?: unknown; cause?: unknown; errors?: unknown }
@@ -156,7 +157,7 @@ function errorCodes(e: unknown, depth = 0): string[] {
 const TUNNEL_REFUSED = /Proxy response \((\d{3})\) !== 200/
 
 /** The proxy's answer to CONNECT, from anywhere in the error's cause chain; null when the tunnel was not refused. */
-function tunnelStatus(e: unknown, depth = 0): number | null {
+export function tunnelStatus(e: unknown, depth = 0): number | null {
   if (depth > 5 || e === null || typeof e !== 'object') return null
   const o = e as { message?: unknown; cause?: unknown }
   const m = typeof o.message === 'string' ? TUNNEL_REFUSED.exec(o.message) : null

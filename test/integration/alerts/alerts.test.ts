@@ -1,10 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { AlertService } from '../../../src-main/core/alerts/alert-service'
-import type { ServedCertificateMismatch } from '../../../src-main/core/alerts/derive'
 import { createCore, type Core } from '../../../src-main/core/core'
-import { silentLogger } from '../../../src-main/core/log/logger'
 import { MemoryCredentialStore } from '../../../src-main/core/secrets/credential-store'
 import { insertAccount, updateAccountRow } from '../../../src-main/core/store/accounts-repo'
+import { insertEndpoint, updateEndpointRow } from '../../../src-main/core/store/endpoints-repo'
 import { listEvents } from '../../../src-main/core/store/events-repo'
 import { insertOrder, insertOrderDomains, updateOrderRow, type OrderPatch, type OrderRow } from '../../../src-main/core/store/orders-repo'
 import { fixedClock } from '../../../src-main/core/util/clock'
@@ -132,14 +130,19 @@ describe('alerts derived in the core', () => {
     expect(trail).toEqual([...(s.change ? ['alert.raised by system'] : []), 'alert.raised by system', 'alert.snoozed by ui', 'alert.cleared by system'])
   })
 
-  it('a served certificate that differs from the stored one is an alert once endpoint checks supply it', () => {
-    const found: ServedCertificateMismatch[] = []
-    const alerts = new AlertService({ db: core.db, clock, logger: silentLogger, certs: core.certs, settings: core.settings, servedMismatches: () => found })
-    expect(alerts.claim('desktop')).toEqual([])
-    found.push({ endpoint: 'shop.example.com:443', expectedCertificateId: null, servedFingerprintSha256: 'ab'.repeat(32), checkedAt: clock.now().toISOString() })
-    expect(alerts.claim('desktop').map((a) => [a.key, a.needsAction])).toEqual([['served_mismatch:shop.example.com:443', true]])
-    found.pop()
-    expect(alerts.list().alerts).toEqual([])
+  it('a watched server is an alert per verdict: a chain problem, then the old certificate, then gone once it is fixed', () => {
+    const at = clock.now().toISOString()
+    const id = 'ept_0000000000000001'
+    insertEndpoint(core.db, { id, host: 'shop.example.com', port: 443, sni: null, protocol: 'tls', certificateId: null, intervalHours: 24, nextCheckAt: null, lastCheckedAt: null, verdict: null, verdictSince: null, previousVerdict: null, summary: null, servedCertificateId: null, createdAt: at, updatedAt: at })
+    expect(core.alerts.claim('desktop')).toEqual([])
+    updateEndpointRow(core.db, id, { verdict: 'chain', verdictSince: at, lastCheckedAt: at, summary: 'The server does not send the intermediate.' })
+    expect(core.alerts.claim('desktop').map((a) => [a.key, a.title, a.needsAction])).toEqual([[`endpoint_problem:${id}`, 'shop.example.com:443 sends an incomplete or wrong chain', true]])
+    expect(core.alerts.claim('desktop')).toEqual([])
+    clock.advance(DAY)
+    updateEndpointRow(core.db, id, { verdict: 'mismatch', previousVerdict: 'chain', verdictSince: clock.now().toISOString(), lastCheckedAt: clock.now().toISOString() })
+    expect(core.alerts.claim('desktop').map((a) => a.title)).toEqual(['shop.example.com:443 serves another certificate than the one stored'])
+    updateEndpointRow(core.db, id, { verdict: 'ok', previousVerdict: 'mismatch', verdictSince: clock.now().toISOString() })
+    expect(core.alerts.list().alerts).toEqual([])
   })
 
   it('a snooze ends when the alert changes state', async () => {

@@ -4,6 +4,7 @@ import { appHandlers } from './app-handlers'
 import { backupHandlers } from './backup-handlers'
 import { certHandlers } from './cert-handlers'
 import { diagnosticsHandlers } from './diagnostics-handlers'
+import { endpointHandlers } from './endpoint-handlers'
 import { keyHandlers } from './key-handlers'
 import { orderHandlers } from './order-handlers'
 import { vaultHandlers } from './vault-handlers'
@@ -18,4 +19,5 @@ export const handlers: Handlers = {
   ...accountHandlers,
   ...orderHandlers,
   ...appHandlers,
+  ...endpointHandlers,
 }
