@@ -156,6 +156,8 @@ export async function runCli(argv: string[], io: CliIo, version: string, options
         return await (await import('./commands/alerts')).alertsCommand(ctx, args)
       case 'push':
         return await (await import('./commands/push')).pushCommand(ctx, args)
+      case 'endpoints':
+        return await (await import('./commands/endpoints')).endpointsCommand(ctx, args)
       default:
         throw new UsageError(`Unknown command "${command}".`)
     }

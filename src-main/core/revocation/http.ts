@@ -59,7 +59,9 @@ export function createRevocationHttp(opts: RevocationFetchOptions = {}): Revocat
   const dispatcherFor = (url: URL): { dispatcher: Dispatcher; via: string } => {
     if (opts.proxy && usesProxy(url, opts.proxy, { proxyLoopback: opts.proxyLoopback ?? false })) {
       const p = parseProxyUrl(opts.proxy.url, opts.proxy.source)
-      proxied ??= new ProxyAgent({ uri: p.origin, ...(p.authorization ? { token: p.authorization } : {}), proxyTls: { timeout: connectMs }, requestTls: { timeout: connectMs }, connect: { timeout: connectMs } })
+      // proxyTunnel: OCSP and CRL URLs are plain http; undici 8 would otherwise send them to the proxy as
+      // absolute-URI requests. CertDesk's proxy rule is a CONNECT tunnel for every call (README "Behind a proxy").
+      proxied ??= new ProxyAgent({ uri: p.origin, ...(p.authorization ? { token: p.authorization } : {}), proxyTunnel: true, proxyTls: { timeout: connectMs }, requestTls: { timeout: connectMs }, connect: { timeout: connectMs } })
       return { dispatcher: proxied, via: ` through the proxy ${p.host}` }
     }
     direct ??= new Agent({ connect: { timeout: connectMs } })

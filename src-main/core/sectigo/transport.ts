@@ -174,7 +174,8 @@ function createAgent(target: URL, t: Timeouts, opts: TransportOptions): { dispat
   }
   const proxy = parseProxyUrl(opts.proxy.url, opts.proxy.source)
   // The credentials go in as the header value, never in `uri`: undici then holds no URL with a password.
-  const agent = new ProxyAgent({ uri: proxy.origin, ...(proxy.authorization ? { token: proxy.authorization } : {}), proxyTls: tls, requestTls: tls, ...answerTimeouts })
+  // proxyTunnel: a CONNECT tunnel for plain-http targets too (undici 8 would forward them), so the proxy never sees a request.
+  const agent = new ProxyAgent({ uri: proxy.origin, ...(proxy.authorization ? { token: proxy.authorization } : {}), proxyTunnel: true, proxyTls: tls, requestTls: tls, ...answerTimeouts })
   return { dispatcher: agent, proxy }
 }
 
