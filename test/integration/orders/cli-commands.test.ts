@@ -28,7 +28,7 @@ describe.skipIf(!inKeyringSession)('certdesk account / order / dcv', () => {
         stdout: (s) => void (out += s),
         stderr: (s) => void (err += s),
         readStdin: () => Promise.resolve(Buffer.from(stdin)),
-        env: { ...process.env, CERTDESK_SANDBOX_URL: sandbox.url },
+        env: { ...process.env, CERTDESK_SANDBOX_URL: sandbox.url, CERTDESK_SANDBOX_TOKEN: sandbox.controlToken },
       },
       'test',
     )
