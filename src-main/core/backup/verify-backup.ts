@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3'
-import { readCapped } from '../certs/import-service'
+import { readCapped } from '../util/read-capped'
 import { CoreError } from '../errors'
 import { MIGRATIONS } from '../store/migrations'
 import { Vault } from '../vault/vault'

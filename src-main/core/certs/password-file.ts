@@ -1,5 +1,5 @@
 import { CoreError } from '../errors'
-import { readCapped } from './import-service'
+import { readCapped } from '../util/read-capped'
 
 /** A password file is a few bytes; anything larger is the wrong file. */
 export const MAX_PASSWORD_FILE_BYTES = 4 * 1024
