@@ -77,7 +77,9 @@ ACCOUNT is an account id (acc_...) or its label. The Sectigo password is read fr
 standard input is a terminal), a file, or standard input (--password-file -), never from the command
 line, and stored only in the OS keychain. Environments: production (Sectigo, billed), test (Sectigo
 test mode: test=Y, not billed, untrusted chain), sandbox (the Sandbox CA, started by CertDesk on this
-computer; login and password default to the demo account sandbox/sandbox).
+computer; login and password default to the demo account sandbox/sandbox). --base-url is https only,
+and changing it needs the password again (--password-file or --password-prompt), so the stored
+password is never sent to a new address on its own.
 `
 
 export const ORDER_USAGE = `Usage:
