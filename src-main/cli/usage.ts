@@ -56,12 +56,14 @@ export const EXPORT_USAGE = `Usage:
   certdesk export ID --format pem|der|chain|fullchain|p7b|pfx|key|bundle --out FILE
                   [--root] [--no-chain] [--order leaf-first|root-first] [--der]
                   [--profile modern|compatible] [--password-file F|-] [--iterations N]
-                  [--unencrypted-key] [--friendly-name NAME] [--overwrite] [--json]
+                  [--unencrypted-key] [--friendly-name NAME] [--overwrite] [--allow-short-password] [--json]
   certdesk export ID --preset nginx|apache|iis|tomcat|haproxy --out-dir DIR
                   [--password-file F|-] [--profile modern|compatible] [--root] [--unencrypted-key] [--overwrite]
+                  [--allow-short-password]
 pfx needs --password-file. key and bundle need --password-file (encrypted PKCS#8, 600,000 PBKDF2
-rounds) or --unencrypted-key. Files with private material are created 0600 and never overwritten
-without --overwrite; every file is read back after writing.
+rounds) or --unencrypted-key. Export passwords are at least 10 characters; --allow-short-password
+accepts a shorter one, for test labs. Files with private material are created 0600 and never
+overwritten without --overwrite; every file is read back after writing.
 `
 
 export const ACCOUNT_USAGE = `Usage:
