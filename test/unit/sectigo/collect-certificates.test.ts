@@ -110,7 +110,7 @@ describe('CollectSSL certificate answers', () => {
   it('checks every ZIP entry against its CRC-32, with the same reader as imports', () => {
     const zip = Buffer.from(pythonZip({ 'www_example_com.crt': pem(t.leaf.der), 'chain.crt': pem(t.intermediate.der) + pem(t.root.der) }))
     const central = zip.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]))
-    zip.writeUInt32LE(zip.readUInt32LE(central + 16) ^ 1, central + 16)
+    zip.writeUInt32LE((zip.readUInt32LE(central + 16) ^ 1) >>> 0, central + 16)
     const e = badResponse({ bytes: zip, contentType: 'application/zip' })
     expect(e.errorClass).toBe('bad_response')
     expect(String((e.cause as Error).message)).toMatch(/fails its checksum/)
