@@ -13,6 +13,14 @@ export const MAX_ZIP_ENTRY_BYTES = 256 * 1024
 /** The whole ZIP inflated: a chain of MAX_CHAIN_CERTS certificates of MAX_CERT_BYTES, as PEM, fits. */
 export const MAX_ZIP_TOTAL_BYTES = 1024 * 1024
 
+/**
+ * One certificate as text in an answer: base64 of at most MAX_CERT_BYTES of DER is 87,384 characters;
+ * as PEM with CRLF line breaks and its armour about 90,200. Checked before the value is decoded.
+ */
+export const MAX_CERTIFICATE_VALUE_CHARS = 96 * 1024
+/** A PKCS#7 or ZIP value carries the whole chain; the answer's own cap (1 MiB) is the bound. */
+export const MAX_CONTAINER_VALUE_CHARS = 1024 * 1024
+
 const COLLECT_ZIP_LIMITS: ZipLimits = { maxEntries: MAX_ZIP_ENTRIES, maxEntryBytes: MAX_ZIP_ENTRY_BYTES, maxTotalBytes: MAX_ZIP_TOTAL_BYTES }
 
 const OID_NETSCAPE_CERT_SEQUENCE = '2.16.840.1.113730.2.5'
