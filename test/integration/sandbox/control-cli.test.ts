@@ -89,6 +89,13 @@ describe('certdesk sandbox serve', () => {
     return { out, err, stop: () => abort.abort(), done, ready }
   }
 
+  /** The status line of an AutoApplySSL for `cn` by the account acme with `password`. */
+  async function orderStatus(url: string, cn: string, password: string): Promise<string> {
+    const csr = await makeCsr(tempDir(), { cn })
+    const r = await new RawApi(url).call('!AutoApplySSL', { loginName: 'acme', loginPassword: password, product: '287', days: '365', serverSoftware: '-1', csr: csr.pem }, { withCreds: false })
+    return r.text.split('\n')[0] ?? ''
+  }
+
   it('serves the demo account and prints its published credentials', async () => {
     const s = serve(['--port', '0', '--seed', '3'])
     const url = await s.ready
@@ -103,10 +110,7 @@ describe('certdesk sandbox serve', () => {
     const pwFile = join(tempDir(), 'pw.txt')
     writeFileSync(pwFile, 'Hunter2-Hunter2\n', { mode: 0o600 })
     const s = serve(['--port', '0', '--login', 'acme', '--password-file', pwFile, '--verbose', '--auto-approve', '--host-map', 'a.example.com=127.0.0.1:9', '--billing', 'invoice'])
-    const url = await s.ready
-    const csr = await makeCsr(tempDir(), { cn: 'cli.example.com' })
-    const r = await new RawApi(url).call('!AutoApplySSL', { loginName: 'acme', loginPassword: 'Hunter2-Hunter2', product: '287', days: '365', serverSoftware: '-1', csr: csr.pem }, { withCreds: false })
-    expect(r.text.split('\n')[0]).toBe('1')
+    expect(await orderStatus(await s.ready, 'cli.example.com', 'Hunter2-Hunter2')).toBe('1')
     s.stop()
     expect(await s.done).toBe(0)
     const everything = s.out.join('') + s.err.join('')
@@ -117,10 +121,7 @@ describe('certdesk sandbox serve', () => {
 
   it('reads the password from standard input with --password-file -, and never from the command line', async () => {
     const s = serve(['--port', '0', '--login', 'acme', '--password-file', '-'], 'Stdin-Secret-42\n')
-    const url = await s.ready
-    const csr = await makeCsr(tempDir(), { cn: 'stdin.example.com' })
-    const r = await new RawApi(url).call('!AutoApplySSL', { loginName: 'acme', loginPassword: 'Stdin-Secret-42', product: '287', days: '365', serverSoftware: '-1', csr: csr.pem }, { withCreds: false })
-    expect(r.text.split('\n')[0]).toBe('0')
+    expect(await orderStatus(await s.ready, 'stdin.example.com', 'Stdin-Secret-42')).toBe('0')
     s.stop()
     expect(await s.done).toBe(0)
     const old = serve(['--port', '0', '--login', 'acme', '--password', 'on-the-command-line'])
