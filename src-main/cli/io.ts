@@ -3,7 +3,7 @@ import type { MethodName, MethodInput, MethodOutput } from '../core/api/contract
 import { dispatch } from '../core/api/dispatch'
 import { passwordFromBytes, readPasswordFile } from '../core/certs/password-file'
 import { CoreError } from '../core/errors'
-import { readCapped } from '../core/util/read-capped'
+import { readRegularFile } from '../core/util/read-regular-file'
 
 export interface CliIo {
   stdout: (s: string) => void
@@ -42,7 +42,7 @@ export function printJson(ctx: CliContext, value: unknown): void {
  * before it is opened), or standard input for "-". `what` names the content in the size message.
  */
 export async function readInput(ctx: CliContext, file: string, cap: number, what: string): Promise<Buffer> {
-  const bytes = file === '-' ? await ctx.io.readStdin() : await readCapped(file, cap)
+  const bytes = file === '-' ? await ctx.io.readStdin() : await readRegularFile(file, cap)
   if (bytes.length > cap) throw new CoreError('too_large', `The input is larger than ${cap / 1024} KiB; ${what} is much smaller.`)
   return bytes
 }

@@ -7,7 +7,7 @@ import { recordEvent } from '../store/events-repo'
 import { KeyService, type PreparedKey } from '../keys/key-service'
 import { findKeyBySpki } from '../store/keys-repo'
 import { newId as defaultNewId } from '../util/ids'
-import { readCapped } from '../util/read-capped'
+import { readRegularFile } from '../util/read-regular-file'
 import { chainForCertificate, roleOf } from './chain-service'
 import type { CertDeps, ImportedCertificate, ImportedKey, ImportOptions, ImportReport } from './types'
 
@@ -34,7 +34,7 @@ export async function importFromText(deps: CertDeps, text: string, opts: ImportO
 
 /** Reads a file with its size checked first (a 50 MB file is refused without being read). */
 export async function importFromFile(deps: CertDeps, path: string, opts: ImportOptions): Promise<ImportReport> {
-  const bytes = await readCapped(path, MAX_IMPORT_BYTES)
+  const bytes = await readRegularFile(path, MAX_IMPORT_BYTES)
   return importFromBytes(deps, bytes, { ...opts, sourceName: opts.sourceName ?? baseName(path) })
 }
 

@@ -9,7 +9,7 @@ import { readPasswordFile } from '../../../src-main/core/certs/password-file'
 import { createCore } from '../../../src-main/core/core'
 import { CoreError } from '../../../src-main/core/errors'
 import { MemoryCredentialStore } from '../../../src-main/core/secrets/credential-store'
-import { readCapped } from '../../../src-main/core/util/read-capped'
+import { readRegularFile } from '../../../src-main/core/util/read-regular-file'
 import { useTempDirs } from '../../helpers/temp-dir'
 
 const tempDir = useTempDirs()
@@ -36,11 +36,11 @@ describe.skipIf(process.platform === 'win32')('files that are not regular files 
     symlinkSync(pipe, join(dir, 'link'))
     mkdirSync(join(dir, 'folder'))
     for (const p of [pipe, join(dir, 'link'), join(dir, 'folder'), '/dev/zero']) {
-      await expect(readCapped(p, 1024), p).rejects.toSatisfy(refusedAsIrregular)
+      await expect(readRegularFile(p, 1024), p).rejects.toSatisfy(refusedAsIrregular)
     }
     writeFileSync(join(dir, 'real.txt'), 'fine')
     symlinkSync(join(dir, 'real.txt'), join(dir, 'real-link'))
-    expect((await readCapped(join(dir, 'real-link'), 1024)).toString()).toBe('fine')
+    expect((await readRegularFile(join(dir, 'real-link'), 1024)).toString()).toBe('fine')
   })
 
   it('an import of a FIFO through the contract or the CLI, a FIFO password file, a FIFO backup and a FIFO CSR', async () => {

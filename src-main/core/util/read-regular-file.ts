@@ -15,7 +15,7 @@ const OPEN_FLAGS = constants.O_RDONLY | (process.platform === 'win32' ? 0 : cons
  * an import of one hung for ever. Files larger than `cap` are refused by their size, and the read
  * stops one byte past the cap, so a file that grew after the check is caught too.
  */
-export async function readCapped(path: string, cap: number): Promise<Buffer> {
+export async function readRegularFile(path: string, cap: number): Promise<Buffer> {
   // lstat follows no link, stat (below, on the open file) does: a symlink to a regular file is fine.
   const linkInfo = await lstat(path).catch((e: unknown) => {
     throw new CoreError('io_error', `Could not open ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`, { cause: e })
