@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs'
 import type { Core } from '../core/core'
 import type { MethodName, MethodInput, MethodOutput } from '../core/api/contract'
 import { dispatch } from '../core/api/dispatch'
 import { passwordFromBytes, readPasswordFile } from '../core/certs/password-file'
 import { CoreError } from '../core/errors'
 import type { SqliteBinding } from '../core/store/sqlite-binding'
+import { readRegularFile } from '../core/util/read-regular-file'
 
 export interface CliIo {
   stdout: (s: string) => void
@@ -54,14 +54,14 @@ export function printJson(ctx: CliContext, value: unknown): void {
   ctx.io.stdout(`${JSON.stringify(value, null, 2)}\n`)
 }
 
-/** Reads a file argument, or standard input for "-". */
-export async function readInput(ctx: CliContext, file: string): Promise<Buffer> {
-  if (file === '-') return ctx.io.readStdin()
-  try {
-    return readFileSync(file)
-  } catch (e) {
-    throw new CoreError('io_error', `Cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`)
-  }
+/**
+ * Reads a file argument of at most `cap` bytes (a regular file only: a FIFO or a device is refused
+ * before it is opened), or standard input for "-". `what` names the content in the size message.
+ */
+export async function readInput(ctx: CliContext, file: string, cap: number, what: string): Promise<Buffer> {
+  const bytes = file === '-' ? await ctx.io.readStdin() : await readRegularFile(file, cap)
+  if (bytes.length > cap) throw new CoreError('too_large', `The input is larger than ${cap / 1024} KiB; ${what} is much smaller.`)
+  return bytes
 }
 
 /** Secrets come from a file or stdin, never from a command-line argument (visible in `ps`). */

@@ -71,8 +71,8 @@ export async function runCli(argv: string[], io: CliIo, version: string, options
     if (command === 'sandbox' && args[0] !== 'approve' && args[0] !== 'reject') {
       // The Sandbox CA is its own server with its own state; it does not open the CertDesk database.
       const { runSandboxServe } = await import('../sandbox/cli')
-      if (args[0] !== 'serve') throw new UsageError('Usage: certdesk sandbox serve [--port N] [--login L --password P] [--state FILE] [--host-map DOMAIN=HOST:PORT]...\n       certdesk sandbox approve|reject ORDER_ID   (sandbox accounts: see certdesk sandbox --help)')
-      return await runSandboxServe(args.slice(1), { stdout: io.stdout, stderr: io.stderr })
+      if (args[0] !== 'serve') throw new UsageError('Usage: certdesk sandbox serve [--port N] [--login L --password-file F|-] [--state FILE] [--host-map DOMAIN=HOST:PORT]...\n       certdesk sandbox approve|reject ORDER_ID   (sandbox accounts: see certdesk sandbox --help)')
+      return await runSandboxServe(args.slice(1), { stdout: io.stdout, stderr: io.stderr, readStdin: io.readStdin })
     }
     // Loaded only now: `--help` and `--version` stay fast (the crypto and ASN.1 libraries are large).
     const { assertCryptoReady, cryptoSelfCheck } = await import('../core/diagnostics/crypto-check')

@@ -56,12 +56,14 @@ export const EXPORT_USAGE = `Usage:
   certdesk export ID --format pem|der|chain|fullchain|p7b|pfx|key|bundle --out FILE
                   [--root] [--no-chain] [--order leaf-first|root-first] [--der]
                   [--profile modern|compatible] [--password-file F|-] [--iterations N]
-                  [--unencrypted-key] [--friendly-name NAME] [--overwrite] [--json]
+                  [--unencrypted-key] [--friendly-name NAME] [--overwrite] [--allow-short-password] [--json]
   certdesk export ID --preset nginx|apache|iis|tomcat|haproxy --out-dir DIR
                   [--password-file F|-] [--profile modern|compatible] [--root] [--unencrypted-key] [--overwrite]
+                  [--allow-short-password]
 pfx needs --password-file. key and bundle need --password-file (encrypted PKCS#8, 600,000 PBKDF2
-rounds) or --unencrypted-key. Files with private material are created 0600 and never overwritten
-without --overwrite; every file is read back after writing.
+rounds) or --unencrypted-key. Export passwords are at least 10 characters; --allow-short-password
+accepts a shorter one, for test labs. Files with private material are created 0600 and never
+overwritten without --overwrite; every file is read back after writing.
 `
 
 export const ACCOUNT_USAGE = `Usage:
@@ -77,7 +79,9 @@ ACCOUNT is an account id (acc_...) or its label. The Sectigo password is read fr
 standard input is a terminal), a file, or standard input (--password-file -), never from the command
 line, and stored only in the OS keychain. Environments: production (Sectigo, billed), test (Sectigo
 test mode: test=Y, not billed, untrusted chain), sandbox (the Sandbox CA, started by CertDesk on this
-computer; login and password default to the demo account sandbox/sandbox).
+computer; login and password default to the demo account sandbox/sandbox). --base-url is https only,
+and changing it needs the password again (--password-file or --password-prompt), so the stored
+password is never sent to a new address on its own.
 `
 
 export const ORDER_USAGE = `Usage:

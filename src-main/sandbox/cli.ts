@@ -1,7 +1,10 @@
 import { parseArgs } from 'node:util'
+import { passwordFromBytes, readPasswordFile } from '../core/certs/password-file'
+import { isCoreError } from '../core/errors'
+import { LOCAL_TOKEN_HEADER } from '../core/http/local-guard'
 import { createLogger } from '../core/log/logger'
 import { type SandboxAccountOptions } from './accounts'
-import { type HostTarget } from './dcv'
+import { checkHostTarget, type HostTarget } from './dcv'
 import { DEFAULT_BALANCE, DEFAULT_LOGIN, DEFAULT_PASSWORD } from './limits'
 import { startSandbox, type SandboxOptions } from './server'
 
@@ -12,6 +15,8 @@ import { startSandbox, type SandboxOptions } from './server'
 export interface SandboxCliIo {
   stdout: (s: string) => void
   stderr: (s: string) => void
+  /** Standard input, for `--password-file -`. */
+  readStdin?: () => Promise<Buffer>
   /** Stops the server like SIGINT does (tests, embedding). */
   signal?: AbortSignal
 }
@@ -31,11 +36,14 @@ Runs the Sandbox CA: a local server speaking the Sectigo reseller API that issue
 Options:
   --port N                   port to listen on (default ${DEFAULT_SANDBOX_PORT}; 0 = any free port)
   --host H                   127.0.0.1 (default), ::1 or localhost; loopback only
-  --login L --password P     the account's credentials (default ${DEFAULT_LOGIN} / ${DEFAULT_PASSWORD})
+  --login L --password-file F|-
+                             the account's login, its password from file F or standard input (-);
+                             never on the command line (default ${DEFAULT_LOGIN} / ${DEFAULT_PASSWORD})
   --balance N                starting balance (default ${DEFAULT_BALANCE})
   --billing debit|invoice    debit: orders answer 0 and are charged; invoice: they answer 1
   --state FILE               keep CA, balances and orders in FILE (JSON) across restarts
-  --host-map DOMAIN=HOST:PORT  where HTTP(S) DCV checks for DOMAIN connect (repeatable; * = any)
+  --host-map DOMAIN=HOST:PORT  where HTTP(S) DCV checks for DOMAIN connect (repeatable; * = any);
+                             HOST is 127.0.0.1, ::1 or localhost: the sandbox never fetches elsewhere
   --dns NAME=TARGET          a CNAME answer for DCV (repeatable)
   --https                    serve HTTPS with a certificate from the sandbox root (and answer -1 to HTTP)
   --auto-approve             validate DCV and OV/EV steps at once, so orders issue immediately
@@ -60,6 +68,12 @@ function intOption(value: string | undefined, flag: string, min: number): number
   return Number(value)
 }
 
+async function readServePassword(file: string, io: SandboxCliIo): Promise<string> {
+  if (file !== '-') return readPasswordFile(file)
+  if (!io.readStdin) throw new Error('--password-file - needs standard input.')
+  return passwordFromBytes(await io.readStdin(), 'standard input')
+}
+
 export async function runSandboxServe(argv: string[], io: SandboxCliIo): Promise<number> {
   let options: SandboxOptions
   let login: string
@@ -73,7 +87,7 @@ export async function runSandboxServe(argv: string[], io: SandboxCliIo): Promise
         port: { type: 'string' },
         host: { type: 'string' },
         login: { type: 'string' },
-        password: { type: 'string' },
+        'password-file': { type: 'string' },
         balance: { type: 'string' },
         billing: { type: 'string' },
         state: { type: 'string' },
@@ -93,11 +107,12 @@ export async function runSandboxServe(argv: string[], io: SandboxCliIo): Promise
       io.stdout(SANDBOX_USAGE)
       return EXIT_OK
     }
-    if ((values.login === undefined) !== (values.password === undefined)) {
-      throw new Error('Give --login and --password together (or neither, for the demo account).')
+    if ((values.login === undefined) !== (values['password-file'] === undefined)) {
+      throw new Error('Give --login and --password-file together (or neither, for the demo account).')
     }
     login = values.login ?? DEFAULT_LOGIN
-    const password = values.password ?? DEFAULT_PASSWORD
+    const passwordFile = values['password-file']
+    const password = passwordFile === undefined ? DEFAULT_PASSWORD : await readServePassword(passwordFile, io)
     customPassword = password !== DEFAULT_PASSWORD
     const billing = values.billing ?? 'debit'
     if (billing !== 'debit' && billing !== 'invoice') throw new Error(`--billing is debit or invoice, not "${billing}".`)
@@ -110,6 +125,7 @@ export async function runSandboxServe(argv: string[], io: SandboxCliIo): Promise
       ...(values['push-url'] !== undefined ? { pushUrl: values['push-url'], pushCertificate: values['push-certificate'] === true } : {}),
     }
     const hostMap: Record<string, HostTarget> = Object.fromEntries(pairs(values['host-map'], '--host-map'))
+    for (const [domain, target] of Object.entries(hostMap)) checkHostTarget(domain, target)
     const seed = intOption(values.seed, '--seed', 0)
     const polls = intOption(values['issuing-polls'], '--issuing-polls', 0)
     options = {
@@ -129,6 +145,11 @@ export async function runSandboxServe(argv: string[], io: SandboxCliIo): Promise
       logger: createLogger({ sink: (line) => io.stderr(`${line}\n`), level: values.verbose ? 'info' : 'warn' }),
     }
   } catch (e) {
+    if (isCoreError(e)) {
+      // The password file could not be read: not a usage mistake.
+      io.stderr(`certdesk: ${e.message}\n`)
+      return EXIT_FAILED
+    }
     io.stderr(`${(e as Error).message}\n\n${SANDBOX_USAGE}`)
     return EXIT_USAGE
   }
@@ -146,7 +167,8 @@ export async function runSandboxServe(argv: string[], io: SandboxCliIo): Promise
       `  API base URL:  ${handle.url}/products/`,
       `  Root CA:       ${handle.url}/sandbox/ca/root.pem (trust it only in test setups)`,
       `  Control API:   ${handle.url}/sandbox/`,
-      customPassword ? `  Account:       ${login} (password as given with --password)` : `  Account:       ${login} / ${DEFAULT_PASSWORD} (demo credentials)`,
+      `  Control token: ${handle.controlToken} (header ${LOCAL_TOKEN_HEADER}; CERTDESK_SANDBOX_TOKEN for certdesk)`,
+      customPassword ? `  Account:       ${login} (password as read from --password-file)` : `  Account:       ${login} / ${DEFAULT_PASSWORD} (demo credentials)`,
       `  Seed:          ${handle.seed}`,
       'Press Ctrl+C to stop.',
       '',

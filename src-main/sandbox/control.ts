@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { computeDcv, dcvForDomain } from '../core/pki/dcv'
 import { formatAmount } from './accounts'
-import { type HostTarget, type DcvChecker } from './dcv'
+import { checkHostTarget, type HostTarget, type DcvChecker } from './dcv'
 import { faultSpecSchema, type FaultSpec, type Faults } from './faults'
 import { currentCertificate, describeCertificate, type Order, type StepName, type StepStatus } from './orders'
 import { type PushAttempt, type PushNotifier } from './push'
@@ -11,7 +11,8 @@ import { type RequestStats, type StatsView } from './stats'
 
 /**
  * The control API for tests and demos: the same operations in process (`handle.control`) and over
- * HTTP under /sandbox/ (JSON). It is unauthenticated: the sandbox binds to loopback only.
+ * HTTP under /sandbox/ (JSON), where it needs the per-run token, the sandbox's own Host and no
+ * foreign Origin (http-server.ts), because every local process and web page can reach loopback.
  *
  *   GET  /sandbox/ca/root.pem, /sandbox/ca/intermediate.pem
  *   GET  /sandbox/orders[?foreignOrderNumber=&loginName=]   {orders, countByForeignOrderNumber}
@@ -24,7 +25,7 @@ import { type RequestStats, type StatsView } from './stats'
  *   GET|POST|DELETE /sandbox/faults[?endpoint=]            POST body: a fault spec or a list
  *   GET  /sandbox/stats                                    {calls, maxConcurrency}
  *   POST /sandbox/dns                                      body {name: target | null}
- *   POST /sandbox/host-map                                 body {domain: "host:port" | {http, https} | null}
+ *   POST /sandbox/host-map                                 body {domain: "host:port" | {http, https} | null}, loopback hosts only
  *   GET  /sandbox/accounts/:login, POST /sandbox/accounts/:login/balance  body {balance}
  *   GET  /sandbox/push                                     push delivery attempts
  *   POST /sandbox/reset                                    orders, balances, faults, stats, push log
@@ -199,6 +200,14 @@ export function createControl(d: {
       for (const [k, v] of Object.entries(answers)) d.dcv.setDns(k, v)
     },
     setHostMap: (map) => {
+      // All or nothing: a refused target leaves the map as it was.
+      for (const [k, v] of Object.entries(map)) {
+        try {
+          if (v !== null) checkHostTarget(k, v)
+        } catch (e) {
+          throw new ControlError(400, (e as Error).message)
+        }
+      }
       for (const [k, v] of Object.entries(map)) d.dcv.setHost(k, v)
     },
     setBalance: (login, balance) => {

@@ -1,7 +1,7 @@
 import 'reflect-metadata'
 import { createHash, webcrypto } from 'node:crypto'
 import * as x509 from '@peculiar/x509'
-import { apiError } from './api-error'
+import { apiError, isSectigoApiError } from './api-error'
 import { ALLOWED_EC_CURVES, MAX_CSR_CHARS, MAX_RSA_BITS, MIN_RSA_BITS } from './limits'
 
 /**
@@ -40,17 +40,39 @@ export function ensureCryptoProvider(): void {
   providerSet = true
 }
 
-const PEM_CSR = /-----BEGIN (?:NEW )?CERTIFICATE REQUEST-----([\s\S]*?)-----END (?:NEW )?CERTIFICATE REQUEST-----/
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/
+const CSR_BEGIN = ['-----BEGIN CERTIFICATE REQUEST-----', '-----BEGIN NEW CERTIFICATE REQUEST-----']
+const CSR_END = ['-----END CERTIFICATE REQUEST-----', '-----END NEW CERTIFICATE REQUEST-----']
+
+/** The earliest of `markers` in `text` from `from`: where it starts and ends, or null. */
+function firstMarker(text: string, markers: readonly string[], from: number): { at: number; end: number } | null {
+  let best: { at: number; end: number } | null = null
+  for (const m of markers) {
+    const at = text.indexOf(m, from)
+    if (at !== -1 && (best === null || at < best.at)) best = { at, end: at + m.length }
+  }
+  return best
+}
+
+/**
+ * The text between the first CSR BEGIN line and the first CSR END line after it, or null. By
+ * indexOf, so the work is linear in the text (a lazy regex retries from every BEGIN to the end).
+ */
+function pemCsrBody(text: string): string | null {
+  const begin = firstMarker(text, CSR_BEGIN, 0)
+  if (!begin) return null
+  const end = firstMarker(text, CSR_END, begin.end)
+  return end ? text.slice(begin.end, end.at) : null
+}
 
 /** Base64 PKCS#10 with or without BEGIN/END lines (reference §3.1), to DER. -9 when it is not. */
 export function csrTextToDer(text: string): Buffer {
   if (text.length > MAX_CSR_CHARS) throw apiError.invalid('csr', `longer than ${MAX_CSR_CHARS} characters`)
   let body = text
   if (text.includes('-----BEGIN')) {
-    const m = PEM_CSR.exec(text)
-    if (!m) throw apiError.csrNotBase64()
-    body = m[1] ?? ''
+    const inner = pemCsrBody(text)
+    if (inner === null) throw apiError.csrNotBase64()
+    body = inner
   }
   const b64 = body.replace(/\s+/g, '')
   if (b64 === '' || !BASE64.test(b64) || b64.length % 4 !== 0) throw apiError.csrNotBase64()
@@ -66,9 +88,24 @@ function signatureName(alg: { name: string; hash?: { name: string } }): string {
   return alg.name
 }
 
+/**
+ * Reads a CSR as Sectigo would: -9 not base64, -10 not a CSR, -11 to -13 for what it holds. Whatever
+ * the library throws while reading a structure it cannot decode (an EC key with explicit domain
+ * parameters, a damaged SubjectPublicKeyInfo, a broken name) is -10 too, never -14: the request is at
+ * fault, not the CA.
+ */
 export async function parseCsr(text: string): Promise<ParsedCsr> {
   ensureCryptoProvider()
   const der = csrTextToDer(text)
+  try {
+    return await readCsr(der)
+  } catch (e) {
+    if (isSectigoApiError(e)) throw e
+    throw apiError.csrUndecodable()
+  }
+}
+
+async function readCsr(der: Buffer): Promise<ParsedCsr> {
   let csr: x509.Pkcs10CertificateRequest
   try {
     csr = new x509.Pkcs10CertificateRequest(bytes(der))

@@ -1,6 +1,7 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http'
 import { request as httpsRequest } from 'node:https'
 import { createHash } from 'node:crypto'
+import { isIPv4 } from 'node:net'
 import { assertNever } from '../core/util/assert-never'
 import { DCV_FETCH_TIMEOUT_MS, DCV_MAX_FILE_BYTES } from './limits'
 import { authorizationDomains, baseDomain, isIpAddress, normalizeName } from './names'
@@ -26,7 +27,9 @@ import { type DomainValidation } from './orders'
  * - EMAIL: never automatic; the control API approves it.
  *
  * A name missing from the host map (and no `*` entry) fails the check: the sandbox never reaches
- * out to the real internet.
+ * out to the real internet. Host map targets are loopback addresses only (checkHostTarget): the
+ * control API can set them, and a sandbox that fetched from any host it was told to would be a
+ * port scanner and an SSRF relay for whoever can reach that API.
  */
 export type HostTarget = string | { http?: string; https?: string }
 
@@ -62,7 +65,10 @@ export class DcvChecker {
   setHost(domain: string, target: HostTarget | null): void {
     const key = domain === '*' ? '*' : normalizeName(domain)
     if (target === null) this.hostMap.delete(key)
-    else this.hostMap.set(key, target)
+    else {
+      checkHostTarget(domain, target)
+      this.hostMap.set(key, target)
+    }
   }
 
   /** Record names are case-insensitive; the target is kept as given (its uniqueValue label keeps its case). */
@@ -129,6 +135,24 @@ export class DcvChecker {
     const hostPort = typeof entry === 'string' ? entry : entry[scheme]
     if (hostPort === undefined) return null
     return parseHostPort(hostPort, scheme === 'http' ? 80 : 443)
+  }
+}
+
+/** True for 127.0.0.0/8, ::1 and localhost: where the sandbox's DCV checks may connect. */
+export function isLoopbackTarget(host: string): boolean {
+  const h = host.toLowerCase()
+  return h === 'localhost' || h === '::1' || (isIPv4(h) && h.startsWith('127.'))
+}
+
+/** Throws unless every address of `target` is a loopback host with a valid port. */
+export function checkHostTarget(domain: string, target: HostTarget): void {
+  const values = typeof target === 'string' ? [target] : [target.http, target.https].filter((v): v is string => v !== undefined)
+  for (const value of values) {
+    const { host, port } = parseHostPort(value, 80)
+    if (!isLoopbackTarget(host)) {
+      throw new Error(`The host map target for ${domain} must be on this computer (127.0.0.1, ::1 or localhost), not "${value}".`)
+    }
+    if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new Error(`The host map target for ${domain} has no valid port: "${value}".`)
   }
 }
 

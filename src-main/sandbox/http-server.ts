@@ -1,14 +1,17 @@
 import { type IncomingMessage, type ServerResponse } from 'node:http'
 import { type Socket } from 'node:net'
+import { closeAfterResponse, readBoundedBody } from '../core/http/bounded-body'
+import { type RequestHandler } from '../core/http/hardened-server'
+import { crossOrigin, foreignHost, type GuardRefusal, missingToken, notJson } from '../core/http/local-guard'
+import { type LogFields } from '../core/log/logger'
 import { type Logger } from '../core/log/logger'
 import { apiError, isSectigoApiError, type SectigoApiError } from './api-error'
 import { handleControl, type SandboxControl } from './control'
 import { type Endpoint } from './endpoints/endpoint'
 import { type Faults, type PostFault } from './faults'
-import { MAX_BODY_BYTES } from './limits'
 import { rejectUnknown, RequestParams } from './params'
 import { handleRevocation, revocationRoute } from './revocation'
-import { errorResponse, textResponse, type SandboxResponse } from './responses'
+import { errorResponse, jsonResponse, textResponse, type SandboxResponse } from './responses'
 import { type SandboxService } from './service'
 import { type RequestStats } from './stats'
 
@@ -18,6 +21,11 @@ import { type RequestStats } from './stats'
  * and body parameters, apply the endpoint's pre-commit faults, then -1 (plain HTTP when HTTPS is
  * required), -17 (not POST), -2 (unknown argument), the handler, and post-commit faults. API errors
  * are HTTP 200 with the error in the body, as Sectigo does. Logs never carry parameters.
+ *
+ * The control API changes orders, balances and where DCV checks connect, so it takes the web shell's
+ * checks (core/http/local-guard.ts) before it reads a byte of the body: its Host and port, no foreign
+ * Origin, the per-run token, and JSON bodies only. The CA certificates under /sandbox/ca/ are public
+ * and need no token.
  */
 export interface HttpDeps {
   endpoints: ReadonlyMap<string, Endpoint>
@@ -29,37 +37,39 @@ export interface HttpDeps {
   secure: boolean
   requireHttps: boolean
   delay: (ms: number) => Promise<void>
+  /** The per-run token the control API demands. */
+  controlToken: string
+  /** The port the server listens on (known once it is bound), for the Host check. */
+  port: () => number
+  maxBodyBytes: number
+  refuse: (reason: string, fields?: LogFields) => void
 }
 
-class BodyTooLarge extends Error {}
+/** Readable by anyone who can reach the server: the CA certificates a client must trust. */
+const PUBLIC_CONTROL_PATHS = new Set(['/sandbox/ca/root.pem', '/sandbox/ca/intermediate.pem'])
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length'] ?? '0')
-    if (declared > MAX_BODY_BYTES) {
-      reject(new BodyTooLarge())
-      return
-    }
-    const chunks: Buffer[] = []
-    let size = 0
-    req.on('data', (c: Buffer) => {
-      size += c.length
-      if (size > MAX_BODY_BYTES) {
-        req.removeAllListeners('data')
-        reject(new BodyTooLarge())
-        return
-      }
-      chunks.push(c)
-    })
-    req.on('end', () => resolve(Buffer.concat(chunks)))
-    req.on('error', reject)
-  })
+/** Why a control request is refused before its body is read, or null. */
+function guardControl(req: IncomingMessage, path: string, deps: HttpDeps): GuardRefusal | null {
+  const reading = req.method === 'GET' || req.method === 'HEAD'
+  return (
+    foreignHost(req, deps.port()) ??
+    crossOrigin(req, deps.secure ? 'https' : 'http') ??
+    (reading && PUBLIC_CONTROL_PATHS.has(path)
+      ? null
+      : (missingToken(req, deps.controlToken, 'The Sandbox control API needs the token printed when the sandbox started, in the X-CertDesk-Token header.') ??
+        (reading ? null : notJson(req, 'The Sandbox control API takes JSON bodies (Content-Type: application/json).'))))
+  )
 }
 
 function send(res: ServerResponse, r: SandboxResponse): void {
   const body = typeof r.body === 'string' ? Buffer.from(r.body, 'utf8') : r.body
   res.writeHead(r.status, { 'Content-Type': r.contentType, 'Content-Length': body.length, 'Cache-Control': 'no-store' })
   res.end(body)
+}
+
+/** The answer to a request whose handling threw (the error itself goes to the log). */
+export function sendInternalError(res: ServerResponse): void {
+  send(res, textResponse('Internal Server Error\n', 500))
 }
 
 /** Drops the connection with a TCP reset where the platform allows it, so the client sees ECONNRESET. */
@@ -89,7 +99,7 @@ function malformed(kind: Exclude<PostFault, 'reset' | null>, r: SandboxResponse)
   }
 }
 
-export function createRequestListener(deps: HttpDeps): (req: IncomingMessage, res: ServerResponse) => void {
+export function createRequestHandler(deps: HttpDeps): RequestHandler {
   const log = deps.logger
 
   const api = async (req: IncomingMessage, res: ServerResponse, endpoint: Endpoint, url: URL, body: string): Promise<void> => {
@@ -144,19 +154,28 @@ export function createRequestListener(deps: HttpDeps): (req: IncomingMessage, re
     }
   }
 
-  const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  const tooLarge = (req: IncomingMessage, res: ServerResponse): void => {
+    deps.refuse('too large', { path: (req.url ?? '').slice(0, 100) })
+    closeAfterResponse(req, res)
+    send(res, textResponse(`Request body larger than ${deps.maxBodyBytes} bytes\n`, 413))
+  }
+
+  return async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://sandbox.invalid')
-    let raw: Buffer
-    try {
-      raw = await readBody(req)
-    } catch (e) {
-      if (e instanceof BodyTooLarge) {
-        res.setHeader('Connection', 'close')
-        send(res, textResponse(`Request body larger than ${MAX_BODY_BYTES} bytes\n`, 413))
+    if (url.pathname.startsWith('/sandbox/')) {
+      const refused = guardControl(req, url.pathname.replace(/\/+$/, ''), deps)
+      if (refused) {
+        deps.refuse(refused.reason, { path: url.pathname.slice(0, 100) })
+        send(res, jsonResponse({ error: refused.message }, refused.status))
         return
       }
-      throw e
+      const body = await readBoundedBody(req, deps.maxBodyBytes)
+      if (body === null) return tooLarge(req, res)
+      send(res, await handleControl(deps.control, req.method ?? 'GET', url, body.toString('utf8')))
+      return
     }
+    const body = await readBoundedBody(req, deps.maxBodyBytes)
+    if (body === null) return tooLarge(req, res)
     const revocation = revocationRoute(req.method ?? 'GET', url.pathname)
     if (revocation) {
       // OCSP and CRL answer in binary; their faults (latency, http500/502, reset) and stats use the route's name.
@@ -167,33 +186,20 @@ export function createRequestListener(deps: HttpDeps): (req: IncomingMessage, re
         if (plan.pre === 'reset') return resetConnection(req)
         if (plan.pre === 'http500' || plan.pre === 'http502') return send(res, GATEWAY_PAGE(plan.pre === 'http500' ? 500 : 502, 'Unavailable'))
         log.info('sandbox revocation request', { route: revocation })
-        send(res, await handleRevocation(deps.service, revocation, url, raw))
+        send(res, await handleRevocation(deps.service, revocation, url, body))
         return
       } finally {
         done()
       }
     }
-    const body = raw.toString('utf8')
-    if (url.pathname.startsWith('/sandbox/')) {
-      send(res, await handleControl(deps.control, req.method ?? 'GET', url, body))
-      return
-    }
     if (url.pathname.startsWith('/products/')) {
       const rest = url.pathname.slice('/products/'.length).replace(/%21/gi, '!')
       const endpoint = deps.endpoints.get(rest)
       if (endpoint) {
-        await api(req, res, endpoint, url, body)
+        await api(req, res, endpoint, url, body.toString('utf8'))
         return
       }
     }
     send(res, textResponse('Not Found\n', 404))
-  }
-
-  return (req, res) => {
-    route(req, res).catch((e: unknown) => {
-      log.error('sandbox request failed', { error: e })
-      if (!res.headersSent) send(res, textResponse('Internal Server Error\n', 500))
-      else res.destroy()
-    })
   }
 }

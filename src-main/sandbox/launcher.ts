@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import type { SandboxControlPort, SandboxEndpoint, SandboxLauncher } from '../core/accounts/sandbox-launcher'
 import { CoreError } from '../core/errors'
+import { LOCAL_TOKEN_HEADER } from '../core/http/local-guard'
 import type { Logger } from '../core/log/logger'
 import { normaliseBaseUrl } from '../core/sectigo/transport'
 import type { SandboxHandle } from './server'
@@ -58,9 +59,10 @@ export function inProcessSandbox(opts: { stateFile: string; logger: Logger }): S
 
 /**
  * A Sandbox CA that is already running (`certdesk sandbox serve`, or a test's), named by
- * CERTDESK_SANDBOX_URL: its API for sandbox accounts, its control API over HTTP for the demo steps.
+ * CERTDESK_SANDBOX_URL: its API for sandbox accounts, its control API over HTTP for the demo steps,
+ * which needs the token that sandbox printed (CERTDESK_SANDBOX_TOKEN).
  */
-export function remoteSandbox(rawUrl: string): SandboxLauncher {
+export function remoteSandbox(rawUrl: string, controlToken?: string): SandboxLauncher {
   const base = normaliseBaseUrl(rawUrl)
   let root: Promise<string> | null = null
   const request = async (method: string, path: string, body?: unknown): Promise<Response> => {
@@ -69,7 +71,8 @@ export function remoteSandbox(rawUrl: string): SandboxLauncher {
       res = await fetch(`${base}/sandbox/${path}`, {
         method,
         signal: AbortSignal.timeout(CONTROL_TIMEOUT_MS),
-        ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } } : {}),
+        headers: { ...(controlToken ? { [LOCAL_TOKEN_HEADER]: controlToken } : {}), ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       })
     } catch (e) {
       throw new CoreError('network', `The Sandbox CA at ${base} (CERTDESK_SANDBOX_URL) cannot be reached: ${(e as Error).message}. Start it with \`certdesk sandbox serve\`.`, { retryable: true })
@@ -105,5 +108,5 @@ export function remoteSandbox(rawUrl: string): SandboxLauncher {
  */
 export function sandboxFor(env: NodeJS.ProcessEnv, dataDir: string, logger: Logger): SandboxLauncher {
   const url = env.CERTDESK_SANDBOX_URL
-  return url ? remoteSandbox(url) : inProcessSandbox({ stateFile: join(dataDir, 'sandbox', 'state.json'), logger })
+  return url ? remoteSandbox(url, env.CERTDESK_SANDBOX_TOKEN) : inProcessSandbox({ stateFile: join(dataDir, 'sandbox', 'state.json'), logger })
 }

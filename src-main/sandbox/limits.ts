@@ -2,8 +2,27 @@
  * Every size, count and time limit of the Sandbox CA, in one place so the README can list them.
  */
 
+import type { ServerLimits } from '../core/http/hardened-server'
+
 /** Request bodies (API and control) larger than this are refused with HTTP 413. */
 export const MAX_BODY_BYTES = 1024 * 1024
+
+/**
+ * The sandbox's HTTP limits. Its clients are CertDesk and test suites that fire dozens of calls at
+ * once (concurrency tests), so the connection cap is higher than the web shell's.
+ */
+export const SANDBOX_SERVER_LIMITS: ServerLimits = {
+  headersTimeoutMs: 10_000,
+  /** A 1 MiB body on loopback takes milliseconds; a client this slow is stuck or hostile. */
+  requestTimeoutMs: 30_000,
+  /** undici keeps connections for a few seconds between calls; a silent socket goes after this. */
+  idleTimeoutMs: 30_000,
+  maxConnections: 128,
+  maxBodyBytes: MAX_BODY_BYTES,
+}
+
+/** 32 random bytes for the control API's per-run token, as the web shell's. */
+export const CONTROL_TOKEN_BYTES = 32
 /** Sectigo's documented limits on parameter values (reference/sectigo-api.md §1, §3.1). */
 export const MAX_LOGIN_NAME_CHARS = 64
 export const MAX_LOGIN_PASSWORD_CHARS = 128

@@ -1,16 +1,16 @@
-import { createServer as createHttpServer, type Server } from 'node:http'
-import { createServer as createHttpsServer } from 'node:https'
-import { type AddressInfo } from 'node:net'
+import { randomBytes } from 'node:crypto'
+import { createHardenedServer, type ServerLimits } from '../core/http/hardened-server'
+import { isLoopbackHost } from '../core/http/local-guard'
 import { silentLogger, type Logger } from '../core/log/logger'
 import { systemClock, type Clock } from '../core/util/clock'
 import { Accounts, DEFAULT_ACCOUNT, type SandboxAccountOptions } from './accounts'
 import { SandboxCa, type CaKeyAlgorithm } from './ca'
 import { createControl, type SandboxControl } from './control'
-import { DEFAULT_PASSWORD } from './limits'
+import { CONTROL_TOKEN_BYTES, DEFAULT_PASSWORD, SANDBOX_SERVER_LIMITS } from './limits'
 import { DcvChecker, type HostTarget } from './dcv'
 import { endpointByPath } from './endpoints'
 import { Faults } from './faults'
-import { createRequestListener } from './http-server'
+import { createRequestHandler, sendInternalError } from './http-server'
 import { PushNotifier } from './push'
 import { revocationUrlsFor } from './revocation'
 import { createRng, deriveSeed, randomSeed } from './rng'
@@ -57,6 +57,10 @@ export interface SandboxOptions {
     backoff?: (retry: number) => number
     fetch?: typeof fetch
   }
+  /** The control API's token (default: random per run). Whoever starts the sandbox hands it on. */
+  controlToken?: string
+  /** SANDBOX_SERVER_LIMITS by default. */
+  serverLimits?: Partial<ServerLimits>
 }
 
 export interface SandboxHandle {
@@ -67,20 +71,22 @@ export interface SandboxHandle {
   caIntermediatePem: string
   seed: number
   control: SandboxControl
+  /** The per-run token of the HTTP control API (header X-CertDesk-Token); never logged. */
+  controlToken: string
   close(): Promise<void>
 }
-
-const LOOPBACK_HOSTS = ['127.0.0.1', '::1', 'localhost']
 
 const defaultDelay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
 export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHandle> {
   const host = opts.host ?? '127.0.0.1'
-  if (!LOOPBACK_HOSTS.includes(host)) {
+  if (!isLoopbackHost(host)) {
     throw new Error(`The Sandbox CA binds to loopback only (127.0.0.1, ::1 or localhost), not ${host}.`)
   }
   const clock = opts.clock ?? systemClock
   const logger = (opts.logger ?? silentLogger).child({ component: 'sandbox' })
+  const controlToken = opts.controlToken ?? randomBytes(CONTROL_TOKEN_BYTES).toString('base64url')
+  logger.addSecret(controlToken)
   const seed = opts.seed ?? randomSeed()
   const accountOptions = opts.accounts ?? [DEFAULT_ACCOUNT]
   for (const a of accountOptions) {
@@ -119,7 +125,10 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
   const control = createControl({ service, faults, stats, dcv, push })
 
   const secure = opts.https === true
-  const listener = createRequestListener({
+  const limits: ServerLimits = { ...SANDBOX_SERVER_LIMITS, ...opts.serverLimits }
+  const tls = secure ? await ca.issueServerCertificate(clock.now()) : null
+  let port = 0
+  const handler = createRequestHandler({
     endpoints: endpointByPath(),
     service,
     control,
@@ -129,22 +138,16 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
     secure,
     requireHttps: opts.requireHttps ?? secure,
     delay: opts.delay ?? defaultDelay,
+    controlToken,
+    port: () => port,
+    maxBodyBytes: limits.maxBodyBytes,
+    refuse: (reason, fields) => http.refuse(reason, fields),
   })
-  let server: Server
-  if (secure) {
-    const tls = await ca.issueServerCertificate(clock.now())
-    server = createHttpsServer({ cert: tls.certPem, key: tls.keyPem }, listener)
-  } else {
-    server = createHttpServer(listener)
-  }
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(opts.port ?? 0, host, () => {
-      server.off('error', reject)
-      resolve()
-    })
-  })
-  const port = (server.address() as AddressInfo).port
+  const http = createHardenedServer(
+    { name: 'sandbox', limits, logger, internalError: sendInternalError, ...(tls ? { tls: { cert: tls.certPem, key: tls.keyPem } } : {}) },
+    handler,
+  )
+  port = await http.listen(opts.port ?? 0, host)
   const url = `${secure ? 'https' : 'http'}://${host === '::1' ? '[::1]' : host}:${port}`
   // Leaves issued from now on name this server's OCSP responder and CRL (AIA, CRL distribution point).
   service.setRevocationUrls(revocationUrlsFor(url))
@@ -158,13 +161,11 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
     caIntermediatePem: ca.intermediatePem,
     seed,
     control,
+    controlToken,
     close: () => {
       closed ??= (async () => {
         await push.close()
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve())
-          server.closeAllConnections()
-        })
+        await http.close()
       })()
       return closed
     },

@@ -1,4 +1,5 @@
-import { LOOPBACK_HOSTS, type LoopbackHost } from './server'
+import { parseArgs } from 'node:util'
+import { isLoopbackHost, LOOPBACK_HOSTS, type LoopbackHost } from '../core/http/local-guard'
 
 /**
  * The web shell's fixed default port, so the address is the same from run to run. If it is taken and
@@ -26,52 +27,47 @@ Usage: npm run web -- [--port N] [--host 127.0.0.1|::1|localhost] [--data-dir DI
   --no-open        do not open the browser, only print the address
 `
 
+/** What follows a usage error on stderr, as the CLI's "Run certdesk --help for usage." */
+export const WEB_USAGE_HINT = 'Run npm run web -- --help for usage.'
+
+/** A command-line mistake; the message is shown as it is, followed by WEB_USAGE_HINT (exit 2). */
 export class WebArgsError extends Error {}
 
-/** Parses the web shell's command line; throws WebArgsError with a message for the user. */
+/** Parses the web shell's command line with node:util parseArgs, as the CLI does. */
 export function parseWebArgs(argv: readonly string[]): WebArgs {
-  const out: WebArgs = { port: null, host: '127.0.0.1', dataDir: null, open: true, help: false }
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] ?? ''
-    const eq = a.startsWith('--') ? a.indexOf('=') : -1
-    const name = eq > 0 ? a.slice(0, eq) : a
-    const value = (): string => {
-      const v = eq > 0 ? a.slice(eq + 1) : argv[++i]
-      if (v === undefined || v === '') throw new WebArgsError(`${name} needs a value.`)
-      return v
+  let values: { port?: string; host?: string; 'data-dir'?: string; 'no-open'?: boolean; help?: boolean }
+  try {
+    ;({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'data-dir': { type: 'string' },
+        'no-open': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }))
+  } catch (e) {
+    if ((e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) throw new WebArgsError((e as Error).message)
+    throw e
+  }
+  const out: WebArgs = { port: null, host: '127.0.0.1', dataDir: null, open: values['no-open'] !== true, help: values.help === true }
+  if (values.port !== undefined) {
+    const v = values.port
+    if (!/^\d+$/.test(v) || Number(v) > MAX_PORT) throw new WebArgsError(`--port must be a number from 0 to ${MAX_PORT}, not "${v}".`)
+    out.port = Number(v)
+  }
+  if (values.host !== undefined) {
+    if (!isLoopbackHost(values.host)) {
+      throw new WebArgsError(`--host must be a loopback address (${LOOPBACK_HOSTS.join(', ')}): the web shell is never reachable from other computers.`)
     }
-    switch (name) {
-      case '--port': {
-        const v = value()
-        const n = Number(v)
-        if (!/^\d+$/.test(v) || n > MAX_PORT)
-          throw new WebArgsError(`--port must be a number from 0 to ${MAX_PORT}, not "${v}".`)
-        out.port = n
-        break
-      }
-      case '--host': {
-        const v = value()
-        if (!(LOOPBACK_HOSTS as readonly string[]).includes(v)) {
-          throw new WebArgsError(
-            `--host must be a loopback address (${LOOPBACK_HOSTS.join(', ')}): the web shell is never reachable from other computers.`,
-          )
-        }
-        out.host = v as LoopbackHost
-        break
-      }
-      case '--data-dir':
-        out.dataDir = value()
-        break
-      case '--no-open':
-        out.open = false
-        break
-      case '--help':
-      case '-h':
-        out.help = true
-        break
-      default:
-        throw new WebArgsError(`Unknown option "${a}".`)
-    }
+    out.host = values.host
+  }
+  if (values['data-dir'] !== undefined) {
+    if (values['data-dir'] === '') throw new WebArgsError('--data-dir needs a value.')
+    out.dataDir = values['data-dir']
   }
   return out
 }

@@ -16,7 +16,7 @@ import { KeychainCredentialStore } from '../core/secrets/keychain-store'
 import { proxyFromEnv } from '../core/sectigo/proxy'
 import { nodeImportParser } from '../parse-worker/node-host'
 import { sandboxFor } from '../sandbox/launcher'
-import { DEFAULT_WEB_PORT, parseWebArgs, WEB_USAGE, WebArgsError } from './args'
+import { DEFAULT_WEB_PORT, parseWebArgs, WEB_USAGE, WEB_USAGE_HINT, WebArgsError } from './args'
 import { openInBrowser, type BrowserLaunch } from './open-browser'
 import { startWebShell, type WebShell, type WebShellOptions } from './server'
 
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
     args = parseWebArgs(process.argv.slice(2))
   } catch (e) {
     if (!(e instanceof WebArgsError)) throw e
-    process.stderr.write(`${e.message}\n\n${WEB_USAGE}`)
+    process.stderr.write(`${e.message}\n${WEB_USAGE_HINT}\n`)
     process.exitCode = EXIT_USAGE
     return
   }

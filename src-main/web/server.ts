@@ -7,26 +7,37 @@
  * - X-CertDesk-Token holds the per-run token, which only the printed URL carries. It is a header,
  *   not a cookie, so the browser never attaches it on its own.
  */
-import { createHash, timingSafeEqual } from 'node:crypto'
 import { readFile, realpath } from 'node:fs/promises'
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import { dispatch, isMethodName, type ApiContext } from '../core/api/dispatch'
 import { MAX_REQUEST_CHARS } from '../core/api/request-limits'
 import type { Core } from '../core/core'
 import type { ErrorCode } from '../core/errors'
+import { closeAfterResponse, readBoundedBody } from '../core/http/bounded-body'
+import { createHardenedServer, type ServerLimits } from '../core/http/hardened-server'
+import { crossOrigin, foreignHost, type GuardRefusal, type LoopbackHost, missingToken, notJson } from '../core/http/local-guard'
 import type { Logger } from '../core/log/logger'
 import { contentTypeFor, resolveBundlePath } from './bundle-files'
 import { API_HEADERS, DOCUMENT_HEADERS } from './security-headers'
 
-/** A client that has not sent its whole request by then is dropped (slowloris). */
-export const REQUEST_TIMEOUT_MS = 30_000
-export const HEADERS_TIMEOUT_MS = 10_000
-export const TOKEN_HEADER = 'x-certdesk-token'
+export { LOCAL_TOKEN_HEADER as TOKEN_HEADER, LOOPBACK_HOSTS, tokenMatches, type LoopbackHost } from '../core/http/local-guard'
 export const API_PREFIX = '/api/'
 
-export type LoopbackHost = '127.0.0.1' | '::1' | 'localhost'
-export const LOOPBACK_HOSTS: readonly LoopbackHost[] = ['127.0.0.1', '::1', 'localhost']
+/**
+ * The web shell serves one person's browser: a few connections at a time (browsers open about six
+ * per host), requests of at most MAX_REQUEST_CHARS, and API calls that may wait on Sectigo for a minute.
+ */
+export const WEB_SHELL_LIMITS: ServerLimits = {
+  /** A client that has not sent its headers by then is dropped (slowloris). */
+  headersTimeoutMs: 10_000,
+  /** The largest request (a 4 MiB import as base64) arrives in well under this on loopback. */
+  requestTimeoutMs: 30_000,
+  /** Long enough for a page left open between clicks to reuse its connection; a silent socket goes. */
+  idleTimeoutMs: 30_000,
+  /** Several browser tabs of the same UI stay far below; a local flood stops here. */
+  maxConnections: 32,
+  maxBodyBytes: MAX_REQUEST_CHARS,
+}
 
 export interface WebShellOptions {
   core: Core
@@ -38,6 +49,8 @@ export interface WebShellOptions {
   token: string
   version: string
   logger?: Logger
+  /** WEB_SHELL_LIMITS by default; tests shorten the idle time or lower the connection cap. */
+  limits?: Partial<ServerLimits>
 }
 
 export interface WebShell {
@@ -48,83 +61,46 @@ export interface WebShell {
   close(): Promise<void>
 }
 
-/** Compares the presented token with ours in constant time, whatever the lengths. */
-export function tokenMatches(expected: string, presented: string | undefined): boolean {
-  if (presented === undefined) return false
-  const a = createHash('sha256').update(expected).digest()
-  const b = createHash('sha256').update(presented).digest()
-  return timingSafeEqual(a, b)
-}
-
-/** The Host header values that name this server; anything else is a rebinding attempt or a mistake. */
-export function allowedHosts(port: number): string[] {
-  return [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]
-}
-
 export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
   const logger = opts.logger ?? opts.core.logger
   const rendererRoot = await realpath(opts.rendererDir)
   const ctx: ApiContext = { core: opts.core, actor: 'web', frontDoor: 'web', version: opts.version }
   let port = 0
 
-  const server: Server = createServer((req, res) => {
-    handle(req, res).catch((e: unknown) => {
-      logger.error('web shell request crashed', { error: e })
-      if (!res.headersSent)
-        sendError(res, 500, 'internal', 'The web shell hit an unexpected error; details are in the log.')
-      else res.destroy()
-    })
-  })
-  server.requestTimeout = REQUEST_TIMEOUT_MS
-  server.headersTimeout = HEADERS_TIMEOUT_MS
+  const limits: ServerLimits = { ...WEB_SHELL_LIMITS, ...opts.limits }
+  const http = createHardenedServer(
+    {
+      name: 'web shell',
+      limits,
+      logger,
+      internalError: (res) => sendError(res, 500, 'internal', 'The web shell hit an unexpected error; details are in the log.'),
+    },
+    handle,
+  )
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const host = req.headers.host ?? ''
-    if (!allowedHosts(port).includes(host)) {
-      logger.warn('web shell refused a request for another host', { host: host.slice(0, 100) })
-      return sendError(res, 421, 'invalid_input', 'This server answers only to its loopback address.')
-    }
+    const wrongHost = foreignHost(req, port)
+    if (wrongHost) return refuse(req, res, wrongHost, { host: (req.headers.host ?? '').slice(0, 100) })
     const path = (req.url ?? '/').split('?')[0] ?? '/'
-    if (path.startsWith(API_PREFIX)) return handleApi(req, res, host, path.slice(API_PREFIX.length))
+    if (path.startsWith(API_PREFIX)) return handleApi(req, res, path.slice(API_PREFIX.length))
     return handleStatic(req, res)
   }
 
-  async function handleApi(
-    req: IncomingMessage,
-    res: ServerResponse,
-    host: string,
-    method: string,
-  ): Promise<void> {
-    const origin = req.headers.origin
-    if (origin !== undefined && origin !== `http://${host}`) {
-      logger.warn('web shell refused a cross-origin API call', { origin: origin.slice(0, 100) })
-      return sendError(res, 403, 'invalid_input', 'Cross-origin requests are refused.')
-    }
-    if (req.headers['sec-fetch-site'] === 'cross-site') {
-      return sendError(res, 403, 'invalid_input', 'Cross-site requests are refused.')
-    }
+  async function handleApi(req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {
+    const foreign = crossOrigin(req, 'http')
+    if (foreign) return refuse(req, res, foreign, { origin: (req.headers.origin ?? '').slice(0, 100) })
     if (req.method !== 'POST') {
       res.setHeader('Allow', 'POST')
       return sendError(res, 405, 'invalid_input', 'API methods are called with POST.')
     }
-    const presented = req.headers[TOKEN_HEADER]
-    if (!tokenMatches(opts.token, typeof presented === 'string' ? presented : undefined)) {
-      return sendError(
-        res,
-        401,
-        'invalid_input',
-        'This page has no valid access token. Open the address the web shell printed when it started.',
-      )
-    }
+    const noToken = missingToken(req, opts.token, 'This page has no valid access token. Open the address the web shell printed when it started.')
+    if (noToken) return refuse(req, res, noToken)
     if (!isMethodName(method))
       return sendError(res, 404, 'not_found', `Unknown method "${method.slice(0, 100)}".`)
-    const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase()
-    if (type !== 'application/json')
-      return sendError(res, 415, 'invalid_input', 'API requests are JSON (Content-Type: application/json).')
-    const declared = Number(req.headers['content-length'] ?? '0')
+    const notJsonBody = notJson(req, 'API requests are JSON (Content-Type: application/json).')
+    if (notJsonBody) return refuse(req, res, notJsonBody)
     // In bytes: MAX_REQUEST_CHARS bounds the UTF-8 of any request the contract accepts.
-    if (declared > MAX_REQUEST_CHARS) return sendTooLarge(req, res)
-    const body = await readBody(req, MAX_REQUEST_CHARS)
+    const body = await readBoundedBody(req, limits.maxBodyBytes)
     if (body === null) return sendTooLarge(req, res)
     let input: unknown
     try {
@@ -134,6 +110,11 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
     }
     const result = await dispatch(ctx, method, input)
     send(res, 200, API_HEADERS, JSON.stringify(result))
+  }
+
+  function refuse(req: IncomingMessage, res: ServerResponse, r: GuardRefusal, fields: Record<string, string> = {}): void {
+    http.refuse(r.reason, { path: (req.url ?? '').slice(0, 100), ...fields })
+    sendError(res, r.status, 'invalid_input', r.message)
   }
 
   async function handleStatic(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -165,57 +146,21 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
   }
 
   function sendTooLarge(req: IncomingMessage, res: ServerResponse): void {
+    http.refuse('too large', { path: (req.url ?? '').slice(0, 100) })
     // Stop reading and close: the rest of an oversized body is not worth receiving.
-    res.setHeader('Connection', 'close')
-    sendError(res, 413, 'too_large', `The request is larger than ${MAX_REQUEST_CHARS} bytes.`)
-    res.on('finish', () => req.destroy())
+    closeAfterResponse(req, res)
+    sendError(res, 413, 'too_large', `The request is larger than ${limits.maxBodyBytes} bytes.`)
   }
 
-  const bindAddress = opts.host === '::1' ? '::1' : '127.0.0.1'
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(opts.port, bindAddress, () => {
-      server.off('error', reject)
-      resolve()
-    })
-  })
-  port = (server.address() as AddressInfo).port
+  port = await http.listen(opts.port, opts.host === '::1' ? '::1' : '127.0.0.1')
   const hostPart = opts.host === '::1' ? '[::1]' : opts.host
   const origin = `http://${hostPart}:${port}`
   return {
     origin,
     url: `${origin}/#token=${opts.token}`,
     port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve())
-        server.closeAllConnections()
-      }),
+    close: () => http.close(),
   }
-}
-
-/** Reads a body up to `max` bytes; null when it is larger. */
-function readBody(req: IncomingMessage, max: number): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    let over = false
-    req.on('data', (chunk: Buffer) => {
-      if (over) return
-      size += chunk.length
-      if (size > max) {
-        over = true
-        req.pause()
-        resolve(null)
-        return
-      }
-      chunks.push(chunk)
-    })
-    req.on('end', () => {
-      if (!over) resolve(Buffer.concat(chunks))
-    })
-    req.on('error', reject)
-  })
 }
 
 function send(

@@ -94,7 +94,9 @@ export function AccountForm({
     })
   })
 
-  const needsPassword = !editing && !sandbox
+  // A new API address needs the password again: the stored one is never sent to an address it was not given with.
+  const baseUrlChanging = editing && !sandbox && form.baseUrl.trim() !== (account.baseUrl ?? '')
+  const needsPassword = (!editing && !sandbox) || baseUrlChanging
   const canSubmit =
     !save.pending && form.label.trim() !== '' && form.loginName.trim() !== '' && (!needsPassword || form.password !== '')
 
@@ -213,7 +215,9 @@ export function AccountForm({
                 placeholder="https://secure.trust-provider.com (Sectigo’s default)"
                 onChange={(e) => set('baseUrl', e.target.value)}
               />
-              <p className="field-hint">Leave empty for Sectigo. HTTPS only (plain HTTP only to this computer).</p>
+              <p className="field-hint">
+                Leave empty for Sectigo. HTTPS only.{editing ? ' Changing it needs the account’s password again.' : ''}
+              </p>
             </div>
           </details>
         ) : null}
@@ -233,7 +237,11 @@ export function AccountForm({
           {editing ? 'Save changes' : 'Add account'}
         </button>
         {needsPassword && form.password === '' ? (
-          <p className="form-footer-hint">Enter the account’s API password.</p>
+          <p className="form-footer-hint">
+            {baseUrlChanging
+              ? 'Enter the account’s API password again to send it to the new address.'
+              : 'Enter the account’s API password.'}
+          </p>
         ) : null}
         {editing && account.status === 'auth_failed' ? (
           <p className="form-footer-hint">Saving a new login name or password resumes calls for this account.</p>

@@ -4,6 +4,7 @@
  * the request sent to core. Core checks everything again; these checks only save a round trip.
  */
 import type { MethodInput, MethodOutput } from '../../src-main/core/api/contract'
+import type { MIN_EXPORT_PASSWORD_LENGTH } from '../../src-main/core/certs/export-password'
 import { plural, type CertificateDetail } from './cert-format'
 
 export type ExportFormat = MethodInput<'certs.exportToFile'>['format']
@@ -185,9 +186,18 @@ function iterationsProblem(text: string, min: number, max: number): string | nul
   return null
 }
 
+/**
+ * Core refuses a shorter export password (certs/export-password.ts); a copy, held equal by the
+ * compiler, so the form says so before it is sent. The CLI's --allow-short-password has no UI.
+ */
+export const MIN_EXPORT_PASSWORD_CHARS: typeof MIN_EXPORT_PASSWORD_LENGTH = 10
+
 function passwordPairProblem(password: string, confirm: string): string | null {
   if (password === '') return 'Enter a password.'
   if (confirm !== password) return 'The two passwords differ.'
+  if ([...password].length < MIN_EXPORT_PASSWORD_CHARS) {
+    return `Use at least ${MIN_EXPORT_PASSWORD_CHARS} characters: the file can be attacked offline wherever it goes. A few words make a long password that is easy to type.`
+  }
   return null
 }
 

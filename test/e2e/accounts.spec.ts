@@ -62,14 +62,14 @@ test('a production account keeps its password in the OS keychain only and report
   await expect(add).toBeDisabled()
   await form.getByLabel('Password').fill(CANARY_PASSWORD)
   await form.getByText('Advanced: another API address').click()
-  await form.getByLabel('API base URL (optional)').fill(`http://127.0.0.1:${port}`)
+  await form.getByLabel('API base URL (optional)').fill(`https://127.0.0.1:${port}`)
   await screenshot(page, 'account-form')
   await add.click()
 
   const card = page.getByRole('region', { name: 'Shop' })
   await expect(card).toContainText('Production')
   await expect(card).toContainText('Stored in the OS keychain')
-  await expect(card).toContainText(`http://127.0.0.1:${port}`)
+  await expect(card).toContainText(`https://127.0.0.1:${port}`)
   const accountId = (await card.getAttribute('data-account')) ?? ''
   expect(accountId).toMatch(/^acc_[0-9a-z]{16}$/)
   // Compared as booleans: a failing assertion must not print the password into the test output.

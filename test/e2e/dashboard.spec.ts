@@ -24,7 +24,7 @@ const test = base.extend<{ sandbox: SandboxHandle }>({
     }
   },
   shellEnv: async ({ sandbox }, use) => {
-    await use({ CERTDESK_SANDBOX_URL: sandbox.url })
+    await use({ CERTDESK_SANDBOX_URL: sandbox.url, CERTDESK_SANDBOX_TOKEN: sandbox.controlToken })
   },
 })
 

@@ -121,6 +121,7 @@ export async function exportCommand(ctx: CliContext, args: string[]): Promise<nu
       'unencrypted-key': { type: 'boolean' },
       'friendly-name': { type: 'string' },
       overwrite: { type: 'boolean' },
+      'allow-short-password': { type: 'boolean' },
     },
     allowPositionals: true,
     strict: true,
@@ -138,6 +139,7 @@ export async function exportCommand(ctx: CliContext, args: string[]): Promise<nu
     ...(iterations !== undefined ? { iterations } : {}),
     ...(values['unencrypted-key'] ? { unencryptedKey: true } : {}),
     ...(values.overwrite ? { overwrite: true } : {}),
+    ...(values['allow-short-password'] ? { allowShortPassword: true } : {}),
   }
   let result: ExportResult
   if (values.preset !== undefined) {

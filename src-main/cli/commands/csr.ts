@@ -119,19 +119,7 @@ async function csrShow(ctx: CliContext, args: string[]): Promise<number> {
 
 /** Reads a CSR file for the contract: size first (a 10 MB file is refused before it is read), DER as base64. */
 async function readCsrFile(ctx: CliContext, file: string): Promise<string> {
-  if (file !== '-') {
-    let size: number
-    try {
-      size = statSync(file).size
-    } catch (e) {
-      throw new CoreError('io_error', `Cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? 'error'}.`)
-    }
-    if (size > MAX_PASTE_CHARS) {
-      throw new CoreError('too_large', `${file} is ${size} bytes; a CSR is at most ${MAX_PASTE_CHARS / 1024} KiB. Is this the right file?`)
-    }
-  }
-  const bytes = await readInput(ctx, file)
-  if (bytes.length > MAX_PASTE_CHARS) throw new CoreError('too_large', `The input is larger than ${MAX_PASTE_CHARS / 1024} KiB; a CSR is much smaller.`)
+  const bytes = await readInput(ctx, file, MAX_PASTE_CHARS, 'a CSR')
   return isText(bytes) ? bytes.toString('utf8') : bytes.toString('base64')
 }
 

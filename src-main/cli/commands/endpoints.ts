@@ -3,6 +3,7 @@ import type { AddedEndpoints, CheckReport, CheckResult, EndpointView, Verdict } 
 import { ENDPOINT_PROTOCOLS, type EndpointProtocol } from '../../core/endpoints/types'
 import { call, printJson, readInput, table, UsageError, type CliContext } from '../io'
 import { ENDPOINTS_USAGE } from '../usage'
+import { MAX_PASTE_CHARS } from '../../core/api/contract'
 
 /**
  * `certdesk endpoints check` exit codes for monitoring systems (README "Exit codes"): 0 all good,
@@ -65,7 +66,7 @@ async function add(ctx: CliContext, args: string[]): Promise<number> {
     added = await call(ctx, 'endpoints.addFromCertificate', { certificateId: values['from-cert'], ...(port !== undefined ? { port } : {}), ...(protocol ? { protocol } : {}), ...common })
   } else if (values.file !== undefined) {
     if (positionals.length > 0) throw new UsageError(`--file takes no host.\n${ENDPOINTS_USAGE}`)
-    const text = (await readInput(ctx, values.file)).toString('utf8')
+    const text = (await readInput(ctx, values.file, MAX_PASTE_CHARS, 'a list of endpoints')).toString('utf8')
     added = await call(ctx, 'endpoints.addBulk', { text, ...(values.cert ? { certificateId: values.cert } : {}), ...common })
   } else {
     const [target] = positionals

@@ -1,8 +1,6 @@
-import { statSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import type { MethodInput } from '../../core/api/contract'
 import { MAX_PASTE_CHARS } from '../../core/api/contract'
-import { CoreError } from '../../core/errors'
 import { assertNever } from '../../core/util/assert-never'
 import type { OrderDetail } from '../../core/orders/order-views'
 import { ORDER_USAGE } from '../usage'
@@ -76,16 +74,7 @@ export async function orderCommand(ctx: CliContext, args: string[]): Promise<num
 }
 
 async function readCsrText(ctx: CliContext, file: string): Promise<string> {
-  if (file !== '-') {
-    let size: number
-    try {
-      size = statSync(file).size
-    } catch (e) {
-      throw new CoreError('io_error', `Cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? 'error'}.`)
-    }
-    if (size > MAX_PASTE_CHARS) throw new CoreError('too_large', `${file} is ${size} bytes; a CSR is at most ${MAX_PASTE_CHARS / 1024} KiB.`)
-  }
-  const bytes = await readInput(ctx, file)
+  const bytes = await readInput(ctx, file, MAX_PASTE_CHARS, 'a CSR')
   const asText = bytes.toString('utf8')
   return asText.includes('-----BEGIN') ? asText : bytes.toString('base64')
 }

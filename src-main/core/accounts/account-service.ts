@@ -63,7 +63,7 @@ export interface AddAccountInput {
   environment: AccountEnvironment
   /** Required except for sandbox accounts, which default to the published demo password. */
   password?: string
-  /** production and test_mode only: another API host (https, or http on loopback). */
+  /** production and test_mode only: another API host, https only. */
   baseUrl?: string
 }
 
@@ -71,7 +71,10 @@ export interface UpdateAccountInput {
   label?: string
   loginName?: string
   password?: string
-  /** null returns to the default. */
+  /**
+   * null returns to the default. A change needs `password` in the same call: the stored password
+   * would otherwise be sent to the new address by whoever changed it.
+   */
   baseUrl?: string | null
 }
 
@@ -254,6 +257,13 @@ export class AccountService {
     const loginName = input.loginName === undefined ? undefined : checkLoginName(input.loginName)
     if (input.password !== undefined) checkPassword(input.password)
     const baseUrl = input.baseUrl === undefined ? undefined : checkBaseUrl(current.environment, input.baseUrl)
+    if (baseUrl !== undefined && baseUrl !== current.baseUrl && input.password === undefined) {
+      throw new CoreError(
+        'invalid_input',
+        `Changing the API address of account "${current.label}" needs its Sectigo password again: CertDesk sends the password to that address, so it is never sent to a new one on the strength of the stored copy. Give the password together with the new address.`,
+        { detail: { reason: 'password_required' } },
+      )
+    }
     if (label !== undefined && label !== current.label) {
       const other = findLiveAccountByLabel(this.#o.db, label)
       if (other && other.id !== id) throw new CoreError('conflict', `An account labelled "${label}" exists already; pick another label.`)
@@ -524,8 +534,17 @@ function checkPassword(pw: string): void {
   if (pw.length === 0 || pw.length > MAX_LOGIN_PASSWORD_CHARS) throw new CoreError('invalid_input', `The Sectigo password must be 1 to ${MAX_LOGIN_PASSWORD_CHARS} characters.`)
 }
 
+/**
+ * A custom API address for a Sectigo account: https only, even on this computer. Plain http would
+ * hand the password to whatever listens on a local port; the Sandbox CA, the one plain-http server
+ * CertDesk talks to, is reached through Sandbox accounts, which take no address at all.
+ */
 function checkBaseUrl(env: AccountEnvironment, raw: string | null): string | null {
   if (raw === null || raw.trim() === '') return null
   if (env === 'sandbox') throw new CoreError('invalid_input', 'Sandbox accounts use the Sandbox CA on this computer; they take no base URL.')
-  return normaliseBaseUrl(raw.trim())
+  const url = normaliseBaseUrl(raw.trim())
+  if (!url.startsWith('https://')) {
+    throw new CoreError('invalid_input', 'The base URL of a Sectigo account must use https://. Plain http:// is only for the Sandbox CA: add a Sandbox account to use it.')
+  }
+  return url
 }

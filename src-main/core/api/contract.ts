@@ -99,6 +99,8 @@ const EXPORT_OPTIONS = {
   iterations: z.number().int().min(2_048).max(2_000_000).optional(),
   unencryptedKey: z.boolean().optional(),
   friendlyName: text(64).optional(),
+  /** Lab use: accept a password shorter than MIN_EXPORT_PASSWORD_LENGTH. */
+  allowShortPassword: z.boolean().optional(),
 }
 /**
  * Where an export is written. `path` (an absolute path or folder) only from the CLI, a local user's
@@ -294,6 +296,7 @@ export const contract = {
       includeRoot: z.boolean().optional(),
       unencryptedKey: z.boolean().optional(),
       iterations: z.number().int().min(2_048).max(2_000_000).optional(),
+      allowShortPassword: z.boolean().optional(),
       baseName: text(100).optional(),
       overwrite: z.boolean().optional(),
     }),

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3'
-import { readCapped } from '../certs/import-service'
+import { readRegularFile } from '../util/read-regular-file'
 import { CoreError } from '../errors'
 import { MIGRATIONS } from '../store/migrations'
 import { Vault } from '../vault/vault'
@@ -41,7 +41,7 @@ export async function readBackup(
 ): Promise<{ opened: OpenedBackup; fileBytes: number }> {
   let bytes: Buffer
   try {
-    bytes = await readCapped(file, MAX_BACKUP_FILE_BYTES)
+    bytes = await readRegularFile(file, MAX_BACKUP_FILE_BYTES)
   } catch (e) {
     if (e instanceof CoreError && e.code === 'too_large') {
       throw new CoreError(

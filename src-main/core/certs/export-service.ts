@@ -13,6 +13,7 @@ import { recordEvent, type Actor } from '../store/events-repo'
 import { getKey } from '../store/keys-repo'
 import { assertNever } from '../util/assert-never'
 import { chainForParsed, parseStored, requireCertificate } from './chain-service'
+import { checkExportPasswordLength } from './export-password'
 import { planPreset, type PresetRequest } from './presets'
 import { ensurePrivateDirectory, writeFileSafely } from './safe-write'
 import type { CertDeps, ExportBundle, ExportFile, ExportOptions, ExportResult, WrittenFile } from './types'
@@ -80,6 +81,7 @@ export interface ExportPresetOptions extends PresetRequest {
 
 /** Writes the file set a server needs (see presets.ts), all or nothing, each file read back and parsed. */
 export async function exportPreset(deps: CertDeps, idOrFingerprint: string, options: ExportPresetOptions, actor: Actor): Promise<ExportResult> {
+  checkExportPasswordLength(options.password, options.allowShortPassword)
   const ctx = prepare(deps, idOrFingerprint)
   if (options.baseName !== undefined) ctx.base = safeBaseName(options.baseName)
   try {
@@ -91,7 +93,7 @@ export async function exportPreset(deps: CertDeps, idOrFingerprint: string, opti
         ctx.warnings.push(`${p.fileName} was not written: this certificate has no intermediates.`)
         continue
       }
-      const built = await build(deps, ctx, p.options, p.fileName)
+      const built = await build(deps, ctx, { ...p.options, ...(options.allowShortPassword ? { allowShortPassword: true } : {}) }, p.fileName)
       built.file.note = p.note
       jobs.push({ built, path: join(options.outDir, p.fileName) })
     }
@@ -164,6 +166,7 @@ function certificatesFor(ctx: Context, o: ExportOptions): Buffer[] {
 }
 
 function checkOptions(o: ExportOptions): void {
+  checkExportPasswordLength(o.password, o.allowShortPassword)
   const leafOnly = o.format === 'pem' || o.format === 'der' || o.format === 'key'
   if (leafOnly && (o.includeRoot || o.includeChain || o.chainOrder === 'root-first')) {
     throw new CoreError('invalid_input', `The ${o.format} export holds ${o.format === 'key' ? 'only the private key' : 'only the certificate'}; for a chain use fullchain, p7b, pfx or bundle.`)

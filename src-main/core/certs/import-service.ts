@@ -1,4 +1,3 @@
-import { open } from 'node:fs/promises'
 import { CoreError } from '../errors'
 import { type ParsedMaterial, parseImportInput, zeroKeys } from '../pki/formats/import-parser'
 import { MAX_IMPORT_BYTES } from '../pki/formats/limits'
@@ -8,6 +7,7 @@ import { recordEvent } from '../store/events-repo'
 import { KeyService, type PreparedKey } from '../keys/key-service'
 import { findKeyBySpki } from '../store/keys-repo'
 import { newId as defaultNewId } from '../util/ids'
+import { readRegularFile } from '../util/read-regular-file'
 import { chainForCertificate, roleOf } from './chain-service'
 import type { CertDeps, ImportedCertificate, ImportedKey, ImportOptions, ImportReport } from './types'
 
@@ -34,41 +34,8 @@ export async function importFromText(deps: CertDeps, text: string, opts: ImportO
 
 /** Reads a file with its size checked first (a 50 MB file is refused without being read). */
 export async function importFromFile(deps: CertDeps, path: string, opts: ImportOptions): Promise<ImportReport> {
-  const bytes = await readCapped(path, MAX_IMPORT_BYTES)
+  const bytes = await readRegularFile(path, MAX_IMPORT_BYTES)
   return importFromBytes(deps, bytes, { ...opts, sourceName: opts.sourceName ?? baseName(path) })
-}
-
-/** Reads at most `cap` bytes, refusing larger files by their size and never trusting it alone. */
-export async function readCapped(path: string, cap: number): Promise<Buffer> {
-  let fh
-  try {
-    fh = await open(path, 'r')
-  } catch (e) {
-    throw new CoreError('io_error', `Could not open ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`, { cause: e })
-  }
-  try {
-    const st = await fh.stat()
-    if (!st.isFile()) throw new CoreError('invalid_input', `${path} is not a regular file.`)
-    if (st.size > cap) {
-      throw new CoreError('too_large', `${path} is ${formatSize(st.size)}; CertDesk reads files up to ${formatSize(cap)} here. Certificate files are a few KiB: is this the right file?`)
-    }
-    // Read one byte past the cap so a file that grew after stat() is still caught.
-    const buf = Buffer.alloc(cap + 1)
-    let n = 0
-    for (;;) {
-      const { bytesRead } = await fh.read(buf, n, buf.length - n, n)
-      if (bytesRead === 0) break
-      n += bytesRead
-      if (n > cap) throw new CoreError('too_large', `${path} is larger than ${formatSize(cap)}.`)
-    }
-    return buf.subarray(0, n)
-  } finally {
-    await fh.close()
-  }
-}
-
-function formatSize(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : `${Math.ceil(bytes / 1024)} KiB`
 }
 
 function baseName(p: string): string {

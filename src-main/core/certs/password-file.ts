@@ -1,5 +1,5 @@
 import { CoreError } from '../errors'
-import { readCapped } from './import-service'
+import { readRegularFile } from '../util/read-regular-file'
 
 /** A password file is a few bytes; anything larger is the wrong file. */
 export const MAX_PASSWORD_FILE_BYTES = 4 * 1024
@@ -9,7 +9,7 @@ export const MAX_PASSWORD_FILE_BYTES = 4 * 1024
  * else trimmed (spaces can be part of a password). Empty is refused.
  */
 export async function readPasswordFile(path: string): Promise<string> {
-  return passwordFromBytes(await readCapped(path, MAX_PASSWORD_FILE_BYTES), path)
+  return passwordFromBytes(await readRegularFile(path, MAX_PASSWORD_FILE_BYTES), path)
 }
 
 /** The same rules for a password read from standard input or any other byte source. */

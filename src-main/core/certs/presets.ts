@@ -62,6 +62,8 @@ export interface PresetRequest {
   includeRoot?: boolean
   unencryptedKey?: boolean
   iterations?: number
+  /** Accept a short export password (lab use); see export-password.ts. */
+  allowShortPassword?: boolean
 }
 
 export interface PlannedPresetFile {

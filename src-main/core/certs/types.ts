@@ -152,6 +152,8 @@ export interface ExportOptions {
   unencryptedKey?: boolean
   /** pfx: the alias Windows, macOS and keytool show (default: the common name). */
   friendlyName?: string
+  /** Accept a password shorter than MIN_EXPORT_PASSWORD_LENGTH (lab use, an explicit choice). */
+  allowShortPassword?: boolean
 }
 
 export type ExportFileKind = 'pem-certificates' | 'der-certificate' | 'p7b-pem' | 'p7b-der' | 'pfx' | 'key-encrypted' | 'key-plain' | 'bundle'

@@ -1,12 +1,24 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { closeAfterResponse, readBoundedBody } from '../http/bounded-body'
+import { createHardenedServer, type ServerLimits } from '../http/hardened-server'
 import type { Logger } from '../log/logger'
 
 /** A push with the certificate and chain is a few KiB; anything far larger is not Sectigo. */
 export const MAX_PUSH_BODY_BYTES = 256 * 1024
 /** A sender that does not finish its request in this time is cut off. */
 export const PUSH_REQUEST_TIMEOUT_MS = 15_000
+
+/** The receiver is reachable from the network: Sectigo sends one short request per event. */
+export const PUSH_RECEIVER_LIMITS: ServerLimits = {
+  headersTimeoutMs: PUSH_REQUEST_TIMEOUT_MS,
+  requestTimeoutMs: PUSH_REQUEST_TIMEOUT_MS,
+  /** Sectigo does not keep connections open between notifications. */
+  idleTimeoutMs: PUSH_REQUEST_TIMEOUT_MS,
+  /** A handful of notifications at once is a busy day; more is a flood. */
+  maxConnections: 16,
+  maxBodyBytes: MAX_PUSH_BODY_BYTES,
+}
 const ORDER_NUMBER = /^\d{1,20}$/
 const MAX_FIELD_CHARS = 200
 /** Default bind address: this computer only. Sectigo reaches it through a proxy or tunnel the user sets up, or the user chooses an address. */
@@ -41,6 +53,8 @@ export interface PushReceiverOptions {
   logger: Logger
   /** Milliseconds since the epoch, for the login throttle (tests pass a fake clock). */
   now?: () => number
+  /** PUSH_RECEIVER_LIMITS by default. */
+  limits?: Partial<ServerLimits>
 }
 
 export interface PushReceiver {
@@ -100,26 +114,6 @@ function authorized(header: string | undefined, user: Buffer, pass: Buffer): boo
   return u && p
 }
 
-function readBody(req: IncomingMessage): Promise<string | null> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length'] ?? '0')
-    if (declared > MAX_PUSH_BODY_BYTES) return resolve(null)
-    const chunks: Buffer[] = []
-    let size = 0
-    req.on('data', (c: Buffer) => {
-      size += c.length
-      if (size > MAX_PUSH_BODY_BYTES) {
-        req.removeAllListeners('data')
-        resolve(null)
-        return
-      }
-      chunks.push(c)
-    })
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
-    req.on('error', reject)
-  })
-}
-
 function field(params: URLSearchParams, name: string): string | null {
   const v = params.get(name)
   return v === null ? null : v.slice(0, MAX_FIELD_CHARS)
@@ -139,6 +133,7 @@ export async function startPushReceiver(opts: PushReceiverOptions): Promise<Push
   let refused = 0
   let throttled = 0
   const throttle = new LoginThrottle(opts.now ?? Date.now)
+  const limits: ServerLimits = { ...PUSH_RECEIVER_LIMITS, ...opts.limits }
   const answer = (res: ServerResponse, status: number, text: string, extra: Record<string, string> = {}): void => {
     res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', ...extra })
     res.end(`${text}\n`)
@@ -149,12 +144,13 @@ export async function startPushReceiver(opts: PushReceiverOptions): Promise<Push
     const locked = throttle.lockedFor(remote)
     if (locked > 0) {
       throttled += 1
+      http.refuse('too many failed logins', { remote })
       return answer(res, 429, 'Too many failed logins', { 'Retry-After': String(Math.ceil(locked / 1000)) })
     }
     if (!authorized(req.headers.authorization, user, pass)) {
       refused += 1
       throttle.failed(remote)
-      opts.logger.warn('push refused: bad or missing credentials', { remote })
+      http.refuse('bad or missing credentials', { remote })
       return answer(res, 401, 'Unauthorized', { 'WWW-Authenticate': 'Basic realm="CertDesk push"' })
     }
     throttle.succeeded(remote)
@@ -162,10 +158,16 @@ export async function startPushReceiver(opts: PushReceiverOptions): Promise<Push
     let params = url.searchParams
     let hasCertificate = false
     if (req.method === 'POST') {
-      const body = await readBody(req)
-      if (body === null) return answer(res, 413, 'Too large')
-      const form = new URLSearchParams(body)
-      for (const [k, v] of url.searchParams) if (!form.has(k)) form.append(k, v)
+      const body = await readBoundedBody(req, limits.maxBodyBytes)
+      if (body === null) {
+        http.refuse('too large', { remote: req.socket.remoteAddress ?? null })
+        closeAfterResponse(req, res)
+        return answer(res, 413, 'Too large')
+      }
+      const form = new URLSearchParams(body.toString('utf8'))
+      // A Set, not form.has(): has() scans the whole form, once per query parameter.
+      const formKeys = new Set(form.keys())
+      for (const [k, v] of url.searchParams) if (!formKeys.has(k)) form.append(k, v)
       params = form
       hasCertificate = form.has('certificate')
     }
@@ -189,24 +191,9 @@ export async function startPushReceiver(opts: PushReceiverOptions): Promise<Push
       opts.logger.error('push handler failed', { error: e })
     }
   }
-  const server: Server = createServer((req, res) => {
-    handle(req, res).catch((e: unknown) => {
-      opts.logger.error('push request failed', { error: e })
-      if (!res.headersSent) answer(res, 500, 'Error')
-      else res.destroy()
-    })
-  })
-  server.requestTimeout = PUSH_REQUEST_TIMEOUT_MS
-  server.headersTimeout = PUSH_REQUEST_TIMEOUT_MS
+  const http = createHardenedServer({ name: 'push receiver', limits, logger: opts.logger, internalError: (res) => answer(res, 500, 'Error') }, handle)
   const host = opts.host ?? PUSH_DEFAULT_HOST
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(opts.port, host, () => {
-      server.off('error', reject)
-      resolve()
-    })
-  })
-  const port = (server.address() as AddressInfo).port
+  const port = await http.listen(opts.port, host)
   let closed: Promise<void> | null = null
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}/`,
@@ -216,10 +203,7 @@ export async function startPushReceiver(opts: PushReceiverOptions): Promise<Push
     refused: () => refused,
     throttled: () => throttled,
     close: () => {
-      closed ??= new Promise<void>((resolve) => {
-        server.close(() => resolve())
-        server.closeAllConnections()
-      })
+      closed ??= http.close()
       return closed
     },
   }

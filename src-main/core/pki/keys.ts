@@ -134,6 +134,13 @@ const CURVE_BITS: Readonly<Record<string, number>> = {
   brainpoolP512r1: 512,
 }
 
+/** Octets of a private scalar on the named curve `curveOid` (RFC 5915 §3), or null for a curve CertDesk does not know. */
+export function ecScalarBytes(curveOid: string): number | null {
+  const name = CURVE_NAMES[curveOid]
+  const bits = name === undefined ? undefined : CURVE_BITS[name]
+  return bits === undefined ? null : Math.ceil(bits / 8)
+}
+
 /** Bit length of a DER INTEGER's content (a positive one, as moduli and primes are). */
 function integerBits(bytes: Buffer): number | null {
   let i = 0

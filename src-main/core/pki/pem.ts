@@ -30,11 +30,66 @@ export interface PemBlock {
   hasHeaders: boolean
 }
 
-const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END ([A-Z0-9 ]+)-----/g
 const BASE64_BODY = /^[A-Za-z0-9+/]*={0,2}$/
+const BEGIN = '-----BEGIN '
+const END = '-----END '
+const DASHES = '-----'
 
 export function looksLikePem(text: string): boolean {
-  return text.includes('-----BEGIN ')
+  return text.includes(BEGIN)
+}
+
+/** One `-----BEGIN X----- ... -----END Y-----` span of a text, by character offsets. */
+export interface PemSpan {
+  beginLabel: string
+  endLabel: string
+  /** The text between the BEGIN and END lines. */
+  body: string
+  /** Offset of the BEGIN line's first dash, and just past the END line's last dash. */
+  start: number
+  stop: number
+}
+
+/** The label after `marker` at `at` (RFC 7468: capitals, digits, spaces) and where its closing dashes end, or null. */
+function labelAt(text: string, at: number, marker: string): { label: string; next: number } | null {
+  let i = at + marker.length
+  while (i < text.length) {
+    const c = text.charCodeAt(i)
+    const labelChar = (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x20
+    if (!labelChar) break
+    i++
+  }
+  if (i === at + marker.length || !text.startsWith(DASHES, i)) return null
+  return { label: text.slice(at + marker.length, i), next: i + DASHES.length }
+}
+
+/**
+ * Every complete PEM block of `text`, in order: a BEGIN line, then up to the first END line after it
+ * (whatever its label; decodePemBlocks compares them). Linear in the text: each BEGIN and END marker
+ * is looked at once, and once a BEGIN has no END after it, no later one can (a regex with a lazy
+ * body retries from every BEGIN to the end of the text, which is quadratic).
+ */
+export function pemSpans(text: string): PemSpan[] {
+  const spans: PemSpan[] = []
+  let from = 0
+  for (;;) {
+    const start = text.indexOf(BEGIN, from)
+    if (start === -1) return spans
+    const begin = labelAt(text, start, BEGIN)
+    if (!begin) {
+      from = start + 1
+      continue
+    }
+    let endAt = text.indexOf(END, begin.next)
+    let end = endAt === -1 ? null : labelAt(text, endAt, END)
+    while (endAt !== -1 && !end) {
+      endAt = text.indexOf(END, endAt + 1)
+      end = endAt === -1 ? null : labelAt(text, endAt, END)
+    }
+    if (!end) return spans
+    spans.push({ beginLabel: begin.label, endLabel: end.label, body: text.slice(begin.next, endAt), start, stop: end.next })
+    from = end.next
+  }
 }
 
 /**
@@ -47,8 +102,7 @@ export function decodePemBlocks(text: string, opts: { maxBlocks?: number } = {})
     throw new CoreError('too_large', `The PEM text is larger than ${MAX_PEM_BYTES / 1024} KiB; that is not a certificate file.`)
   }
   const blocks: PemBlock[] = []
-  for (const m of text.matchAll(BLOCK)) {
-    const [, begin = '', body = '', end = ''] = m
+  for (const { beginLabel: begin, endLabel: end, body } of pemSpans(text)) {
     const n = blocks.length + 1
     if (begin !== end) throw new CoreError('bad_format', `PEM block ${n} begins with "${begin}" but ends with "${end}".`)
     if (!(KNOWN_PEM_LABELS as readonly string[]).includes(begin)) {

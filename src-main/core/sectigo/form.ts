@@ -4,6 +4,7 @@
  * decoded exactly once (reference/sectigo-api.md §1, §3.2), so this is a small strict decoder rather
  * than URLSearchParams, which silently keeps malformed `%` escapes.
  */
+import { withoutTrailingLineBreaks } from './responses/lines'
 
 /** Ordered name/value pairs; a name may repeat. */
 export type FormPairs = ReadonlyArray<readonly [string, string]>
@@ -69,12 +70,15 @@ export function decodeFormComponent(raw: string): string | null {
  * Strictly decodes a form body. Empty segments (a trailing `&`) are ignored; a segment without `=`,
  * an empty key or a malformed `%` escape makes the whole body malformed. Literal spaces and `!` are
  * tolerated because Sectigo's own sample (`errorMessage=Request used GET rather than POST!`) has them.
+ * A form body is one line: line breaks may end it, but one inside it (a serializer writes %0A) means
+ * two answers or a damaged one, and is refused.
  */
 export function decodeForm(text: string): FormDecodeResult {
   const map = new Map<string, string[]>()
   const entries: Array<readonly [string, string]> = []
-  const body = text.replace(/[\r\n]+$/, '')
+  const body = withoutTrailingLineBreaks(text)
   if (body === '') return { ok: true, fields: makeFields(map, entries) }
+  if (body.includes('\n') || body.includes('\r')) return { ok: false, reason: 'a line break inside the answer (a form answer is one line)' }
   for (const segment of body.split('&')) {
     if (segment === '') continue
     const eq = segment.indexOf('=')

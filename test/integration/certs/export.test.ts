@@ -1,4 +1,4 @@
-import { lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs'
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ExportOptions } from '../../../src-main/core/certs/types'
@@ -141,6 +141,21 @@ describe('certificate exports, checked with openssl', () => {
     expect(readFileSync(plain, 'utf8')).toMatch(/^-----BEGIN PRIVATE KEY-----/)
     expect(openssl(['pkey', '-in', plain, '-pubout'])).toBe(pubkeyOfCert(pki.leafEc.pem))
     expect(mode(plain)).toBe(0o600)
+  })
+
+  it('refuses an export password under 10 characters, in pfx, key and presets, unless the caller allows it for a lab', async () => {
+    for (const options of [{ format: 'pfx', password: 'Short-pw1', iterations: FAST }, { format: 'key', password: 'hunter2' }, { format: 'bundle', password: 'pässwörd' }] as const) {
+      const path = out(`short-${options.format}`)
+      const e = await refusal(f.svc.exportToFile(rsaId, { ...options, outFile: path }, 'cli'))
+      expect(e.code, options.format).toBe('invalid_input')
+      expect(e.message).toMatch(/at least 10 characters.*--allow-short-password/)
+      expect(existsSync(path)).toBe(false)
+    }
+    const preset = await refusal(f.svc.exportPreset(rsaId, { preset: 'nginx', password: 'short', outDir: join(outDir, 'nginx-short') }, 'cli'))
+    expect(preset.message).toMatch(/at least 10 characters/)
+    const lab = await exportTo(rsaId, { format: 'pfx', password: 'lab', iterations: FAST, allowShortPassword: true }, 'lab.pfx')
+    openssl(['pkcs12', '-in', lab, '-passin', 'pass:lab', '-noout'])
+    await f.svc.exportPreset(rsaId, { preset: 'nginx', password: 'lab', allowShortPassword: true, outDir: join(outDir, 'nginx-lab') }, 'cli')
   })
 
   it('bundle (HAProxy style) holds the chain and the matching key', async () => {

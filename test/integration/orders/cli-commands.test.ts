@@ -28,7 +28,7 @@ describe.skipIf(!inKeyringSession)('certdesk account / order / dcv', () => {
         stdout: (s) => void (out += s),
         stderr: (s) => void (err += s),
         readStdin: () => Promise.resolve(Buffer.from(stdin)),
-        env: { ...process.env, CERTDESK_SANDBOX_URL: sandbox.url },
+        env: { ...process.env, CERTDESK_SANDBOX_URL: sandbox.url, CERTDESK_SANDBOX_TOKEN: sandbox.controlToken },
       },
       'test',
     )
@@ -44,7 +44,10 @@ describe.skipIf(!inKeyringSession)('certdesk account / order / dcv', () => {
     const accounts = JSON.parse(list.out) as Array<Record<string, unknown>>
     expect(accounts).toEqual([expect.objectContaining({ label: 'prod', loginName: 'reseller', environment: 'production', hasPassword: true, passwordState: 'stored' }) as unknown])
     expect(list.out).not.toContain('secret-from-stdin')
-    const edited = await cli(['account', 'edit', 'prod', '--label', 'production', '--base-url', 'https://secure.comodo.net'])
+    const unconfirmed = await cli(['account', 'edit', 'prod', '--base-url', 'https://secure.comodo.net'])
+    expect(unconfirmed.code).toBe(1)
+    expect(unconfirmed.err).toContain('needs its Sectigo password again')
+    const edited = await cli(['account', 'edit', 'prod', '--label', 'production', '--base-url', 'https://secure.comodo.net', '--password-file', '-'], 'secret-from-stdin\n')
     expect(edited.code, edited.err).toBe(0)
     expect(edited.out).toContain('https://secure.comodo.net')
     expect((await cli(['account', 'remove', 'production'])).code).toBe(0)

@@ -110,7 +110,7 @@ class Worker {
   #n = 0
 
   get env(): Record<string, string> {
-    return { CERTDESK_DATA_DIR: this.dataDir, CERTDESK_SANDBOX_URL: this.sandbox.url, CERTDESK_TEST_SECTIGO_TIMEOUT_MS: '10000' }
+    return { CERTDESK_DATA_DIR: this.dataDir, CERTDESK_SANDBOX_URL: this.sandbox.url, CERTDESK_SANDBOX_TOKEN: this.sandbox.controlToken, CERTDESK_TEST_SECTIGO_TIMEOUT_MS: '10000' }
   }
 
   async init(seed: number): Promise<void> {

@@ -83,7 +83,7 @@ describe('the Sectigo password stays in the keychain', () => {
 
   it.skipIf(!inKeyringSession || !existsSync(CLI_JS))('is in no CLI output, log file or database file (built CLI, real keychain)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'certdesk-canary-cli-'))
-    const env = { ...process.env, CERTDESK_DATA_DIR: join(dir, 'data'), CERTDESK_SANDBOX_URL: sandbox.url }
+    const env = { ...process.env, CERTDESK_DATA_DIR: join(dir, 'data'), CERTDESK_SANDBOX_URL: sandbox.url, CERTDESK_SANDBOX_TOKEN: sandbox.controlToken }
     const outputs: string[] = []
     // Asynchronous: the Sandbox CA answering the CLI runs in this very process.
     const run = async (args: string[], input?: string): Promise<string> => {

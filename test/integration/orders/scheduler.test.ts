@@ -1,6 +1,8 @@
+import { Agent, fetch } from 'undici'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createCore } from '../../../src-main/core/core'
 import { OrderScheduler, SCHEDULER_MAX_SLEEP_MS, type TimerFns } from '../../../src-main/core/orders/scheduler'
+import type { FetchLike } from '../../../src-main/core/sectigo/transport'
 import { fixedClock } from '../../../src-main/core/util/clock'
 import { launcherFor, newCsr, openEnv, testCredentials, type Env } from './helpers'
 
@@ -33,7 +35,11 @@ const collectCalls = (e: Env): number => e.sandbox.control.stats().calls.Collect
 describe('the scheduler', () => {
   it('polls a production order at most once every 3 hours, unless the user asks', async () => {
     const clock = fixedClock(new Date())
-    env = await openEnv({ core: { clock } })
+    // A production account takes https base URLs only: the Sandbox serves HTTPS here, trusted by its root.
+    let root = ''
+    const trustingSandbox: FetchLike = (url, init) => fetch(url, { ...init, dispatcher: new Agent({ connect: { ca: root } }) })
+    env = await openEnv({ sandbox: { https: true }, core: { clock, sectigoFetch: trustingSandbox } })
+    root = env.sandbox.caRootPem
     const e = env
     const a = await e.core.accounts.add({ label: 'prod', loginName: 'sandbox', environment: 'production', password: 'sandbox', baseUrl: e.sandbox.url }, 'ui')
     const o = await e.core.orders.place({ accountId: a.id, productCode: 287, days: 90, csr: { csrId: await newCsr(e.core, 'polite.example.com') } }, 'ui')

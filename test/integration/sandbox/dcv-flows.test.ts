@@ -50,8 +50,8 @@ describe('Sandbox CA domain control validation', () => {
     const blocks = collected.text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n/g) ?? []
     expect(blocks).toHaveLength(3)
     const leafPath = writeFile(dir, 'leaf.pem', blocks[2] ?? '')
-    const rootPath = writeFile(dir, 'root.pem', (await control(sandbox.url, 'GET', 'ca/root.pem')).text)
-    const interPath = writeFile(dir, 'intermediate.pem', (await control(sandbox.url, 'GET', 'ca/intermediate.pem')).text)
+    const rootPath = writeFile(dir, 'root.pem', (await control(sandbox, 'GET', 'ca/root.pem')).text)
+    const interPath = writeFile(dir, 'intermediate.pem', (await control(sandbox, 'GET', 'ca/intermediate.pem')).text)
     expect(readFileSync(rootPath, 'utf8')).toBe(blocks[0])
     expect(readFileSync(interPath, 'utf8')).toBe(blocks[1])
 
@@ -81,7 +81,7 @@ describe('Sandbox CA domain control validation', () => {
     const path = `/.well-known/pki-validation/${md5(csr.der)}.txt`
     site.routes.set(path, { status: 301, headers: { Location: `https://redirect.example.com${path}` } })
     const before = site.requests.length
-    const checked = await control(sandbox.url, 'POST', 'check-dcv', { orderNumber })
+    const checked = await control(sandbox, 'POST', 'check-dcv', { orderNumber })
     expect(checked.json).toEqual({ results: [{ orderNumber, domain: 'redirect.example.com', ok: false, detail: expect.stringContaining('redirect') as unknown }] })
     expect(site.requests.length).toBe(before + 1)
     expect((await api.lines('download/CollectSSL', { orderNumber, queryType: '0' }))[0]).toBe('0')
@@ -132,7 +132,7 @@ describe('Sandbox CA domain control validation', () => {
     const h = sha256(csr.der)
     const target = `${h.slice(0, 32)}.${h.slice(32)}.${r[4] ?? ''}.sectigo.com`
     expect((await api.lines('download/CollectSSL', { orderNumber, queryType: '0' }))[0]).toBe('0')
-    const set = await control(sandbox.url, 'POST', 'dns', { [`_${md5(csr.der).toLowerCase()}.cname.example.org`]: target })
+    const set = await control(sandbox, 'POST', 'dns', { [`_${md5(csr.der).toLowerCase()}.cname.example.org`]: target })
     expect(set.status).toBe(200)
     const collected = await api.form('download/CollectSSL', { orderNumber, queryType: '2', responseFormat: '1' })
     expect(collected.get('errorCode')).toBe('2')
@@ -172,7 +172,7 @@ describe('Sandbox CA domain control validation', () => {
     const orderNumber = orderNumberOf((await api.call('!AutoApplySSL', { product: '287', days: '365', serverSoftware: '-1', csr: csr.pem, dcvMethod: 'EMAIL', dcvEmailAddress: 'hostmaster@mail.example.net' })).text)
     expect(sandbox.control.getOrder(orderNumber).domains[0]?.email).toBe('hostmaster@mail.example.net')
     expect((await api.lines('download/CollectSSL', { orderNumber, queryType: '0' }))[0]).toBe('0')
-    const approved = await control(sandbox.url, 'POST', `orders/${orderNumber}/approve-dcv`)
+    const approved = await control(sandbox, 'POST', `orders/${orderNumber}/approve-dcv`)
     expect((approved.json as { state: string }).state).toBe('issued')
     expect((await api.lines('download/CollectSSL', { orderNumber, queryType: '0' }))[0]).toBe('1')
   })

@@ -62,13 +62,13 @@ describe('Sandbox CA fault knobs', () => {
   })
 
   it('answers HTTP 502 until the fault is cleared over the control API', async () => {
-    const set = await control(sandbox.url, 'POST', 'faults', { endpoint: 'WebHostReport', http502: true })
+    const set = await control(sandbox, 'POST', 'faults', { endpoint: 'WebHostReport', http502: true })
     expect(set.status).toBe(200)
     expect((await api.call('!WebHostReport')).status).toBe(502)
     expect((await api.call('!WebHostReport')).status).toBe(502)
-    expect((await control(sandbox.url, 'DELETE', 'faults?endpoint=WebHostReport')).status).toBe(200)
+    expect((await control(sandbox, 'DELETE', 'faults?endpoint=WebHostReport')).status).toBe(200)
     expect((await api.call('!WebHostReport')).status).toBe(200)
-    expect((await control(sandbox.url, 'POST', 'faults', { endpoint: 'WebHostReport', http502: 'sometimes' })).status).toBe(400)
+    expect((await control(sandbox, 'POST', 'faults', { endpoint: 'WebHostReport', http502: 'sometimes' })).status).toBe(400)
   })
 
   it('answers malformed bodies: an HTML page, a truncated answer, an empty body, garbage', async () => {
@@ -98,7 +98,7 @@ describe('Sandbox CA fault knobs', () => {
   it('resets the connection after committing: exactly one order exists and the report finds it', async () => {
     sandbox.control.setFaults({ endpoint: 'AutoApplySSL', resetAfterCommit: { times: 1 } })
     await expect(apply('LOCAL-after')).rejects.toThrow()
-    const listed = await control(sandbox.url, 'GET', 'orders?foreignOrderNumber=LOCAL-after')
+    const listed = await control(sandbox, 'GET', 'orders?foreignOrderNumber=LOCAL-after')
     const body = listed.json as { orders: Array<{ orderNumber: string }>; countByForeignOrderNumber: Record<string, number> }
     expect(body.orders).toHaveLength(1)
     expect(body.countByForeignOrderNumber['LOCAL-after']).toBe(1)
@@ -111,7 +111,7 @@ describe('Sandbox CA fault knobs', () => {
     const lagging = await startSandbox({ seed: 9010, clock })
     try {
       const LAG_MS = 90_000
-      expect((await control(lagging.url, 'POST', 'faults', { endpoint: 'WebHostReport', reportLagMs: LAG_MS })).status).toBe(200)
+      expect((await control(lagging, 'POST', 'faults', { endpoint: 'WebHostReport', reportLagMs: LAG_MS })).status).toBe(200)
       const raw = new RawApi(lagging.url)
       await raw.call('!AutoApplySSL', { product: '287', days: '365', serverSoftware: '-1', csr: csr.pem, foreignOrderNumber: 'LOCAL-lag' })
       const listed = async (): Promise<string | null> => (await raw.form('!WebHostReport', { foreignOrderNumber: 'LOCAL-lag' })).get('noOfResults')
@@ -120,7 +120,7 @@ describe('Sandbox CA fault knobs', () => {
       expect(await listed()).toBe('0')
       clock.advance(1_000)
       expect(await listed()).toBe('1')
-      expect((await control(lagging.url, 'POST', 'faults', { endpoint: 'WebHostReport', reportLagMs: -1 })).status).toBe(400)
+      expect((await control(lagging, 'POST', 'faults', { endpoint: 'WebHostReport', reportLagMs: -1 })).status).toBe(400)
     } finally {
       await lagging.close()
     }
@@ -144,7 +144,7 @@ describe('Sandbox CA fault knobs', () => {
     sandbox.control.setFaults({ endpoint: '*', http500: true })
     expect((await api.call('!WebHostReport')).status).toBe(500)
     expect((await api.call('!DecodeCSR', { csr: csr.pem })).status).toBe(500)
-    expect(((await control(sandbox.url, 'GET', 'faults')).json as { faults: unknown[] }).faults).toEqual([{ endpoint: '*', http500: true }])
+    expect(((await control(sandbox, 'GET', 'faults')).json as { faults: unknown[] }).faults).toEqual([{ endpoint: '*', http500: true }])
   })
 
   it('replays the same probabilistic fault schedule for the same seed', async () => {

@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http'
 import { type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { type SandboxHandle } from '../../../src-main/sandbox/server'
 
 export const CREDS = { loginName: 'sandbox', loginPassword: 'sandbox' } as const
 
@@ -113,10 +114,12 @@ export class RawApi {
   }
 }
 
-export async function control(baseUrl: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown; text: string }> {
-  const res = await fetch(`${baseUrl}/sandbox/${path}`, {
+/** Calls the control API over HTTP the way a client that started the sandbox does: with its token, in JSON. */
+export async function control(sandbox: Pick<SandboxHandle, 'url' | 'controlToken'>, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown; text: string }> {
+  const res = await fetch(`${sandbox.url}/sandbox/${path}`, {
     method,
-    ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } } : {}),
+    headers: { 'X-CertDesk-Token': sandbox.controlToken, ...(method === 'GET' ? {} : { 'Content-Type': 'application/json' }) },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   })
   const text = await res.text()
   let json: unknown

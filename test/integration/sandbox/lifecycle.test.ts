@@ -100,11 +100,11 @@ describe('Sandbox CA order lifecycle: reissue, revoke, reject, being issued', ()
 
   it('lets the CA reject a pending order through the control API', async () => {
     const orderNumber = orderNumberOf((await api.call('!AutoApplySSL', { product: '287', days: '365', serverSoftware: '-1', csr: csr.pem })).text)
-    const r = await control(sandbox.url, 'POST', `orders/${orderNumber}/reject`, { reason: 'CAA forbids issuance' })
+    const r = await control(sandbox, 'POST', `orders/${orderNumber}/reject`, { reason: 'CAA forbids issuance' })
     expect((r.json as { state: string }).state).toBe('rejected')
     expect((await api.lines('download/CollectSSL', { orderNumber, queryType: '0' }))[0]).toBe('-20')
-    expect((await control(sandbox.url, 'POST', `orders/${orderNumber}/reject`, {})).status).toBe(409)
-    expect((await control(sandbox.url, 'POST', 'orders/1234567890/reject', {})).status).toBe(404)
+    expect((await control(sandbox, 'POST', `orders/${orderNumber}/reject`, {})).status).toBe(409)
+    expect((await control(sandbox, 'POST', 'orders/1234567890/reject', {})).status).toBe(404)
   })
 
   it('answers -26 while the certificate is being issued', async () => {

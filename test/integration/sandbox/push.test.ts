@@ -48,7 +48,7 @@ describe('Sandbox CA push notifications', () => {
     const { sandbox, retries } = await setup(receiver)
     const api = new RawApi(sandbox.url)
     const orderNumber = orderNumberOf((await api.call('!AutoApplySSL', { product: '287', days: '365', serverSoftware: '-1', csr: csr.pem, showCertificateID: 'Y' })).text)
-    await control(sandbox.url, 'POST', `orders/${orderNumber}/approve-dcv`)
+    await control(sandbox, 'POST', `orders/${orderNumber}/approve-dcv`)
     await sandbox.control.pushIdle()
 
     expect(receiver.requests).toHaveLength(3)
@@ -65,7 +65,7 @@ describe('Sandbox CA push notifications', () => {
       statusCode: '9',
       statusDesc: 'Issued but not yet collected',
     })
-    const log = (await control(sandbox.url, 'GET', 'push')).json as { attempts: Array<{ attempt: number; ok: boolean; httpStatus: number }> }
+    const log = (await control(sandbox, 'GET', 'push')).json as { attempts: Array<{ attempt: number; ok: boolean; httpStatus: number }> }
     expect(log.attempts.map((a) => [a.attempt, a.ok, a.httpStatus])).toEqual([
       [1, false, 500],
       [2, false, 500],

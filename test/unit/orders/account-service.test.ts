@@ -66,6 +66,28 @@ describe('Sectigo accounts', () => {
     s.close()
   })
 
+  it('changes the base URL only together with the password, and never to plain http', async () => {
+    const port = 8790
+    const store = new MemoryCredentialStore()
+    const s = service(store)
+    try {
+      const a = await s.accounts.add({ label: 'Shop', loginName: 'reseller', environment: 'production', password: 'Stored-Password-1' }, 'ui')
+      await expect(s.accounts.update(a.id, { baseUrl: `http://127.0.0.1:${port}` }, 'ui')).rejects.toThrow(/must use https/)
+      await expect(s.accounts.add({ label: 'Local', loginName: 'x', environment: 'test_mode', password: 'p', baseUrl: `http://localhost:${port}` }, 'ui')).rejects.toThrow(/must use https/)
+      const redirected = s.accounts.update(a.id, { baseUrl: `https://127.0.0.1:${port}` }, 'ui')
+      await expect(redirected).rejects.toMatchObject({ code: 'invalid_input', detail: { reason: 'password_required' } })
+      expect((await s.accounts.get(a.id)).baseUrl).toBeNull()
+      await s.accounts.update(a.id, { label: 'Shop Ltd' }, 'ui')
+      const moved = await s.accounts.update(a.id, { baseUrl: 'https://api.example.net', password: 'Password-For-New-Host' }, 'ui')
+      expect(moved.baseUrl).toBe('https://api.example.net')
+      expect(await store.get(passwordItem(a.id))).toBe('Password-For-New-Host')
+      expect((await s.accounts.update(a.id, { baseUrl: 'https://api.example.net/' }, 'ui')).baseUrl).toBe('https://api.example.net')
+      await expect(s.accounts.update(a.id, { baseUrl: null }, 'ui')).rejects.toMatchObject({ detail: { reason: 'password_required' } })
+    } finally {
+      s.close()
+    }
+  })
+
   it('shows a clear state when there is no keychain, and refuses to store a password anywhere else', async () => {
     const s = service(null)
     await expect(s.accounts.add({ label: 'A', loginName: 'x', environment: 'production', password: 'p' }, 'ui')).rejects.toMatchObject({ code: 'keychain_unavailable' })

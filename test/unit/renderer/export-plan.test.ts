@@ -1,10 +1,12 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { MIN_EXPORT_PASSWORD_LENGTH } from '../../../src-main/core/certs/export-password'
 import { safeBaseName } from '../../../src-main/core/certs/export-service'
 import { dnDisplayName, exportBaseName } from '../../../src-renderer/components/cert-format'
 import {
   FORMATS,
   INITIAL_FORMAT,
+  MIN_EXPORT_PASSWORD_CHARS,
   formatOptions,
   formatProblem,
   initialPreset,
@@ -65,11 +67,17 @@ describe('export requests', () => {
     expect(o).toEqual({ format: 'key', unencryptedKey: true })
   })
 
+  it('holds the same minimum password length as core', () => {
+    expect(MIN_EXPORT_PASSWORD_CHARS).toBe(MIN_EXPORT_PASSWORD_LENGTH)
+  })
+
   it('blocks what core would refuse, with the reason', () => {
     expect(formatProblem(with_({ format: 'pfx', password: 'a', confirm: 'b' }), ONE_INTERMEDIATE, true, undefined)).toBe(
       'The two passwords differ.',
     )
     expect(formatProblem(with_({ format: 'pfx', password: 'a', confirm: 'a' }), ONE_INTERMEDIATE, false, undefined)).toMatch(/no private key/)
+    expect(formatProblem(with_({ format: 'pfx', password: 'short-pw', confirm: 'short-pw' }), ONE_INTERMEDIATE, true, undefined)).toMatch(/at least 10 characters/)
+    expect(formatProblem(with_({ format: 'key', password: 'ten-chars!', confirm: 'ten-chars!' }), ONE_INTERMEDIATE, true, undefined)).toBeNull()
     expect(formatProblem(with_({ format: 'key', unencryptedKey: true }), ONE_INTERMEDIATE, true, undefined)).toBeNull()
     expect(formatProblem(with_({ format: 'chain' }), { intermediates: 0, rootKnown: true }, true, undefined)).toMatch(/no intermediates/)
     expect(formatProblem(with_({ format: 'chain', includeRoot: true }), { intermediates: 0, rootKnown: true }, true, undefined)).toBeNull()
@@ -82,7 +90,7 @@ describe('export requests', () => {
     expect(presetOptions({ ...haproxy, unencryptedKey: true }, info)).toEqual({ preset: 'haproxy', includeRoot: false, unencryptedKey: true })
 
     const tomcatInfo = { id: 'tomcat', label: 'Tomcat / Java', description: '', password: 'required', defaultProfile: 'modern' } as const
-    const tomcat = { ...initialPreset('tomcat', tomcatInfo), password: 'pässword', confirm: 'pässword' }
+    const tomcat = { ...initialPreset('tomcat', tomcatInfo), password: 'pässword-Tomcat', confirm: 'pässword-Tomcat' }
     expect(presetProblem(tomcat, tomcatInfo, ONE_INTERMEDIATE, true)).toMatch(/non-ASCII/)
     expect(presetOptions({ ...tomcat, password: 'ascii', confirm: 'ascii' }, tomcatInfo)).toEqual({
       preset: 'tomcat',

@@ -107,6 +107,15 @@ describe('CollectSSL certificate answers', () => {
     expect(badResponse({ bytes: zip.subarray(0, 40), contentType: null }).errorClass).toBe('bad_response')
   })
 
+  it('checks every ZIP entry against its CRC-32, with the same reader as imports', () => {
+    const zip = Buffer.from(pythonZip({ 'www_example_com.crt': pem(t.leaf.der), 'chain.crt': pem(t.intermediate.der) + pem(t.root.der) }))
+    const central = zip.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]))
+    zip.writeUInt32LE((zip.readUInt32LE(central + 16) ^ 1) >>> 0, central + 16)
+    const e = badResponse({ bytes: zip, contentType: 'application/zip' })
+    expect(e.errorClass).toBe('bad_response')
+    expect(String((e.cause as Error).message)).toMatch(/fails its checksum/)
+  })
+
   it('refuses a certificate value that is not a certificate', () => {
     expect(badResponse(textBody(encodeForm([['errorCode', '2'], ['certificate', b64(new Uint8Array([1, 2, 3, 4, 5, 6]))]]))).errorClass).toBe(
       'bad_response',

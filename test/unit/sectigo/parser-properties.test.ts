@@ -5,6 +5,7 @@ import { SECTIGO_ENDPOINTS } from '../../../src-main/core/sectigo/client'
 import { parsePlacedOrderNewline } from '../../../src-main/core/sectigo/endpoints/placed-order'
 import { SectigoError } from '../../../src-main/core/sectigo/errors'
 import { textBody, type ApiBody } from '../../../src-main/core/sectigo/responses/body'
+import { PLACED_ORDER_NEWLINE_SAMPLE, SECTIGO_SAMPLES as SAMPLES } from './support/samples'
 
 interface Parser {
   name: string
@@ -12,23 +13,7 @@ interface Parser {
   family: 'url' | 'newline'
   parse: (body: ApiBody) => unknown
   /** Real bodies to garble. */
-  samples: string[]
-}
-
-const SAMPLES: Record<string, string[]> = {
-  DecodeCSR: [`0\nmd5=${'a'.repeat(32)}\nsha256=${'b'.repeat(64)}\nCN=www.example.com`, '-10\nCSR cannot be decoded'],
-  AutoApplySSL: ['errorCode=0&orderNumber=3040824&totalCost=210.00&expectedDeliveryTime=1&uniqueValue=TnerFu0d', 'errorCode=-3&errorMessage=The+%27logoPriorUseDomainName%27+argument+is+missing%21'],
-  CollectSSL: ['errorCode=1&orderNumber=12345678&certificateStatus=Issued&notBefore=1388576001&notAfter=1420112001&csrStatus=1', 'errorCode=-26&errorMessage=being+issued'],
-  WebHostReport: ['errorCode=0&noOfResults=1&1_orderNumber=3040824&1_dateTime=1700000000&1_1_certificateID=99&1_1_dcvStatus=1&1_1_notAfter=1731536000'],
-  GetDCVEmailAddressList: ['0\ndomain_name\twww.test-domain.org\nwhois_email\tnone\nlevel2_email\t admin@test-domain.org\nlevel3_email\t admin@www.test-domain.org\n'],
-  AutoUpdateDCV: ['errorCode=0', 'errorCode=-2&errorItem=responseFormat&errorMessage=unrecognised'],
-  ResendDCVEmail: ['errorCode=0'],
-  AutoReplaceSSL: ['errorCode=0&certificateID=123456&expectedDeliveryTime=0&uniqueValue=Abc'],
-  AutoRevokeSSL: ['errorCode=0', 'errorCode=-21&errorMessage=revoked'],
-  AutoRemoveMDCDomain: ['errorCode=0', 'errorCode=-17&errorMessage=Request used GET rather than POST!'],
-  UpdateUserOvCallback: ['errorCode=0&status=1&description=ok'],
-  UpdateUserEvClickThrough: ['errorCode=0&status=2&description=Resent'],
-  GetMDCDomainDetails: ['errorCode=0&1_domainName=test.com&1_dcvMethod=EMAIL&1_dcvStatus=Validated'],
+  samples: readonly string[]
 }
 
 const NEWLINE = new Set(['DecodeCSR', 'GetDCVEmailAddressList'])
@@ -46,7 +31,7 @@ const PARSERS: Parser[] = [
     name: 'AutoApplySSL (newline)',
     family: 'newline',
     parse: (b) => parsePlacedOrderNewline(b, { showCertificateID: false, showCertificateState: false }, parserContext('AutoApplySSL')),
-    samples: ['0\n3040824\n210.00\n1\nTnerFu0d'],
+    samples: [PLACED_ORDER_NEWLINE_SAMPLE],
   },
 ]
 

@@ -35,8 +35,15 @@ describe('parseWebArgs', () => {
     expect(() => parseWebArgs(['--port', port])).toThrow(WebArgsError)
   })
 
-  it('refuses unknown options and missing values', () => {
-    expect(() => parseWebArgs(['--open-to-lan'])).toThrow(/Unknown option/)
-    expect(() => parseWebArgs(['--data-dir'])).toThrow(/needs a value/)
+  it('refuses unknown options, positionals and missing values with parseArgs messages, as the CLI does', () => {
+    expect(() => parseWebArgs(['--open-to-lan'])).toThrow(/Unknown option '--open-to-lan'/)
+    expect(() => parseWebArgs(['serve'])).toThrow(/Unexpected argument 'serve'/)
+    expect(() => parseWebArgs(['--data-dir'])).toThrow(/Option '--data-dir <value>' argument missing/)
+    expect(() => parseWebArgs(['--data-dir='])).toThrow(/--data-dir needs a value/)
+    expect(() => parseWebArgs(['--no-open=yes'])).toThrow(WebArgsError)
+  })
+
+  it('reads -h as --help', () => {
+    expect(parseWebArgs(['-h']).help).toBe(true)
   })
 })

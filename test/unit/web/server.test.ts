@@ -1,5 +1,6 @@
 import { mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs'
 import { request } from 'node:http'
+import { connect, type Socket } from 'node:net'
 import { join } from 'node:path'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { MAX_REQUEST_CHARS } from '../../../src-main/core/api/request-limits'
@@ -7,7 +8,7 @@ import { createCore, type Core } from '../../../src-main/core/core'
 import { MAX_IMPORT_BYTES } from '../../../src-main/core/pki/formats/limits'
 import { MemoryCredentialStore } from '../../../src-main/core/secrets/credential-store'
 import { CONTENT_SECURITY_POLICY } from '../../../src-main/web/security-headers'
-import { startWebShell, tokenMatches, type WebShell } from '../../../src-main/web/server'
+import { startWebShell, tokenMatches, type WebShell, type WebShellOptions } from '../../../src-main/web/server'
 import { LARGE_IMPORT_BYTES, makeLargeImport, type LargeImport } from '../../fixtures/certs/large-import'
 import { useTempDirs } from '../../helpers/temp-dir'
 
@@ -21,7 +22,7 @@ afterEach(async () => {
   }
 })
 
-async function start(): Promise<{ shell: WebShell; core: Core }> {
+async function start(limits: WebShellOptions['limits'] = {}): Promise<{ shell: WebShell; core: Core }> {
   const base = realpathSync(tempDir())
   const rendererDir = join(base, 'renderer')
   mkdirSync(join(rendererDir, 'assets'), { recursive: true })
@@ -38,6 +39,7 @@ async function start(): Promise<{ shell: WebShell; core: Core }> {
     rendererDir,
     token: TOKEN,
     version: 'test',
+    limits,
   })
   const r = { shell, core }
   running.push(r)
@@ -85,6 +87,23 @@ function api(
     path: `/api/${method}`,
     headers: { 'Content-Type': 'application/json', 'X-CertDesk-Token': TOKEN, ...headers },
     body: JSON.stringify(body),
+  })
+}
+
+function open(port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const s = connect(port, '127.0.0.1', () => resolve(s))
+    s.on('error', reject)
+  })
+}
+
+/** Resolves with whatever the server sent once it closes the socket. */
+function closedWith(s: Socket): Promise<string> {
+  return new Promise((resolve) => {
+    let data = ''
+    s.on('data', (c: Buffer) => (data += c.toString('latin1')))
+    s.on('error', () => undefined)
+    s.once('close', () => resolve(data))
   })
 }
 
@@ -268,6 +287,18 @@ describe('the web shell', () => {
     const r = await send(shell.port, { path })
     expect(r.status).toBe(404)
     expect(r.body).not.toContain('outside the bundle')
+  })
+
+  it('closes connections beyond its cap unanswered, closes idle ones, and then serves again', async () => {
+    const { shell } = await start({ maxConnections: 4, idleTimeoutMs: 200 })
+    const idle = await Promise.all([open(shell.port), open(shell.port), open(shell.port), open(shell.port)])
+    const idleClosed = idle.map(closedWith)
+    const extra = await open(shell.port)
+    const extraClosed = closedWith(extra)
+    extra.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${shell.port}\r\n\r\n`)
+    expect(await extraClosed).toBe('')
+    expect(await Promise.all(idleClosed)).toEqual(['', '', '', ''])
+    expect((await api(shell.port, 'app.info', {})).status).toBe(200)
   })
 
   it('refuses to write to static paths', async () => {

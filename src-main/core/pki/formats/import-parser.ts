@@ -1,9 +1,10 @@
 import { CoreError } from '../../errors'
 import { expectSequence, parseAsn1 } from '../asn1/reader'
 import { asBuffer } from '../bytes'
-import { decodeBareBase64, decodePemBlocks, looksLikePem } from '../pem'
+import { decodeBareBase64, decodePemBlocks, looksLikePem, MAX_PEM_BYTES, pemSpans } from '../pem'
 import { parseCertificate, type ParsedCertificate } from './certificate'
 import { MAX_CERTIFICATES_PER_IMPORT, MAX_IMPORT_BYTES, MAX_KEYS_PER_IMPORT } from './limits'
+import { KdfBudget } from './pbe'
 import { readPkcs12 } from './pkcs12'
 import { readPkcs7 } from './pkcs7'
 import { decryptPkcs8 } from './pkcs8'
@@ -63,6 +64,8 @@ export async function parseImportInput(input: Uint8Array, opts: ParseOptions = {
     throw new CoreError('too_large', `${opts.sourceName ?? 'The input'} is ${Math.round(bytes.length / 1024)} KiB; CertDesk imports files up to ${MAX_IMPORT_BYTES / 1024 / 1024} MiB. Certificate files are a few KiB.`)
   }
   const out = emptyMaterial()
+  // One key-derivation budget for the whole file: every PKCS#12 part, MAC and encrypted key in it.
+  const budget = new KdfBudget()
   try {
     if (looksLikeZip(bytes)) {
       out.containers.push('ZIP archive')
@@ -72,7 +75,7 @@ export async function parseImportInput(input: Uint8Array, opts: ParseOptions = {
           continue
         }
         try {
-          await parseOne(entry.data, entry.name, opts.password, out)
+          await parseOne(entry.data, entry.name, opts.password, out, budget)
         } catch (e) {
           if (!PKI_EXTENSIONS.test(entry.name) && e instanceof CoreError && e.code === 'bad_format') {
             out.skipped.push({ origin: entry.name, reason: 'not a certificate or key file' })
@@ -82,7 +85,7 @@ export async function parseImportInput(input: Uint8Array, opts: ParseOptions = {
         }
       }
     } else {
-      await parseOne(bytes, opts.sourceName ?? 'the input', opts.password, out)
+      await parseOne(bytes, opts.sourceName ?? 'the input', opts.password, out, budget)
     }
     if (out.certificates.length === 0 && out.keys.length === 0) {
       const why = out.skipped.length ? ` (found only: ${out.skipped.map((s) => `${s.origin}: ${s.reason}`).join('; ')})` : ''
@@ -95,13 +98,13 @@ export async function parseImportInput(input: Uint8Array, opts: ParseOptions = {
   }
 }
 
-async function parseOne(bytes: Buffer, origin: string, password: string | undefined, out: ParsedMaterial): Promise<void> {
+async function parseOne(bytes: Buffer, origin: string, password: string | undefined, out: ParsedMaterial, budget: KdfBudget): Promise<void> {
   const text = asText(bytes)
-  if (text !== null && looksLikePem(text)) return parsePem(text, origin, password, out)
-  if (bytes[0] === 0x30) return parseDer(bytes, origin, password, out)
+  if (text !== null && looksLikePem(text)) return parsePem(text, origin, password, out, budget)
+  if (bytes[0] === 0x30) return parseDer(bytes, origin, password, out, budget)
   if (text !== null) {
     const der = decodeBareBase64(text)
-    if (der && der[0] === 0x30) return parseDer(der, origin, password, out)
+    if (der && der[0] === 0x30) return parseDer(der, origin, password, out, budget)
   }
   throw new CoreError('bad_format', `${capitalise(origin)} is not a certificate, private key, PKCS#7, PKCS#12 or ZIP file (nor PEM or base64 text).`)
 }
@@ -113,13 +116,28 @@ function asText(bytes: Buffer): string | null {
   return bytes.subarray(start).toString('utf8')
 }
 
-const BLOCK_SPAN = /-----BEGIN [A-Z0-9 ]+-----[\s\S]*?-----END [A-Z0-9 ]+-----/g
 // Control characters other than tab, CR, LF, and the replacement character that invalid UTF-8 decodes to.
 // eslint-disable-next-line no-control-regex
 const BINARY = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffd]/
 
-async function parsePem(text: string, origin: string, password: string | undefined, out: ParsedMaterial): Promise<void> {
-  const outside = text.replace(BLOCK_SPAN, '\n')
+/** The text outside every complete PEM block, each block replaced by a line break. */
+function outsideBlocks(text: string): string {
+  const parts: string[] = []
+  let at = 0
+  for (const span of pemSpans(text)) {
+    parts.push(text.slice(at, span.start))
+    at = span.stop
+  }
+  parts.push(text.slice(at))
+  return parts.join('\n')
+}
+
+async function parsePem(text: string, origin: string, password: string | undefined, out: ParsedMaterial, budget: KdfBudget): Promise<void> {
+  // The PEM cap before any scanning: a 4 MiB import may be a ZIP, but PEM text is at most 1 MiB.
+  if (text.length > MAX_PEM_BYTES) {
+    throw new CoreError('too_large', `${capitalise(origin)} is PEM text of ${Math.round(text.length / 1024)} KiB; CertDesk reads PEM files up to ${MAX_PEM_BYTES / 1024} KiB. Certificate files are a few KiB.`)
+  }
+  const outside = outsideBlocks(text)
   if (/-----(BEGIN|END) /.test(outside)) {
     throw new CoreError('bad_format', `${capitalise(origin)} has a PEM "BEGIN" or "END" line without its partner: the file is truncated or two files were joined badly.`)
   }
@@ -164,7 +182,7 @@ async function parsePem(text: string, origin: string, password: string | undefin
         break
       case 'ENCRYPTED PRIVATE KEY':
         headerless()
-        addKey(await decryptPkcs8(block.der, requirePassword(password, where), capitalise(where)), where, out)
+        addKey(await decryptPkcs8(block.der, requirePassword(password, where), capitalise(where), budget), where, out)
         break
       case 'EC PARAMETERS':
         break
@@ -184,12 +202,12 @@ async function parsePem(text: string, origin: string, password: string | undefin
   }
 }
 
-async function parseDer(bytes: Buffer, origin: string, password: string | undefined, out: ParsedMaterial): Promise<void> {
+async function parseDer(bytes: Buffer, origin: string, password: string | undefined, out: ParsedMaterial, budget: KdfBudget): Promise<void> {
   const kind = sniffDer(bytes)
   const what = capitalise(origin)
   switch (kind) {
     case 'pkcs12': {
-      const p12 = await readPkcs12(bytes, requirePassword(password, origin))
+      const p12 = await readPkcs12(bytes, requirePassword(password, origin), budget)
       out.containers.push(`PKCS#12 (MAC ${p12.mac.digest}, ${p12.protection.map((p) => `${p.part}: ${p.scheme}`).join(', ') || 'no encrypted parts'})`)
       for (const c of p12.certificates) addCertificate(c.value, origin, out)
       for (const k of p12.keys) addKey(k.value, origin, out)
@@ -207,7 +225,7 @@ async function parseDer(bytes: Buffer, origin: string, password: string | undefi
       out.skipped.push({ origin, reason: 'a CSR; import CSRs from the CSR page' })
       return
     case 'encrypted-pkcs8':
-      addKey(await decryptPkcs8(bytes, requirePassword(password, origin), what), origin, out)
+      addKey(await decryptPkcs8(bytes, requirePassword(password, origin), what, budget), origin, out)
       return
     case 'pkcs8':
     case 'pkcs1':

@@ -35,6 +35,17 @@ export const MAX_PBKDF2_ITERATIONS = 5_000_000
  * cap is lower than PBKDF2's; real files use 2,000 (OpenSSL, Windows) to 100,000 (KeyStore Explorer).
  */
 export const MAX_PKCS12_KDF_ITERATIONS = 1_000_000
+/**
+ * Key-derivation work one file may ask for in total, in hash-block rounds (iterations times the
+ * digest blocks each derivation needs; KdfBudget in pbe.ts). The per-part caps above bound one
+ * derivation, not how many a file stacks: without this, a PKCS#12 of twenty encrypted parts at the
+ * cap costs twenty times the work. 24 million covers the costliest file the per-part caps admit with
+ * a certificate part and a key part: PBES2 at MAX_PBKDF2_ITERATIONS with an HMAC-SHA1 PRF and AES-256
+ * (two blocks, 10 million rounds) for each, plus a MAC at MAX_PKCS12_KDF_ITERATIONS (21 million); and
+ * CertDesk's own Compatible profile at its maximum read with an empty password, which is derived
+ * twice (2 x 7 million).
+ */
+export const MAX_KDF_ROUNDS_PER_FILE = 24_000_000
 /** A PKCS#12 may nest SafeContents bags this deep. */
 export const MAX_SAFE_CONTENTS_DEPTH = 3
 

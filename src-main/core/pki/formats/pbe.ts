@@ -5,7 +5,7 @@ import { CoreError } from '../../errors'
 import { type Asn1Node, expectSequence, isUniversal, readOctets, readOid, readSmallInt, Tag } from '../asn1/reader'
 import { bmpBytes, der } from '../asn1/writer'
 import type { ChainHash } from './hash-chain'
-import { MAX_PBKDF2_ITERATIONS, MAX_PKCS12_KDF_ITERATIONS } from './limits'
+import { MAX_KDF_ROUNDS_PER_FILE, MAX_PBKDF2_ITERATIONS, MAX_PKCS12_KDF_ITERATIONS } from './limits'
 import { OID } from '../oids'
 import { pkcs12Kdf, Pkcs12KdfPurpose } from './pkcs12-kdf'
 import { rc2CbcDecrypt } from './rc2'
@@ -53,6 +53,65 @@ const UNSUPPORTED: Record<string, string> = {
   '1.2.840.113549.1.5.10': 'PBES1 SHA1/DES',
   '1.2.840.113549.1.5.6': 'PBES1 MD5/RC2',
   '1.2.840.113549.1.5.11': 'PBES1 SHA1/RC2',
+}
+
+/** Output bytes of each digest: how many blocks a derivation of a given length needs. */
+const DIGEST_BYTES: Record<ChainHash, number> = { sha1: 20, sha224: 28, sha256: 32, sha384: 48, sha512: 64 }
+
+/**
+ * The key-derivation work a file may still ask for (MAX_KDF_ROUNDS_PER_FILE by default), counted in
+ * hash-block rounds: a derivation of `length` bytes at `iterations` costs iterations x
+ * ceil(length / digest size). Every derivation is charged before it runs, so a file that asks for too
+ * much is refused without doing the work; one budget serves a whole import (every PKCS#12 part, MAC
+ * and encrypted key in it).
+ */
+export class KdfBudget {
+  #spent = 0
+  constructor(readonly limit: number = MAX_KDF_ROUNDS_PER_FILE) {}
+
+  /** Rounds charged so far. */
+  get spent(): number {
+    return this.#spent
+  }
+
+  /** Refuses, without spending, when `rounds` more would pass the limit. */
+  ensureRoom(rounds: number, what: string): void {
+    if (this.#spent + rounds > this.limit) {
+      throw new CoreError(
+        'too_large',
+        `${what} asks for more key-derivation work than any real file needs (${(this.#spent + rounds).toLocaleString('en-US')} rounds in all; CertDesk allows ${this.limit.toLocaleString('en-US')} per file). It was not opened.`,
+        { detail: { reason: 'kdf_budget' } },
+      )
+    }
+  }
+
+  /** Charges `rounds` (after ensureRoom's check). */
+  charge(rounds: number, what: string): void {
+    this.ensureRoom(rounds, what)
+    this.#spent += rounds
+  }
+}
+
+/** Rounds of one derivation of `length` bytes with `hash` at `iterations`. */
+export function kdfRounds(hash: ChainHash, iterations: number, length: number): number {
+  return iterations * Math.ceil(length / DIGEST_BYTES[hash])
+}
+
+/**
+ * What one attempt at decrypting under `algorithm` costs, in rounds (a PKCS#12 PBE cipher derives a
+ * key and an IV, PBES2 one key); throws bad_format for unsupported or malformed parameters.
+ */
+export function pbeRounds(algorithm: Asn1Node, what: string): number {
+  const [oidNode, params] = expectSequence(algorithm, what, 1)
+  const oid = readOid(oidNode, what)
+  if (oid === OID.pbes2) {
+    const p = parsePbes2(params, what)
+    return kdfRounds(p.prf.digest, p.iterations, p.cipher.keyLength)
+  }
+  const c = PKCS12_CIPHERS[oid]
+  if (!c) throw unsupported(oid, what)
+  const p = parsePkcs12Pbe(params, what)
+  return kdfRounds('sha1', p.iterations, c.keyLength) + kdfRounds('sha1', p.iterations, 8)
 }
 
 /** RFC 7292 password bytes. An empty password is tried both ways OpenSSL tries it (empty string and none). */
@@ -144,14 +203,17 @@ function unsupported(oid: string, what: string): CoreError {
 }
 
 /**
- * Decrypts `ciphertext` under the scheme in `algorithm`. Returns null when the password is wrong (the
- * padding check fails), throws bad_format for malformed or unsupported parameters.
+ * Decrypts `ciphertext` under the scheme in `algorithm`, charging `budget` for each derivation before
+ * it runs. Returns null when the password is wrong (the padding check fails), throws bad_format for
+ * malformed or unsupported parameters and too_large when the budget is spent.
  */
-export async function pbeDecrypt(algorithm: Asn1Node, ciphertext: Buffer, password: string, what: string): Promise<Buffer | null> {
+export async function pbeDecrypt(algorithm: Asn1Node, ciphertext: Buffer, password: string, what: string, budget: KdfBudget = new KdfBudget()): Promise<Buffer | null> {
   const [oidNode, params] = expectSequence(algorithm, what, 1)
   const oid = readOid(oidNode, what)
+  const rounds = pbeRounds(algorithm, what)
   if (oid === OID.pbes2) {
     const p = parsePbes2(params, what)
+    budget.charge(rounds, what)
     const key = await pbkdf2(Buffer.from(password, 'utf8'), p.salt, p.iterations, p.cipher.keyLength, p.prf.digest)
     return nodeDecrypt(p.cipher.cipher, key, p.iv, ciphertext)
   }
@@ -159,6 +221,7 @@ export async function pbeDecrypt(algorithm: Asn1Node, ciphertext: Buffer, passwo
   if (!c) throw unsupported(oid, what)
   const p = parsePkcs12Pbe(params, what)
   for (const pw of pkcs12PasswordVariants(password)) {
+    budget.charge(rounds, what)
     const key = await pkcs12Kdf('sha1', pw, p.salt, p.iterations, Pkcs12KdfPurpose.key, c.keyLength)
     const iv = await pkcs12Kdf('sha1', pw, p.salt, p.iterations, Pkcs12KdfPurpose.iv, 8)
     const out =

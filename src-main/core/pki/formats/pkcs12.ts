@@ -20,7 +20,7 @@ import { parseCertificate, type ParsedCertificate } from './certificate'
 import type { ChainHash } from './hash-chain'
 import { MAX_CERTIFICATES_PER_CONTAINER, MAX_KEYS_PER_IMPORT, MAX_PKCS12_BYTES, MAX_PKCS12_KDF_ITERATIONS, MAX_SAFE_CONTENTS_DEPTH } from './limits'
 import { OID } from '../oids'
-import { describePbe, pbeDecrypt, pbes2Encrypt, pkcs12PasswordVariants, pkcs12TripleDesEncrypt, type PbeOutput } from './pbe'
+import { describePbe, KdfBudget, kdfRounds, pbeDecrypt, pbeRounds, pbes2Encrypt, pkcs12PasswordVariants, pkcs12TripleDesEncrypt, type PbeOutput } from './pbe'
 import { checkExportPassword } from './pkcs8'
 import { pkcs12Kdf, Pkcs12KdfPurpose } from './pkcs12-kdf'
 import { parsePlainPrivateKey, type ParsedPrivateKey } from './private-key'
@@ -61,8 +61,11 @@ export interface Pkcs12Contents {
 
 const WHAT = 'The PKCS#12 file'
 
-/** Reads a PKCS#12 (.p12/.pfx). Wrong password: wrong_password; anything malformed: bad_format. */
-export async function readPkcs12(input: Buffer, password: string): Promise<Pkcs12Contents> {
+/**
+ * Reads a PKCS#12 (.p12/.pfx). Wrong password: wrong_password; anything malformed: bad_format; more
+ * key-derivation work than `budget` allows (the whole import's, when called from it): too_large.
+ */
+export async function readPkcs12(input: Buffer, password: string, budget: KdfBudget = new KdfBudget()): Promise<Pkcs12Contents> {
   if (input.length > MAX_PKCS12_BYTES) {
     throw new CoreError('too_large', `${WHAT} is ${Math.round(input.length / 1024)} KiB; CertDesk reads PKCS#12 files up to ${MAX_PKCS12_BYTES / 1024} KiB.`)
   }
@@ -84,10 +87,12 @@ export async function readPkcs12(input: Buffer, password: string): Promise<Pkcs1
     )
   }
   const mac = parseMacData(pfx[2])
-  const pw = await verifyMac(mac, authSafeBytes, password)
+  // What the file declares it will cost, before any of it is spent: stacked parts are refused at once.
+  budget.ensureRoom(declaredKdfRounds(authSafeBytes, mac), WHAT)
+  const pw = await verifyMac(mac, authSafeBytes, password, budget)
   if (pw === null) {
     // Tell "wrong password" from "damaged file": if the password opens an encrypted part, the file changed.
-    const opens = await passwordOpensSomething(authSafeBytes, password)
+    const opens = await passwordOpensSomething(authSafeBytes, password, budget)
     if (opens) {
       throw new CoreError('bad_format', `${WHAT} is damaged or was altered: the password is right but its integrity check fails. Get a fresh copy of the file.`, {
         detail: { reason: 'mac_mismatch' },
@@ -105,8 +110,8 @@ export async function readPkcs12(input: Buffer, password: string): Promise<Pkcs1
   }
   try {
     for (const ci of expectSequence(parseAsn1(authSafeBytes, { mode: 'ber', what: WHAT }), WHAT)) {
-      const safe = await openContentInfo(ci, password, contents)
-      await readSafeContents(safe, password, contents, 0)
+      const safe = await openContentInfo(ci, password, contents, budget)
+      await readSafeContents(safe, password, contents, 0, budget)
     }
     checkKeysMatchCertificates(contents)
     return contents
@@ -143,8 +148,42 @@ function parseMacData(node: Asn1Node): MacData {
   return { digest, digestName: digest.name, value, salt, iterations }
 }
 
-async function verifyMac(mac: MacData, data: Buffer, password: string): Promise<Buffer | null> {
+/**
+ * The key-derivation rounds a file declares where they can be read without a password: its MAC, its
+ * encrypted parts and the shrouded keys in its plain parts (keys inside encrypted parts are charged
+ * as they are reached). Parts that cannot be read count nothing here; reading them fails later anyway.
+ */
+function declaredKdfRounds(authSafeBytes: Buffer, mac: MacData): number {
+  let rounds = kdfRounds(mac.digest.hash, mac.iterations, mac.digest.size)
+  let parts: Asn1Node[]
+  try {
+    parts = expectSequence(parseAsn1(authSafeBytes, { mode: 'ber', what: WHAT }), WHAT)
+  } catch {
+    return rounds
+  }
+  for (const ci of parts) {
+    try {
+      const [oidNode, content] = expectSequence(ci, WHAT, 1)
+      const oid = readOid(oidNode, WHAT)
+      if (oid === OID.encryptedData) rounds += pbeRounds(encryptedDataParts(expectExplicit(content, 0, WHAT)).alg, WHAT)
+      if (oid !== OID.data) continue
+      const safe = parseAsn1(readOctets(expectExplicit(content, 0, WHAT), WHAT), { mode: 'ber', what: WHAT })
+      for (const bag of expectSequence(safe, WHAT)) {
+        const [bagId, bagValue] = expectSequence(bag, WHAT, 2)
+        if (readOid(bagId, WHAT) !== OID.pkcs8ShroudedKeyBag) continue
+        const [alg] = expectSequence(expectExplicit(bagValue, 0, WHAT), WHAT, 2)
+        if (alg) rounds += pbeRounds(alg, WHAT)
+      }
+    } catch {
+      // counted when (if) the part is read
+    }
+  }
+  return rounds
+}
+
+async function verifyMac(mac: MacData, data: Buffer, password: string, budget: KdfBudget): Promise<Buffer | null> {
   for (const pw of pkcs12PasswordVariants(password)) {
+    budget.charge(kdfRounds(mac.digest.hash, mac.iterations, mac.digest.size), `${WHAT} (integrity check)`)
     const key = await pkcs12Kdf(mac.digest.hash, pw, mac.salt, mac.iterations, Pkcs12KdfPurpose.mac, mac.digest.size)
     const computed = createHmac(mac.digest.hash, key).update(data).digest()
     key.fill(0)
@@ -153,14 +192,14 @@ async function verifyMac(mac: MacData, data: Buffer, password: string): Promise<
   return null
 }
 
-async function passwordOpensSomething(authSafeBytes: Buffer, password: string): Promise<boolean> {
+async function passwordOpensSomething(authSafeBytes: Buffer, password: string, budget: KdfBudget): Promise<boolean> {
   try {
     for (const ci of expectSequence(parseAsn1(authSafeBytes, { mode: 'ber', what: WHAT }), WHAT)) {
       const [oidNode, content] = expectSequence(ci, WHAT, 1)
       const oid = readOid(oidNode, WHAT)
       if (oid === OID.encryptedData) {
         const { alg, ciphertext } = encryptedDataParts(expectExplicit(content, 0, WHAT))
-        const plain = await pbeDecrypt(alg, ciphertext, password, WHAT)
+        const plain = await pbeDecrypt(alg, ciphertext, password, WHAT, budget)
         if (plain && isSafeContents(plain)) return true
       } else if (oid === OID.data) {
         const safe = parseAsn1(readOctets(expectExplicit(content, 0, WHAT), WHAT), { mode: 'ber', what: WHAT })
@@ -169,7 +208,7 @@ async function passwordOpensSomething(authSafeBytes: Buffer, password: string): 
           if (readOid(bagId, WHAT) !== OID.pkcs8ShroudedKeyBag) continue
           const [alg, data] = expectSequence(expectExplicit(bagValue, 0, WHAT), WHAT, 2)
           if (!alg) continue
-          const plain = await pbeDecrypt(alg, readOctets(data, WHAT), password, WHAT)
+          const plain = await pbeDecrypt(alg, readOctets(data, WHAT), password, WHAT, budget)
           if (plain) {
             try {
               parsePlainPrivateKey(plain, 'pkcs8')
@@ -183,7 +222,9 @@ async function passwordOpensSomething(authSafeBytes: Buffer, password: string): 
         }
       }
     }
-  } catch {
+  } catch (e) {
+    // Running out of budget is an answer of its own; anything else just means "cannot tell".
+    if (e instanceof CoreError && e.detail?.reason === 'kdf_budget') throw e
     return false
   }
   return false
@@ -208,7 +249,7 @@ function encryptedDataParts(node: Asn1Node): { alg: Asn1Node; ciphertext: Buffer
   return { alg, ciphertext: readImplicitOctets(content, WHAT) }
 }
 
-async function openContentInfo(ci: Asn1Node, password: string, contents: Pkcs12Contents): Promise<Asn1Node> {
+async function openContentInfo(ci: Asn1Node, password: string, contents: Pkcs12Contents, budget: KdfBudget): Promise<Asn1Node> {
   const [oidNode, content] = expectSequence(ci, WHAT, 1)
   const oid = readOid(oidNode, WHAT)
   if (oid === OID.data) {
@@ -218,7 +259,7 @@ async function openContentInfo(ci: Asn1Node, password: string, contents: Pkcs12C
     const { alg, ciphertext } = encryptedDataParts(expectExplicit(content, 0, WHAT))
     const d = describePbe(alg, `${WHAT} (encrypted certificates)`)
     contents.protection.push({ part: 'certificates', scheme: d.name, iterations: d.iterations })
-    const plain = await pbeDecrypt(alg, ciphertext, password, `${WHAT} (encrypted certificates)`)
+    const plain = await pbeDecrypt(alg, ciphertext, password, `${WHAT} (encrypted certificates)`, budget)
     if (!plain) {
       throw new CoreError('wrong_password', `${WHAT}: its MAC accepted the password, but the certificates inside did not decrypt with it. The file was made with two different passwords; CertDesk needs one.`)
     }
@@ -227,7 +268,7 @@ async function openContentInfo(ci: Asn1Node, password: string, contents: Pkcs12C
   throw new CoreError('bad_format', `${WHAT} protects part of its content with a public key (${oid}); CertDesk reads only password-protected files.`)
 }
 
-async function readSafeContents(safe: Asn1Node, password: string, contents: Pkcs12Contents, depth: number): Promise<void> {
+async function readSafeContents(safe: Asn1Node, password: string, contents: Pkcs12Contents, depth: number, budget: KdfBudget): Promise<void> {
   if (depth > MAX_SAFE_CONTENTS_DEPTH) throw new CoreError('bad_format', `${WHAT} nests its bags more than ${MAX_SAFE_CONTENTS_DEPTH} deep.`)
   for (const bag of expectSequence(safe, WHAT)) {
     const parts = expectSequence(bag, WHAT, 2)
@@ -261,7 +302,7 @@ async function readSafeContents(safe: Asn1Node, password: string, contents: Pkcs
           if (!alg) throw new CoreError('bad_format', `${WHAT} has a key bag without an algorithm.`)
           const d = describePbe(alg, `${WHAT} (private key)`)
           contents.protection.push({ part: 'key', scheme: d.name, iterations: d.iterations })
-          const decrypted = await pbeDecrypt(alg, readOctets(data, WHAT), password, `${WHAT} (private key)`)
+          const decrypted = await pbeDecrypt(alg, readOctets(data, WHAT), password, `${WHAT} (private key)`, budget)
           if (!decrypted) {
             throw new CoreError('wrong_password', `${WHAT}: its MAC accepted the password, but the private key did not decrypt with it. The file was made with two different passwords; CertDesk needs one.`)
           }
@@ -275,7 +316,7 @@ async function readSafeContents(safe: Asn1Node, password: string, contents: Pkcs
         break
       }
       case OID.safeContentsBag:
-        await readSafeContents(value, password, contents, depth + 1)
+        await readSafeContents(value, password, contents, depth + 1, budget)
         break
       case OID.crlBag:
         contents.ignored.push('CRL')

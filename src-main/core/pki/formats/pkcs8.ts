@@ -1,9 +1,9 @@
-import { CoreError } from '../../errors'
+import { CoreError, isCoreError } from '../../errors'
 import { expectSequence, isUniversal, parseAsn1, readOctets, Tag } from '../asn1/reader'
 import { der } from '../asn1/writer'
 import { MAX_PBKDF2_ITERATIONS, MAX_PRIVATE_KEY_BYTES } from './limits'
-import { describePbe, pbeDecrypt, pbes2Encrypt, type PbeDescription } from './pbe'
-import { parsePlainPrivateKey, type ParsedPrivateKey } from './private-key'
+import { describePbe, KdfBudget, pbeDecrypt, pbes2Encrypt, type PbeDescription } from './pbe'
+import { parsePlainPrivateKey, type ParsedPrivateKey, sniffPlainKeyFormat } from './private-key'
 
 /** OWASP Password Storage Cheat Sheet (2023+) figure for PBKDF2-HMAC-SHA256. */
 export const PKCS8_DEFAULT_ITERATIONS = 600_000
@@ -32,19 +32,22 @@ export function describeEncryptedPkcs8(input: Buffer): PbeDescription {
 }
 
 /**
- * Decrypts EncryptedPrivateKeyInfo (PBES2 or PKCS#12 PBE) with the iteration caps of limits.ts, then
- * reads the PKCS#8 inside. Wrong password: CoreError wrong_password.
+ * Decrypts EncryptedPrivateKeyInfo (PBES2 or PKCS#12 PBE) with the iteration caps of limits.ts, charging
+ * `budget` (the import's, when several keys share one file), then reads the PKCS#8 inside. Wrong
+ * password: CoreError wrong_password.
  */
-export async function decryptPkcs8(input: Buffer, password: string, what = 'The encrypted private key'): Promise<ParsedPrivateKey> {
+export async function decryptPkcs8(input: Buffer, password: string, what = 'The encrypted private key', budget: KdfBudget = new KdfBudget()): Promise<ParsedPrivateKey> {
   if (input.length > MAX_PRIVATE_KEY_BYTES) throw new CoreError('too_large', `${what} is ${input.length} bytes, more than any private key CertDesk supports.`)
   const [alg, data] = expectSequence(parseAsn1(input, { mode: 'der', what }), what, 2)
   if (!alg) throw new CoreError('bad_format', `${what} has no algorithm.`)
-  const plain = await pbeDecrypt(alg, readOctets(data, what), password, what)
+  const plain = await pbeDecrypt(alg, readOctets(data, what), password, what, budget)
   if (!plain) throw new CoreError('wrong_password', `${what} did not open with this password. Check the password and try again.`)
   try {
     return parsePlainPrivateKey(plain, 'pkcs8', what)
   } catch (e) {
-    // A wrong password passes the padding check about once in 256 tries; the garbage then fails here.
+    // A wrong password passes the padding check about once in 256 tries; what comes out is then not
+    // DER PrivateKeyInfo. If it is, the password was right and the key inside is what is wrong.
+    if (isCoreError(e) && sniffPlainKeyFormat(plain) === 'pkcs8') throw e
     throw new CoreError('wrong_password', `${what} did not open with this password. Check the password and try again.`, { cause: e })
   } finally {
     plain.fill(0)

@@ -3,10 +3,11 @@ import { CoreError } from '../../errors'
 import { MAX_ZIP_ENTRIES, MAX_ZIP_ENTRY_BYTES, MAX_ZIP_TOTAL_BYTES } from './limits'
 
 /**
- * Just enough ZIP reading for the archives CAs mail out (a .crt, a .ca-bundle, a few intermediates):
- * stored or deflated entries, no encryption, no ZIP64. Sizes are checked against the caps before
- * inflating, inflation itself stops at the cap (maxOutputLength), and every entry's CRC-32 is checked,
- * so a zip bomb or a damaged archive is an error, not a memory spike.
+ * The one ZIP reader for every archive CertDesk reads: the ones CAs mail out (a .crt, a .ca-bundle, a
+ * few intermediates) and the ones CollectSSL may answer with. Stored or deflated entries, no
+ * encryption, no ZIP64. Sizes are checked against the caps before inflating, inflation itself stops at
+ * the cap (maxOutputLength), and every entry's CRC-32 is checked, so a zip bomb or a damaged archive
+ * is an error, not a memory spike. (fflate stays only where the Sandbox CA writes ZIPs.)
  */
 
 export interface ZipEntry {
@@ -14,7 +15,17 @@ export interface ZipEntry {
   data: Buffer
 }
 
-const WHAT = 'The ZIP archive'
+/** How much one archive may hold; each caller names its own (imports, a CollectSSL answer). */
+export interface ZipLimits {
+  maxEntries: number
+  maxEntryBytes: number
+  maxTotalBytes: number
+}
+
+/** ZIP files given to the import. */
+export const IMPORT_ZIP_LIMITS: ZipLimits = { maxEntries: MAX_ZIP_ENTRIES, maxEntryBytes: MAX_ZIP_ENTRY_BYTES, maxTotalBytes: MAX_ZIP_TOTAL_BYTES }
+
+const ARCHIVE = 'The ZIP archive'
 const EOCD_SIGNATURE = 0x06054b50
 const CENTRAL_SIGNATURE = 0x02014b50
 const LOCAL_SIGNATURE = 0x04034b50
@@ -25,12 +36,11 @@ export function looksLikeZip(b: Buffer): boolean {
   return b.length >= 4 && b.readUInt32LE(0) === LOCAL_SIGNATURE
 }
 
-function bad(why: string): never {
-  throw new CoreError('bad_format', `${WHAT} is damaged or unsupported: ${why}.`)
-}
-
-/** Lists and extracts the files of a ZIP (folders and macOS metadata are skipped). */
-export function readZip(b: Buffer): ZipEntry[] {
+/** Lists and extracts the files of a ZIP (folders and macOS metadata are skipped). `what` starts messages. */
+export function readZip(b: Buffer, limits: ZipLimits = IMPORT_ZIP_LIMITS, what: string = ARCHIVE): ZipEntry[] {
+  function bad(why: string): never {
+    throw new CoreError('bad_format', `${what} is damaged or unsupported: ${why}.`)
+  }
   let eocd = -1
   for (let p = b.length - EOCD_MIN; p >= Math.max(0, b.length - EOCD_MIN - MAX_COMMENT); p--) {
     if (b.readUInt32LE(p) === EOCD_SIGNATURE) {
@@ -43,7 +53,7 @@ export function readZip(b: Buffer): ZipEntry[] {
   const cdSize = b.readUInt32LE(eocd + 12)
   const cdOffset = b.readUInt32LE(eocd + 16)
   if (count === 0xffff || cdOffset === 0xffffffff) bad('ZIP64 archives are not supported')
-  if (count > MAX_ZIP_ENTRIES) throw new CoreError('too_large', `${WHAT} has ${count} entries; CertDesk reads at most ${MAX_ZIP_ENTRIES}.`)
+  if (count > limits.maxEntries) throw new CoreError('too_large', `${what} has ${count} entries; CertDesk reads at most ${limits.maxEntries}.`)
   if (cdOffset + cdSize > eocd) bad('its directory points outside the file')
   const entries: ZipEntry[] = []
   let total = 0
@@ -62,10 +72,10 @@ export function readZip(b: Buffer): ZipEntry[] {
     const name = b.subarray(p + 46, p + 46 + nameLen).toString((flags & 0x800) !== 0 ? 'utf8' : 'latin1')
     p += 46 + nameLen + extraLen + commentLen
     if (name.endsWith('/') || name.startsWith('__MACOSX/') || /(^|\/)\._/.test(name)) continue
-    if ((flags & 0x1) !== 0) throw new CoreError('bad_format', `${WHAT} is password-protected (${name}). Extract it first, then import the files.`)
-    if (size > MAX_ZIP_ENTRY_BYTES) throw new CoreError('too_large', `${name} in ${WHAT.toLowerCase()} is ${size} bytes; entries are at most ${MAX_ZIP_ENTRY_BYTES / 1024} KiB.`)
+    if ((flags & 0x1) !== 0) throw new CoreError('bad_format', `${what} is password-protected (${name}). Extract it first, then import the files.`)
+    if (size > limits.maxEntryBytes) throw new CoreError('too_large', `${name} in ${what.toLowerCase()} is ${size} bytes; entries are at most ${limits.maxEntryBytes / 1024} KiB.`)
     total += size
-    if (total > MAX_ZIP_TOTAL_BYTES) throw new CoreError('too_large', `${WHAT} unpacks to more than ${MAX_ZIP_TOTAL_BYTES / 1024 / 1024} MiB.`)
+    if (total > limits.maxTotalBytes) throw new CoreError('too_large', `${what} unpacks to more than ${limits.maxTotalBytes / 1024} KiB.`)
     if (localOffset + 30 > b.length || b.readUInt32LE(localOffset) !== LOCAL_SIGNATURE) bad(`the entry ${name} is missing`)
     const dataStart = localOffset + 30 + b.readUInt16LE(localOffset + 26) + b.readUInt16LE(localOffset + 28)
     if (dataStart + compressed > b.length) bad(`the entry ${name} is truncated`)

@@ -1,11 +1,11 @@
 import { assertNever } from '../../util/assert-never'
 import type { CallContext } from '../call-context'
-import { orderCertificateSet, orderChain, type OrderedChain } from '../chain'
+import { MAX_CHAIN_CERTS, orderCertificateSet, orderChain, type OrderedChain } from '../chain'
 import { badResponse, codeInfo } from '../error-codes'
 import { SectigoError } from '../errors'
 import { sanitizeServerText } from '../redact'
 import { bodyText, type ApiBody } from '../responses/body'
-import { certificatesFromPkcs7, certificatesFromText, certificatesFromZip, sniffBinary } from '../responses/certificate-data'
+import { certificatesFromPkcs7, certificatesFromText, certificatesFromZip, MAX_CERTIFICATE_VALUE_CHARS, MAX_CONTAINER_VALUE_CHARS, sniffBinary } from '../responses/certificate-data'
 import { FieldReader, ORDER_NUMBER_PATTERN } from '../responses/fields'
 import { readStatusDetails, type StatusDetails } from '../responses/status-details'
 import { errorDetails, readStatus, throwIfError } from '../responses/status'
@@ -170,17 +170,19 @@ export function parseCollectSslResponse(body: ApiBody, ctx: CallContext): Collec
 }
 
 function collectedChain(r: FieldReader, ctx: CallContext): OrderedChain {
-  const certificate = r.text('certificate')
+  const certificate = r.text('certificate', MAX_CERTIFICATE_VALUE_CHARS)
   if (certificate !== undefined) {
     const leafSet = wrap(ctx, 'the certificate value cannot be decoded', () => certificatesFromText(certificate))
-    const cas = wrap(ctx, 'a CA certificate value cannot be decoded', () => r.all('caCertificate').flatMap((v) => certificatesFromText(v)))
+    // Each CA value is capped like the certificate, and their number like a chain's, before any is decoded.
+    const caValues = r.list('caCertificate', MAX_CHAIN_CERTS, MAX_CERTIFICATE_VALUE_CHARS)
+    const cas = wrap(ctx, 'a CA certificate value cannot be decoded', () => caValues.flatMap((v) => certificatesFromText(v)))
     const [leaf] = leafSet
     if (leafSet.length !== 1 || !leaf) return chainFromSet([...leafSet, ...cas], ctx)
     return wrap(ctx, 'the certificates sent do not form a chain', () => orderChain(leaf, cas))
   }
-  const pkcs7 = r.text('pkcs7') ?? r.text('netscapeCertificateSequence')
+  const pkcs7 = r.text('pkcs7', MAX_CONTAINER_VALUE_CHARS) ?? r.text('netscapeCertificateSequence', MAX_CONTAINER_VALUE_CHARS)
   if (pkcs7 !== undefined) return chainFromSet(wrap(ctx, 'the PKCS#7 value cannot be read', () => decodeBase64Container(pkcs7, 'pkcs7', ctx)), ctx)
-  const zip = r.text('zipFile')
+  const zip = r.text('zipFile', MAX_CONTAINER_VALUE_CHARS)
   if (zip !== undefined) return chainFromSet(wrap(ctx, 'the ZIP value cannot be read', () => decodeBase64Container(zip, 'zip', ctx)), ctx)
   throw badResponse(ctx, 'status 2 says certificates are attached, but none are')
 }

@@ -1,6 +1,7 @@
 import type { CallContext } from '../call-context'
 import { badResponse, errorFromSectigoCode } from '../error-codes'
 import { bodyText, type ApiBody } from '../responses/body'
+import { answerLines } from '../responses/lines'
 import { MAX_TEXT_FIELD_CHARS } from '../responses/fields'
 import { parseStatusInteger } from '../responses/newline'
 import { readStatus, throwIfError } from '../responses/status'
@@ -64,8 +65,7 @@ function statusOf(line: string | undefined): number | null {
 
 export function parseDecodeCsr(body: ApiBody, ctx: CallContext): DecodedCsr {
   const text = bodyText(body, ctx)
-  const lines = text.split(/\r?\n/)
-  while (lines.length > 0 && (lines[lines.length - 1] ?? '').trim() === '') lines.pop()
+  const lines = answerLines(text)
   if (lines.length > MAX_DECODE_CSR_LINES) throw badResponse(ctx, 'too many lines')
   const status = statusOf(lines[0])
   if (status === null) {

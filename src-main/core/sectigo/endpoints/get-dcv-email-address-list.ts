@@ -62,6 +62,8 @@ export function parseDcvEmailAddressList(body: ApiBody, ctx: CallContext): DcvEm
   const lines = parseTabLines(status.lines)
   if (!lines) throw badResponse(ctx, 'a line is not "name<TAB>value"')
   const out: DcvEmailAddressList = { whoisEmails: [], level2Emails: [], level3Emails: [], level4Emails: [], level5Emails: [], all: [] }
+  // A Set, not out.all.includes(): the answer may hold many thousands of lines.
+  const offered = new Set<string>()
   for (const { key, value } of lines) {
     if (key === 'domain_name') {
       if (out.domainName !== undefined) throw badResponse(ctx, 'domain_name appears more than once')
@@ -72,7 +74,10 @@ export function parseDcvEmailAddressList(body: ApiBody, ctx: CallContext): DcvEm
     if (key === 'whois_email' && value.toLowerCase() === 'none') continue
     if (!EMAIL.test(value)) throw badResponse(ctx, `"${key}" is not an email address`)
     out[LEVEL_KEYS[key as keyof typeof LEVEL_KEYS]].push(value)
-    if (!out.all.includes(value)) out.all.push(value)
+    if (!offered.has(value)) {
+      offered.add(value)
+      out.all.push(value)
+    }
   }
   return out
 }

@@ -1,7 +1,7 @@
-import { unzipSync } from 'fflate'
 import { CoreError } from '../../errors'
 import { expectExplicit, expectSequence, type Asn1Node } from '../../pki/asn1/reader'
 import { expectCertificates, readContentInfo, signedDataCertificates } from '../../pki/formats/pkcs7'
+import { readZip, type ZipLimits } from '../../pki/formats/zip'
 import { OID } from '../../pki/oids'
 import { decodePemBlocks, looksLikePem } from '../../pki/pem'
 import { MAX_CERT_BYTES, MAX_CHAIN_CERTS } from '../chain'
@@ -10,6 +10,18 @@ import { MAX_CERT_BYTES, MAX_CHAIN_CERTS } from '../chain'
 export const MAX_ZIP_ENTRIES = 20
 /** One ZIP entry, inflated, is at most this large (a PEM bundle of a full chain fits easily). */
 export const MAX_ZIP_ENTRY_BYTES = 256 * 1024
+/** The whole ZIP inflated: a chain of MAX_CHAIN_CERTS certificates of MAX_CERT_BYTES, as PEM, fits. */
+export const MAX_ZIP_TOTAL_BYTES = 1024 * 1024
+
+/**
+ * One certificate as text in an answer: base64 of at most MAX_CERT_BYTES of DER is 87,384 characters;
+ * as PEM with CRLF line breaks and its armour about 90,200. Checked before the value is decoded.
+ */
+export const MAX_CERTIFICATE_VALUE_CHARS = 96 * 1024
+/** A PKCS#7 or ZIP value carries the whole chain; the answer's own cap (1 MiB) is the bound. */
+export const MAX_CONTAINER_VALUE_CHARS = 1024 * 1024
+
+const COLLECT_ZIP_LIMITS: ZipLimits = { maxEntries: MAX_ZIP_ENTRIES, maxEntryBytes: MAX_ZIP_ENTRY_BYTES, maxTotalBytes: MAX_ZIP_TOTAL_BYTES }
 
 const OID_NETSCAPE_CERT_SEQUENCE = '2.16.840.1.113730.2.5'
 const PKCS7_WHAT = 'The PKCS#7 data from Sectigo'
@@ -78,32 +90,16 @@ export function certificatesFromPkcs7(der: Uint8Array): Uint8Array[] {
   })
 }
 
-/** Every certificate in a CollectSSL ZIP (.crt/.pem/.cer entries, PEM or DER), with size limits. */
+/** Every certificate in a CollectSSL ZIP (.crt/.pem/.cer entries, PEM or DER), read with pki/formats/zip.ts. */
 export function certificatesFromZip(bytes: Uint8Array): Uint8Array[] {
-  let entries = 0
-  let files: Record<string, Uint8Array>
-  try {
-    files = unzipSync(bytes, {
-      filter: (f) => {
-        entries += 1
-        if (entries > MAX_ZIP_ENTRIES) fail(`the ZIP holds more than ${MAX_ZIP_ENTRIES} files`)
-        if (f.originalSize > MAX_ZIP_ENTRY_BYTES) fail(`the ZIP entry "${f.name}" is too large`)
-        return !f.name.endsWith('/')
-      },
-    })
-  } catch (e) {
-    if (e instanceof CoreError) throw e
-    fail('the ZIP file cannot be read', e)
-  }
+  const entries = readZip(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), COLLECT_ZIP_LIMITS, 'The ZIP from Sectigo')
   const out: Uint8Array[] = []
-  for (const name of Object.keys(files).sort()) {
-    const data = files[name]
-    if (!data || data.byteLength === 0) continue
-    if (data.byteLength > MAX_ZIP_ENTRY_BYTES) fail(`the ZIP entry "${name}" is too large`)
-    const head = Buffer.from(data.subarray(0, 64)).toString('latin1')
-    if (head.includes('-----BEGIN ')) out.push(...certsFromPem(Buffer.from(data).toString('latin1')))
-    else if (data[0] === 0x30) out.push(data)
-    else out.push(...certificatesFromText(Buffer.from(data).toString('latin1')))
+  for (const { data } of [...entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    if (data.byteLength === 0) continue
+    const head = data.subarray(0, 64).toString('latin1')
+    if (head.includes('-----BEGIN ')) out.push(...certsFromPem(data.toString('latin1')))
+    else if (data[0] === 0x30) out.push(new Uint8Array(data))
+    else out.push(...certificatesFromText(data.toString('latin1')))
     checkCount(out.length)
   }
   if (out.length === 0) fail('the ZIP file holds no certificates')

@@ -28,14 +28,25 @@ export class FieldReader {
     return this.fields.has(key)
   }
 
-  /** The single value of `key`; repeated keys are ambiguous and refused. Blank counts as absent. */
-  text(key: string): string | undefined {
+  /**
+   * The single value of `key`; repeated keys are ambiguous and refused. Blank counts as absent. Longer
+   * than `maxChars` (a message or a name by default; certificate fields pass their own cap) is refused.
+   */
+  text(key: string, maxChars = MAX_TEXT_FIELD_CHARS): string | undefined {
     const all = this.fields.all(key)
     if (all.length > 1) throw badResponse(this.ctx, `${this.where}the field "${key}" appears more than once`)
     const v = all[0]?.trim()
     if (v === undefined || v === '') return undefined
-    if (v.length > MAX_TEXT_FIELD_CHARS) throw badResponse(this.ctx, `${this.where}the field "${key}" is too long`)
+    if (v.length > maxChars) throw badResponse(this.ctx, `${this.where}the field "${key}" is too long`)
     return v
+  }
+
+  /** Every value of a repeatable key, untrimmed; more than `maxCount`, or one longer than `maxChars`, is refused. */
+  list(key: string, maxCount: number, maxChars: number): readonly string[] {
+    const all = this.fields.all(key)
+    if (all.length > maxCount) throw badResponse(this.ctx, `${this.where}the field "${key}" appears more than ${maxCount} times`)
+    if (all.some((v) => v.length > maxChars)) throw badResponse(this.ctx, `${this.where}a "${key}" value is too long`)
+    return all
   }
 
   requiredText(key: string): string {

@@ -1,3 +1,5 @@
+import { answerLines } from './lines'
+
 /** Sectigo's newline family: line 1 a status integer; then an error message, or positional values. */
 export interface NewlineBody {
   status: number
@@ -14,11 +16,10 @@ export function parseStatusInteger(raw: string | undefined): number | null {
   return STATUS_PATTERN.test(t) ? Number(t) : null
 }
 
-/** Null when line 1 is not a status integer. */
+/** Null when line 1 is not a status integer (decided from line 1 alone, before the rest is split). */
 export function parseNewlineBody(text: string): NewlineBody | null {
-  const lines = text.split(/\r?\n/)
-  while (lines.length > 0 && (lines[lines.length - 1] ?? '').trim() === '') lines.pop()
-  const status = parseStatusInteger(lines[0])
+  const firstBreak = text.indexOf('\n')
+  const status = parseStatusInteger(firstBreak === -1 ? text : text.slice(0, firstBreak))
   if (status === null) return null
-  return { status, lines: lines.slice(1) }
+  return { status, lines: answerLines(text).slice(1) }
 }
