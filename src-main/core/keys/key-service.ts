@@ -63,7 +63,7 @@ export class KeyService {
    */
   async store(pkcs8Der: Buffer, opts: PrepareKeyOptions & { actor: Actor }): Promise<KeyRow> {
     const prepared = await this.prepareKey(pkcs8Der, opts)
-    return this.db.transaction(() => this.insertPreparedKey(prepared, { actor: opts.actor }).row)()
+    return this.db.transaction(() => this.insertPreparedKey(prepared, { actor: opts.actor }).row).immediate()
   }
 
   /**

@@ -286,7 +286,7 @@ export function sweepLocal(ctx: OrderContext): { unknownOrders: string[]; unknow
     ctx.db.transaction(() => {
       updateOrderAction(ctx.db, a.id, { status: 'unknown', result: 'CertDesk stopped before the answer was recorded; the call may or may not have reached Sectigo.', updatedAt: now.toISOString() })
       recordEvent(ctx.db, ctx.clock, { actor: 'system', action: 'order.action_unknown', subjectType: 'order', subjectId: a.orderId, detail: { action: a.action, actionId: a.id } })
-    })()
+    }).immediate()
     unknownActions.push(a.id)
   }
   return { unknownOrders, unknownActions }
@@ -332,7 +332,7 @@ export async function reconcileOrder(ctx: OrderContext, orderId: string, actor: 
     ctx.db.transaction(() => {
       updateOrderRow(ctx.db, o.id, { stateReason: `Still unknown: Sectigo's order report could not be read (${message}). CertDesk tries again on the next sync.`, updatedAt: ctx.clock.now().toISOString() }, 'unknown')
       recordEvent(ctx.db, ctx.clock, { actor, action: 'order.reconcile_failed', subjectType: 'order', subjectId: o.id, detail: { message } })
-    })()
+    }).immediate()
     return { orderId, outcome: 'failed', message }
   }
   await step(ctx.hooks, 'reconcile-answered', { orderId })
@@ -435,6 +435,6 @@ function recordNotFound(ctx: OrderContext, o: OrderRow, actor: Actor): Reconcile
   ctx.db.transaction(() => {
     updateOrderRow(ctx.db, o.id, { stateReason: message, reconcileCheckedAt: now, reconcileCount: checks, resendAllowed, updatedAt: now }, 'unknown')
     recordEvent(ctx.db, ctx.clock, { actor, action: 'order.reconcile_not_found', subjectType: 'order', subjectId: o.id, detail: { checks, resendAllowed } })
-  })()
+  }).immediate()
   return { orderId: o.id, outcome: 'not_found', message }
 }

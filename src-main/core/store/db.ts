@@ -28,12 +28,7 @@ export function openDatabase(file: string, opts: { readonly?: boolean } = {}): D
     if (appId !== 0 && appId !== APPLICATION_ID) {
       throw new CoreError('bad_format', `${file} is an SQLite database, but not a CertDesk one. Choose another data folder.`)
     }
-    if (version > MIGRATIONS.length) {
-      throw new CoreError(
-        'database_too_new',
-        `This database was written by a newer CertDesk (schema ${version}; this version knows up to ${MIGRATIONS.length}). Update CertDesk; the file was not changed.`,
-      )
-    }
+    if (version > MIGRATIONS.length) throw tooNew(version)
     const check = db.pragma('quick_check', { simple: true }) as string
     if (check !== 'ok') {
       throw new CoreError('database_corrupt', `The database ${file} failed its integrity check (${check}). Nothing was changed. Close CertDesk, move the file aside (keep it: your keys are in it) and restore your backup of the data folder, or start again with an empty one.`)
@@ -51,25 +46,64 @@ export function openDatabase(file: string, opts: { readonly?: boolean } = {}): D
   }
 }
 
+function tooNew(version: number): CoreError {
+  return new CoreError(
+    'database_too_new',
+    `This database was written by a newer CertDesk (schema ${version}; this version knows up to ${MIGRATIONS.length}). Update CertDesk; the file was not changed.`,
+  )
+}
+
 function applyPragmas(db: Db): void {
-  if (!db.readonly) db.pragma('journal_mode = WAL')
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
+  if (!db.readonly) untilNotBusy(() => db.pragma('journal_mode = WAL'))
   db.pragma('synchronous = FULL')
   db.pragma('foreign_keys = ON')
-  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
   db.pragma('secure_delete = ON')
 }
 
-/** Applies each pending migration and its user_version bump in one transaction. */
+/** The first pause between two tries of a statement SQLite refuses without waiting; it doubles up to the last. */
+const BUSY_RETRY_PAUSES_MS = [5, 10, 20, 40, 80]
+
+/**
+ * Runs `fn`, trying again while SQLite answers SQLITE_BUSY, for up to BUSY_TIMEOUT_MS. For the one
+ * statement SQLite's busy handler does not cover: switching a new file to WAL needs an exclusive lock,
+ * and a process that opens the same new folder at the same moment may hold a lock on it; SQLite then
+ * refuses at once rather than wait (issue 10: two processes on a new folder).
+ */
+function untilNotBusy<T>(fn: () => T): T {
+  const deadline = Date.now() + BUSY_TIMEOUT_MS
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return fn()
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw e
+      const pause = BUSY_RETRY_PAUSES_MS[Math.min(attempt, BUSY_RETRY_PAUSES_MS.length - 1)] ?? 0
+      // A synchronous pause: opening the database is synchronous, as SQLite's own busy handler is.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, pause)
+    }
+  }
+}
+
+/**
+ * Applies each pending migration and its user_version bump in one IMMEDIATE transaction. The version
+ * is read inside it, under the write lock: two processes opening a new folder at once would otherwise
+ * both decide to run the same migration.
+ */
 export function migrate(db: Db): void {
-  const current = db.pragma('user_version', { simple: true }) as number
-  for (let i = current; i < MIGRATIONS.length; i++) {
-    const m = MIGRATIONS[i]
-    if (!m) break
-    db.transaction(() => {
-      if (i === 0) db.pragma(`application_id = ${APPLICATION_ID}`)
-      m.up(db)
-      db.pragma(`user_version = ${i + 1}`)
-    }).immediate()
+  for (;;) {
+    const applied = db
+      .transaction(() => {
+        const version = db.pragma('user_version', { simple: true }) as number
+        if (version > MIGRATIONS.length) throw tooNew(version)
+        const m = MIGRATIONS[version]
+        if (!m) return false
+        if (version === 0) db.pragma(`application_id = ${APPLICATION_ID}`)
+        m.up(db)
+        db.pragma(`user_version = ${version + 1}`)
+        return true
+      })
+      .immediate()
+    if (!applied) return
   }
 }
 

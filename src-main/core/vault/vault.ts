@@ -220,7 +220,7 @@ export class Vault {
       setMeta(this.db, 'vault.backend', store.backend)
       setMeta(this.db, 'vault.kcv', kcv(dek))
       deleteMeta(this.db, 'vault.wrapped')
-    })()
+    }).immediate()
   }
 
   /** Makes `dek` this vault's data key, wrapped by `passphrase` in the database. */
@@ -231,7 +231,7 @@ export class Vault {
       setMeta(this.db, 'vault.backend', 'passphrase')
       setMeta(this.db, 'vault.wrapped', JSON.stringify(wrapped))
       setMeta(this.db, 'vault.kcv', kcv(dek))
-    })()
+    }).immediate()
   }
 
   private async loadFromKeychain(): Promise<Buffer> {
