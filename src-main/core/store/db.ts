@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3'
+import { chmodSync, closeSync, constants, openSync, statSync } from 'node:fs'
 import { CoreError } from '../errors'
 import { MIGRATIONS } from './migrations'
 
@@ -10,14 +11,25 @@ export const APPLICATION_ID = 0x4344534b
 export const BUSY_TIMEOUT_MS = 5_000
 
 /**
+ * The database and the -wal and -shm files beside it hold wrapped keys and the audit trail: owner
+ * only. SQLite creates -wal and -shm with the mode of the database file, so the database is created
+ * with it (never left to SQLite's default 0644 and the umask).
+ */
+export const DATABASE_FILE_MODE = 0o600
+/** Files SQLite keeps beside a database in WAL mode. */
+const WAL_SIDE_FILES = ['-wal', '-shm']
+
+/**
  * Opens (creating if needed) the CertDesk database with the durability pragmas of ARCHITECTURE.md and
  * applies pending migrations, each in its own transaction. A database from a newer CertDesk is refused
  * and left untouched.
  */
 export function openDatabase(file: string, opts: { readonly?: boolean } = {}): Db {
+  const readonly = opts.readonly ?? false
   let db: Db
   try {
-    db = new Database(file, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false })
+    if (!readonly) ownerOnlyFiles(file)
+    db = new Database(file, { readonly, fileMustExist: readonly })
   } catch (e) {
     throw new CoreError('io_error', `Could not open the database at ${file}: ${(e as Error).message}. Check that the folder exists and is writable.`, { cause: e })
   }
@@ -33,7 +45,7 @@ export function openDatabase(file: string, opts: { readonly?: boolean } = {}): D
     if (check !== 'ok') {
       throw new CoreError('database_corrupt', `The database ${file} failed its integrity check (${check}). Nothing was changed. Close CertDesk, move the file aside (keep it: your keys are in it) and restore your backup of the data folder, or start again with an empty one.`)
     }
-    if (!opts.readonly) migrate(db)
+    if (!readonly) migrate(db)
     return db
   } catch (e) {
     db.close()
@@ -43,6 +55,28 @@ export function openDatabase(file: string, opts: { readonly?: boolean } = {}): D
       throw new CoreError('database_corrupt', `${file} is damaged or not a database (${code}). Nothing was changed. Close CertDesk, move the file aside (keep it: your keys are in it) and restore your backup of the data folder, or start again with an empty one.`, { cause: e })
     }
     throw new CoreError('io_error', `Could not open the database at ${file}: ${(e as Error).message}`, { cause: e })
+  }
+}
+
+/**
+ * Creates the database file owner-only if it does not exist, and takes group and other access away
+ * from a database (and its -wal and -shm) made by an earlier CertDesk with SQLite's default mode.
+ */
+function ownerOnlyFiles(file: string): void {
+  if (process.platform === 'win32') return
+  try {
+    closeSync(openSync(file, constants.O_RDWR | constants.O_CREAT | constants.O_EXCL, DATABASE_FILE_MODE))
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
+  }
+  for (const f of [file, ...WAL_SIDE_FILES.map((s) => file + s)]) {
+    const st = statSync(f, { throwIfNoEntry: false })
+    if (!st?.isFile() || (st.mode & 0o077) === 0) continue
+    try {
+      chmodSync(f, DATABASE_FILE_MODE)
+    } catch {
+      // Not ours to change (another owner, a read-only disk): opening says what is wrong, if anything.
+    }
   }
 }
 
