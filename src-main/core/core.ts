@@ -66,9 +66,13 @@ export interface Core {
   readonly push: PushService
   /** Background tracking; the app and web front doors start it, the CLI polls on demand. */
   readonly scheduler: OrderScheduler
-  close(): void
+  /**
+   * Locks the vault and closes the database. Returns a warning when the closing checkpoint failed
+   * (everything is saved; the next open finishes it), for the front door to show; never throws.
+   */
+  close(): string | null
   /** Stops the push receiver, waits for running Sectigo calls, closes HTTP clients, then close(). */
-  shutdown(): Promise<void>
+  shutdown(): Promise<string | null>
 }
 
 export function createCore(opts: CoreOptions): Core {
@@ -106,9 +110,11 @@ export function createCore(opts: CoreOptions): Core {
   })
   const push = new PushService(orders, logger)
   const scheduler = new OrderScheduler({ orders, clock, logger })
-  const close = (): void => {
+  const close = (): string | null => {
     vault.lock()
-    closeDatabase(db)
+    const warning = closeDatabase(db)
+    if (warning) logger.warn('database checkpoint at close failed', { warning })
+    return warning
   }
   return {
     dataDir: opts.dataDir,
@@ -132,7 +138,7 @@ export function createCore(opts: CoreOptions): Core {
       await push.stop()
       await orders.idle()
       await accounts.close()
-      close()
+      return close()
     },
   }
 }

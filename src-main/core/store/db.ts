@@ -2,14 +2,14 @@ import Database from 'better-sqlite3'
 import { chmodSync, closeSync, constants, openSync, statSync } from 'node:fs'
 import { CoreError } from '../errors'
 import { MIGRATIONS } from './migrations'
+import { BUSY_TIMEOUT_MS, CORRUPT_ADVICE, describeSqliteFailure } from './sqlite-errors'
+
+export { BUSY_TIMEOUT_MS } from './sqlite-errors'
 
 export type Db = Database.Database
 
 /** 'CDSK' as a 32-bit big-endian integer: marks the file as a CertDesk database. */
 export const APPLICATION_ID = 0x4344534b
-/** How long a writer waits for a lock held by another connection before SQLITE_BUSY. */
-export const BUSY_TIMEOUT_MS = 5_000
-
 /**
  * The database and the -wal and -shm files beside it hold wrapped keys and the audit trail: owner
  * only. SQLite creates -wal and -shm with the mode of the database file, so the database is created
@@ -31,6 +31,8 @@ export function openDatabase(file: string, opts: { readonly?: boolean } = {}): D
     if (!readonly) ownerOnlyFiles(file)
     db = new Database(file, { readonly, fileMustExist: readonly })
   } catch (e) {
+    const described = describeSqliteFailure(e, file)
+    if (described) throw described
     throw new CoreError('io_error', `Could not open the database at ${file}: ${(e as Error).message}. Check that the folder exists and is writable.`, { cause: e })
   }
   try {
@@ -43,7 +45,7 @@ export function openDatabase(file: string, opts: { readonly?: boolean } = {}): D
     if (version > MIGRATIONS.length) throw tooNew(version)
     const check = db.pragma('quick_check', { simple: true }) as string
     if (check !== 'ok') {
-      throw new CoreError('database_corrupt', `The database ${file} failed its integrity check (${check}). Nothing was changed. Close CertDesk, move the file aside (keep it: your keys are in it) and restore your backup of the data folder, or start again with an empty one.`)
+      throw new CoreError('database_corrupt', `The database ${file} failed its integrity check (${check}). Nothing was changed. ${CORRUPT_ADVICE}`)
     }
     if (!readonly) migrate(db)
     return db
@@ -52,8 +54,10 @@ export function openDatabase(file: string, opts: { readonly?: boolean } = {}): D
     if (e instanceof CoreError) throw e
     const code = (e as { code?: string }).code
     if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
-      throw new CoreError('database_corrupt', `${file} is damaged or not a database (${code}). Nothing was changed. Close CertDesk, move the file aside (keep it: your keys are in it) and restore your backup of the data folder, or start again with an empty one.`, { cause: e })
+      throw new CoreError('database_corrupt', `${file} is damaged or not a database (${code}). Nothing was changed. ${CORRUPT_ADVICE}`, { cause: e })
     }
+    const described = describeSqliteFailure(e, file)
+    if (described) throw described
     throw new CoreError('io_error', `Could not open the database at ${file}: ${(e as Error).message}`, { cause: e })
   }
 }
@@ -150,8 +154,21 @@ export function checkpoint(db: Db): boolean {
   return result?.busy === 0
 }
 
-export function closeDatabase(db: Db): void {
-  if (!db.open) return
-  if (!db.readonly) checkpoint(db)
-  db.close()
+/**
+ * Checkpoints and closes. The database is closed whatever happens; a checkpoint that fails (a full or
+ * failing disk) loses nothing, since every commit is already in the WAL and the next open finishes
+ * it, so it is returned as a warning for the front door to show rather than thrown.
+ */
+export function closeDatabase(db: Db): string | null {
+  if (!db.open) return null
+  let warning: string | null = null
+  try {
+    if (!db.readonly) checkpoint(db)
+  } catch (e) {
+    const code = (e as { code?: string }).code
+    warning = `Everything was saved, but folding the write-ahead log back into ${db.name} failed (${(e as Error).message}${code ? `, ${code}` : ''}). Nothing is lost: CertDesk finishes it the next time it opens the database; free some disk space if the disk is full.`
+  } finally {
+    db.close()
+  }
+  return warning
 }
