@@ -26,6 +26,11 @@ export interface OrderContext {
   systemTrust: TrustStore
   /** "<pid>:<run id>": written on every intent so a restart can tell its own in-flight calls from a dead process's. */
   owner: string
+  /**
+   * Orders this process is sending right now. An order this process left 'submitting' that is not in
+   * here lost its answer (recording it failed): the sweep settles it like a dead process's.
+   */
+  inFlight: Set<string>
   dcvProbe: DcvProbe
 }
 

@@ -6,7 +6,9 @@ import type { PlacedOrder } from '../sectigo/endpoints/placed-order'
 import type { WebHostReportRow } from '../sectigo/endpoints/web-host-report'
 import { isSectigoError } from '../sectigo/errors'
 import { findProduct, type Product } from '../sectigo/products'
+import type { SectigoClient } from '../sectigo/client'
 import { classifyForRetry } from '../sectigo/retry'
+import { describeSqliteFailure, sqliteFailureReason } from '../store/sqlite-errors'
 import { getCsr, type CsrRow } from '../store/csrs-repo'
 import { recordEvent, type Actor } from '../store/events-repo'
 import {
@@ -156,7 +158,24 @@ export async function submitOrder(ctx: OrderContext, orderId: string, opts: Subm
   const client = await ctx.accounts.clientFor(o.accountId)
 
   const attempt = o.submitAttempt + 1
-  o = transition(ctx.db, ctx.clock, o, 'submitting', {
+  ctx.inFlight.add(orderId)
+  try {
+    return await sendAndRecord(ctx, o, { request, client, attempt, resend, isReissue }, opts)
+  } finally {
+    ctx.inFlight.delete(orderId)
+  }
+}
+
+/** The purchasing call itself: commit intent, call, commit result (ARCHITECTURE.md, order lifecycle). */
+async function sendAndRecord(
+  ctx: OrderContext,
+  draft: OrderRow,
+  call: { request: AutoApplySslInput | AutoReplaceSslInput; client: SectigoClient; attempt: number; resend: boolean; isReissue: boolean },
+  opts: SubmitOptions,
+): Promise<OrderRow> {
+  const { request, client, attempt, resend, isReissue } = call
+  const orderId = draft.id
+  const o = transition(ctx.db, ctx.clock, draft, 'submitting', {
     actor: opts.actor,
     reason: resend ? 'Sending again: Sectigo did not list the earlier attempt, and you confirmed the resend.' : `Sending to Sectigo (${isReissue ? 'AutoReplaceSSL' : 'AutoApplySSL'}).`,
     patch: { submitAttempt: attempt, submitOwner: ctx.owner, submitStartedAt: ctx.clock.now().toISOString(), resendAllowed: false, reconcileCount: 0, problem: null },
@@ -173,11 +192,33 @@ export async function submitOrder(ctx: OrderContext, orderId: string, opts: Subm
   } catch (e) {
     error = e
   }
-  if (placed) await step(ctx.hooks, 'response-received', { orderId })
-  const settled = commitSubmitResult(ctx, orderId, attempt, placed, error, opts.actor)
-  await step(ctx.hooks, 'result-committed', { orderId })
-  if (settled.state === 'unknown') await reconcileOrder(ctx, orderId, 'system')
-  return requireOrder(ctx, orderId)
+  // The call has left: from here on a failure must never read as "nothing happened" (issue 10).
+  try {
+    if (placed) await step(ctx.hooks, 'response-received', { orderId })
+    const settled = commitSubmitResult(ctx, orderId, attempt, placed, error, opts.actor)
+    await step(ctx.hooks, 'result-committed', { orderId })
+    if (settled.state === 'unknown') await reconcileOrder(ctx, orderId, 'system')
+    return requireOrder(ctx, orderId)
+  } catch (e) {
+    throw answerNotRecorded(ctx, orderId, isReissue ? 'AutoReplaceSSL' : 'AutoApplySSL', e)
+  }
+}
+
+/**
+ * The error for a purchasing call whose answer could not be recorded (the disk filled while
+ * AutoApplySSL was in flight, say): the order may exist at Sectigo, and CertDesk settles it through
+ * the order report (the sweep marks it unknown, then reconciliation) on the next sync or scheduler
+ * round, here or in the next CertDesk to start. Never "nothing was changed".
+ */
+function answerNotRecorded(ctx: OrderContext, orderId: string, endpoint: string, e: unknown): CoreError {
+  ctx.logger.error('answer to a purchasing call not recorded', { orderId, endpoint, error: e })
+  const cause = isCoreError(e) ? e : describeSqliteFailure(e, ctx.db.name)
+  const why = sqliteFailureReason(e) ?? (isCoreError(e) ? e.message : 'an unexpected error (details are in the log)')
+  return new CoreError(
+    cause?.code ?? 'internal',
+    `Order ${orderId} was sent to Sectigo (${endpoint}), but CertDesk could not record the answer: ${why}. The order may have been placed and charged. CertDesk will reconcile it with Sectigo's order report before anything is sent again: once the problem is fixed, run \`certdesk order sync\` or open CertDesk, which does it by itself. Do not place it again.`,
+    { cause: e, detail: { orderId, outcome: 'may_be_placed' } },
+  )
 }
 
 function commitSubmitResult(ctx: OrderContext, orderId: string, attempt: number, placed: PlacedOrder | null, error: unknown, actor: Actor): OrderRow {
@@ -268,11 +309,16 @@ export function sweepLocal(ctx: OrderContext): { unknownOrders: string[]; unknow
   for (const o of listOrderRows(ctx.db, { states: ['submitting'] })) {
     const started = o.submitStartedAt ? Date.parse(o.submitStartedAt) : 0
     const stale = now.getTime() - started > MAX_IN_FLIGHT_MS
-    if (!stale && ownerMayBeAlive(o.submitOwner, ctx.owner)) continue
+    // Our own order is still being sent only while its call is in flight here; after that, its answer was lost.
+    const sending = o.submitOwner === ctx.owner ? ctx.inFlight.has(o.id) : ownerMayBeAlive(o.submitOwner, ctx.owner)
+    if (!stale && sending) continue
     try {
       transition(ctx.db, ctx.clock, o, 'unknown', {
         actor: 'system',
-        reason: "CertDesk stopped before Sectigo's answer to this order was recorded. It checks Sectigo's order report before anything is sent again.",
+        reason:
+          o.submitOwner === ctx.owner
+            ? "CertDesk could not record Sectigo's answer to this order. It checks Sectigo's order report before anything is sent again."
+            : "CertDesk stopped before Sectigo's answer to this order was recorded. It checks Sectigo's order report before anything is sent again.",
         patch: { submitOwner: null },
       })
       unknownOrders.push(o.id)
