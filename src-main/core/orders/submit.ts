@@ -25,6 +25,7 @@ import { assertNever } from '../util/assert-never'
 import { formatUtcMinute } from '../util/clock'
 import { ownerMayBeAlive, requireOrder, type OrderContext } from './order-context'
 import { stateLabel, transition } from './order-states'
+import { damageNote } from './order-views'
 import { POLL_POLICIES } from './poll-policy'
 import { step } from './step-hooks'
 
@@ -110,6 +111,7 @@ function parentOf(ctx: OrderContext, o: OrderRow): OrderRow {
  */
 export async function submitOrder(ctx: OrderContext, orderId: string, opts: SubmitOptions): Promise<OrderRow> {
   let o = requireOrder(ctx, orderId)
+  if (o.damage) throw new CoreError('conflict', `Order ${o.id} cannot be sent. ${damageNote(o.damage)}`)
   const resend = o.state === 'unknown'
   switch (o.state) {
     case 'draft':
