@@ -1,5 +1,6 @@
 import { join } from 'node:path'
 import { AccountService } from './accounts/account-service'
+import { removeLeftoverSnapshots } from './backup/snapshot'
 import type { SandboxLauncher } from './accounts/sandbox-launcher'
 import type { DcvProbe } from './orders/dcv-check'
 import { OrderService } from './orders/order-service'
@@ -77,6 +78,7 @@ export interface Core {
 
 export function createCore(opts: CoreOptions): Core {
   ensureDataDir(opts.dataDir)
+  removeLeftoverSnapshots(opts.dataDir)
   const clock = opts.clock ?? systemClock
   const logger = opts.logger ?? silentLogger
   const db = openDatabase(join(opts.dataDir, DB_FILE_NAME))
