@@ -4,6 +4,7 @@ import type { SandboxControlPort, SandboxLauncher } from '../core/accounts/sandb
 import { CoreError } from '../core/errors'
 import type { Logger } from '../core/log/logger'
 import { normaliseBaseUrl } from '../core/sectigo/transport'
+import { processAlive } from '../core/util/process-alive'
 import { FileLock } from './serve-lock'
 import type { SandboxHandle } from './server'
 
@@ -187,15 +188,6 @@ function writeDiscovery(file: string, d: SandboxDiscovery): void {
   writeFileSync(tmp, JSON.stringify(d), { mode: DISCOVERY_FILE_MODE })
   chmodSync(tmp, DISCOVERY_FILE_MODE)
   renameSync(tmp, file)
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM'
-  }
 }
 
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))

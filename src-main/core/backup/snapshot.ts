@@ -7,6 +7,7 @@ import { PRIVATE_FILE_MODE } from '../certs/safe-write'
 import { CoreError } from '../errors'
 import type { Db } from '../store/db'
 import { listKeys } from '../store/keys-repo'
+import { processAlive } from '../util/process-alive'
 import type { Vault } from '../vault/vault'
 import { MAX_BACKUP_DATABASE_BYTES, tooLarge } from './container'
 
@@ -87,17 +88,9 @@ export function removeLeftoverSnapshots(dataDir: string): void {
   }
   for (const name of names) {
     const m = SNAPSHOT_NAME.exec(name)
-    if (m && !processAlive(Number(m[1]))) rmSync(join(dataDir, name), { force: true })
-  }
-}
-
-function processAlive(pid: number): boolean {
-  if (pid === process.pid) return false
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM'
+    // Our own pid in a name is a process before us that had it: this one has made no backup yet.
+    const pid = Number(m?.[1])
+    if (m && (pid === process.pid || !processAlive(pid))) rmSync(join(dataDir, name), { force: true })
   }
 }
 

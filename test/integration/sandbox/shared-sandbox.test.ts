@@ -9,7 +9,7 @@ import type { SandboxLauncher } from '../../../src-main/core/accounts/sandbox-la
 import type { CredentialStore } from '../../../src-main/core/secrets/credential-store'
 import { CLI_JS, runBuiltCli } from '../../helpers/cli'
 import { useTempDirs } from '../../helpers/temp-dir'
-import { inKeyringSession, newCsr, testCredentials } from '../orders/helpers'
+import { inKeyringSession, newCsr, sandboxAccount, testCredentials } from '../orders/helpers'
 
 const tempDir = useTempDirs()
 const open: Array<{ core: Core; sandbox: SandboxLauncher }> = []
@@ -57,7 +57,7 @@ describe('one Sandbox CA per data folder', () => {
   it('the second front door on a folder uses the Sandbox the first one serves, and every order lands in the one state', async () => {
     const dataDir = tempDir()
     const a = frontDoor(dataDir)
-    const accountId = (await a.core.accounts.add({ label: 'sandbox', loginName: 'sandbox', environment: 'sandbox' }, 'cli')).id
+    const accountId = await sandboxAccount(a.core)
     const first = await place(a.core, accountId, 'first.example.com')
     const served = discovery(dataDir)
     expect(served.pid).toBe(process.pid)
@@ -73,7 +73,7 @@ describe('one Sandbox CA per data folder', () => {
   it('when the serving front door stops, the next call of another one takes over from the saved state', async () => {
     const dataDir = tempDir()
     const a = frontDoor(dataDir)
-    const accountId = (await a.core.accounts.add({ label: 'sandbox', loginName: 'sandbox', environment: 'sandbox' }, 'cli')).id
+    const accountId = await sandboxAccount(a.core)
     const id = await place(a.core, accountId, 'handover.example.com')
     const b = frontDoor(dataDir)
     const before = (await b.sandbox.ensureRunning()).baseUrl
