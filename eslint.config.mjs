@@ -8,6 +8,21 @@ const notCore = ['**/app/**', '**/app', '**/web/**', '**/web', '**/cli/**', '**/
 
 const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', 'http', 'https', 'net', 'tls', 'url', 'util', 'stream', 'zlib', 'dns', 'events', 'buffer', 'worker_threads']
 
+/**
+ * D2 and issue 10: SQLite transactions take the write lock first. Exported for the test that proves
+ * these selectors catch what they should (test/unit/lint).
+ */
+export const IMMEDIATE_TRANSACTIONS = [
+  {
+    selector: "CallExpression[callee.property.name='transaction']:not(MemberExpression[property.name=/^(immediate|exclusive)$/] > CallExpression.object)",
+    message: 'Run SQLite transactions as db.transaction(fn).immediate(): a deferred transaction that reads then writes fails at once with SQLITE_BUSY instead of waiting for another process.',
+  },
+  {
+    selector: "CallExpression[callee.property.name=/^(exec|prepare)$/] > Literal[value=/^\\s*BEGIN(\\s+DEFERRED)?(\\s+TRANSACTION)?\\s*;?\\s*$/i]",
+    message: 'Use BEGIN IMMEDIATE (or db.transaction(fn).immediate()): a deferred transaction cannot wait for a busy write lock.',
+  },
+]
+
 export default tseslint.config(
   { ignores: ['out/**', 'node_modules/**', 'release/**', 'test-results/**', 'playwright-report/**', 'coverage/**', 'test/fixtures/**', 'bin/**', 'scripts/**', '*.config.mjs', '*.config.mts'] },
   js.configs.recommended,
@@ -32,6 +47,14 @@ export default tseslint.config(
   {
     files: ['src-main/**/*.ts', 'test/**/*.ts', '*.config.ts'],
     languageOptions: { globals: { ...globals.node } },
+  },
+  {
+    // D2 and issue 10: every SQLite transaction takes the write lock first (BEGIN IMMEDIATE). A
+    // deferred transaction that reads and then writes cannot wait for a busy lock (SQLite does not
+    // run the busy handler when a read upgrades to a write) and fails at once with SQLITE_BUSY when
+    // another CertDesk process is writing; an IMMEDIATE one waits up to the busy timeout.
+    files: ['src-main/**/*.ts'],
+    rules: { 'no-restricted-syntax': ['error', { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' }, ...IMMEDIATE_TRANSACTIONS] },
   },
   {
     // Config files are the one place tools require a default export.

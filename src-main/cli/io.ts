@@ -30,10 +30,29 @@ export interface CliContext {
 export { UsageError } from './usage'
 
 /** The CLI's io on this process's standard streams and environment (the `certdesk` command, the app's --cli). */
+/**
+ * Output that a reader stopped reading (`certdesk certs expiring | head`) is dropped quietly: EPIPE
+ * is not a crash (issue 10). The command still finishes, so what it changed is saved and the
+ * database is closed properly; only its remaining output goes nowhere.
+ */
+function quietOnClosedPipe(stream: NodeJS.WriteStream): (s: string) => void {
+  let closed = false
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE' || closed) {
+      closed = true
+      return
+    }
+    throw e
+  })
+  return (s) => {
+    if (!closed) stream.write(s)
+  }
+}
+
 export function processIo(): CliIo {
   return {
-    stdout: (s) => process.stdout.write(s),
-    stderr: (s) => process.stderr.write(s),
+    stdout: quietOnClosedPipe(process.stdout),
+    stderr: quietOnClosedPipe(process.stderr),
     readStdin: async () => {
       const chunks: Buffer[] = []
       for await (const c of process.stdin) chunks.push(c as Buffer)

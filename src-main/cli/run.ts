@@ -1,6 +1,8 @@
+import { join } from 'node:path'
 import type { Core } from '../core/core'
-import { defaultDataDir, ensureDataDir } from '../core/data-dir'
+import { DB_FILE_NAME, defaultDataDir, ensureDataDir } from '../core/data-dir'
 import { isCoreError } from '../core/errors'
+import { describeSqliteFailure } from '../core/store/sqlite-errors'
 import { openLogFile } from '../core/log/file-sink'
 import type { Logger } from '../core/log/logger'
 import type { ImportParser } from '../core/pki/formats/import-parser'
@@ -57,8 +59,9 @@ export interface CliOptions {
 export async function runCli(argv: string[], io: CliIo, version: string, options: CliOptions = {}): Promise<number> {
   let core: Core | null = null
   let sandbox: SandboxLauncher | null = null
+  let g: Globals | undefined
   try {
-    const g = parseGlobals(argv)
+    g = parseGlobals(argv)
     if (g.version) {
       io.stdout(`certdesk ${version}\n`)
       return EXIT_OK
@@ -170,15 +173,34 @@ export async function runCli(argv: string[], io: CliIo, version: string, options
       io.stderr(`${(e as Error).message}\nRun certdesk --help for usage.\n`)
       return EXIT_USAGE
     }
-    if (isCoreError(e)) {
-      io.stderr(`certdesk: ${e.message}\n`)
+    const described = isCoreError(e) ? e : describeSqliteFailure(e, join(g?.dataDir ?? defaultDataDir(io.env), DB_FILE_NAME))
+    if (described) {
+      io.stderr(`certdesk: ${described.message}\n`)
       return EXIT_FAILED
     }
     io.stderr(`certdesk: unexpected error: ${(e as Error).message}\n`)
     return EXIT_FAILED
   } finally {
-    await (core as Core | null)?.shutdown()
-    await (sandbox as SandboxLauncher | null)?.close()
+    await finish(core, sandbox, io)
+  }
+}
+
+/**
+ * Closes the core and the Sandbox CA after the command. A failure here comes after the command's
+ * own result: it is shown as a warning and never changes the exit code (issue 10: a checkpoint that
+ * fails at exit after a successful command is not a failed command).
+ */
+async function finish(core: Core | null, sandbox: SandboxLauncher | null, io: CliIo): Promise<void> {
+  try {
+    const warning = await core?.shutdown()
+    if (warning) io.stderr(`certdesk: warning: ${warning}\n`)
+  } catch (e) {
+    io.stderr(`certdesk: warning: closing the database failed (${(e as Error).message}); everything the command reported was saved.\n`)
+  }
+  try {
+    await sandbox?.close()
+  } catch (e) {
+    io.stderr(`certdesk: warning: stopping the Sandbox CA failed (${(e as Error).message}).\n`)
   }
 }
 

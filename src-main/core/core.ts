@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import { AccountService } from './accounts/account-service'
 import { AlertService } from './alerts/alert-service'
+import { removeLeftoverSnapshots } from './backup/snapshot'
 import type { DesktopHooks } from './desktop-hooks'
 import { SettingsService } from './settings/settings-service'
 import { UpdateService } from './updates/update-service'
@@ -104,13 +105,18 @@ export interface Core {
   /** Alerts derived once for every front door (notifications, the Activity page, `certdesk alerts`). */
   readonly alerts: AlertService
   readonly updates: UpdateService
-  close(): void
+  /**
+   * Locks the vault and closes the database. Returns a warning when the closing checkpoint failed
+   * (everything is saved; the next open finishes it), for the front door to show; never throws.
+   */
+  close(): string | null
   /** Stops the push receiver, waits for running Sectigo calls, closes HTTP clients, then close(). */
-  shutdown(): Promise<void>
+  shutdown(): Promise<string | null>
 }
 
 export function createCore(opts: CoreOptions): Core {
   ensureDataDir(opts.dataDir)
+  removeLeftoverSnapshots(opts.dataDir)
   const clock = opts.clock ?? systemClock
   const logger = opts.logger ?? silentLogger
   const binding = opts.sqlite ?? sqliteBinding()
@@ -163,9 +169,11 @@ export function createCore(opts: CoreOptions): Core {
     ...(opts.updateFetch ? { fetch: opts.updateFetch } : {}),
     ...(opts.desktop ? { desktop: opts.desktop } : {}),
   })
-  const close = (): void => {
+  const close = (): string | null => {
     vault.lock()
-    closeDatabase(db)
+    const warning = closeDatabase(db)
+    if (warning) logger.warn('database checkpoint at close failed', { warning })
+    return warning
   }
   return {
     dataDir: opts.dataDir,
@@ -199,8 +207,9 @@ export function createCore(opts: CoreOptions): Core {
       await endpoints.idle()
       await revocationHttp.close()
       await accounts.close()
-      close()
+      const warning = close()
       logger.flush()
+      return warning
     },
   }
 }

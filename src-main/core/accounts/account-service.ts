@@ -243,7 +243,7 @@ export class AccountService {
           subjectId: id,
           detail: { label, loginName, environment: input.environment, baseUrl },
         })
-      })()
+      }).immediate()
     } catch (e) {
       await store.delete(passwordItem(id)).catch(() => false)
       throw e
@@ -298,7 +298,7 @@ export class AccountService {
           resumed: credentialsChanged && current.status !== 'ok',
         },
       })
-    })()
+    }).immediate()
     await this.#dropClient(id)
     return this.get(id)
   }
@@ -321,7 +321,7 @@ export class AccountService {
     this.#o.db.transaction(() => {
       updateAccountRow(this.#o.db, id, { removedAt: now, updatedAt: now })
       recordEvent(this.#o.db, this.#o.clock, { actor, action: 'account.removed', subjectType: 'account', subjectId: id, detail: { label: current.label } })
-    })()
+    }).immediate()
     await this.#dropClient(id)
   }
 
@@ -335,7 +335,7 @@ export class AccountService {
     this.#o.db.transaction(() => {
       updateAccountRow(this.#o.db, id, { status: 'auth_failed', statusMessage: message, statusChangedAt: now, updatedAt: now })
       recordEvent(this.#o.db, this.#o.clock, { actor, action: 'account.stopped', subjectType: 'account', subjectId: id, detail: { reason: message } })
-    })()
+    }).immediate()
     this.#o.logger.warn('sectigo account stopped after a login refusal', { accountId: id })
   }
 
@@ -344,7 +344,7 @@ export class AccountService {
     this.#o.db.transaction(() => {
       updateAccountRow(this.#o.db, id, { status: 'ok', statusMessage: null, statusChangedAt: now, updatedAt: now })
       recordEvent(this.#o.db, this.#o.clock, { actor, action: 'account.resumed', subjectType: 'account', subjectId: id, detail: { reason: 'connection test succeeded' } })
-    })()
+    }).immediate()
   }
 
   stoppedError(r: AccountRow): CoreError {

@@ -1,7 +1,9 @@
 /**
  * How core reaches the Sandbox CA without importing it (core never imports src-main/sandbox): a front
- * door's composition root passes an implementation that starts the sandbox in-process on 127.0.0.1:0
- * with its state in the data folder, or points at one already running (`CERTDESK_SANDBOX_URL`).
+ * door's composition root passes an implementation that serves the data folder's sandbox in process on
+ * 127.0.0.1:0, or uses the one another front door on the same folder already serves (one Sandbox per
+ * data folder: src-main/sandbox/launcher.ts sharedSandbox), or points at one already running
+ * (`CERTDESK_SANDBOX_URL`).
  */
 export interface SandboxEndpoint {
   /** e.g. http://127.0.0.1:43123 ; the API is under /products/. */
@@ -24,10 +26,13 @@ export interface SandboxControlPort {
 }
 
 export interface SandboxLauncher {
-  /** Starts the sandbox if needed; idempotent and safe to call concurrently. */
+  /**
+   * Starts the sandbox if needed, or finds the one serving this data folder; idempotent and safe to
+   * call concurrently. Called before every use, so a front door notices the serving one has gone.
+   */
   ensureRunning(): Promise<SandboxEndpoint>
   control(): Promise<SandboxControlPort>
-  /** Stops an in-process sandbox (a remote one is left alone). */
+  /** Stops a sandbox this process serves (one served elsewhere is left alone). */
   close(): Promise<void>
 }
 

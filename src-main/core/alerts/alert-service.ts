@@ -119,7 +119,7 @@ export class AlertService {
         recordEvent(db, clock, { actor, action: 'alert.cleared', subjectType: old.subjectType, subjectId: old.subjectId, detail: { alert: old.key, kind: old.kind, state: old.fingerprint } })
       }
       return active
-    })()
+    }).immediate()
   }
 
   /** Active alerts as every front door shows them. */
@@ -152,7 +152,7 @@ export class AlertService {
         recordDelivery(db, a.key, channel, a.state, at)
         return true
       }),
-    )()
+    ).immediate()
   }
 
   /** Quiet for `hours`, for the state it is in now; a state change ends the snooze. */
@@ -175,7 +175,7 @@ export class AlertService {
     db.transaction(() => {
       putAlertState(db, { ...row, snoozedUntil: until, snoozedFingerprint: until ? row.fingerprint : null })
       recordEvent(db, clock, { actor, action: until ? 'alert.snoozed' : 'alert.unsnoozed', subjectType: row.subjectType, subjectId: row.subjectId, detail: { alert: key, until } })
-    })()
+    }).immediate()
     const view = this.list().alerts.find((a) => a.key === key)
     if (!view) throw new CoreError('not_found', `The alert "${key.slice(0, 200)}" ended.`)
     return view

@@ -2,6 +2,7 @@ import type { z } from 'zod'
 import type { Core } from '../core'
 import { CoreError, type ErrorInfo } from '../errors'
 import type { Actor } from '../store/events-repo'
+import { describeSqliteFailure } from '../store/sqlite-errors'
 import { contract, type MethodName, type MethodOutput, type ParsedInput, type Result } from './contract'
 import { handlers } from './handlers'
 
@@ -16,6 +17,8 @@ export type Handler<M extends MethodName> = (input: ParsedInput<M>, ctx: ApiCont
 export type Handlers = { [M in MethodName]: Handler<M> }
 
 const MAX_ISSUES_IN_MESSAGE = 3
+/** Methods that may send AutoApplySSL / AutoReplaceSSL: a failure after that call left never says "nothing changed". */
+const PURCHASING_METHODS: ReadonlySet<string> = new Set<MethodName>(['orders.place', 'orders.submit', 'orders.reissue', 'orders.renew'])
 
 export function isMethodName(name: string): name is MethodName {
   return Object.prototype.hasOwnProperty.call(contract, name)
@@ -44,8 +47,16 @@ export async function dispatch(ctx: ApiContext, method: string, input: unknown):
       ctx.core.logger.info('api call failed', { method, code: e.code, message: e.message })
       return { ok: false, error: e.toInfo() }
     }
+    const described = describeSqliteFailure(e, ctx.core.db.name)
+    if (described) {
+      ctx.core.logger.warn('api call failed on the database', { method, code: described.code, sqlite: (e as { code?: string }).code })
+      return { ok: false, error: described.toInfo() }
+    }
     ctx.core.logger.error('api call crashed', { method, error: e, stack: e instanceof Error ? e.stack : undefined })
-    return { ok: false, error: { code: 'internal', message: `CertDesk hit an unexpected error in ${method}. Nothing was changed by the failed step; details are in the log.`, retryable: false } }
+    const afterPurchase = PURCHASING_METHODS.has(method)
+      ? ' The order may have reached Sectigo: CertDesk checks its order report (order sync, or the next start) before anything is sent again.'
+      : ''
+    return { ok: false, error: { code: 'internal', message: `CertDesk hit an unexpected error in ${method}; details are in the log.${afterPurchase}`, retryable: false } }
   }
 }
 

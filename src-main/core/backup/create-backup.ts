@@ -11,6 +11,8 @@ import { verifyBackup, type BackupInfo } from './verify-backup'
 
 export interface BackupDeps {
   db: Db
+  /** The data folder (0700): the unencrypted snapshot is made there, never beside the backup. */
+  dataDir: string
   vault: Pick<Vault, 'dataKeyForBackup'>
   clock: Clock
   /** The CertDesk version, recorded in the header. */
@@ -36,7 +38,7 @@ export async function createBackup(
   // First, so a locked vault fails before anything is written.
   const dataKey = await deps.vault.dataKeyForBackup()
   try {
-    const { bytes, summary } = await snapshotDatabase(deps.db, opts.outFile)
+    const { bytes, summary } = await snapshotDatabase(deps.db, deps.dataDir)
     const sealed = await sealBackup(
       { createdAt: deps.clock.now().toISOString(), certdeskVersion: deps.version, ...summary },
       bytes,

@@ -1,10 +1,13 @@
 import Database from 'better-sqlite3'
-import { constants } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import { constants, readdirSync, rmSync } from 'node:fs'
 import { open, readFile, rm } from 'node:fs/promises'
-import { PRIVATE_FILE_MODE, tempPathBeside } from '../certs/safe-write'
+import { join } from 'node:path'
+import { PRIVATE_FILE_MODE } from '../certs/safe-write'
 import { CoreError } from '../errors'
 import type { Db } from '../store/db'
 import { listKeys } from '../store/keys-repo'
+import { processAlive } from '../util/process-alive'
 import type { Vault } from '../vault/vault'
 import { MAX_BACKUP_DATABASE_BYTES, tooLarge } from './container'
 
@@ -14,6 +17,9 @@ const EVERY_PAGE = 0x7fffffff
 const SIDE_FILES = ['-journal', '-wal', '-shm']
 /** How many problems a failed check names in its message. */
 const MAX_PROBLEMS_NAMED = 3
+/** Names the unencrypted copies a backup makes in the data folder: `.backup-snapshot-<pid>-<random>.db`. */
+const SNAPSHOT_PREFIX = '.backup-snapshot-'
+const SNAPSHOT_NAME = /^\.backup-snapshot-(\d+)-[0-9a-f]+\.db(-journal|-wal|-shm)?$/
 
 export interface DatabaseSummary {
   schemaVersion: number
@@ -22,17 +28,16 @@ export interface DatabaseSummary {
 
 /**
  * A consistent copy of the live database, checked, as bytes. It goes through SQLite's online backup
- * API into an owner-only temp file beside `besidePath` (never a raw copy of a WAL database: D5), which
- * is removed afterwards, also on failure.
+ * API (never a raw copy of a WAL database: D5) into an owner-only temp file in `dataDir`, the data
+ * folder (0700), never beside the backup in the export folder: the copy is not encrypted. It is removed
+ * afterwards, also on failure; a copy a killed process left is removed at the next start
+ * (removeLeftoverSnapshots).
  */
-export async function snapshotDatabase(
-  db: Db,
-  besidePath: string,
-): Promise<{ bytes: Buffer; summary: DatabaseSummary }> {
+export async function snapshotDatabase(db: Db, dataDir: string): Promise<{ bytes: Buffer; summary: DatabaseSummary }> {
   const pageSize = db.pragma('page_size', { simple: true }) as number
   const pageCount = db.pragma('page_count', { simple: true }) as number
   if (pageSize * pageCount > MAX_BACKUP_DATABASE_BYTES) throw tooLarge(pageSize * pageCount)
-  const tmp = tempPathBeside(besidePath)
+  const tmp = join(dataDir, `${SNAPSHOT_PREFIX}${process.pid}-${randomBytes(6).toString('hex')}.db`)
   try {
     // Created first, exclusively and owner-only: the copy holds wrapped keys and the audit trail.
     await (
@@ -62,11 +67,30 @@ export async function snapshotDatabase(
     if (e instanceof CoreError) throw e
     throw new CoreError(
       'io_error',
-      `Could not copy the database for the backup beside ${besidePath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`,
+      `Could not copy the database for the backup in ${dataDir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`,
       { cause: e },
     )
   } finally {
     await Promise.all([tmp, ...SIDE_FILES.map((s) => tmp + s)].map((f) => rm(f, { force: true })))
+  }
+}
+
+/**
+ * Removes the unencrypted database copies that backups of processes no longer running left in the
+ * data folder (a backup killed mid-way). Copies of a live process are its backup in progress.
+ */
+export function removeLeftoverSnapshots(dataDir: string): void {
+  let names: string[]
+  try {
+    names = readdirSync(dataDir)
+  } catch {
+    return
+  }
+  for (const name of names) {
+    const m = SNAPSHOT_NAME.exec(name)
+    // Our own pid in a name is a process before us that had it: this one has made no backup yet.
+    const pid = Number(m?.[1])
+    if (m && (pid === process.pid || !processAlive(pid))) rmSync(join(dataDir, name), { force: true })
   }
 }
 

@@ -308,5 +308,5 @@ function record(deps: CertDeps, actor: Actor, row: CertificateRow, o: ExportOpti
         keyEncrypted: files.some((f) => f.kind === 'key-encrypted' || f.kind === 'pfx'),
       },
     })
-  })()
+  }).immediate()
 }

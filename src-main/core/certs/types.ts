@@ -7,12 +7,13 @@ import type { Db } from '../store/db'
 import type { Actor } from '../store/events-repo'
 import type { StoredSan } from '../store/certificates-repo'
 import type { Clock } from '../util/clock'
+import type { KeyVault } from '../vault/vault'
 
 /** What the certificate services need; the composition root passes the real ones, tests their own. */
 export interface CertDeps {
   db: Db
-  /** The vault (vault/vault.ts) or anything with the same two methods. */
-  vault: { encrypt(keyId: string, plaintext: Uint8Array): Promise<Buffer>; decrypt(keyId: string, blob: Uint8Array): Promise<Buffer> }
+  /** The vault (vault/vault.ts) or anything with the same three methods. */
+  vault: KeyVault
   clock: Clock
   logger: Logger
   /** System roots (lazyTrustStore(loadSystemTrustStore) in the app). */

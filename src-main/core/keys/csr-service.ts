@@ -120,7 +120,7 @@ export class CsrService {
         subjectId: row.id,
         detail: { keyId: key.id, subject: row.subject, sans: row.sans.map((s) => s.value) },
       })
-    })()
+    }).immediate()
     return this.detail(row)
   }
 
@@ -152,7 +152,7 @@ export class CsrService {
     this.db.transaction(() => {
       insertCsr(this.db, row)
       recordEvent(this.db, this.clock, { actor: opts.actor, action: 'csr.imported', subjectType: 'csr', subjectId: row.id, detail: { subject: row.subject } })
-    })()
+    }).immediate()
     return this.detail(row)
   }
 

@@ -5,7 +5,7 @@ import { recordEvent, type Actor, type EventInput } from '../store/events-repo'
 import { findKeyBySpki, getKey, insertKey, listKeys, type KeyRow } from '../store/keys-repo'
 import type { Clock } from '../util/clock'
 import { newId as defaultNewId } from '../util/ids'
-import { KEY_ENCRYPTION, type Vault } from '../vault/vault'
+import { KEY_ENCRYPTION, type KeyVault } from '../vault/vault'
 
 /** What the outside world may know about a key: never the private part. */
 export interface KeySummary {
@@ -43,7 +43,7 @@ export interface PrepareKeyOptions {
 export class KeyService {
   constructor(
     private readonly db: Db,
-    private readonly vault: Pick<Vault, 'encrypt' | 'decrypt'>,
+    private readonly vault: KeyVault,
     private readonly clock: Clock,
     private readonly newId: (prefix: 'key') => string = defaultNewId,
   ) {}
@@ -63,7 +63,7 @@ export class KeyService {
    */
   async store(pkcs8Der: Buffer, opts: PrepareKeyOptions & { actor: Actor }): Promise<KeyRow> {
     const prepared = await this.prepareKey(pkcs8Der, opts)
-    return this.db.transaction(() => this.insertPreparedKey(prepared, { actor: opts.actor }).row)()
+    return this.db.transaction(() => this.insertPreparedKey(prepared, { actor: opts.actor }).row).immediate()
   }
 
   /**
@@ -103,6 +103,8 @@ export class KeyService {
     const existing = prepared.alreadyStored ? prepared.row : findKeyBySpki(this.db, prepared.row.spkiSha256)
     if (existing) return { row: existing, added: false }
     const row = prepared.row
+    // Under the write lock: the key is stored only if it decrypts with the vault's current data key.
+    this.vault.assertCurrent(row.id, row.encryptedPkcs8)
     insertKey(this.db, row)
     recordEvent(this.db, this.clock, {
       actor: opts.actor,

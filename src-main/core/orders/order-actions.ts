@@ -58,7 +58,7 @@ async function runAction<T>(
   ctx.db.transaction(() => {
     insertOrderAction(ctx.db, { id, orderId: o.id, action, status: 'intent', params, result: null, owner: ctx.owner, createdAt: created, updatedAt: created })
     recordEvent(ctx.db, ctx.clock, { actor, action: `order.${action}.requested`, subjectType: 'order', subjectId: o.id, detail: { actionId: id, ...params } })
-  })()
+  }).immediate()
   await step(ctx.hooks, 'intent-committed', { orderId: o.id })
   let result: T
   try {
@@ -90,7 +90,7 @@ function commitActionFailure(ctx: OrderContext, o: OrderRow, actionId: string, a
   ctx.db.transaction(() => {
     updateOrderAction(ctx.db, actionId, { status: unknown ? 'unknown' : 'failed', result: message, updatedAt: now })
     recordEvent(ctx.db, ctx.clock, { actor, action: `order.${action}.${unknown ? 'unknown' : 'failed'}`, subjectType: 'order', subjectId: o.id, detail: { actionId, message } })
-  })()
+  }).immediate()
   if (unknown) return { orderId: o.id, actionId, status: 'unknown', message: `${message} Look at the order again after its next status check before repeating this.` }
   if (isCoreError(e)) throw e
   throw new CoreError('internal', message)

@@ -8,6 +8,7 @@ import type { TrustStore } from '../pki/chain/trust-store'
 import type { Db } from '../store/db'
 import { findOrdersBySectigoNumber, getOrderRow, type OrderRow } from '../store/orders-repo'
 import type { Clock } from '../util/clock'
+import { processAlive } from '../util/process-alive'
 import type { DcvProbe } from './dcv-check'
 import type { StepHooks } from './step-hooks'
 
@@ -26,6 +27,11 @@ export interface OrderContext {
   systemTrust: TrustStore
   /** "<pid>:<run id>": written on every intent so a restart can tell its own in-flight calls from a dead process's. */
   owner: string
+  /**
+   * Orders this process is sending right now. An order this process left 'submitting' that is not in
+   * here lost its answer (recording it failed): the sweep settles it like a dead process's.
+   */
+  inFlight: Set<string>
   dcvProbe: DcvProbe
 }
 
@@ -41,13 +47,7 @@ export function ownerMayBeAlive(owner: string | null, self: string): boolean {
   if (owner === null) return false
   if (owner === self) return true
   const pid = Number(owner.split(':')[0])
-  if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid) return false
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM'
-  }
+  return pid !== process.pid && processAlive(pid)
 }
 
 export function requireOrder(ctx: Pick<OrderContext, 'db'>, id: string): OrderRow {

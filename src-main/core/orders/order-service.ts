@@ -84,6 +84,7 @@ export class OrderService {
       random: opts.random ?? Math.random,
       systemTrust: opts.systemTrust ?? lazyTrustStore(() => loadSystemTrustStore()),
       owner: newOwner(),
+      inFlight: new Set(),
       dcvProbe: opts.dcvProbe ?? systemDcvProbe(),
     }
   }

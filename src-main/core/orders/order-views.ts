@@ -44,6 +44,11 @@ export type OrderActionName =
   | 'revoke'
   | 'sandbox_approve'
 
+/** What the user reads about a row whose stored JSON could not be read (orders-repo.ts). */
+export function damageNote(damage: string): string {
+  return `This order's record is damaged: ${damage}. Its other details are shown; CertDesk sends nothing to Sectigo for it. If the order exists at Sectigo, \`certdesk order sync\` brings its current state in as a new row.`
+}
+
 export interface OrderSummary {
   id: string
   accountId: string
@@ -217,7 +222,7 @@ export function toSummary(db: Db, o: OrderRow, now: Date): OrderSummary {
     state: o.state,
     stateLabel: stateLabel(o.state),
     stateReason: o.stateReason,
-    problem: o.problem,
+    problem: o.damage ? [damageNote(o.damage), o.problem].filter(Boolean).join(' ') : o.problem,
     sectigoOrderNumber: o.sectigoOrderNumber,
     sectigoCertificateId: o.sectigoCertificateId,
     totalCost: o.totalCost,

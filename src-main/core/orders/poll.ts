@@ -116,7 +116,7 @@ export async function pollOrder(ctx: OrderContext, orderId: string, opts: { acto
         ctx.db.transaction(() => {
           updateOrderRow(ctx.db, orderId, { ...patch, updatedAt: iso(at) })
           if (changed) recordEvent(ctx.db, ctx.clock, { actor: 'system', action: 'order.validation_status', subjectType: 'order', subjectId: orderId, detail: { validationStatus: status.validationStatus ?? null } })
-        })()
+        }).immediate()
       }
       await refreshDomains(ctx, orderId)
       return { orderId, outcome: 'pending', message: status.validationStatus ?? 'Sectigo is still validating the order.' }
@@ -142,14 +142,14 @@ export async function pollOrder(ctx: OrderContext, orderId: string, opts: { acto
           patch: { ...base, nextPollAt: null },
         })
         settleRevokeActions(ctx, orderId, 'Sectigo reports the order rejected.')
-      })()
+      }).immediate()
       return { orderId, outcome: asked ? 'cancelled' : 'rejected', message: status.message ?? 'The order was rejected.' }
     }
     case 'revoked':
       ctx.db.transaction(() => {
         transition(ctx.db, ctx.clock, current, 'revoked', { actor: 'system', reason: 'Sectigo reports the certificate revoked.', patch: { ...base, nextPollAt: null } })
         settleRevokeActions(ctx, orderId, 'Sectigo reports the certificate revoked.')
-      })()
+      }).immediate()
       return { orderId, outcome: 'revoked', message: 'The certificate is revoked.' }
     default:
       return assertNever(status, 'collect result')
@@ -162,7 +162,7 @@ function markDomainsValidated(ctx: OrderContext, orderId: string): void {
     for (const d of listOrderDomains(ctx.db, orderId)) {
       if (!d.removed && d.dcvStatus !== 'validated') updateOrderDomain(ctx.db, orderId, d.position, { dcvStatus: 'validated', checkedAt: now })
     }
-  })()
+  }).immediate()
 }
 
 /**
@@ -217,7 +217,7 @@ export function applyDomainDetails(ctx: OrderContext, orderId: string, details: 
         updateOrderAction(ctx.db, a.id, { status: 'done', result: 'Sectigo shows the new method.', updatedAt: now })
       }
     }
-  })()
+  }).immediate()
 }
 
 /** Downloads the certificate of an issued order, checks it, and stores it with its chain. */
@@ -258,7 +258,7 @@ async function collectCertificate(ctx: OrderContext, orderId: string, account: A
       // Flagged, and automatic polling stops: asking again would return the same certificate.
       updateOrderRow(ctx.db, orderId, { problem: verdict.reason, lastPolledAt: iso(at), nextPollAt: null, updatedAt: iso(at) })
       recordEvent(ctx.db, ctx.clock, { actor: 'system', action: 'order.certificate_refused', subjectType: 'order', subjectId: orderId, detail: { reason: verdict.reason } })
-    })()
+    }).immediate()
     return { orderId, outcome: 'refused', message: verdict.reason }
   }
   const now = iso(at)
@@ -323,7 +323,7 @@ function recordPollError(ctx: OrderContext, orderId: string, e: unknown, policy:
         detail: { message, decision, failures, nextPollAt: iso(next), ...(isSectigoError(e) && e.sectigoCode !== null ? { sectigoCode: e.sectigoCode } : {}) },
       })
     }
-  })()
+  }).immediate()
   return { orderId, outcome: decision === 'stop_account' ? 'account_stopped' : 'error', message }
 }
 

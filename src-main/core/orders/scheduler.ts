@@ -30,8 +30,8 @@ export interface BackgroundJob {
 }
 
 /**
- * Background tracking for the app and web front doors (the CLI polls on demand instead): a startup
- * sweep that settles what a crash left (submitting -> unknown -> reconciled) and then polls each due
+ * Background tracking for the app and web front doors (the CLI polls on demand instead): each round
+ * sweeps what a dead process left (submitting -> unknown -> reconciled) and then polls each due
  * order, politely per environment, single-flight per account (OrderService/AccountService), with
  * backoff persisted on the order. Clock and timers are injected: tests call tick() and never sleep.
  */
@@ -58,12 +58,10 @@ export class OrderScheduler {
     return this.#running
   }
 
-  /** The startup sweep, then the first round of due polls; later rounds run on the timer. */
+  /** The first round (its sweep settles what a crash left), at once; later rounds run on the timer. */
   async start(): Promise<void> {
     if (this.#running) return
     this.#running = true
-    const swept = this.#orders.sweep()
-    if (swept.unknownOrders.length + swept.unknownActions.length > 0) this.#log.info('startup sweep', { unknownOrders: swept.unknownOrders.length, unknownActions: swept.unknownActions.length })
     await this.tick()
   }
 
@@ -76,7 +74,7 @@ export class OrderScheduler {
     await Promise.all(this.#jobs.map((j) => j.idle()))
   }
 
-  /** One round: reconcile unknown orders that are due, search for duplicates where due, poll due orders, schedule the next round. */
+  /** One round: sweep, reconcile unknown orders that are due, search for duplicates where due, poll due orders, schedule the next round. */
   tick(): Promise<void> {
     this.#ticking ??= this.#round().finally(() => {
       this.#ticking = null
@@ -105,6 +103,10 @@ export class OrderScheduler {
 
   async #round(): Promise<void> {
     try {
+      // Every round, not only at start: an order left 'submitting' by a process that died meanwhile
+      // (a killed CLI) or whose answer this process could not record is settled while the app runs.
+      const swept = this.#orders.sweep()
+      if (swept.unknownOrders.length + swept.unknownActions.length > 0) this.#log.info('sweep', { unknownOrders: swept.unknownOrders.length, unknownActions: swept.unknownActions.length })
       await this.#orders.reconcileDue('system')
       // A duplicate purchase (resend while the report lagged) is flagged within one polling period.
       await this.#orders.syncDue('system')

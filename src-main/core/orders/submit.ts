@@ -6,7 +6,9 @@ import type { PlacedOrder } from '../sectigo/endpoints/placed-order'
 import { reportRowNames, type WebHostReportInput, type WebHostReportRow } from '../sectigo/endpoints/web-host-report'
 import { isSectigoError } from '../sectigo/errors'
 import { findProduct, type Product } from '../sectigo/products'
+import type { SectigoClient } from '../sectigo/client'
 import { classifyForRetry } from '../sectigo/retry'
+import { describeSqliteFailure, sqliteFailureReason } from '../store/sqlite-errors'
 import { getCsr, type CsrRow } from '../store/csrs-repo'
 import { recordEvent, type Actor } from '../store/events-repo'
 import {
@@ -26,6 +28,7 @@ import { stateLabel, transition } from './order-states'
 import { requireApprover } from './approver-check'
 import { isExactRef } from './foreign-ref'
 import { estimatedTerm, parseTermDate, reportedTermPatch } from './order-term'
+import { damageNote } from './order-views'
 import { nextPollAfterError, POLL_POLICIES } from './poll-policy'
 import { importReportRow } from './report-import'
 import { step } from './step-hooks'
@@ -128,6 +131,7 @@ function parentOf(ctx: OrderContext, o: OrderRow): OrderRow {
  */
 export async function submitOrder(ctx: OrderContext, orderId: string, opts: SubmitOptions): Promise<OrderRow> {
   let o = requireOrder(ctx, orderId)
+  if (o.damage) throw new CoreError('conflict', `Order ${o.id} cannot be sent. ${damageNote(o.damage)}`)
   const resend = o.state === 'unknown'
   switch (o.state) {
     case 'draft':
@@ -177,7 +181,24 @@ export async function submitOrder(ctx: OrderContext, orderId: string, opts: Subm
   const client = await ctx.accounts.clientFor(o.accountId)
 
   const attempt = o.submitAttempt + 1
-  o = transition(ctx.db, ctx.clock, o, 'submitting', {
+  ctx.inFlight.add(orderId)
+  try {
+    return await sendAndRecord(ctx, o, { request, client, attempt, resend, isReissue }, opts)
+  } finally {
+    ctx.inFlight.delete(orderId)
+  }
+}
+
+/** The purchasing call itself: commit intent, call, commit result (ARCHITECTURE.md, order lifecycle). */
+async function sendAndRecord(
+  ctx: OrderContext,
+  draft: OrderRow,
+  call: { request: AutoApplySslInput | AutoReplaceSslInput; client: SectigoClient; attempt: number; resend: boolean; isReissue: boolean },
+  opts: SubmitOptions,
+): Promise<OrderRow> {
+  const { request, client, attempt, resend, isReissue } = call
+  const orderId = draft.id
+  const o = transition(ctx.db, ctx.clock, draft, 'submitting', {
     actor: opts.actor,
     reason: resend ? 'Sending again: Sectigo did not list the earlier attempt, and you confirmed the resend.' : `Sending to Sectigo (${isReissue ? 'AutoReplaceSSL' : 'AutoApplySSL'}).`,
     patch: { submitAttempt: attempt, submitOwner: ctx.owner, submitStartedAt: ctx.clock.now().toISOString(), resendAllowed: false, reconcileCount: 0, problem: null },
@@ -194,11 +215,33 @@ export async function submitOrder(ctx: OrderContext, orderId: string, opts: Subm
   } catch (e) {
     error = e
   }
-  if (placed) await step(ctx.hooks, 'response-received', { orderId })
-  const settled = commitSubmitResult(ctx, orderId, attempt, placed, error, opts.actor)
-  await step(ctx.hooks, 'result-committed', { orderId })
-  if (settled.state === 'unknown') await reconcileOrder(ctx, orderId, 'system')
-  return requireOrder(ctx, orderId)
+  // The call has left: from here on a failure must never read as "nothing happened" (issue 10).
+  try {
+    if (placed) await step(ctx.hooks, 'response-received', { orderId })
+    const settled = commitSubmitResult(ctx, orderId, attempt, placed, error, opts.actor)
+    await step(ctx.hooks, 'result-committed', { orderId })
+    if (settled.state === 'unknown') await reconcileOrder(ctx, orderId, 'system')
+    return requireOrder(ctx, orderId)
+  } catch (e) {
+    throw answerNotRecorded(ctx, orderId, isReissue ? 'AutoReplaceSSL' : 'AutoApplySSL', e)
+  }
+}
+
+/**
+ * The error for a purchasing call whose answer could not be recorded (the disk filled while
+ * AutoApplySSL was in flight, say): the order may exist at Sectigo, and CertDesk settles it through
+ * the order report (the sweep marks it unknown, then reconciliation) on the next sync or scheduler
+ * round, here or in the next CertDesk to start. Never "nothing was changed".
+ */
+function answerNotRecorded(ctx: OrderContext, orderId: string, endpoint: string, e: unknown): CoreError {
+  ctx.logger.error('answer to a purchasing call not recorded', { orderId, endpoint, error: e })
+  const cause = isCoreError(e) ? e : describeSqliteFailure(e, ctx.db.name)
+  const why = sqliteFailureReason(e) ?? (isCoreError(e) ? e.message : 'an unexpected error (details are in the log)')
+  return new CoreError(
+    cause?.code ?? 'internal',
+    `Order ${orderId} was sent to Sectigo (${endpoint}), but CertDesk could not record the answer: ${why}. The order may have been placed and charged. CertDesk will reconcile it with Sectigo's order report before anything is sent again: once the problem is fixed, run \`certdesk order sync\` or open CertDesk, which does it by itself. Do not place it again.`,
+    { cause: e, detail: { orderId, outcome: 'may_be_placed' } },
+  )
 }
 
 function commitSubmitResult(ctx: OrderContext, orderId: string, attempt: number, placed: PlacedOrder | null, error: unknown, actor: Actor): OrderRow {
@@ -302,12 +345,17 @@ export function sweepLocal(ctx: OrderContext): { unknownOrders: string[]; unknow
   for (const o of listOrderRows(ctx.db, { states: ['submitting'] })) {
     const started = o.submitStartedAt ? Date.parse(o.submitStartedAt) : 0
     const stale = now.getTime() - started > MAX_IN_FLIGHT_MS
-    if (!stale && ownerMayBeAlive(o.submitOwner, ctx.owner)) continue
+    // Our own order is still being sent only while its call is in flight here; after that, its answer was lost.
+    const sending = o.submitOwner === ctx.owner ? ctx.inFlight.has(o.id) : ownerMayBeAlive(o.submitOwner, ctx.owner)
+    if (!stale && sending) continue
     try {
       transition(ctx.db, ctx.clock, o, 'unknown', {
         actor: 'system',
-        reason: "CertDesk stopped before Sectigo's answer to this order was recorded. It checks Sectigo's order report before anything is sent again.",
-        // The process that sent it is gone: when its call ended is unknown, so the window counts from now (later, never shorter).
+        reason:
+          o.submitOwner === ctx.owner
+            ? "CertDesk could not record Sectigo's answer to this order. It checks Sectigo's order report before anything is sent again."
+            : "CertDesk stopped before Sectigo's answer to this order was recorded. It checks Sectigo's order report before anything is sent again.",
+        // When the call ended is not known for sure, so the resend window counts from now (later, never shorter).
         patch: { submitOwner: null, gaveUpAt: now.toISOString(), reconcileFailures: 0, nextReconcileAt: null },
       })
       unknownOrders.push(o.id)
@@ -321,7 +369,7 @@ export function sweepLocal(ctx: OrderContext): { unknownOrders: string[]; unknow
     ctx.db.transaction(() => {
       updateOrderAction(ctx.db, a.id, { status: 'unknown', result: 'CertDesk stopped before the answer was recorded; the call may or may not have reached Sectigo.', updatedAt: now.toISOString() })
       recordEvent(ctx.db, ctx.clock, { actor: 'system', action: 'order.action_unknown', subjectType: 'order', subjectId: a.orderId, detail: { action: a.action, actionId: a.id } })
-    })()
+    }).immediate()
     unknownActions.push(a.id)
   }
   return { unknownOrders, unknownActions }
@@ -412,7 +460,7 @@ function recordReconcileFailure(ctx: OrderContext, o: OrderRow, e: unknown, acto
       'unknown',
     )
     recordEvent(ctx.db, ctx.clock, { actor, action: 'order.reconcile_failed', subjectType: 'order', subjectId: o.id, detail: { message, failures, nextReconcileAt: next.toISOString() } })
-  })()
+  }).immediate()
   return { orderId: o.id, outcome: 'failed', message }
 }
 
@@ -441,7 +489,7 @@ function commitNewReconcile(ctx: OrderContext, o: OrderRow, rows: WebHostReportR
       ctx.db.transaction(() => {
         updateOrderRow(ctx.db, o.id, { stateReason: message, problem: message, resendAllowed: false, reconcileCheckedAt: ctx.clock.now().toISOString(), updatedAt: ctx.clock.now().toISOString() }, 'unknown')
         recordEvent(ctx.db, ctx.clock, { actor, action: 'order.reconcile_conflict', subjectType: 'order', subjectId: o.id, detail: { orderNumbers: known.map((r) => r.orderNumber).join(',') } })
-      })()
+      }).immediate()
       return { orderId: o.id, outcome: 'failed', message }
     }
     return recordNotFound(ctx, current, actor)
@@ -539,6 +587,6 @@ function recordNotFound(ctx: OrderContext, o: OrderRow, actor: Actor): Reconcile
       'unknown',
     )
     recordEvent(ctx.db, ctx.clock, { actor, action: 'order.reconcile_not_found', subjectType: 'order', subjectId: o.id, detail: { checks, resendAllowed } })
-  })()
+  }).immediate()
   return { orderId: o.id, outcome: 'not_found', message }
 }

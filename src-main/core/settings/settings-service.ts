@@ -119,7 +119,7 @@ export class SettingsService {
       }
       if (patch.desktop?.startAtLogin !== undefined) writeSetting(this.#db, 'desktop', { startAtLogin: patch.desktop.startAtLogin }, at)
       if (changed.length) recordEvent(this.#db, this.#clock, { actor, action: 'settings.updated', subjectType: 'settings', detail: { changed } })
-    })()
+    }).immediate()
     return this.view()
   }
 

@@ -1,14 +1,24 @@
 import Database from 'better-sqlite3'
+import { chmodSync, closeSync, constants, openSync, statSync } from 'node:fs'
 import { CoreError } from '../errors'
 import { MIGRATIONS } from './migrations'
 import { sqliteLoadError, type SqliteBinding } from './sqlite-binding'
+import { BUSY_TIMEOUT_MS, CORRUPT_ADVICE, describeSqliteFailure } from './sqlite-errors'
+
+export { BUSY_TIMEOUT_MS } from './sqlite-errors'
 
 export type Db = Database.Database
 
 /** 'CDSK' as a 32-bit big-endian integer: marks the file as a CertDesk database. */
 export const APPLICATION_ID = 0x4344534b
-/** How long a writer waits for a lock held by another connection before SQLITE_BUSY. */
-export const BUSY_TIMEOUT_MS = 5_000
+/**
+ * The database and the -wal and -shm files beside it hold wrapped keys and the audit trail: owner
+ * only. SQLite creates -wal and -shm with the mode of the database file, so the database is created
+ * with it (never left to SQLite's default 0644 and the umask).
+ */
+export const DATABASE_FILE_MODE = 0o600
+/** Files SQLite keeps beside a database in WAL mode. */
+const WAL_SIDE_FILES = ['-wal', '-shm']
 
 /**
  * Opens (creating if needed) the CertDesk database with the durability pragmas of ARCHITECTURE.md and
@@ -17,12 +27,16 @@ export const BUSY_TIMEOUT_MS = 5_000
  * better-sqlite3 picks its own (tests that open files directly).
  */
 export function openDatabase(file: string, opts: { readonly?: boolean; sqlite?: SqliteBinding } = {}): Db {
+  const readonly = opts.readonly ?? false
   let db: Db
   try {
-    db = new Database(file, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false, ...(opts.sqlite ? { nativeBinding: opts.sqlite.path } : {}) })
+    if (!readonly) ownerOnlyFiles(file)
+    db = new Database(file, { readonly, fileMustExist: readonly, ...(opts.sqlite ? { nativeBinding: opts.sqlite.path } : {}) })
   } catch (e) {
     const engine = opts.sqlite ? sqliteLoadError(opts.sqlite, e) : null
     if (engine) throw engine
+    const described = describeSqliteFailure(e, file)
+    if (described) throw described
     throw new CoreError('io_error', `Could not open the database at ${file}: ${(e as Error).message}. Check that the folder exists and is writable.`, { cause: e })
   }
   try {
@@ -32,48 +46,106 @@ export function openDatabase(file: string, opts: { readonly?: boolean; sqlite?: 
     if (appId !== 0 && appId !== APPLICATION_ID) {
       throw new CoreError('bad_format', `${file} is an SQLite database, but not a CertDesk one. Choose another data folder.`)
     }
-    if (version > MIGRATIONS.length) {
-      throw new CoreError(
-        'database_too_new',
-        `This database was written by a newer CertDesk (schema ${version}; this version knows up to ${MIGRATIONS.length}). Update CertDesk; the file was not changed.`,
-      )
-    }
+    if (version > MIGRATIONS.length) throw tooNew(version)
     const check = db.pragma('quick_check', { simple: true }) as string
     if (check !== 'ok') {
-      throw new CoreError('database_corrupt', `The database ${file} failed its integrity check (${check}). Nothing was changed. Close CertDesk, move the file aside (keep it: your keys are in it) and restore your backup of the data folder, or start again with an empty one.`)
+      throw new CoreError('database_corrupt', `The database ${file} failed its integrity check (${check}). Nothing was changed. ${CORRUPT_ADVICE}`)
     }
-    if (!opts.readonly) migrate(db)
+    if (!readonly) migrate(db)
     return db
   } catch (e) {
     db.close()
     if (e instanceof CoreError) throw e
     const code = (e as { code?: string }).code
     if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
-      throw new CoreError('database_corrupt', `${file} is damaged or not a database (${code}). Nothing was changed. Close CertDesk, move the file aside (keep it: your keys are in it) and restore your backup of the data folder, or start again with an empty one.`, { cause: e })
+      throw new CoreError('database_corrupt', `${file} is damaged or not a database (${code}). Nothing was changed. ${CORRUPT_ADVICE}`, { cause: e })
     }
+    const described = describeSqliteFailure(e, file)
+    if (described) throw described
     throw new CoreError('io_error', `Could not open the database at ${file}: ${(e as Error).message}`, { cause: e })
   }
 }
 
+/**
+ * Creates the database file owner-only if it does not exist, and takes group and other access away
+ * from a database (and its -wal and -shm) made by an earlier CertDesk with SQLite's default mode.
+ */
+function ownerOnlyFiles(file: string): void {
+  if (process.platform === 'win32') return
+  try {
+    closeSync(openSync(file, constants.O_RDWR | constants.O_CREAT | constants.O_EXCL, DATABASE_FILE_MODE))
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
+  }
+  for (const f of [file, ...WAL_SIDE_FILES.map((s) => file + s)]) {
+    const st = statSync(f, { throwIfNoEntry: false })
+    if (!st?.isFile() || (st.mode & 0o077) === 0) continue
+    try {
+      chmodSync(f, DATABASE_FILE_MODE)
+    } catch {
+      // Not ours to change (another owner, a read-only disk): opening says what is wrong, if anything.
+    }
+  }
+}
+
+function tooNew(version: number): CoreError {
+  return new CoreError(
+    'database_too_new',
+    `This database was written by a newer CertDesk (schema ${version}; this version knows up to ${MIGRATIONS.length}). Update CertDesk; the file was not changed.`,
+  )
+}
+
 function applyPragmas(db: Db): void {
-  if (!db.readonly) db.pragma('journal_mode = WAL')
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
+  if (!db.readonly) untilNotBusy(() => db.pragma('journal_mode = WAL'))
   db.pragma('synchronous = FULL')
   db.pragma('foreign_keys = ON')
-  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
   db.pragma('secure_delete = ON')
 }
 
-/** Applies each pending migration and its user_version bump in one transaction. */
+/** The first pause between two tries of a statement SQLite refuses without waiting; it doubles up to the last. */
+const BUSY_RETRY_PAUSES_MS = [5, 10, 20, 40, 80]
+
+/**
+ * Runs `fn`, trying again while SQLite answers SQLITE_BUSY, for up to BUSY_TIMEOUT_MS. For the one
+ * statement SQLite's busy handler does not cover: switching a new file to WAL needs an exclusive lock,
+ * and a process that opens the same new folder at the same moment may hold a lock on it; SQLite then
+ * refuses at once rather than wait (issue 10: two processes on a new folder).
+ */
+function untilNotBusy<T>(fn: () => T): T {
+  const deadline = Date.now() + BUSY_TIMEOUT_MS
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return fn()
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw e
+      const pause = BUSY_RETRY_PAUSES_MS[Math.min(attempt, BUSY_RETRY_PAUSES_MS.length - 1)] ?? 0
+      // A synchronous pause: opening the database is synchronous, as SQLite's own busy handler is.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, pause)
+    }
+  }
+}
+
+/**
+ * Applies each pending migration and its user_version bump in one IMMEDIATE transaction. The version
+ * is read inside it, under the write lock: two processes opening a new folder at once would otherwise
+ * both decide to run the same migration.
+ */
 export function migrate(db: Db): void {
-  const current = db.pragma('user_version', { simple: true }) as number
-  for (let i = current; i < MIGRATIONS.length; i++) {
-    const m = MIGRATIONS[i]
-    if (!m) break
-    db.transaction(() => {
-      if (i === 0) db.pragma(`application_id = ${APPLICATION_ID}`)
-      m.up(db)
-      db.pragma(`user_version = ${i + 1}`)
-    }).immediate()
+  for (;;) {
+    const applied = db
+      .transaction(() => {
+        const version = db.pragma('user_version', { simple: true }) as number
+        if (version > MIGRATIONS.length) throw tooNew(version)
+        const m = MIGRATIONS[version]
+        if (!m) return false
+        if (version === 0) db.pragma(`application_id = ${APPLICATION_ID}`)
+        m.up(db)
+        db.pragma(`user_version = ${version + 1}`)
+        return true
+      })
+      .immediate()
+    if (!applied) return
   }
 }
 
@@ -86,8 +158,21 @@ export function checkpoint(db: Db): boolean {
   return result?.busy === 0
 }
 
-export function closeDatabase(db: Db): void {
-  if (!db.open) return
-  if (!db.readonly) checkpoint(db)
-  db.close()
+/**
+ * Checkpoints and closes. The database is closed whatever happens; a checkpoint that fails (a full or
+ * failing disk) loses nothing, since every commit is already in the WAL and the next open finishes
+ * it, so it is returned as a warning for the front door to show rather than thrown.
+ */
+export function closeDatabase(db: Db): string | null {
+  if (!db.open) return null
+  let warning: string | null = null
+  try {
+    if (!db.readonly) checkpoint(db)
+  } catch (e) {
+    const code = (e as { code?: string }).code
+    warning = `Everything was saved, but folding the write-ahead log back into ${db.name} failed (${(e as Error).message}${code ? `, ${code}` : ''}). Nothing is lost: CertDesk finishes it the next time it opens the database; free some disk space if the disk is full.`
+  } finally {
+    db.close()
+  }
+  return warning
 }

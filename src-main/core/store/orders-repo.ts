@@ -107,6 +107,11 @@ export interface OrderRow {
   duplicateOfOrderId: string | null
   /** Advanced AutoApplySSL options chosen for the order. */
   applyOptions: StoredApplyOptions | null
+  /**
+   * Set when a stored JSON cell of the row could not be read (a damaged file, a hand edit): the row is
+   * listed with the cell's safe default and this note, and nothing is sent to Sectigo for it. Not a column.
+   */
+  damage?: string
 }
 
 export type TermSource = 'sectigo' | 'estimate'
@@ -240,7 +245,7 @@ const FIELD_COLUMNS = {
   termSource: 'term_source',
   duplicateOfOrderId: 'duplicate_of_order_id',
   applyOptions: 'apply_options_json',
-} as const satisfies Record<keyof OrderRow, string>
+} as const satisfies Record<Exclude<keyof OrderRow, 'damage'>, string>
 
 const COLUMNS = Object.values(FIELD_COLUMNS).join(', ')
 
@@ -253,8 +258,31 @@ function toColumnValue(field: keyof OrderRow, value: unknown): unknown {
   return value ?? null
 }
 
+/**
+ * A JSON cell read back: `fallback` and a note in `damage` when it is not JSON of the expected shape,
+ * so one damaged row never makes a whole list fail (issue 10).
+ */
+function jsonCell<T>(text: string | null, fallback: T, what: string, isShape: (v: unknown) => boolean, damage: string[]): T {
+  if (text === null) return fallback
+  try {
+    const v = JSON.parse(text) as unknown
+    if (isShape(v)) return v as T
+  } catch {
+    // reported below
+  }
+  damage.push(what)
+  return fallback
+}
+
+const isPlainObject = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v)
+
 function fromRaw(r: RawOrderRow): OrderRow {
+  const damage: string[] = []
+  const organization = jsonCell<StoredOrganization | null>(r.organization_json, null, 'its organisation details', (v) => v === null || isPlainObject(v), damage)
+  const statusDetails = jsonCell<StoredStatusDetails>(r.status_details_json, {}, 'its validation status details', isPlainObject, damage)
+  const applyOptions = jsonCell<StoredApplyOptions | null>(r.apply_options_json, null, 'its order options', (v) => v === null || isPlainObject(v), damage)
   return {
+    ...(damage.length > 0 ? { damage: `${damage.join(' and ')} could not be read` } : {}),
     id: r.id,
     accountId: r.account_id,
     kind: r.kind,
@@ -265,7 +293,7 @@ function fromRaw(r: RawOrderRow): OrderRow {
     productCode: r.product_code,
     days: r.days,
     serverSoftware: r.server_software,
-    organization: r.organization_json === null ? null : (JSON.parse(r.organization_json) as StoredOrganization),
+    organization,
     uniqueValue: r.unique_value,
     state: r.state,
     stateReason: r.state_reason,
@@ -282,7 +310,7 @@ function fromRaw(r: RawOrderRow): OrderRow {
     reconcileCount: r.reconcile_count,
     certificateStatusText: r.certificate_status_text,
     validationStatusText: r.validation_status_text,
-    statusDetails: JSON.parse(r.status_details_json) as StoredStatusDetails,
+    statusDetails,
     notBefore: r.not_before,
     notAfter: r.not_after,
     certificateRowId: r.certificate_row_id,
@@ -303,7 +331,7 @@ function fromRaw(r: RawOrderRow): OrderRow {
     termEndAt: r.term_end_at,
     termSource: r.term_source,
     duplicateOfOrderId: r.duplicate_of_order_id,
-    applyOptions: r.apply_options_json === null ? null : (JSON.parse(r.apply_options_json) as StoredApplyOptions),
+    applyOptions,
   }
 }
 
@@ -382,7 +410,7 @@ export function listRenewals(db: Db, orderId: string): OrderRow[] {
   return (db.prepare(`SELECT ${COLUMNS} FROM orders WHERE renewed_from_order_id = ? ORDER BY created_at, id`).all(orderId) as RawOrderRow[]).map(fromRaw)
 }
 
-export type OrderPatch = Partial<Omit<OrderRow, 'id' | 'accountId' | 'kind' | 'createdAt'>>
+export type OrderPatch = Partial<Omit<OrderRow, 'id' | 'accountId' | 'kind' | 'createdAt' | 'damage'>>
 
 /** Updates the given fields; with `expectState`, only if the row is still in that state (returns false otherwise). */
 export function updateOrderRow(db: Db, id: string, patch: OrderPatch, expectState?: OrderState): boolean {
@@ -522,7 +550,7 @@ function actionFromRaw(r: RawActionRow): OrderActionRow {
     orderId: r.order_id,
     action: r.action,
     status: r.status,
-    params: JSON.parse(r.params_json) as OrderActionRow['params'],
+    params: jsonCell<OrderActionRow['params']>(r.params_json, {}, 'its parameters', isPlainObject, []),
     result: r.result,
     owner: r.owner,
     createdAt: r.created_at,

@@ -32,7 +32,20 @@ export interface VaultStatus {
   backend: string | null
 }
 
+/** What key storage needs of the vault (tests and imports pass the vault itself). */
+export interface KeyVault {
+  encrypt(keyId: string, plaintext: Uint8Array): Promise<Buffer>
+  decrypt(keyId: string, blob: Uint8Array): Promise<Buffer>
+  assertCurrent(keyId: string, blob: Uint8Array): void
+}
+
+/**
+ * The data key wrapped by the passphrase. v2 binds the vault id and the KDF parameters as associated
+ * data, so the record cannot be moved to another vault or have its parameters changed unnoticed; v1
+ * (before migration 0005 tagged it) has none and is rewrapped as v2 on the next unlock.
+ */
 interface WrappedKey {
+  v: 1 | 2
   kdf: 'scrypt'
   N: number
   r: number
@@ -56,12 +69,10 @@ export class Vault {
     private readonly store: CredentialStore | null,
   ) {}
 
+  /** The keychain item of a claimed vault (its id is set in the same transaction as its mode). */
   private get keychainAccount(): string {
-    let id = getMeta(this.db, 'vault.id')
-    if (!id) {
-      id = randomUUID()
-      setMeta(this.db, 'vault.id', id)
-    }
+    const id = getMeta(this.db, 'vault.id')
+    if (!id) throw new CoreError('database_corrupt', 'The vault record is incomplete: it names no vault id, so its data key cannot be found.')
     return keychainAccountFor(id)
   }
 
@@ -73,7 +84,7 @@ export class Vault {
       if (!this.store) return { state: 'keychain_unavailable', mode, backend }
       // Probe now, so the UI can offer a passphrase before the first key fails to save.
       try {
-        await this.store.get(this.keychainAccount)
+        await this.store.get(keychainAccountFor(getMeta(this.db, 'vault.id') ?? 'unclaimed'))
       } catch (e) {
         if (e instanceof CoreError && e.code === 'keychain_unavailable') return { state: 'keychain_unavailable', mode, backend }
         throw e
@@ -93,12 +104,23 @@ export class Vault {
 
   /** Sets the vault up with a passphrase instead of the keychain (only before any key is stored). */
   async setupPassphrase(passphrase: string): Promise<void> {
-    if (getMeta(this.db, 'vault.mode') !== null) {
-      throw new CoreError('conflict', 'The vault is already set up; its protection cannot be switched here.')
-    }
+    if (getMeta(this.db, 'vault.mode') !== null) throw alreadySetUp()
     checkPassphrase(passphrase)
     const dek = randomBytes(DATA_KEY_BYTES)
-    await this.keepWrapped(dek, passphrase)
+    const vaultId = randomUUID()
+    const wrapped = await wrap(dek, passphrase, vaultId)
+    // Claimed only if no other process set the vault up meanwhile (read under the write lock).
+    const claimed = this.db
+      .transaction(() => {
+        if (getMeta(this.db, 'vault.mode') !== null) return false
+        this.recordWrapped(vaultId, wrapped, dek)
+        return true
+      })
+      .immediate()
+    if (!claimed) {
+      dek.fill(0)
+      throw alreadySetUp()
+    }
     this.dataKey = dek
   }
 
@@ -106,11 +128,26 @@ export class Vault {
     if (getMeta(this.db, 'vault.mode') !== 'passphrase') {
       throw new CoreError('conflict', 'This vault is protected by the OS keychain and needs no passphrase.')
     }
-    const wrapped = JSON.parse(getMeta(this.db, 'vault.wrapped') ?? 'null') as WrappedKey | null
-    if (!wrapped) throw new CoreError('database_corrupt', 'The vault record is incomplete: the wrapped data key is missing.')
-    const dek = await unwrap(wrapped, passphrase)
+    const stored = getMeta(this.db, 'vault.wrapped')
+    const wrapped = parseWrapped(stored)
+    const vaultId = this.vaultId()
+    const dek = await unwrap(wrapped, passphrase, vaultId)
     this.verifyKcv(dek)
     this.dataKey = dek
+    if (wrapped.v !== WRAP_VERSION || wrapped.N < PASSPHRASE_KDF.N) await this.rewrap(stored ?? '', dek, passphrase, vaultId)
+  }
+
+  /**
+   * Wraps the data key again as the current format (v2: vault id and KDF parameters bound) with the
+   * current KDF parameters, replacing `stored` only if no other process replaced it meanwhile.
+   */
+  private async rewrap(stored: string, dek: Buffer, passphrase: string, vaultId: string): Promise<void> {
+    const wrapped = await wrap(dek, passphrase, vaultId)
+    this.db
+      .transaction(() => {
+        if (getMeta(this.db, 'vault.wrapped') === stored) setMeta(this.db, 'vault.wrapped', JSON.stringify(wrapped))
+      })
+      .immediate()
   }
 
   /**
@@ -138,17 +175,19 @@ export class Vault {
   }
 
   async decrypt(keyId: string, blob: Uint8Array): Promise<Buffer> {
-    const dek = await this.key(false)
-    const buf = Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength)
-    if (buf.length < NONCE_BYTES + TAG_BYTES) throw new CoreError('crypto_error', `Stored key ${keyId} is truncated and cannot be decrypted.`)
-    const decipher = createDecipheriv('aes-256-gcm', dek, buf.subarray(0, NONCE_BYTES))
-    decipher.setAAD(aad(keyId))
-    decipher.setAuthTag(buf.subarray(buf.length - TAG_BYTES))
-    try {
-      return Buffer.concat([decipher.update(buf.subarray(NONCE_BYTES, buf.length - TAG_BYTES)), decipher.final()])
-    } catch (e) {
-      throw new CoreError('crypto_error', `Stored key ${keyId} failed its integrity check: the database record was altered or belongs to another vault.`, { cause: e })
-    }
+    return decryptWith(await this.key(false), keyId, blob)
+  }
+
+  /**
+   * Throws unless `blob` decrypts with the data key the database names as current (its key-check
+   * value, read here). Call it inside the write transaction that stores the key: a key encrypted
+   * under a data key that is not the vault's (another process won the vault's creation) is refused
+   * instead of stored undecryptable.
+   */
+  assertCurrent(keyId: string, blob: Uint8Array): void {
+    if (!this.dataKey) throw new CoreError('vault_locked', 'The vault has no data key loaded, so the key cannot be checked before it is stored.')
+    this.verifyKcv(this.dataKey)
+    decryptWith(this.dataKey, keyId, blob).fill(0)
   }
 
   /**
@@ -158,19 +197,25 @@ export class Vault {
    * stored) only the id is renewed, or a passphrase vault is set up when one was asked for.
    */
   static async adoptRestoredDataKey(db: Db, dek: Buffer | null, target: VaultTarget): Promise<void> {
-    deleteMeta(db, 'vault.id')
     const vault = new Vault(db, null)
     if (dek === null) {
+      deleteMeta(db, 'vault.id')
       if (target.mode === 'passphrase') await vault.setupPassphrase(target.passphrase)
       return
     }
     vault.verifyKcv(dek)
+    const vaultId = randomUUID()
     switch (target.mode) {
       case 'keychain':
-        return vault.keepInKeychain(target.store, dek)
-      case 'passphrase':
+        await putInKeychain(target.store, keychainAccountFor(vaultId), dek)
+        db.transaction(() => vault.recordKeychain(vaultId, target.store.backend, dek)).immediate()
+        return
+      case 'passphrase': {
         checkPassphrase(target.passphrase)
-        return vault.keepWrapped(dek, target.passphrase)
+        const wrapped = await wrap(dek, target.passphrase, vaultId)
+        db.transaction(() => vault.recordWrapped(vaultId, wrapped, dek)).immediate()
+        return
+      }
       default:
         assertNever(target)
     }
@@ -195,43 +240,61 @@ export class Vault {
       if (!this.store) {
         throw new CoreError('keychain_unavailable', 'No OS keychain is available to protect private keys. Set a vault passphrase first.')
       }
-      return this.createInKeychain(this.store)
+      return this.claimInKeychain(this.store)
     }
     return this.loadFromKeychain()
   }
 
-  private async createInKeychain(store: CredentialStore): Promise<Buffer> {
+  /**
+   * The first key of a new vault, safe against other processes doing the same at once (issue 10: two
+   * processes each made a data key and overwrote the other's). A candidate data key goes into the
+   * keychain under a fresh vault id, an item no other process can be writing; then one IMMEDIATE
+   * transaction claims the vault (id, mode, key-check value together) if nobody has yet. The winner's
+   * item was in the keychain before its claim, so a loser adopts it at once and removes its own
+   * candidate. A claimed vault's keychain item is never written again.
+   */
+  private async claimInKeychain(store: CredentialStore): Promise<Buffer> {
+    const vaultId = randomUUID()
     const dek = randomBytes(DATA_KEY_BYTES)
-    await this.keepInKeychain(store, dek)
-    this.dataKey = dek
-    return dek
-  }
-
-  /** Makes `dek` this vault's data key, kept in the keychain (a passphrase-wrapped copy is dropped). */
-  private async keepInKeychain(store: CredentialStore, dek: Buffer): Promise<void> {
-    await store.set(this.keychainAccount, dek.toString('base64'))
-    // Read it back: a keychain that accepts writes but forgets them must not hold our only copy.
-    const back = await store.get(this.keychainAccount)
-    if (back !== dek.toString('base64')) {
-      throw new CoreError('keychain_unavailable', 'The OS keychain did not keep the vault data key. Use a vault passphrase instead.')
+    await putInKeychain(store, keychainAccountFor(vaultId), dek)
+    const claimed = this.db
+      .transaction(() => {
+        if (getMeta(this.db, 'vault.mode') !== null) return false
+        this.recordKeychain(vaultId, store.backend, dek)
+        return true
+      })
+      .immediate()
+    if (claimed) {
+      this.dataKey = dek
+      return dek
     }
-    this.db.transaction(() => {
-      setMeta(this.db, 'vault.mode', 'keychain')
-      setMeta(this.db, 'vault.backend', store.backend)
-      setMeta(this.db, 'vault.kcv', kcv(dek))
-      deleteMeta(this.db, 'vault.wrapped')
-    })()
+    dek.fill(0)
+    await store.delete(keychainAccountFor(vaultId)).catch(() => false)
+    return this.key(false)
   }
 
-  /** Makes `dek` this vault's data key, wrapped by `passphrase` in the database. */
-  private async keepWrapped(dek: Buffer, passphrase: string): Promise<void> {
-    const wrapped = await wrap(dek, passphrase)
-    this.db.transaction(() => {
-      setMeta(this.db, 'vault.mode', 'passphrase')
-      setMeta(this.db, 'vault.backend', 'passphrase')
-      setMeta(this.db, 'vault.wrapped', JSON.stringify(wrapped))
-      setMeta(this.db, 'vault.kcv', kcv(dek))
-    })()
+  /** Records a keychain vault (in the caller's transaction): the data key is already in the keychain. */
+  private recordKeychain(vaultId: string, backend: string, dek: Buffer): void {
+    setMeta(this.db, 'vault.id', vaultId)
+    setMeta(this.db, 'vault.mode', 'keychain')
+    setMeta(this.db, 'vault.backend', backend)
+    setMeta(this.db, 'vault.kcv', kcv(dek))
+    deleteMeta(this.db, 'vault.wrapped')
+  }
+
+  /** Records a passphrase vault (in the caller's transaction). */
+  private recordWrapped(vaultId: string, wrapped: WrappedKey, dek: Buffer): void {
+    setMeta(this.db, 'vault.id', vaultId)
+    setMeta(this.db, 'vault.mode', 'passphrase')
+    setMeta(this.db, 'vault.backend', 'passphrase')
+    setMeta(this.db, 'vault.wrapped', JSON.stringify(wrapped))
+    setMeta(this.db, 'vault.kcv', kcv(dek))
+  }
+
+  private vaultId(): string {
+    const id = getMeta(this.db, 'vault.id')
+    if (!id) throw new CoreError('database_corrupt', 'The vault record is incomplete: it names no vault id.')
+    return id
   }
 
   private async loadFromKeychain(): Promise<Buffer> {
@@ -300,22 +363,33 @@ export async function deriveWrappingKey(passphrase: string, salt: Buffer, N: num
   }
 }
 
-async function wrap(dek: Buffer, passphrase: string): Promise<WrappedKey> {
+/** The format new wrapped keys are written in (see WrappedKey). */
+const WRAP_VERSION = 2
+
+/** v2 associated data: the vault id and every parameter the wrapping key was derived with. */
+function wrapAad(vaultId: string, w: Pick<WrappedKey, 'kdf' | 'N' | 'r' | 'p' | 'salt'>): Buffer {
+  return Buffer.from(`certdesk:vault-wrap:v2:${vaultId}:${w.kdf}:N=${w.N}:r=${w.r}:p=${w.p}:salt=${w.salt}`, 'utf8')
+}
+
+async function wrap(dek: Buffer, passphrase: string, vaultId: string): Promise<WrappedKey> {
   const salt = randomBytes(PASSPHRASE_KDF.saltBytes)
   const { N, r, p } = PASSPHRASE_KDF
+  const params = { kdf: 'scrypt' as const, N, r, p, salt: salt.toString('base64') }
   const kek = await deriveWrappingKey(passphrase, salt, N, r, p)
   const nonce = randomBytes(NONCE_BYTES)
   const cipher = createCipheriv('aes-256-gcm', kek, nonce)
+  cipher.setAAD(wrapAad(vaultId, params))
   const ct = Buffer.concat([cipher.update(dek), cipher.final(), cipher.getAuthTag()])
   kek.fill(0)
-  return { kdf: 'scrypt', N, r, p, salt: salt.toString('base64'), nonce: nonce.toString('base64'), ct: ct.toString('base64') }
+  return { v: WRAP_VERSION, ...params, nonce: nonce.toString('base64'), ct: ct.toString('base64') }
 }
 
-async function unwrap(w: WrappedKey, passphrase: string): Promise<Buffer> {
+async function unwrap(w: WrappedKey, passphrase: string, vaultId: string): Promise<Buffer> {
   const kek = await deriveWrappingKey(passphrase, Buffer.from(w.salt, 'base64'), w.N, w.r, w.p)
   const ct = Buffer.from(w.ct, 'base64')
   try {
     const d = createDecipheriv('aes-256-gcm', kek, Buffer.from(w.nonce, 'base64'))
+    if (w.v === 2) d.setAAD(wrapAad(vaultId, w))
     d.setAuthTag(ct.subarray(ct.length - TAG_BYTES))
     return Buffer.concat([d.update(ct.subarray(0, ct.length - TAG_BYTES)), d.final()])
   } catch (e) {
@@ -323,4 +397,48 @@ async function unwrap(w: WrappedKey, passphrase: string): Promise<Buffer> {
   } finally {
     kek.fill(0)
   }
+}
+
+/** The stored wrapped key, checked field by field: a damaged record is reported, never half-used. */
+function parseWrapped(text: string | null): WrappedKey {
+  if (text === null) throw new CoreError('database_corrupt', 'The vault record is incomplete: the wrapped data key is missing.')
+  let w: Partial<Record<keyof WrappedKey, unknown>>
+  try {
+    w = JSON.parse(text) as typeof w
+  } catch (e) {
+    throw new CoreError('database_corrupt', 'The vault record is damaged: the wrapped data key is not readable.', { cause: e })
+  }
+  const int = (x: unknown): x is number => Number.isSafeInteger(x) && (x as number) > 0
+  const str = (x: unknown): x is string => typeof x === 'string' && x.length > 0
+  if ((w.v !== 1 && w.v !== 2) || w.kdf !== 'scrypt' || !int(w.N) || !int(w.r) || !int(w.p) || !str(w.salt) || !str(w.nonce) || !str(w.ct)) {
+    throw new CoreError('database_corrupt', 'The vault record is damaged: the wrapped data key has missing or unknown fields.')
+  }
+  return { v: w.v, kdf: w.kdf, N: w.N, r: w.r, p: w.p, salt: w.salt, nonce: w.nonce, ct: w.ct }
+}
+
+function decryptWith(dek: Buffer, keyId: string, blob: Uint8Array): Buffer {
+  const buf = Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength)
+  if (buf.length < NONCE_BYTES + TAG_BYTES) throw new CoreError('crypto_error', `Stored key ${keyId} is truncated and cannot be decrypted.`)
+  const decipher = createDecipheriv('aes-256-gcm', dek, buf.subarray(0, NONCE_BYTES))
+  decipher.setAAD(aad(keyId))
+  decipher.setAuthTag(buf.subarray(buf.length - TAG_BYTES))
+  try {
+    return Buffer.concat([decipher.update(buf.subarray(NONCE_BYTES, buf.length - TAG_BYTES)), decipher.final()])
+  } catch (e) {
+    throw new CoreError('crypto_error', `Stored key ${keyId} failed its integrity check: the database record was altered or belongs to another vault.`, { cause: e })
+  }
+}
+
+/** Writes a data key to a keychain item and reads it back: a keychain that forgets must not hold our only copy. */
+async function putInKeychain(store: CredentialStore, account: string, dek: Buffer): Promise<void> {
+  await store.set(account, dek.toString('base64'))
+  const back = await store.get(account)
+  if (back !== dek.toString('base64')) {
+    await store.delete(account).catch(() => false)
+    throw new CoreError('keychain_unavailable', 'The OS keychain did not keep the vault data key. Use a vault passphrase instead.')
+  }
+}
+
+function alreadySetUp(): CoreError {
+  return new CoreError('conflict', 'The vault is already set up; its protection cannot be switched here.')
 }

@@ -140,7 +140,7 @@ async function makeSource(dir: string, opts: { vaultPassphrase?: string } = {}):
 }
 
 function backupDeps(core: Core): Parameters<typeof createBackup>[0] {
-  return { db: core.db, vault: core.vault, clock: core.clock, version: '0.1.0-test' }
+  return { db: core.db, dataDir: core.dataDir, vault: core.vault, clock: core.clock, version: '0.1.0-test' }
 }
 
 /** Exports a certificate's key as encrypted PKCS#8 and returns what openssl decrypts from it. */

@@ -46,7 +46,7 @@ describe('a flood of refused requests', () => {
     mkdirSync(dataDir, { recursive: true })
     const logger = openLogFile(dataDir, { frontDoor: 'web' }, { maxBytes: LOG_LIMIT })
     const core: Core = createCore({ dataDir, credentials: new MemoryCredentialStore(), logger })
-    open.push({ close: () => core.close() })
+    open.push({ close: () => void core.close() })
     const shell: WebShell = await startWebShell({ core, port: 0, host: '127.0.0.1', rendererDir, token: 'flood-token-0123456789abcdef', version: 'test', logger })
     open.push(shell)
     const push: PushReceiver = await startPushReceiver({ port: 0, host: '127.0.0.1', username: 'sectigo', password: 'push-password-1', onNotification: () => undefined, logger: logger.child({ component: 'push' }) })

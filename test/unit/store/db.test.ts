@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
@@ -87,5 +87,30 @@ describe('openDatabase', () => {
     closeDatabase(db)
     const walSize = existsSync(`${file}-wal`) ? readFileSync(`${file}-wal`).length : 0
     expect(walSize).toBe(0)
+  })
+
+  it.each([0o000, 0o022])('creates the database, its WAL and its SHM owner-only (0600) with umask %o', (mask) => {
+    const file = join(tempDir(), 'modes.db')
+    const old = process.umask(mask)
+    try {
+      const db = openDatabase(file)
+      db.prepare("INSERT INTO meta(name, value) VALUES ('x', 'y')").run()
+      for (const f of [file, `${file}-wal`, `${file}-shm`]) expect((statSync(f).mode & 0o777).toString(8), f).toBe('600')
+      closeDatabase(db)
+    } finally {
+      process.umask(old)
+    }
+  })
+
+  it('takes group and other access away from a database an earlier CertDesk left readable', () => {
+    const file = join(tempDir(), 'old.db')
+    const raw = new Database(file)
+    raw.pragma('journal_mode = WAL')
+    raw.exec('CREATE TABLE t(x)')
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) chmodSync(f, 0o644)
+    const db = openDatabase(file)
+    raw.close()
+    for (const f of [file, `${file}-wal`, `${file}-shm`].filter(existsSync)) expect((statSync(f).mode & 0o777).toString(8), f).toBe('600')
+    closeDatabase(db)
   })
 })

@@ -7,7 +7,7 @@ import { resolveDestination } from './destination'
 export const backupHandlers: Pick<Handlers, 'backup.create' | 'backup.verify'> = {
   'backup.create': (input, ctx) =>
     createBackup(
-      { db: ctx.core.db, vault: ctx.core.vault, clock: ctx.core.clock, version: ctx.version },
+      { db: ctx.core.db, dataDir: ctx.core.dataDir, vault: ctx.core.vault, clock: ctx.core.clock, version: ctx.version },
       { passphrase: input.passphrase, outFile: resolveDestination(ctx, input.destination), actor: ctx.actor },
     ),
   'backup.verify': (input, ctx) =>
