@@ -26,7 +26,7 @@ describe.skipIf(!smallFsAvailable)('the disk fills while AutoApplySSL is in flig
     fs.unmount()
   })
 
-  async function placeWhileTheDiskFills(): Promise<{ orderId: string; message: string; code: string }> {
+  async function placeWhileTheDiskFills(): Promise<{ orderId: string; ref: string; message: string; code: string }> {
     fs = mountSmallFs()
     sandbox = await startSandbox({ seed: 77, delay: () => Promise.resolve(whileAtTheCa()) })
     const c = open()
@@ -39,34 +39,34 @@ describe.skipIf(!smallFsAvailable)('the disk fills while AutoApplySSL is in flig
     whileAtTheCa = () => undefined
     sandbox.control.clearFaults()
     if (r.ok) throw new Error('the submit succeeded on a full disk')
-    return { orderId: draft.id, message: r.error.message, code: r.error.code }
+    return { orderId: draft.id, ref: draft.foreignRef ?? '', message: r.error.message, code: r.error.code }
   }
 
   it('says the order may have been placed and that CertDesk will reconcile it, never that nothing changed', async () => {
-    const { orderId, message, code } = await placeWhileTheDiskFills()
+    const { orderId, ref, message, code } = await placeWhileTheDiskFills()
     expect(message).toContain(`Order ${orderId} was sent to Sectigo (AutoApplySSL)`)
     expect(message).toContain('the disk holding its database is full')
     expect(message).toContain('may have been placed')
     expect(message).toContain('reconcile')
     expect(message).not.toMatch(/nothing (was|has been) (changed|ordered|bought)/i)
     expect(code).toBe('io_error')
-    expect(sandbox.control.countByForeignOrderNumber()[orderId]).toBe(1)
+    expect(sandbox.control.countByForeignOrderNumber()[ref]).toBe(1)
   })
 
   it('the same running CertDesk settles it on its next scheduler round once there is space again, without sending it twice', async () => {
-    const { orderId } = await placeWhileTheDiskFills()
+    const { orderId, ref } = await placeWhileTheDiskFills()
     fs.free()
     const c = core as Core
     expect(c.orders.get(orderId).state).toBe('submitting')
     await c.scheduler.tick()
     const o = c.orders.get(orderId)
     expect(o.state).toBe('placed')
-    expect(o.sectigoOrderNumber).toBe(sandbox.control.listOrders({ foreignOrderNumber: orderId })[0]?.orderNumber)
-    expect(sandbox.control.countByForeignOrderNumber()[orderId]).toBe(1)
+    expect(o.sectigoOrderNumber).toBe(sandbox.control.listOrders({ foreignOrderNumber: ref })[0]?.orderNumber)
+    expect(sandbox.control.countByForeignOrderNumber()[ref]).toBe(1)
   })
 
   it('the next CertDesk to start settles it, without sending it twice', async () => {
-    const { orderId } = await placeWhileTheDiskFills()
+    const { orderId, ref } = await placeWhileTheDiskFills()
     fs.free()
     await (core as Core).shutdown()
     const next = open()
@@ -74,7 +74,7 @@ describe.skipIf(!smallFsAvailable)('the disk fills while AutoApplySSL is in flig
     await next.scheduler.stop()
     const o = next.orders.get(orderId)
     expect(o.state).toBe('placed')
-    expect(o.sectigoOrderNumber).toBe(sandbox.control.listOrders({ foreignOrderNumber: orderId })[0]?.orderNumber)
-    expect(sandbox.control.countByForeignOrderNumber()[orderId]).toBe(1)
+    expect(o.sectigoOrderNumber).toBe(sandbox.control.listOrders({ foreignOrderNumber: ref })[0]?.orderNumber)
+    expect(sandbox.control.countByForeignOrderNumber()[ref]).toBe(1)
   })
 })

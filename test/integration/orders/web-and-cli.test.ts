@@ -88,7 +88,8 @@ describe.skipIf(!inKeyringSession || !existsSync(CLI_JS) || !existsSync(WEB_JS))
     const webTwo = await api<OrderDetail>(shell, 'orders.place', { accountId: account.id, productCode: 287, days: 90, csr: { csrId: csr2.id }, dcvMethod: 'CNAME_CSR_HASH' })
 
     const counts = await sandboxCounts(dataDir)
-    expect([webOne.id, cliId, webTwo.id].map((id) => counts[id])).toEqual([1, 1, 1])
+    const refs = await Promise.all([webOne.id, cliId, webTwo.id].map(async (id) => (await api<OrderDetail>(shell, 'orders.get', { id })).foreignRef ?? ''))
+    expect(refs.map((ref) => counts[ref])).toEqual([1, 1, 1])
     // The CLI finishes its order against the same Sandbox: approve, collect.
     expect((await runBuiltCliAsync(['sandbox', 'approve', cliId], { dataDir })).code).toBe(0)
     const collected = await runBuiltCliAsync(['order', 'collect', cliId, '--json'], { dataDir })
@@ -106,15 +107,16 @@ describe.skipIf(!inKeyringSession || !existsSync(CLI_JS) || !existsSync(WEB_JS))
     expect(killed.code, killed.stderr).toBe(-1)
     const orders = await api<Array<{ id: string; commonName: string | null }>>(shell, 'orders.list', {})
     const id = orders.find((x) => x.commonName === 'killed.example.com')?.id ?? ''
-    expect((await sandboxCounts(dataDir))[id], 'the Sandbox had the order when the CLI was killed').toBe(1)
     let o = await api<OrderDetail>(shell, 'orders.get', { id })
+    const ref = o.foreignRef ?? ''
+    expect((await sandboxCounts(dataDir))[ref], 'the Sandbox had the order when the CLI was killed').toBe(1)
     // Waits for the web shell's own rounds; nothing here asks it to reconcile.
     while (o.state === 'submitting' || o.state === 'unknown') {
       await new Promise((resolve) => setTimeout(resolve, 250))
       o = await api<OrderDetail>(shell, 'orders.get', { id })
     }
     expect(o.state).toBe('placed')
-    expect((await sandboxCounts(dataDir))[id]).toBe(1)
+    expect((await sandboxCounts(dataDir))[ref]).toBe(1)
     expect(o.sectigoOrderNumber).toMatch(/^\d+$/)
     // One round did both: its sweep found the order orphaned, and the same round adopted it.
     const sweeps = readFileSync(join(dataDir, 'certdesk.log'), 'utf8')

@@ -118,7 +118,7 @@ describe('another process holding the write lock for less than the busy timeout:
       const o = await e.core.orders.place({ accountId, productCode: 287, days: 90, csr: { csrId: await newCsr(e.core, cn) }, dcvMethod: 'HTTP_CSR_HASH' }, 'cli')
       return o.id
     }
-    const sandboxNumber = (id: string): string => e.sandbox.control.listOrders({ foreignOrderNumber: id })[0]?.orderNumber ?? ''
+    const sandboxNumber = (id: string): string => e.sandbox.control.listOrders({ foreignOrderNumber: e.core.orders.get(id).foreignRef ?? '' })[0]?.orderNumber ?? ''
 
     beforeAll(async () => {
       e = await openEnv({ sandbox: { delay: () => gate() } })
