@@ -3,11 +3,14 @@
  * webContents policies, IPC, the menu and the main window. Glue only; rules live in core.
  */
 import 'reflect-metadata'
+import { existsSync } from 'node:fs'
 import { realpath } from 'node:fs/promises'
 import { join } from 'node:path'
 import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell } from 'electron'
 import type { SandboxLauncher } from '../core/accounts/sandbox-launcher'
 import type { ApiContext } from '../core/api/dispatch'
+import { perFileReader } from '../core/certs/import-job'
+import type { ImportReader } from '../core/certs/types'
 import { createCore, type Core } from '../core/core'
 import { defaultDataDir, ensureDataDir } from '../core/data-dir'
 import { fileSink } from '../core/log/file-sink'
@@ -21,7 +24,7 @@ import { APP_SCHEME_PRIVILEGES, createBundleHandler } from './bundle-protocol'
 import { createInvoker, registerIpc } from './ipc'
 import { buildMenuTemplate } from './menu'
 import { installWebContentsGuards } from './navigation-guards'
-import { utilityImportParser } from './parse-host'
+import { utilityImportParser, utilityReaderSession } from './parse-host'
 import { installSessionPolicy } from './session-policy'
 import { startupFailure } from './startup-failure'
 import { createMainWindow } from './window'
@@ -79,11 +82,14 @@ async function start(): Promise<void> {
   // Sandbox accounts: CERTDESK_SANDBOX_URL's Sandbox CA, or one in this process (as the CLI does).
   sandbox = sandboxFor(process.env, dataDir, logger)
   // Import files are read in a utility process per file (I2); a packaged app never falls back to this one.
-  const importParser = isolatedImportParser(join(__dirname, PARSE_WORKER_FILE), (workerPath) => utilityImportParser(workerPath), logger, { allowInProcess: !app.isPackaged })
+  // Bulk imports read file after file in one utility process (a reader session).
+  const workerPath = join(__dirname, PARSE_WORKER_FILE)
+  const importParser = isolatedImportParser(workerPath, (path) => utilityImportParser(path), logger, { allowInProcess: !app.isPackaged })
+  const openImportReader = (): ImportReader => (existsSync(workerPath) ? utilityReaderSession(workerPath) : perFileReader(importParser))
   // Behind a proxy: HTTPS_PROXY / NO_PROXY, exactly as the CLI and web shell read them. Sectigo calls use
   // undici, not Chromium's network stack, so the OS proxy settings and PAC scripts are not read.
   const proxy = proxyFromEnv(process.env)
-  core = createCore({ dataDir, credentials: new KeychainCredentialStore(), logger, sandbox, importParser, ...(proxy ? { sectigoProxy: proxy } : {}) })
+  core = createCore({ dataDir, credentials: new KeychainCredentialStore(), logger, sandbox, importParser, openImportReader, ...(proxy ? { sectigoProxy: proxy } : {}) })
   const version = typeof __CERTDESK_VERSION__ === 'string' ? __CERTDESK_VERSION__ : app.getVersion()
   const ctx: ApiContext = { core, actor: 'ui', frontDoor: 'electron', version }
 

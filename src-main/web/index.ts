@@ -14,7 +14,7 @@ import { fileSink } from '../core/log/file-sink'
 import { createLogger } from '../core/log/logger'
 import { KeychainCredentialStore } from '../core/secrets/keychain-store'
 import { proxyFromEnv } from '../core/sectigo/proxy'
-import { nodeImportParser } from '../parse-worker/node-host'
+import { nodeImportReaders } from '../parse-worker/node-host'
 import { sandboxFor } from '../sandbox/launcher'
 import { DEFAULT_WEB_PORT, parseWebArgs, WEB_USAGE, WebArgsError } from './args'
 import { openInBrowser, type BrowserLaunch } from './open-browser'
@@ -68,9 +68,9 @@ async function main(): Promise<void> {
     sandbox = sandboxFor(process.env, dataDir, logger)
     // Behind a proxy: HTTPS_PROXY / NO_PROXY, as curl reads them (loopback always goes direct).
     const proxy = proxyFromEnv(process.env)
-    // Import files are read in a child process per file (I2), built next to this file as parse-worker.js.
-    const importParser = nodeImportParser(__dirname, logger)
-    core = createCore({ dataDir, credentials: new KeychainCredentialStore(), logger, sandbox, importParser, ...(proxy ? { sectigoProxy: proxy } : {}) })
+    // Import files are read in a child process per file (I2), built next to this file as parse-worker.js;
+    // bulk imports read file after file in one child.
+    core = createCore({ dataDir, credentials: new KeychainCredentialStore(), logger, sandbox, ...nodeImportReaders(__dirname, logger), ...(proxy ? { sectigoProxy: proxy } : {}) })
     const base: WebShellOptions = {
       core,
       port: args.port ?? DEFAULT_WEB_PORT,
