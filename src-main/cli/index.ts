@@ -17,6 +17,7 @@ async function main(): Promise<void> {
         return Buffer.concat(chunks)
       },
       env: process.env,
+      stderrIsTty: process.stderr.isTTY === true,
     },
     version,
   )

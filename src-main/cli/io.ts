@@ -4,12 +4,15 @@ import type { MethodName, MethodInput, MethodOutput } from '../core/api/contract
 import { dispatch } from '../core/api/dispatch'
 import { passwordFromBytes, readPasswordFile } from '../core/certs/password-file'
 import { CoreError } from '../core/errors'
+import { MAX_PAGE_SIZE, type Page } from '../core/util/page'
 
 export interface CliIo {
   stdout: (s: string) => void
   stderr: (s: string) => void
   readStdin: () => Promise<Buffer>
   env: NodeJS.ProcessEnv
+  /** Standard error is a terminal: progress lines go there (never into a pipe or a cron mail). */
+  stderrIsTty?: boolean
 }
 
 /** What a command needs: the core (opened lazily, so `--help` never touches the database) and output. */
@@ -35,6 +38,58 @@ export async function call<M extends MethodName>(ctx: CliContext, method: M, inp
 
 export function printJson(ctx: CliContext, value: unknown): void {
   ctx.io.stdout(`${JSON.stringify(value, null, 2)}\n`)
+}
+
+/** Contract methods that answer one page of a list. */
+type PagedMethod = { [M in MethodName]: MethodOutput<M> extends Page<unknown> ? M : never }[MethodName]
+type ItemOf<M extends PagedMethod> = MethodOutput<M> extends Page<infer T> ? T : never
+
+/**
+ * Every item of a paged list, page by page (MAX_PAGE_SIZE at a time): the CLI still prints a whole list,
+ * while no call carries more than a page. Returns how many items there were.
+ */
+export async function forEachItem<M extends PagedMethod>(ctx: CliContext, method: M, input: MethodInput<M>, each: (item: ItemOf<M>) => void): Promise<number> {
+  let seen = 0
+  for (let offset = 0; ; ) {
+    const page = (await call(ctx, method, { ...input, offset, limit: MAX_PAGE_SIZE })) as Page<ItemOf<M>>
+    for (const item of page.items) each(item)
+    seen += page.items.length
+    offset += page.items.length
+    if (page.items.length === 0 || offset >= page.total) return seen
+  }
+}
+
+/**
+ * Writes a JSON array exactly as printJson would (two-space indent), one item at a time as pages arrive,
+ * so `--json` of ten thousand certificates starts at once and never holds the whole list.
+ */
+export class JsonArrayWriter {
+  private count = 0
+  constructor(
+    private readonly write: (s: string) => void,
+    private readonly indent = '',
+  ) {}
+
+  item(value: unknown): void {
+    const inner = `${this.indent}  `
+    const text = JSON.stringify(value, null, 2).split('\n').join(`\n${inner}`)
+    this.write(`${this.count === 0 ? '[\n' : ',\n'}${inner}${text}`)
+    this.count++
+  }
+
+  /** Closes the array (an empty one is `[]`). */
+  end(): void {
+    this.write(this.count === 0 ? '[]' : `\n${this.indent}]`)
+  }
+}
+
+/** Streams every item of a paged list to stdout as one JSON array; returns how many. */
+export async function printJsonList<M extends PagedMethod>(ctx: CliContext, method: M, input: MethodInput<M>): Promise<number> {
+  const out = new JsonArrayWriter(ctx.io.stdout)
+  const n = await forEachItem(ctx, method, input, (item) => out.item(item))
+  out.end()
+  ctx.io.stdout('\n')
+  return n
 }
 
 /** Reads a file argument, or standard input for "-". */

@@ -71,7 +71,7 @@ export async function runCli(argv: string[], io: CliIo, version: string): Promis
     const { createCore } = await import('../core/core')
     const { sandboxFor } = await import('../sandbox/launcher')
     const { crashSeam } = await import('./crash-seam')
-    const { nodeImportParser } = await import('../parse-worker/node-host')
+    const { nodeImportReaders } = await import('../parse-worker/node-host')
     const { proxyFromEnv } = await import('../core/sectigo/proxy')
     const { call, readSecretFile } = await import('./io')
     const dataDir = g.dataDir ?? defaultDataDir(io.env)
@@ -99,8 +99,8 @@ export async function runCli(argv: string[], io: CliIo, version: string): Promis
             credentials: new KeychainCredentialStore(),
             logger,
             sandbox,
-            // Import files are read in a child process per file (I2): parse-worker.js next to cli.js.
-            importParser: nodeImportParser(__dirname, logger),
+            // Import files are read in a child process (I2): parse-worker.js next to cli.js.
+            ...nodeImportReaders(__dirname, logger),
             ...(crashAt ? { hooks: crashSeam(crashAt) } : {}),
             ...(Number.isFinite(timeoutMs) && timeoutMs > 0 ? { sectigoTimeouts: { connectMs: timeoutMs, totalMs: timeoutMs } } : {}),
             ...(proxy ? { sectigoProxy: proxy } : {}),

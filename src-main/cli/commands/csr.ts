@@ -2,10 +2,10 @@ import { statSync, writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { MAX_PASTE_CHARS } from '../../core/api/contract'
 import { CoreError } from '../../core/errors'
-import type { CsrAnalysis } from '../../core/keys/csr-service'
+import type { CsrAnalysis, CsrSummary } from '../../core/keys/csr-service'
 import type { LintFinding } from '../../core/pki/lint'
 import { CSR_USAGE } from '../usage'
-import { call, printJson, readInput, table, UsageError, type CliContext } from '../io'
+import { call, forEachItem, printJson, printJsonList, readInput, table, UsageError, type CliContext } from '../io'
 import { deleteCommand } from './delete'
 
 export async function csrCommand(ctx: CliContext, args: string[]): Promise<number> {
@@ -92,12 +92,14 @@ async function csrDecode(ctx: CliContext, args: string[]): Promise<number> {
 }
 
 async function csrList(ctx: CliContext, args: string[]): Promise<number> {
-  parseArgs({ args, options: {}, strict: true })
-  const list = await call(ctx, 'csrs.list', {})
+  const { values } = parseArgs({ args, options: { search: { type: 'string' } }, strict: true })
+  const input = values.search ? { query: values.search } : {}
   if (ctx.json) {
-    printJson(ctx, list)
+    await printJsonList(ctx, 'csrs.list', input)
     return 0
   }
+  const list: CsrSummary[] = []
+  await forEachItem(ctx, 'csrs.list', input, (c) => list.push(c))
   if (list.length === 0) {
     ctx.io.stdout('No CSRs yet. Make one with: certdesk csr new --type ec-p256 --cn example.com --out example.csr\n')
     return 0

@@ -4,9 +4,9 @@ import type { MethodInput } from '../../core/api/contract'
 import { MAX_PASTE_CHARS } from '../../core/api/contract'
 import { CoreError } from '../../core/errors'
 import { assertNever } from '../../core/util/assert-never'
-import type { OrderDetail } from '../../core/orders/order-views'
+import type { OrderDetail, OrderSummary } from '../../core/orders/order-views'
 import { ORDER_USAGE } from '../usage'
-import { call, printJson, readInput, UsageError, type CliContext } from '../io'
+import { call, forEachItem, printJson, printJsonList, readInput, UsageError, type CliContext } from '../io'
 import { resolveAccount } from './account'
 import { formatFindings, formatOrder, formatOrderTable } from './order-format'
 
@@ -211,14 +211,20 @@ async function orderSubmit(ctx: CliContext, args: string[]): Promise<number> {
 }
 
 async function orderList(ctx: CliContext, args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { account: { type: 'string' }, state: { type: 'string', multiple: true } }, strict: true })
+  const { values } = parseArgs({ args, options: { account: { type: 'string' }, state: { type: 'string', multiple: true }, search: { type: 'string' } }, strict: true })
   const accountId = values.account ? (await resolveAccount(ctx, values.account)).id : undefined
-  const list = await call(ctx, 'orders.list', {
+  const input: MethodInput<'orders.list'> = {
     ...(accountId ? { accountId } : {}),
     ...(values.state ? { states: values.state as MethodInput<'orders.list'>['states'] } : {}),
-  })
-  if (ctx.json) printJson(ctx, list)
-  else if (list.length === 0) ctx.io.stdout('No orders yet. Place one with: certdesk order place --account ACCOUNT --product 287 --days 90 --csr-file FILE\n')
+    ...(values.search ? { query: values.search } : {}),
+  }
+  if (ctx.json) {
+    await printJsonList(ctx, 'orders.list', input)
+    return 0
+  }
+  const list: OrderSummary[] = []
+  await forEachItem(ctx, 'orders.list', input, (o) => list.push(o))
+  if (list.length === 0) ctx.io.stdout('No orders yet. Place one with: certdesk order place --account ACCOUNT --product 287 --days 90 --csr-file FILE\n')
   else ctx.io.stdout(formatOrderTable(list))
   return 0
 }
