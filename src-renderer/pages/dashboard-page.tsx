@@ -7,7 +7,7 @@ import {
   daysLeftText,
   plural,
   type CertificateSummary,
-  type ExpiryReport,
+  type EstateSummary,
   type ReplacedCertificate,
 } from '../components/cert-format'
 import { EmptyState } from '../components/empty-state'
@@ -15,10 +15,12 @@ import { ErrorNotice } from '../components/error-notice'
 import { Icon } from '../components/icons'
 import { LoadingLine } from '../components/loading-line'
 import { OrderStateBadge } from '../components/order-badges'
-import { isMoving, ORDER_WAIT, type OrderSummary } from '../components/order-format'
+import { isMoving, ORDER_WAIT, type OrderState, type OrderSummary } from '../components/order-format'
 import { PageHeader } from '../components/page-header'
 import { useInterval } from '../hooks/use-interval'
-import { useQuery } from '../hooks/use-query'
+import { call } from '../api'
+import { useAction } from '../hooks/use-action'
+import { useListItems, useQuery } from '../hooks/use-query'
 import { routeHref, type Route } from '../routes'
 
 /** While an order moves (the scheduler may collect a certificate), the dashboard re-reads this often. */
@@ -61,17 +63,48 @@ function StatCard({
   )
 }
 
-function DueRow({ cert }: { cert: CertificateSummary }) {
+/**
+ * A certificate that covers every name of a due one is only a question (core never counts it as the
+ * replacement by itself): one click says yes, one says no.
+ */
+function HintAnswer({ cert, onAnswered }: { cert: CertificateSummary; onAnswered: () => void }) {
+  const confirm = useAction(async () => {
+    await call('certs.confirmHint', { id: cert.id })
+    onAnswered()
+  })
+  const dismiss = useAction(async () => {
+    await call('certs.dismissHint', { id: cert.id })
+    onAnswered()
+  })
+  if (!cert.hint) return null
+  const busy = confirm.pending || dismiss.pending
+  return (
+    <>
+      <button type="button" className="button button-small" disabled={busy} onClick={() => void confirm.run()}>
+        Yes, replaced
+      </button>
+      <button type="button" className="button button-small" disabled={busy} onClick={() => void dismiss.run()}>
+        No
+      </button>
+    </>
+  )
+}
+
+function DueRow({ cert, onChanged }: { cert: CertificateSummary; onChanged: () => void }) {
+  const hint = cert.hint
   return (
     <ActionRow
       title={<a href={routeHref(certRoute(cert.id))}>{certificateName(cert)}</a>}
       text={
-        cert.orderId
-          ? 'Nothing in CertDesk replaces it yet: renew it from its order, then install the new certificate.'
-          : 'Nothing in CertDesk replaces it yet: order a new certificate (or import the one you got elsewhere).'
+        hint
+          ? `Covered by ${hint.commonName ?? hint.names[0] ?? hint.id}? If that certificate replaces this one, say so; until then it counts as due.`
+          : cert.orderId
+            ? 'Nothing in CertDesk replaces it yet: renew it from its order, then install the new certificate.'
+            : 'Nothing in CertDesk replaces it yet: order a new certificate (or import the one you got elsewhere).'
       }
     >
       <ExpiryCell cert={cert} dateOnly />
+      <HintAnswer cert={cert} onAnswered={onChanged} />
       {cert.orderId ? (
         <a className="button button-small" href={routeHref(orderRoute(cert.orderId))}>
           Open its order
@@ -102,7 +135,7 @@ const urgent = (o: OrderSummary): boolean => {
 }
 
 /** Certificates to renew and orders that wait on the user; the most urgent (lost answers) first. */
-function NeedsAttention({ report, orders }: { report: ExpiryReport; orders: readonly OrderSummary[] }) {
+function NeedsAttention({ summary, orders, onChanged }: { summary: EstateSummary; orders: readonly OrderSummary[]; onChanged: () => void }) {
   const orderRows = (pick: (o: OrderSummary) => boolean) =>
     orders.flatMap((o) => {
       const todo = pick(o) ? todoFor(o) : null
@@ -110,7 +143,7 @@ function NeedsAttention({ report, orders }: { report: ExpiryReport; orders: read
     })
   const rows = [
     ...orderRows(urgent),
-    ...report.due.map((c) => <DueRow key={c.id} cert={c} />),
+    ...summary.due.map((c) => <DueRow key={c.id} cert={c} onChanged={onChanged} />),
     ...orderRows((o) => !urgent(o)),
   ]
   const onCa = orders.filter((o) => ORDER_WAIT[o.state]?.on === 'ca').length
@@ -124,7 +157,7 @@ function NeedsAttention({ report, orders }: { report: ExpiryReport; orders: read
         <div className="card-body">
           <p className="ok-line">
             <Icon name="check" />
-            {`Nothing needs you now: no certificate is due for renewal${report.withinDays === null ? '' : ` within ${report.withinDays} days`}, and no order waits on you.`}
+            {`Nothing needs you now: no certificate is due for renewal${summary.withinDays === null ? '' : ` within ${summary.withinDays} days`}, and no order waits on you.`}
           </p>
           {onCa > 0 ? (
             <p className="muted small">
@@ -138,11 +171,11 @@ function NeedsAttention({ report, orders }: { report: ExpiryReport; orders: read
   )
 }
 
-function ReplacedRow({ old, newer }: { old: ReplacedCertificate; newer: CertificateSummary | undefined }) {
+function ReplacedRow({ old }: { old: ReplacedCertificate }) {
   return (
     <ActionRow
       title={<a href={routeHref(certRoute(old.id))}>{old.commonName ?? old.id}</a>}
-      text={`${daysLeftText(old.daysLeft)}${newer ? ` (the newer certificate: ${daysLeftText(newer.daysLeft)})` : ''}. Install the new one and retire the old.`}
+      text={`${daysLeftText(old.daysLeft)} (the newer certificate: ${daysLeftText(old.replacedByDaysLeft)}). Install the new one and retire the old.`}
     >
       <a className="button button-small" href={routeHref(certRoute(old.replacedById))}>
         Open the newer certificate
@@ -151,19 +184,13 @@ function ReplacedRow({ old, newer }: { old: ReplacedCertificate; newer: Certific
   )
 }
 
-/** Expiring certificates a later one already covers: no purchase needed, only an install. */
-function AlreadyReplaced({
-  replaced,
-  leaves,
-}: {
-  replaced: readonly ReplacedCertificate[]
-  leaves: readonly CertificateSummary[]
-}) {
+/** Expiring certificates CertDesk knows the successor of: no purchase needed, only an install. */
+function AlreadyReplaced({ replaced }: { replaced: readonly ReplacedCertificate[] }) {
   return (
     <Card title="Already replaced" flush>
       <ul className="action-list" aria-label="Already replaced">
         {replaced.map((r) => (
-          <ReplacedRow key={r.id} old={r} newer={leaves.find((c) => c.id === r.replacedById)} />
+          <ReplacedRow key={r.id} old={r} />
         ))}
       </ul>
     </Card>
@@ -192,27 +219,32 @@ function NothingTracked() {
   )
 }
 
+/** Certificates listed per group (due, replaced); the rest are counted and one click away. */
+const DASHBOARD_ITEMS = 10
+/** Orders that wait on someone: the states ORDER_WAIT gives a waiter. */
+const WAITING_STATES = (Object.keys(ORDER_WAIT) as OrderState[]).filter((s) => ORDER_WAIT[s] !== null)
+
 export function DashboardPage() {
-  const csrs = useQuery('csrs.list', {})
-  const keys = useQuery('keys.list', {})
-  const certs = useQuery('certs.list', {})
-  const expiring = useQuery('certs.expiring', {})
-  const orders = useQuery('orders.list', {})
-  const queries = [csrs, keys, certs, expiring, orders]
+  const csrs = useQuery('csrs.list', { limit: 0 })
+  const keys = useQuery('keys.list', { limit: 0 })
+  const summary = useQuery('certs.summary', { limit: DASHBOARD_ITEMS })
+  const allOrders = useQuery('orders.list', { limit: 0 })
+  const orders = useListItems('orders.list', { states: WAITING_STATES })
+  const queries = [csrs, keys, summary, allOrders, orders]
   const failed = queries.filter((q) => q.error)
   useInterval(
     () => {
       orders.reload()
-      certs.reload()
-      expiring.reload()
+      allOrders.reload()
+      summary.reload()
     },
     orders.data?.some((o) => isMoving(o.state)) ? DASHBOARD_REFRESH_MS : null,
   )
 
-  const leaves = certs.data?.filter((c) => c.role === 'leaf')
-  const waiting = orders.data?.filter((o) => ORDER_WAIT[o.state] !== null)
+  const counts = summary.data?.counts
+  const waiting = orders.data
   const waitingOnYou = waiting?.filter((o) => ORDER_WAIT[o.state]?.on === 'you').length ?? 0
-  const due = expiring.data?.due.length
+  const due = counts?.due
   return (
     <>
       <PageHeader
@@ -225,7 +257,7 @@ export function DashboardPage() {
       <div className="stat-grid">
         <StatCard
           label="CSRs"
-          value={csrs.data?.length}
+          value={csrs.data?.total}
           to={{ section: 'keys', view: 'csrs' }}
           testId="stat-csrs"
         >
@@ -233,7 +265,7 @@ export function DashboardPage() {
         </StatCard>
         <StatCard
           label="Private keys"
-          value={keys.data?.length}
+          value={keys.data?.total}
           to={{ section: 'keys', view: 'keys' }}
           testId="stat-keys"
         >
@@ -246,7 +278,7 @@ export function DashboardPage() {
           to={{ section: 'certificates', view: 'list' }}
           testId="stat-due"
         >
-          {leaves ? `${plural(leaves.length, 'certificate')} tracked` : 'Certificates'}{' '}
+          {counts ? `${plural(counts.leaves, 'certificate')} tracked` : 'Certificates'}{' '}
           <Icon name="back" className="icon-flip" />
         </StatCard>
         <StatCard
@@ -259,18 +291,16 @@ export function DashboardPage() {
           {waitingOnYou > 0 ? `${waitingOnYou} on you` : 'Orders'} <Icon name="back" className="icon-flip" />
         </StatCard>
       </div>
-      {!csrs.data || !keys.data || !certs.data || !expiring.data || !orders.data ? (
+      {!csrs.data || !keys.data || !summary.data || !allOrders.data || !orders.data ? (
         failed.length ? null : (
           <LoadingLine />
         )
-      ) : csrs.data.length + keys.data.length + certs.data.length + orders.data.length === 0 ? (
+      ) : csrs.data.total + keys.data.total + summary.data.counts.certificates + allOrders.data.total === 0 ? (
         <NothingTracked />
       ) : (
         <>
-          <NeedsAttention report={expiring.data} orders={orders.data} />
-          {expiring.data.replaced.length ? (
-            <AlreadyReplaced replaced={expiring.data.replaced} leaves={leaves ?? []} />
-          ) : null}
+          <NeedsAttention summary={summary.data} orders={orders.data} onChanged={summary.reload} />
+          {summary.data.replaced.length ? <AlreadyReplaced replaced={summary.data.replaced} /> : null}
         </>
       )}
     </>
