@@ -1,4 +1,4 @@
-import { resolve } from 'node:path'
+import { basename, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import type { MethodInput } from '../../core/api/contract'
 import type { ReplacedCertificate } from '../../core/certs/expiry'
@@ -66,7 +66,8 @@ export async function importCommand(ctx: CliContext, args: string[]): Promise<nu
   const nothing = summary.files.imported === 0 && summary.files.skipped === 0
   if (ctx.json) printJson(ctx, summary)
   else if (!nothing) ctx.io.stdout(formatImport(summary))
-  for (const r of summary.refused.slice(0, MAX_REFUSALS_PRINTED)) ctx.io.stderr(`certdesk: ${r.reason}\n`)
+  // Each refusal names its file (the reason may not: "PEM block 3 is not valid base64").
+  for (const r of summary.refused.slice(0, MAX_REFUSALS_PRINTED)) ctx.io.stderr(`certdesk: ${r.reason.includes(basename(r.file)) ? '' : `${r.file}: `}${r.reason}\n`)
   if (summary.files.refused > MAX_REFUSALS_PRINTED) ctx.io.stderr(`certdesk: ${n(summary.files.refused - MAX_REFUSALS_PRINTED)} more files were refused (--json lists ${summary.refused.length}).\n`)
   return summary.files.refused > 0 ? 1 : 0
 }

@@ -3,6 +3,7 @@ import { encodePem } from '../pki/pem'
 import type { StoredSan } from '../store/certificates-repo'
 import { findCsrsBySpki } from '../store/csrs-repo'
 import type { Db } from '../store/db'
+import { cached } from '../store/statements'
 import { MAX_PAGE_SIZE, type Page, pageBounds } from '../util/page'
 import { chainForParsed, parseStored, requireCertificate, roleOf, toChainView } from './chain-service'
 import { ensureChainStates } from './chain-state'
@@ -198,9 +199,11 @@ export function queryCertificates(deps: CertDeps, q: CertificateQuery = {}): Pag
   const order = orderSql(q.sort ?? 'notAfter', q.order ?? (q.sort && q.sort !== 'notAfter' ? 'asc' : 'desc'), now)
   const { offset, limit } = pageBounds(q)
   const { db } = deps
-  const total = (db.prepare(`SELECT count(*) AS n FROM certificates c WHERE ${where.sql}`).get(...where.params) as { n: number }).n
-  const rows = limit === 0 ? [] : (db.prepare(`${LIST_SELECT} WHERE ${where.sql} ORDER BY ${order.sql} LIMIT ? OFFSET ?`).all(...where.params, ...order.params, limit, offset) as ListRow[])
-  return { items: toSummaries(db, rows, now, q.withinDays ?? null), total, offset, limit }
+  const total = (cached(db, `SELECT count(*) AS n FROM certificates c WHERE ${where.sql}`).get(...where.params) as { n: number }).n
+  if (limit === 0 || offset >= total) return { items: [], total, offset, limit }
+  // Two steps: the page's ids (the sort moves keys only, or walks an index), then their rows.
+  const ids = (cached(db, `SELECT c.id FROM certificates c WHERE ${where.sql} ORDER BY ${order.sql} LIMIT ? OFFSET ?`).all(...where.params, ...order.params, limit, offset) as { id: string }[]).map((r) => r.id)
+  return { items: toSummaries(db, rowsByIds(db, ids), now, q.withinDays ?? null), total, offset, limit }
 }
 
 /** Every certificate matching `f` (core's own use: reports, exports of a filtered set), in pages internally. */
@@ -222,11 +225,21 @@ export function listCertificates(deps: CertDeps, opts: ListOptions = {}): Certif
   return [...iterateCertificates(deps, opts.roles ? { roles: opts.roles } : {}, 'notAfter', 'desc')]
 }
 
+/** The list rows of `ids`, in that order. */
+function rowsByIds(db: Db, ids: readonly string[]): ListRow[] {
+  const byId = new Map<string, ListRow>()
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500)
+    for (const r of cached(db, `${LIST_SELECT} WHERE c.id IN (${chunk.map(() => '?').join(', ')})`).all(...chunk) as ListRow[]) byId.set(r.id, r)
+  }
+  return ids.flatMap((id) => byId.get(id) ?? [])
+}
+
 function tagsFor(db: Db, ids: readonly string[]): Map<string, string[]> {
   const out = new Map<string, string[]>()
   for (let i = 0; i < ids.length; i += 500) {
     const chunk = ids.slice(i, i + 500)
-    const rows = db.prepare(`SELECT certificate_id, tag FROM certificate_tags WHERE certificate_id IN (${chunk.map(() => '?').join(', ')}) ORDER BY tag`).all(...chunk) as { certificate_id: string; tag: string }[]
+    const rows = cached(db, `SELECT certificate_id, tag FROM certificate_tags WHERE certificate_id IN (${chunk.map(() => '?').join(', ')}) ORDER BY tag`).all(...chunk) as { certificate_id: string; tag: string }[]
     for (const r of rows) out.set(r.certificate_id, [...(out.get(r.certificate_id) ?? []), r.tag])
   }
   return out

@@ -40,15 +40,15 @@ export const m0007Estate: Migration = {
 
       CREATE UNIQUE INDEX certificates_search_id ON certificates(search_id);
       CREATE INDEX certificates_renew_at ON certificates(is_ca, renew_at);
+      CREATE INDEX certificates_role_not_after ON certificates(is_ca, not_after, id);
+      CREATE INDEX certificates_not_after_id ON certificates(not_after, id);
+      DROP INDEX certificates_not_after; -- (not_after, id) above serves what it did
       CREATE INDEX certificates_successor ON certificates(successor_id);
       CREATE INDEX certificates_hint ON certificates(hint_id);
       CREATE INDEX certificates_issuer_name ON certificates(issuer_name);
-      CREATE INDEX certificates_common_name ON certificates(common_name);
       CREATE INDEX certificates_created ON certificates(created_at);
       CREATE INDEX certificates_not_before ON certificates(not_before);
-      CREATE INDEX certificates_sha1 ON certificates(fingerprint_sha1);
       CREATE INDEX certificates_indexed ON certificates(indexed_version);
-      CREATE INDEX certificates_names_key ON certificates(names_key);
 
       CREATE TABLE certificate_names (
         certificate_id TEXT NOT NULL REFERENCES certificates(id) ON DELETE CASCADE,
