@@ -92,6 +92,21 @@ export async function printJsonList<M extends PagedMethod>(ctx: CliContext, meth
   return n
 }
 
+/**
+ * A list command's output: with --json every item, streamed; otherwise `format` of every item, or
+ * `empty` when there is none.
+ */
+export async function printList<M extends PagedMethod>(ctx: CliContext, method: M, input: MethodInput<M>, o: { empty: string; format: (items: ItemOf<M>[]) => string }): Promise<number> {
+  if (ctx.json) {
+    await printJsonList(ctx, method, input)
+    return 0
+  }
+  const items: ItemOf<M>[] = []
+  await forEachItem(ctx, method, input, (item) => items.push(item))
+  ctx.io.stdout(items.length === 0 ? o.empty : o.format(items))
+  return 0
+}
+
 /** Reads a file argument, or standard input for "-". */
 export async function readInput(ctx: CliContext, file: string): Promise<Buffer> {
   if (file === '-') return ctx.io.readStdin()

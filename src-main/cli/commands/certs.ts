@@ -191,8 +191,9 @@ async function certsList(ctx: CliContext, args: string[], searchWords?: string):
   await forEachItem(ctx, 'certs.list', input, (c) =>
     rows.push([c.id, c.commonName ?? c.subject, c.notAfter.slice(0, 10), String(c.daysLeft), DUE_WORDS[c.dueState], c.hasKey ? 'yes' : 'no', c.issuerName, c.fingerprintSha256.slice(0, 16)]),
   )
-  if (rows.length === 0) ctx.io.stdout(searchWords !== undefined || Object.keys(input).length > 1 ? 'No certificate matches.\n' : 'No certificates yet. Bring some in with: certdesk import FILE...\n')
-  else ctx.io.stdout(table(['ID', 'COMMON NAME', 'NOT AFTER', 'DAYS', 'STATE', 'KEY', 'ISSUER', 'SHA-256'], rows))
+  if (rows.length > 0) ctx.io.stdout(table(['ID', 'COMMON NAME', 'NOT AFTER', 'DAYS', 'STATE', 'KEY', 'ISSUER', 'SHA-256'], rows))
+  else if (searchWords !== undefined || Object.keys(input).length > 1) ctx.io.stdout('No certificate matches.\n')
+  else ctx.io.stdout(`No certificates yet${values.all ? '' : ' (--all also lists intermediates and roots)'}. Bring some in with: certdesk import PATH...\n`)
   return 0
 }
 

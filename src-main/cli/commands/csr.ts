@@ -2,10 +2,10 @@ import { statSync, writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { MAX_PASTE_CHARS } from '../../core/api/contract'
 import { CoreError } from '../../core/errors'
-import type { CsrAnalysis, CsrSummary } from '../../core/keys/csr-service'
+import type { CsrAnalysis } from '../../core/keys/csr-service'
 import type { LintFinding } from '../../core/pki/lint'
 import { CSR_USAGE } from '../usage'
-import { call, forEachItem, printJson, printJsonList, readInput, table, UsageError, type CliContext } from '../io'
+import { call, printJson, printList, readInput, table, UsageError, type CliContext } from '../io'
 import { deleteCommand } from './delete'
 
 export async function csrCommand(ctx: CliContext, args: string[]): Promise<number> {
@@ -93,19 +93,10 @@ async function csrDecode(ctx: CliContext, args: string[]): Promise<number> {
 
 async function csrList(ctx: CliContext, args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { search: { type: 'string' } }, strict: true })
-  const input = values.search ? { query: values.search } : {}
-  if (ctx.json) {
-    await printJsonList(ctx, 'csrs.list', input)
-    return 0
-  }
-  const list: CsrSummary[] = []
-  await forEachItem(ctx, 'csrs.list', input, (c) => list.push(c))
-  if (list.length === 0) {
-    ctx.io.stdout('No CSRs yet. Make one with: certdesk csr new --type ec-p256 --cn example.com --out example.csr\n')
-    return 0
-  }
-  ctx.io.stdout(table(['ID', 'COMMON NAME', 'SANS', 'KEY', 'CREATED'], list.map((c) => [c.id, c.commonName ?? '-', String(c.sans.length), c.keyId ?? '-', c.createdAt.slice(0, 19)])))
-  return 0
+  return printList(ctx, 'csrs.list', values.search ? { query: values.search } : {}, {
+    empty: 'No CSRs yet. Make one with: certdesk csr new --type ec-p256 --cn example.com --out example.csr\n',
+    format: (list) => table(['ID', 'COMMON NAME', 'SANS', 'KEY', 'CREATED'], list.map((c) => [c.id, c.commonName ?? '-', String(c.sans.length), c.keyId ?? '-', c.createdAt.slice(0, 19)])),
+  })
 }
 
 async function csrShow(ctx: CliContext, args: string[]): Promise<number> {

@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util'
 import { KEYS_USAGE } from '../usage'
-import type { KeySummary } from '../../core/keys/key-service'
-import { forEachItem, printJsonList, table, UsageError, type CliContext } from '../io'
+import { printList, table, UsageError, type CliContext } from '../io'
 import { deleteCommand } from './delete'
 
 export async function keysCommand(ctx: CliContext, args: string[]): Promise<number> {
@@ -18,14 +17,8 @@ export async function keysCommand(ctx: CliContext, args: string[]): Promise<numb
 
 async function keysList(ctx: CliContext, args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { search: { type: 'string' } }, strict: true })
-  const input = values.search ? { query: values.search } : {}
-  if (ctx.json) {
-    await printJsonList(ctx, 'keys.list', input)
-    return 0
-  }
-  const keys: KeySummary[] = []
-  await forEachItem(ctx, 'keys.list', input, (k) => keys.push(k))
-  if (keys.length === 0) ctx.io.stdout('No keys yet. `certdesk csr new` makes a key with its CSR.\n')
-  else ctx.io.stdout(table(['ID', 'ALGORITHM', 'LABEL', 'SOURCE', 'SPKI SHA-256'], keys.map((k) => [k.id, k.algorithm, k.label, k.source, k.spkiSha256])))
-  return 0
+  return printList(ctx, 'keys.list', values.search ? { query: values.search } : {}, {
+    empty: 'No keys yet. `certdesk csr new` makes a key with its CSR.\n',
+    format: (keys) => table(['ID', 'ALGORITHM', 'LABEL', 'SOURCE', 'SPKI SHA-256'], keys.map((k) => [k.id, k.algorithm, k.label, k.source, k.spkiSha256])),
+  })
 }

@@ -4,9 +4,9 @@ import type { MethodInput } from '../../core/api/contract'
 import { MAX_PASTE_CHARS } from '../../core/api/contract'
 import { CoreError } from '../../core/errors'
 import { assertNever } from '../../core/util/assert-never'
-import type { OrderDetail, OrderSummary } from '../../core/orders/order-views'
+import type { OrderDetail } from '../../core/orders/order-views'
 import { ORDER_USAGE } from '../usage'
-import { call, forEachItem, printJson, printJsonList, readInput, UsageError, type CliContext } from '../io'
+import { call, printJson, printList, readInput, UsageError, type CliContext } from '../io'
 import { resolveAccount } from './account'
 import { formatFindings, formatOrder, formatOrderTable } from './order-format'
 
@@ -218,15 +218,10 @@ async function orderList(ctx: CliContext, args: string[]): Promise<number> {
     ...(values.state ? { states: values.state as MethodInput<'orders.list'>['states'] } : {}),
     ...(values.search ? { query: values.search } : {}),
   }
-  if (ctx.json) {
-    await printJsonList(ctx, 'orders.list', input)
-    return 0
-  }
-  const list: OrderSummary[] = []
-  await forEachItem(ctx, 'orders.list', input, (o) => list.push(o))
-  if (list.length === 0) ctx.io.stdout('No orders yet. Place one with: certdesk order place --account ACCOUNT --product 287 --days 90 --csr-file FILE\n')
-  else ctx.io.stdout(formatOrderTable(list))
-  return 0
+  return printList(ctx, 'orders.list', input, {
+    empty: 'No orders yet. Place one with: certdesk order place --account ACCOUNT --product 287 --days 90 --csr-file FILE\n',
+    format: formatOrderTable,
+  })
 }
 
 async function orderShow(ctx: CliContext, args: string[]): Promise<number> {

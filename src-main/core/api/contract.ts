@@ -401,7 +401,7 @@ export const contract = {
   ),
   /** CLI only: queues files and every file under the folders named (hidden entries skipped). */
   'imports.addPaths': method<ImportJobStatus>()(z.strictObject({ jobId: IMPORT_JOB_ID, paths: z.array(text(4096)).min(1).max(MAX_SELECTED_IDS) })),
-  /** Reads queued files for a bounded time (default 200 files or 0.5 s); call until files.queued is 0. */
+  /** Reads queued files for a bounded time (default 500 files or 0.5 s); call until files.queued is 0. */
   'imports.process': method<ImportJobStatus>()(
     z.strictObject({ jobId: IMPORT_JOB_ID, maxFiles: z.number().int().min(1).max(10_000).optional(), maxMs: z.number().int().min(1).max(60_000).optional() }),
   ),

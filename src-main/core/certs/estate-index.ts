@@ -185,17 +185,23 @@ function candidateIds(db: Db, f: SuccessionFacts, links: readonly UserDecision[]
   return out
 }
 
-/** Leaf certificates collected for any order that descends from `rootOrderId` by reissue or renewal. */
+/**
+ * Leaf certificates collected for any order that descends from `rootOrderId` by reissue or renewal.
+ * Two recursive steps, one per link, so each walks its own index (an OR in one join scanned every
+ * order for every certificate), and the family drives the join (CROSS JOIN, +is_ca): otherwise the
+ * planner may walk every leaf by is_ca and probe the family, minutes at 10,000 certificates.
+ */
 function familyCertificateIds(db: Db, rootOrderId: string): string[] {
-  const rows = cached<[string, number], { id: string }>(
-      db,
-      `WITH RECURSIVE down(id, depth) AS (
-         SELECT ?, 0
-         UNION
-         SELECT o.id, down.depth + 1 FROM orders o JOIN down ON (o.parent_order_id = down.id OR o.renewed_from_order_id = down.id) WHERE down.depth < ?)
-       SELECT c.id FROM certificates c JOIN down ON c.order_id = down.id WHERE c.is_ca = 0`,
-    )
-    .all(rootOrderId, MAX_LINEAGE_DEPTH)
+  const rows = cached<[string, number, number], { id: string }>(
+    db,
+    `WITH RECURSIVE down(id, depth) AS (
+       SELECT ?, 0
+       UNION
+       SELECT o.id, down.depth + 1 FROM down JOIN orders o ON o.parent_order_id = down.id WHERE down.depth < ?
+       UNION
+       SELECT o.id, down.depth + 1 FROM down JOIN orders o ON o.renewed_from_order_id = down.id WHERE down.depth < ?)
+     SELECT c.id FROM down CROSS JOIN certificates c ON c.order_id = down.id WHERE +c.is_ca = 0`,
+  ).all(rootOrderId, MAX_LINEAGE_DEPTH, MAX_LINEAGE_DEPTH)
   return rows.map((r) => r.id)
 }
 

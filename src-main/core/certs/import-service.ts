@@ -162,8 +162,11 @@ function writeImport(deps: CertDeps, p: PreparedImport, now: string): Written {
   return out
 }
 
-/** One file of a batch: its report, or the error that kept it out (nothing of it was written). */
-export type BatchOutcome = { ok: true; report: ImportReport } | { ok: false; error: CoreError }
+/**
+ * One file of a batch: its report (with the ids of the leaves it added and of the stored certificates
+ * whose chain it completed, for a job's totals), or the error that kept it out (nothing of it was written).
+ */
+export type BatchOutcome = { ok: true; report: ImportReport; addedLeaves: string[]; completed: string[] } | { ok: false; error: CoreError }
 
 /**
  * Stores prepared files in one transaction (one disk sync for many small files), each file in its own
@@ -213,8 +216,17 @@ export function storeBatch(deps: CertDeps, batch: readonly PreparedImport[]): Ba
       if (list && list.length < MAX_REPORTED_CHAINS) list.push({ certificateId: id, status: chain.status, summary: chain.summary, problems: chain.problems })
     }),
   )()
-  const chainsCompleted = incompleteBefore.filter((id) => completed.has(id)).length
+  const completedNow = incompleteBefore.filter((id) => completed.has(id))
   const caFile = written.findIndex((w) => !(w instanceof CoreError) && w.added.some((a) => a.role !== 'leaf'))
+  // One log line per batch, not per file: a folder of 10,000 files is 100 lines.
+  const stored = written.filter((w): w is Written => !(w instanceof CoreError))
+  deps.logger.info('import finished', {
+    files: batch.length,
+    refused: batch.length - stored.length,
+    certificatesAdded: stored.reduce((n, w) => n + w.added.length, 0),
+    keysAdded: stored.reduce((n, w) => n + w.keyReports.filter((k) => k.status === 'added').length, 0),
+    source: batch.length === 1 ? (batch[0]?.opts.sourceName ?? null) : null,
+  })
 
   return written.map((w, i): BatchOutcome => {
     const p = batch[i] as PreparedImport
@@ -232,13 +244,14 @@ export function storeBatch(deps: CertDeps, batch: readonly PreparedImport[]): Ba
       keysAdded: w.keyReports.filter((k) => k.status === 'added').length,
       keysPresent: w.keyReports.filter((k) => k.status !== 'added').length,
       keysMatched: w.keysMatched,
-      chainsCompleted: i === caFile ? chainsCompleted : 0,
+      chainsCompleted: i === caFile ? completedNow.length : 0,
       incompleteChains: incompleteChains[i] ?? 0,
     }
-    deps.logger.info('import finished', { certificatesAdded: totals.certificatesAdded, keysAdded: totals.keysAdded, source: p.opts.sourceName ?? null })
     const m = p.material
     return {
       ok: true,
+      addedLeaves: w.added.filter((a) => a.role === 'leaf').map((a) => a.id),
+      completed: i === caFile ? completedNow : [],
       report: {
         certificates: w.certReports.slice(0, MAX_REPORTED_ITEMS),
         keys: w.keyReports.slice(0, MAX_REPORTED_ITEMS),

@@ -12,6 +12,7 @@ import { MAX_FILES_PER_READER } from '../../../src-main/parse-worker/parse-in-ch
 import { chainsPem, type Estate, estateBundlePem, makeEstate, writeEstate } from '../../fixtures/estate/make-estate'
 import { makeTestPki, openssl, type TestPki } from '../../fixtures/certs/pki-fixtures'
 import { refusal } from '../../fixtures/certs/refusal'
+import { gone } from '../../helpers/processes'
 import { useTempDirs } from '../../helpers/temp-dir'
 
 const WORKER_JS = join(__dirname, '../../../out/main/parse-worker.js')
@@ -34,15 +35,6 @@ afterEach(async () => {
   core = null
   pids.length = 0
 })
-
-function gone(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return false
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'ESRCH'
-  }
-}
 
 /** A core reading files with the built parse-worker: one child per single import, a session per bulk import. */
 function isolatedCore(dataDir = tempDir(), roots: Uint8Array[] = []): Core {

@@ -1,4 +1,4 @@
-import { type Asn1Node, decodeOid, decodeString, parseAsn1, readTime, Tag, TagClass } from './reader'
+import { type Asn1Node, decodeOid, decodeString, parseAsn1, readTime, Tag, TagClass, UNIVERSAL_TAG_NAMES } from './reader'
 import { ATTRIBUTE_NAMES, EXTENSION_NAMES, SIGNATURE_ALGORITHMS } from '../oids'
 
 /**
@@ -36,16 +36,9 @@ export interface Asn1Dump {
 }
 
 const UNIVERSAL_NAMES: Readonly<Record<number, string>> = {
-  1: 'BOOLEAN',
-  2: 'INTEGER',
-  3: 'BIT STRING',
-  4: 'OCTET STRING',
-  5: 'NULL',
-  6: 'OBJECT IDENTIFIER',
+  ...UNIVERSAL_TAG_NAMES,
   10: 'ENUMERATED',
   12: 'UTF8String',
-  16: 'SEQUENCE',
-  17: 'SET',
   18: 'NumericString',
   19: 'PrintableString',
   20: 'T61String',

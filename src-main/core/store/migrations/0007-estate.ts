@@ -49,6 +49,7 @@ export const m0007Estate: Migration = {
       CREATE INDEX certificates_created ON certificates(created_at);
       CREATE INDEX certificates_not_before ON certificates(not_before);
       CREATE INDEX certificates_indexed ON certificates(indexed_version);
+      CREATE INDEX certificates_issuer_hash ON certificates(issuer_hash);   -- what a CA certificate issued
 
       CREATE TABLE certificate_names (
         certificate_id TEXT NOT NULL REFERENCES certificates(id) ON DELETE CASCADE,
