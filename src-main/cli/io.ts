@@ -60,11 +60,13 @@ export async function forEachItem<M extends PagedMethod>(ctx: CliContext, method
 }
 
 /**
- * Writes a JSON array exactly as printJson would (two-space indent), one item at a time as pages arrive,
- * so `--json` of ten thousand certificates starts at once and never holds the whole list.
+ * Writes a JSON array exactly as printJson would (two-space indent), item by item as pages arrive, so
+ * `--json` of ten thousand certificates starts at once and never holds the whole list. Output is
+ * handed to stdout in chunks of about FLUSH_CHARS, not one write per item.
  */
 export class JsonArrayWriter {
   private count = 0
+  private buffer = ''
   constructor(
     private readonly write: (s: string) => void,
     private readonly indent = '',
@@ -72,16 +74,25 @@ export class JsonArrayWriter {
 
   item(value: unknown): void {
     const inner = `${this.indent}  `
-    const text = JSON.stringify(value, null, 2).split('\n').join(`\n${inner}`)
-    this.write(`${this.count === 0 ? '[\n' : ',\n'}${inner}${text}`)
+    this.buffer += `${this.count === 0 ? '[\n' : ',\n'}${inner}${JSON.stringify(value, null, 2).replace(/\n/g, `\n${inner}`)}`
     this.count++
+    if (this.buffer.length >= FLUSH_CHARS) this.flush()
   }
 
   /** Closes the array (an empty one is `[]`). */
   end(): void {
-    this.write(this.count === 0 ? '[]' : `\n${this.indent}]`)
+    this.buffer += this.count === 0 ? '[]' : `\n${this.indent}]`
+    this.flush()
+  }
+
+  private flush(): void {
+    if (this.buffer) this.write(this.buffer)
+    this.buffer = ''
   }
 }
+
+/** Characters of JSON collected before they are written (a page of certificates is about 1.6 MB). */
+const FLUSH_CHARS = 256 * 1024
 
 /** Streams every item of a paged list to stdout as one JSON array; returns how many. */
 export async function printJsonList<M extends PagedMethod>(ctx: CliContext, method: M, input: MethodInput<M>): Promise<number> {

@@ -1,5 +1,8 @@
 import type { CertificateRole, CertificateSummary } from './types'
 
+/** The name rules live with the replacement rule; re-exported for callers that read them here. */
+export { covers, namesOf } from './succession'
+
 /** A leaf certificate is due at the latest when it expires within this many days. */
 export const EXPIRY_WARNING_DAYS = 30
 /**

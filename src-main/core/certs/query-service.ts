@@ -1,13 +1,13 @@
 import { CoreError } from '../errors'
 import { encodePem } from '../pki/pem'
-import type { StoredSan } from '../store/certificates-repo'
+import type { CertificateRow, StoredSan } from '../store/certificates-repo'
 import { findCsrsBySpki } from '../store/csrs-repo'
 import type { Db } from '../store/db'
 import { cached } from '../store/statements'
 import { MAX_PAGE_SIZE, type Page, pageBounds } from '../util/page'
 import { chainForParsed, parseStored, requireCertificate, roleOf, toChainView } from './chain-service'
 import { ensureChainStates } from './chain-state'
-import { DAY_MS, type DueState, dueSql, dueStateOf, type ExpiryReport, renewalWindowDays, renewalWindowSql, type ReplacedCertificate, type SqlCondition } from './expiry'
+import { DAY_MS, type DueState, dueSql, dueStateOf, type ExpiryReport, renewAt, renewalWindowDays, renewalWindowSql, type ReplacedCertificate, type SqlCondition } from './expiry'
 import type { SuccessionReason } from './succession'
 import type { CertDeps, CertificateDetail, CertificateRole, CertificateSummary, Validity } from './types'
 
@@ -295,6 +295,47 @@ function summarizeRow(r: ListRow, now: Date, tags: string[], withinDays: number 
     tags,
     note: r.note,
   }
+}
+
+/**
+ * A summary from a stored row alone, for code that holds a row and needs its names or dates: the
+ * estate's state (successor, hint, chain, tags, note) is left empty. Lists use summaryOf/queryCertificates.
+ */
+export function summarize(r: CertificateRow, now: Date): CertificateSummary {
+  const row: ListRow = {
+    id: r.id,
+    subject: r.subject,
+    issuer: r.issuer,
+    common_name: r.commonName,
+    sans_json: JSON.stringify(r.sans),
+    serial: r.serial,
+    not_before: r.notBefore,
+    not_after: r.notAfter,
+    fingerprint_sha256: r.fingerprintSha256,
+    spki_sha256: r.spkiSha256,
+    key_algorithm: r.keyAlgorithm,
+    key_id: r.keyId,
+    is_ca: r.isCa ? 1 : 0,
+    self_signed: r.selfSigned ? 1 : 0,
+    source: r.source,
+    order_id: r.orderId,
+    created_at: r.createdAt,
+    fingerprint_sha1: null,
+    issuer_name: null,
+    renew_at: renewAt(r.notBefore, r.notAfter),
+    chain_complete: null,
+    successor_id: null,
+    successor_reason: null,
+    hint_id: null,
+    note: '',
+    account_id: null,
+    s_cn: null,
+    s_not_after: null,
+    h_cn: null,
+    h_not_after: null,
+    h_names: null,
+  }
+  return summarizeRow(row, now, [], null)
 }
 
 /** The summary of one certificate by id, as lists show it. */
