@@ -3,12 +3,15 @@
  * webContents policies, IPC, the menu and the main window. Glue only; rules live in core.
  */
 import 'reflect-metadata'
+import { existsSync } from 'node:fs'
 import { realpath } from 'node:fs/promises'
 import { join } from 'node:path'
 import { app, BrowserWindow, crashReporter, dialog, ipcMain, Menu, nativeImage, Notification, protocol, session, shell, Tray } from 'electron'
 import { autoUpdater } from 'electron-updater'
 import type { SandboxLauncher } from '../core/accounts/sandbox-launcher'
 import type { ApiContext } from '../core/api/dispatch'
+import { perFileReader } from '../core/certs/import-job'
+import type { ImportReader } from '../core/certs/types'
 import { createCore, type Core } from '../core/core'
 import { defaultDataDir, ensureDataDir } from '../core/data-dir'
 import { assertCryptoReady, cryptoSelfCheck } from '../core/diagnostics/crypto-check'
@@ -28,7 +31,7 @@ import { loginItem, startedAtLogin } from './login-item'
 import { buildMenuTemplate } from './menu'
 import { openNetworkSession, sessionFetch } from './network'
 import { installWebContentsGuards } from './navigation-guards'
-import { utilityImportParser } from './parse-host'
+import { utilityImportParser, utilityReaderSession } from './parse-host'
 import { installSessionPolicy } from './session-policy'
 import { routeUrl } from './notifications'
 import { startupFailure } from './startup-failure'
@@ -93,7 +96,10 @@ async function start(): Promise<void> {
   // Sandbox accounts: CERTDESK_SANDBOX_URL's Sandbox CA, or one in this process (as the CLI does).
   sandbox = sandboxFor(process.env, dataDir, logger)
   // Import files are read in a utility process per file (I2); a packaged app never falls back to this one.
-  const importParser = isolatedImportParser(join(__dirname, PARSE_WORKER_FILE), (workerPath) => utilityImportParser(workerPath), logger, { allowInProcess: !app.isPackaged })
+  // Bulk imports read file after file in one utility process (a reader session).
+  const workerPath = join(__dirname, PARSE_WORKER_FILE)
+  const importParser = isolatedImportParser(workerPath, (path) => utilityImportParser(path), logger, { allowInProcess: !app.isPackaged })
+  const openImportReader = (): ImportReader => (existsSync(workerPath) ? utilityReaderSession(workerPath) : perFileReader(importParser))
   // Electron's Node runs on BoringSSL: every crypto primitive CertDesk needs is tried before the core opens.
   for (const c of assertCryptoReady(await cryptoSelfCheck({ startup: true }))) logger.warn('crypto primitive missing', { primitive: c.id, feature: c.feature, error: c.error })
   // The SQLite engine: the Node-API build Electron loads from app.asar.unpacked (checked before loading).
@@ -105,7 +111,7 @@ async function start(): Promise<void> {
     loginItem: loginItem({ app, platform: process.platform, executable: process.env.APPIMAGE ?? process.execPath }),
     updateInstaller: electronUpdateInstaller(() => autoUpdater, { logger, allowPrerelease: () => core?.settings.updates().allowPrerelease ?? false }),
   }
-  core = createCore({ dataDir, credentials: new KeychainCredentialStore(), logger, sandbox, importParser, sqlite, sectigoFetch: sessionFetch(network), desktop: hooks, updateFetch: sessionFetch(network), ...(process.env.CERTDESK_UPDATE_URL ? { updateFeedUrl: process.env.CERTDESK_UPDATE_URL } : {}) })
+  core = createCore({ dataDir, credentials: new KeychainCredentialStore(), logger, sandbox, importParser, openImportReader, sqlite, sectigoFetch: sessionFetch(network), desktop: hooks, updateFetch: sessionFetch(network), ...(process.env.CERTDESK_UPDATE_URL ? { updateFeedUrl: process.env.CERTDESK_UPDATE_URL } : {}) })
   const version = typeof __CERTDESK_VERSION__ === 'string' ? __CERTDESK_VERSION__ : app.getVersion()
   const ctx: ApiContext = { core, actor: 'ui', frontDoor: 'electron', version }
 

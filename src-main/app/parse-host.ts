@@ -1,6 +1,7 @@
 import { utilityProcess } from 'electron'
+import type { ImportReader } from '../core/certs/types'
 import type { ImportParser } from '../core/pki/formats/import-parser'
-import { childExecArgv, DEFAULT_PARSE_LIMITS, type ParseChild, parseInChild, type ParseLimits } from '../parse-worker/parse-in-child'
+import { childExecArgv, DEFAULT_PARSE_LIMITS, type ParseChild, parseInChild, type ParseLimits, readerSession } from '../parse-worker/parse-in-child'
 
 /** Shows in the OS task manager and in app.getAppMetrics(), so a user can see what the process is. */
 const SERVICE_NAME = 'CertDesk file reader'
@@ -11,6 +12,11 @@ const SERVICE_NAME = 'CertDesk file reader'
  */
 export function utilityImportParser(workerPath: string, limits: ParseLimits = DEFAULT_PARSE_LIMITS): ImportParser {
   return (input, opts) => parseInChild(() => startUtilityChild(workerPath, limits), input, opts, limits)
+}
+
+/** A reader session over utility processes, for bulk imports: one child reads file after file. */
+export function utilityReaderSession(workerPath: string, limits: ParseLimits = DEFAULT_PARSE_LIMITS): ImportReader {
+  return readerSession(() => startUtilityChild(workerPath, limits), limits)
 }
 
 function startUtilityChild(workerPath: string, limits: ParseLimits): ParseChild {

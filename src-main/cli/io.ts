@@ -5,12 +5,15 @@ import { passwordFromBytes, readPasswordFile } from '../core/certs/password-file
 import { CoreError } from '../core/errors'
 import type { SqliteBinding } from '../core/store/sqlite-binding'
 import { readRegularFile } from '../core/util/read-regular-file'
+import { MAX_PAGE_SIZE, type Page } from '../core/util/page'
 
 export interface CliIo {
   stdout: (s: string) => void
   stderr: (s: string) => void
   readStdin: () => Promise<Buffer>
   env: NodeJS.ProcessEnv
+  /** Standard error is a terminal: progress lines go there (never into a pipe or a cron mail). */
+  stderrIsTty?: boolean
 }
 
 /** What a command needs: the core (opened lazily, so `--help` never touches the database) and output. */
@@ -53,6 +56,7 @@ export function processIo(): CliIo {
   return {
     stdout: quietOnClosedPipe(process.stdout),
     stderr: quietOnClosedPipe(process.stderr),
+    stderrIsTty: process.stderr.isTTY === true,
     readStdin: async () => {
       const chunks: Buffer[] = []
       for await (const c of process.stdin) chunks.push(c as Buffer)
@@ -81,6 +85,84 @@ export async function readInput(ctx: CliContext, file: string, cap: number, what
   const bytes = file === '-' ? await ctx.io.readStdin() : await readRegularFile(file, cap)
   if (bytes.length > cap) throw new CoreError('too_large', `The input is larger than ${cap / 1024} KiB; ${what} is much smaller.`)
   return bytes
+}
+
+/** Contract methods that answer one page of a list. */
+type PagedMethod = { [M in MethodName]: MethodOutput<M> extends Page<unknown> ? M : never }[MethodName]
+type ItemOf<M extends PagedMethod> = MethodOutput<M> extends Page<infer T> ? T : never
+
+/**
+ * Every item of a paged list, page by page (MAX_PAGE_SIZE at a time): the CLI still prints a whole list,
+ * while no call carries more than a page. Returns how many items there were.
+ */
+export async function forEachItem<M extends PagedMethod>(ctx: CliContext, method: M, input: MethodInput<M>, each: (item: ItemOf<M>) => void): Promise<number> {
+  let seen = 0
+  for (let offset = 0; ; ) {
+    const page = (await call(ctx, method, { ...input, offset, limit: MAX_PAGE_SIZE })) as Page<ItemOf<M>>
+    for (const item of page.items) each(item)
+    seen += page.items.length
+    offset += page.items.length
+    if (page.items.length === 0 || offset >= page.total) return seen
+  }
+}
+
+/**
+ * Writes a JSON array exactly as printJson would (two-space indent), item by item as pages arrive, so
+ * `--json` of ten thousand certificates starts at once and never holds the whole list. Output is
+ * handed to stdout in chunks of about FLUSH_CHARS, not one write per item.
+ */
+export class JsonArrayWriter {
+  private count = 0
+  private buffer = ''
+  constructor(
+    private readonly write: (s: string) => void,
+    private readonly indent = '',
+  ) {}
+
+  item(value: unknown): void {
+    const inner = `${this.indent}  `
+    this.buffer += `${this.count === 0 ? '[\n' : ',\n'}${inner}${JSON.stringify(value, null, 2).replace(/\n/g, `\n${inner}`)}`
+    this.count++
+    if (this.buffer.length >= FLUSH_CHARS) this.flush()
+  }
+
+  /** Closes the array (an empty one is `[]`). */
+  end(): void {
+    this.buffer += this.count === 0 ? '[]' : `\n${this.indent}]`
+    this.flush()
+  }
+
+  private flush(): void {
+    if (this.buffer) this.write(this.buffer)
+    this.buffer = ''
+  }
+}
+
+/** Characters of JSON collected before they are written (a page of certificates is about 1.6 MB). */
+const FLUSH_CHARS = 256 * 1024
+
+/** Streams every item of a paged list to stdout as one JSON array; returns how many. */
+export async function printJsonList<M extends PagedMethod>(ctx: CliContext, method: M, input: MethodInput<M>): Promise<number> {
+  const out = new JsonArrayWriter(ctx.io.stdout)
+  const n = await forEachItem(ctx, method, input, (item) => out.item(item))
+  out.end()
+  ctx.io.stdout('\n')
+  return n
+}
+
+/**
+ * A list command's output: with --json every item, streamed; otherwise `format` of every item, or
+ * `empty` when there is none.
+ */
+export async function printList<M extends PagedMethod>(ctx: CliContext, method: M, input: MethodInput<M>, o: { empty: string; format: (items: ItemOf<M>[]) => string }): Promise<number> {
+  if (ctx.json) {
+    await printJsonList(ctx, method, input)
+    return 0
+  }
+  const items: ItemOf<M>[] = []
+  await forEachItem(ctx, method, input, (item) => items.push(item))
+  ctx.io.stdout(items.length === 0 ? o.empty : o.format(items))
+  return 0
 }
 
 /** Secrets come from a file or stdin, never from a command-line argument (visible in `ps`). */

@@ -84,7 +84,7 @@ export async function runCli(argv: string[], io: CliIo, version: string, options
     const { createCore } = await import('../core/core')
     const { sandboxFor } = await import('../sandbox/launcher')
     const { crashSeam } = await import('./crash-seam')
-    const { nodeImportParser } = await import('../parse-worker/node-host')
+    const { nodeImportReaders } = await import('../parse-worker/node-host')
     const { proxyFromEnv } = await import('../core/sectigo/proxy')
     const { call, readSecretFile } = await import('./io')
     const dataDir = g.dataDir ?? defaultDataDir(io.env)
@@ -116,8 +116,9 @@ export async function runCli(argv: string[], io: CliIo, version: string, options
             logger,
             sandbox,
             sqlite,
-            // Import files are read in a child process per file (I2): parse-worker.js next to cli.js.
-            importParser: options.importParser ? options.importParser(logger) : nodeImportParser(__dirname, logger),
+            // Import files are read in a child process (I2): parse-worker.js next to cli.js, or the reader
+            // the packaged app's --cli mode passes (a utility process per file).
+            ...(options.importParser ? { importParser: options.importParser(logger) } : nodeImportReaders(__dirname, logger)),
             ...(crashAt ? { hooks: crashSeam(crashAt) } : {}),
             ...(Number.isFinite(timeoutMs) && timeoutMs > 0 ? { sectigoTimeouts: { connectMs: timeoutMs, totalMs: timeoutMs } } : {}),
             ...(proxy ? { sectigoProxy: proxy } : {}),

@@ -4,14 +4,14 @@ export const CSR_USAGE = `Usage:
                    [--o ORG] [--ou UNIT] [--l CITY] [--st STATE] [--c CC] [--email ADDR]
                    [--label TEXT] [--key KEY_ID] --out FILE [--force] [--json]
   certdesk csr decode FILE|- [--json] [--unique-value V] [--strict]
-  certdesk csr list [--json]
+  certdesk csr list [--search TEXT] [--json]
   certdesk csr show CSR_ID [--json] [--pem]
   certdesk csr delete CSR_ID --yes [--json]
 A CSR an order refers to stays (the order's record); its key can still be deleted (keys delete).
 `
 
 export const KEYS_USAGE = `Usage:
-  certdesk keys list [--json]
+  certdesk keys list [--search TEXT] [--json]
   certdesk keys delete KEY_ID --yes [--json]
 Deleting a key is refused while an unfinished order or an unexpired certificate needs it. Its CSRs go
 with it, except those an order refers to; those, expired certificates and finished orders stay as
@@ -38,18 +38,36 @@ fills a folder with no database yet and keeps the data key in this computer's ke
 `
 
 export const IMPORT_USAGE = `Usage:
-  certdesk import FILE [--password-file F|-] [--json]
-FILE: PEM (any mix of keys, certificates, chains), DER, PKCS#7 (.p7b), PKCS#12 (.pfx/.p12), private
-keys (PKCS#1, PKCS#8, SEC1, encrypted PKCS#8), or a ZIP as CAs deliver them. Keys go into the vault,
-encrypted; certificates are matched to stored keys and CSRs; nothing is imported if anything fails.
+  certdesk import PATH... [--password-file F|-] [--json]
+PATH: files and folders (walked, hidden entries skipped). A file is PEM (any mix of keys, certificates,
+chains; bundles of up to 20,000 certificates and 48 MiB), DER, PKCS#7 (.p7b), PKCS#12 (.pfx/.p12),
+private keys (PKCS#1, PKCS#8, SEC1, encrypted PKCS#8), or a ZIP as CAs deliver them. Each file is all or
+nothing: a bad file is refused with its reason and the others are imported. Keys go into the vault,
+encrypted; certificates are matched to stored keys and CSRs. The password is tried for every file that
+needs one. Progress goes to standard error on a terminal; the summary counts what was added, already
+present, matched to its key, and the chains completed. Exit 1 when a file was refused.
 `
 
 export const CERTS_USAGE = `Usage:
-  certdesk certs list [--all] [--json]       (--all adds intermediates and roots)
-  certdesk certs show ID [--json] [--pem]
-  certdesk certs expiring [--within DAYS] [--json]   (exit 4 when something is due)
-      due: less than max(30 days, a third of its lifetime) left, or less than DAYS with --within
-  certdesk certs delete ID --yes [--json]   (refused while its order is unfinished; its key stays)
+  certdesk certs list [FILTERS] [--sort notAfter|notBefore|commonName|issuer|createdAt|keyAlgorithm|urgency]
+                      [--asc|--desc] [--json]
+  certdesk certs search WORDS... [FILTERS] [--json]   (names, subject, issuer, serial, SHA-256/SHA-1, notes, tags)
+  certdesk certs summary [--limit N] [--within DAYS] [--json]
+  certdesk certs show ID [--json] [--pem]              (with key usage, thumbprints, AIA, CRLs, policies, SCTs)
+  certdesk certs asn1 ID [--json]
+  certdesk certs expiring [--within DAYS] [--json]     (exit 4 when something is due)
+      due: less than max(30 days, a third of its lifetime) left, or less than DAYS with --within,
+      and nothing replaces it: the same order renewed or reissued, the same subject and names from the
+      same CA, or your link. A wildcard that covers the names is only a hint until you confirm it.
+  certdesk certs confirm ID | dismiss ID           (answer "covered by ...?" for ID)
+  certdesk certs link ID SUCCESSOR_ID | not-successor ID OTHER_ID | unlink ID
+  certdesk certs note ID TEXT... | --clear
+  certdesk certs tag ID [--add TAG]... [--remove TAG]... [--clear]
+  certdesk certs inventory --out FILE.csv|FILE.ics [--format csv|ics] [FILTERS] [--overwrite]
+  certdesk certs delete ID... --yes [--json]   (refused while its order is unfinished; its key stays)
+FILTERS: --all (adds intermediates and roots) --search TEXT --due --replaced --hinted --expired --no-key
+         --incomplete-chain --issuer NAME --account ACCOUNT --tag TAG --within DAYS
+--json of a list streams every certificate, a page at a time.
 `
 
 export const EXPORT_USAGE = `Usage:
@@ -60,6 +78,8 @@ export const EXPORT_USAGE = `Usage:
   certdesk export ID --preset nginx|apache|iis|tomcat|haproxy --out-dir DIR
                   [--password-file F|-] [--profile modern|compatible] [--root] [--unencrypted-key] [--overwrite]
                   [--allow-short-password]
+  certdesk export ID ID... --format pem|der|chain|fullchain|p7b --out-dir DIR [--root] [--overwrite]
+                  (several certificates: one file each; keys go one certificate at a time)
 pfx needs --password-file. key and bundle need --password-file (encrypted PKCS#8, 600,000 PBKDF2
 rounds) or --unencrypted-key. Export passwords are at least 10 characters; --allow-short-password
 accepts a shorter one, for test labs. Files with private material are created 0600 and never
@@ -94,7 +114,7 @@ export const ORDER_USAGE = `Usage:
                        [--prioritise-csr-values] [--customer-validated] [--max-subject-cns N]
                        [--draft] [--no-remote-check] [--id-only] [--json]
   certdesk order submit ORDER_ID [--resend-confirmed]
-  certdesk order list [--account ACCOUNT] [--state STATE]... [--json]
+  certdesk order list [--account ACCOUNT] [--state STATE]... [--search TEXT] [--json]
   certdesk order show ORDER_ID [--json]
   certdesk order sync [--account ACCOUNT] [--json]
   certdesk order collect ORDER_ID [--json]
@@ -183,8 +203,8 @@ Usage: certdesk [--data-dir DIR] [--json] [--passphrase-file FILE] <command> ...
 Commands:
   csr new|decode|list|show|delete   make, inspect, list and delete CSRs (and their keys)
   keys list|delete            list stored keys (never the private part), delete one
-  import FILE                 bring in certificates, chains, keys, PKCS#12, PKCS#7, ZIP
-  certs list|show|expiring|delete   certificates with their chains and days left; what is due
+  import PATH...              bring in certificates, chains, keys, PKCS#12, PKCS#7, ZIP; files and folders
+  certs list|search|summary|show|expiring|...   certificates, what is due, notes, tags, inventory
   alerts [--all]|snooze|unsnooze    what needs you (due certificates, orders waiting or stuck, locked accounts)
   export ID                   write PEM/DER/chain/P7B/PFX/key/bundle, or a server preset
   vault status|setup-passphrase

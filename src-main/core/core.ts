@@ -17,6 +17,8 @@ import type { StepHooks } from './orders/step-hooks'
 import type { ProxyConfig } from './sectigo/proxy'
 import type { FetchLike, Timeouts } from './sectigo/transport'
 import { CertificateService } from './certs/certificate-service'
+import { indexPending } from './certs/estate-index'
+import type { ImportReader } from './certs/types'
 import { defaultExportDir, ensureDataDir, DB_FILE_NAME } from './data-dir'
 import { DeletionService } from './deletion/deletion-service'
 import { CsrService } from './keys/csr-service'
@@ -64,6 +66,8 @@ export interface CoreOptions {
   updateFetch?: FetchLike
   /** Tests only: endpoint checks and revocation fetches tunnel to loopback through sectigoProxy too. */
   proxyLoopback?: boolean
+  /** Opens a reader for a bulk import (one child reading file after file); importParser per file by default. */
+  openImportReader?: () => ImportReader
 }
 
 export interface NetworkSetup {
@@ -127,7 +131,18 @@ export function createCore(opts: CoreOptions): Core {
   const keys = new KeyService(db, vault, clock)
   const csrs = new CsrService(db, keys, clock)
   const trustStore = opts.trustStore ?? lazyTrustStore(() => loadSystemTrustStore())
-  const certs = new CertificateService({ db, vault, clock, logger, trustStore, ...(opts.importParser ? { importParser: opts.importParser } : {}) })
+  // Rows an older CertDesk wrote (or any path that skipped it) are indexed before anything reads them.
+  const indexed = indexPending(db)
+  if (indexed > 0) logger.info('certificates indexed for search and the due list', { certificates: indexed })
+  const certs = new CertificateService({
+    db,
+    vault,
+    clock,
+    logger,
+    trustStore,
+    ...(opts.importParser ? { importParser: opts.importParser } : {}),
+    ...(opts.openImportReader ? { openImportReader: opts.openImportReader } : {}),
+  })
   const deletion = new DeletionService({ db, clock, logger })
   const accounts = new AccountService({
     db,
@@ -201,6 +216,7 @@ export function createCore(opts: CoreOptions): Core {
     updates,
     close,
     shutdown: async () => {
+      await certs.imports.closeAll()
       await scheduler.stop()
       await push.close()
       await orders.idle()

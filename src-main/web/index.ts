@@ -14,7 +14,7 @@ import { defaultDataDir, ensureDataDir } from '../core/data-dir'
 import { openLogFile } from '../core/log/file-sink'
 import { KeychainCredentialStore } from '../core/secrets/keychain-store'
 import { proxyFromEnv } from '../core/sectigo/proxy'
-import { nodeImportParser } from '../parse-worker/node-host'
+import { nodeImportReaders } from '../parse-worker/node-host'
 import { sandboxFor } from '../sandbox/launcher'
 import { DEFAULT_WEB_PORT, parseWebArgs, WEB_USAGE, WEB_USAGE_HINT, WebArgsError } from './args'
 import { openInBrowser, type BrowserLaunch } from './open-browser'
@@ -68,11 +68,11 @@ async function main(): Promise<void> {
     sandbox = sandboxFor(process.env, dataDir, logger)
     // Behind a proxy: HTTPS_PROXY / NO_PROXY, as curl reads them (loopback always goes direct).
     const proxy = proxyFromEnv(process.env)
-    // Import files are read in a child process per file (I2), built next to this file as parse-worker.js.
-    const importParser = nodeImportParser(__dirname, logger)
     // Every crypto primitive this runtime must have, tried before the core opens (missing optional ones are logged).
     for (const c of assertCryptoReady(await cryptoSelfCheck({ startup: true }))) logger.warn('crypto primitive missing', { primitive: c.id, feature: c.feature, error: c.error })
-    core = createCore({ dataDir, credentials: new KeychainCredentialStore(), logger, sandbox, importParser, ...(proxy ? { sectigoProxy: proxy } : {}), ...(process.env.CERTDESK_UPDATE_URL ? { updateFeedUrl: process.env.CERTDESK_UPDATE_URL } : {}) })
+    // Import files are read in a child process per file (I2), built next to this file as parse-worker.js;
+    // bulk imports read file after file in one child.
+    core = createCore({ dataDir, credentials: new KeychainCredentialStore(), logger, sandbox, ...nodeImportReaders(__dirname, logger), ...(proxy ? { sectigoProxy: proxy } : {}), ...(process.env.CERTDESK_UPDATE_URL ? { updateFeedUrl: process.env.CERTDESK_UPDATE_URL } : {}) })
     const base: WebShellOptions = {
       core,
       port: args.port ?? DEFAULT_WEB_PORT,

@@ -4,12 +4,13 @@
  */
 import type { MethodOutput } from '../../src-main/core/api/contract'
 
-export type CertificateSummary = MethodOutput<'certs.list'>[number]
+export type CertificateSummary = MethodOutput<'certs.list'>['items'][number]
 export type CertificateDetail = MethodOutput<'certs.get'>
 export type ChainStatus = CertificateDetail['chain']['status']
 export type CertificateRole = CertificateSummary['role']
 export type ExpiryReport = MethodOutput<'certs.expiring'>
-export type ReplacedCertificate = ExpiryReport['replaced'][number]
+export type EstateSummary = MethodOutput<'certs.summary'>
+export type ReplacedCertificate = EstateSummary['replaced'][number]
 
 export type ExpiryState = 'expired' | 'not-yet-valid' | 'soon' | 'ok'
 

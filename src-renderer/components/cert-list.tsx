@@ -1,30 +1,17 @@
-import { useId, useMemo, useState } from 'react'
+import { useId, useState } from 'react'
+import { useDebounced } from '../hooks/use-debounced'
+import { useQuery } from '../hooks/use-query'
 import { routeHref } from '../routes'
 import { ExpiryCell, KeyState, RoleTag, SourceTag } from './cert-badges'
-import { certificateName, dnDisplayName, type CertificateSummary } from './cert-format'
+import { certificateName, dnDisplayName } from './cert-format'
 import { EmptyState } from './empty-state'
+import { ErrorNotice } from './error-notice'
 import { Icon } from './icons'
 import { LinkButton } from './link-button'
+import { LoadingLine } from './loading-line'
 
 /** SANs named in a table cell before "+N more". */
 const SANS_IN_CELL = 1
-
-function matches(c: CertificateSummary, needle: string): boolean {
-  if (needle === '') return true
-  const hay = [c.commonName ?? '', c.subject, c.issuer, c.serial, c.fingerprintSha256, ...c.sans.map((s) => s.value)]
-  return hay.some((h) => h.toLowerCase().includes(needle))
-}
-
-/**
- * Expiring ones first, so what needs attention is at the top; expired ones last, as history rather
- * than clutter (xca#557).
- */
-function byUrgency(a: CertificateSummary, b: CertificateSummary): number {
-  const expiredA = a.validity === 'expired' ? 1 : 0
-  const expiredB = b.validity === 'expired' ? 1 : 0
-  if (expiredA !== expiredB) return expiredA - expiredB
-  return expiredA ? b.notAfter.localeCompare(a.notAfter) : a.notAfter.localeCompare(b.notAfter)
-}
 
 export function CertificatesEmpty() {
   return (
@@ -44,22 +31,35 @@ export function CertificatesEmpty() {
   )
 }
 
-export function CertList({ certs }: { certs: readonly CertificateSummary[] }) {
+/** Certificates shown at once; core filters, searches and sorts, so the rest is a narrower search away. */
+const MAX_ROWS = 500
+/** The search box asks core once typing pauses this long. */
+const FILTER_DEBOUNCE_MS = 150
+
+/**
+ * The certificate table. Core searches, filters and sorts (certs.list): expiring ones first, expired
+ * ones last as history rather than clutter (xca#557). A stopgap until the virtualized table.
+ */
+export function CertList() {
   const ids = useId()
   const [filter, setFilter] = useState('')
   const [showCa, setShowCa] = useState(false)
-  const needle = filter.trim().toLowerCase()
-  const caCount = certs.filter((c) => c.role !== 'leaf').length
-  const shown = useMemo(
-    () =>
-      certs
-        .filter((c) => (showCa || c.role === 'leaf') && matches(c, needle))
-        .slice()
-        .sort(byUrgency),
-    [certs, showCa, needle],
-  )
+  const needle = useDebounced(filter.trim(), FILTER_DEBOUNCE_MS)
+  const all = useQuery('certs.list', { limit: 0 })
+  const cas = useQuery('certs.list', { roles: ['intermediate', 'root'], limit: 0 })
+  const list = useQuery('certs.list', {
+    ...(needle ? { query: needle } : {}),
+    ...(showCa ? {} : { roles: ['leaf'] }),
+    sort: 'urgency',
+    limit: MAX_ROWS,
+  })
+  const caCount = cas.data?.total ?? 0
+  const shown = list.data?.items ?? []
+  const error = all.error ?? list.error
 
-  if (certs.length === 0) return <CertificatesEmpty />
+  if (error) return <ErrorNotice error={error} onRetry={() => [all, cas, list].forEach((q) => q.reload())} />
+  if (!all.data || !list.data) return <LoadingLine />
+  if (all.data.total === 0) return <CertificatesEmpty />
 
   return (
     <>
@@ -142,7 +142,7 @@ export function CertList({ certs }: { certs: readonly CertificateSummary[] }) {
               <tr>
                 <td colSpan={6} className="table-empty">
                   {needle
-                    ? `No certificate matches “${filter.trim()}”.`
+                    ? `No certificate matches “${needle}”.`
                     : 'Only intermediates and roots are stored; show them with the switch above.'}
                 </td>
               </tr>
@@ -150,6 +150,9 @@ export function CertList({ certs }: { certs: readonly CertificateSummary[] }) {
           </tbody>
         </table>
       </div>
+      {list.data.total > shown.length ? (
+        <p className="muted small">{`Showing ${shown.length} of ${list.data.total}; search to narrow them down.`}</p>
+      ) : null}
     </>
   )
 }

@@ -6,7 +6,7 @@ import { call, toApiError, type ApiError, type UiErrorCode } from '../api'
 import { VAULT_ERROR_CODES } from '../errors'
 import { keyTypeLabel, shortHex } from '../format'
 import { useDebounced } from '../hooks/use-debounced'
-import { useQuery } from '../hooks/use-query'
+import { useListItems } from '../hooks/use-query'
 import { ErrorNotice } from './error-notice'
 import { FindingsList } from './findings-list'
 import { Icon } from './icons'
@@ -106,7 +106,7 @@ export function CsrForm({
   const [submitting, setSubmitting] = useState(false)
   const [submitError, setSubmitError] = useState<ApiError | null>(null)
   const [check, setCheck] = useState<Check | null>(null)
-  const keys = useQuery('keys.list', {})
+  const keys = useListItems('keys.list', {})
 
   const draft = useMemo(() => toDraft(form), [form])
   const draftJson = JSON.stringify(draft)

@@ -4,7 +4,7 @@ import { routeHref } from '../routes'
 import { EmptyState } from './empty-state'
 import { OriginTag } from './key-list'
 
-type CsrSummary = MethodOutput<'csrs.list'>[number]
+type CsrSummary = MethodOutput<'csrs.list'>['items'][number]
 
 /** SANs shown in a table cell before "+N more". */
 const SANS_IN_CELL = 2

@@ -6,15 +6,12 @@ import { dnDisplayName, plural } from './cert-format'
 import { Icon } from './icons'
 import type { ImportReport } from './import-panel'
 
-function count(items: readonly { status: string }[], status: string): number {
-  return items.filter((i) => i.status === status).length
-}
-
-/** One sentence: what changed in CertDesk. */
+/** One sentence: what changed in CertDesk (from the totals: the lists name only the first 200). */
 function headline(report: ImportReport): string {
-  const certsAdded = count(report.certificates, 'added')
-  const keysAdded = count(report.keys, 'added')
-  const present = count(report.certificates, 'already-present') + count(report.keys, 'already-present')
+  const t = report.totals
+  const certsAdded = t.certificatesAdded
+  const keysAdded = t.keysAdded
+  const present = t.certificatesPresent + t.keysPresent
   const parts: string[] = []
   if (certsAdded) parts.push(plural(certsAdded, 'certificate'))
   if (keysAdded) parts.push(plural(keysAdded, 'private key'))

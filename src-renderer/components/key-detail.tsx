@@ -1,6 +1,6 @@
 import { formatDate, keyTypeLabel } from '../format'
 import type { GoWithFlash } from '../hooks/use-flash'
-import { useQuery } from '../hooks/use-query'
+import { useListItems, useQuery } from '../hooks/use-query'
 import { BackLink } from './back-link'
 import { Card } from './card'
 import { certificateName } from './cert-format'
@@ -19,8 +19,8 @@ import { PageHeader } from './page-header'
  */
 export function KeyDetail({ id, goWithFlash }: { id: string; goWithFlash: GoWithFlash }) {
   const q = useQuery('keys.get', { id })
-  const csrs = useQuery('csrs.list', {})
-  const certs = useQuery('certs.list', {})
+  const csrs = useListItems('csrs.list', { keyId: id })
+  const certs = useListItems('certs.list', { keyId: id })
   const back = <BackLink to={{ section: 'keys', view: 'keys' }}>All keys</BackLink>
   const key = q.data
   if (!key) return <DetailPending title="Key" back={back} error={q.error} onRetry={q.reload} />

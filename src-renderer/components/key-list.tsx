@@ -3,7 +3,7 @@ import { formatDate, keyTypeLabel } from '../format'
 import { routeHref } from '../routes'
 import { EmptyState } from './empty-state'
 
-type KeySummary = MethodOutput<'keys.list'>[number]
+type KeySummary = MethodOutput<'keys.list'>['items'][number]
 
 /** Whether a key or CSR was made in CertDesk or brought in. */
 export function OriginTag({ source }: { source: KeySummary['source'] }) {

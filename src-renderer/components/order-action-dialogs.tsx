@@ -4,7 +4,7 @@ import type { KeyType } from '../../src-main/core/pki/keys'
 import { call } from '../api'
 import { keyTypeLabel } from '../format'
 import { useAction } from '../hooks/use-action'
-import { useQuery } from '../hooks/use-query'
+import { useListItems } from '../hooks/use-query'
 import { ConfirmDialog } from './confirm-dialog'
 import { outcomeFlash, type OrderCardProps } from './dcv-panel'
 import { DCV_METHOD_VIEW, DCV_METHODS, type DcvMethod } from './order-format'
@@ -129,7 +129,7 @@ function useKeyChoice(initial: KeyChoice = 'new', initialType: KeyType = 'ec-p25
 
 function KeyChoiceFields({ choice, sameKeyNote, allowSameKey }: { choice: ReturnType<typeof useKeyChoice>; sameKeyNote: string; allowSameKey: boolean }) {
   const ids = useId()
-  const csrs = useQuery('csrs.list', {})
+  const csrs = useListItems('csrs.list', {})
   const { kind, setKind, keyType, setKeyType, csrId, setCsrId } = choice
   return (
     <fieldset className="plain-fieldset">
@@ -225,7 +225,7 @@ export function ReissueDialog({
 /** A renewal: a draft of the new purchase for the same names (nothing is bought until it is sent). */
 export function RenewDialog(props: DialogProps & { onRenewed: (id: string) => void }) {
   // The default is a new key of the type the order has now; wait for it before showing the choice.
-  const keys = useQuery('keys.list', {})
+  const keys = useListItems('keys.list', {})
   if (keys.data === undefined && keys.error === undefined) return null
   const current = keys.data?.find((k) => k.id === props.order.keyId)?.algorithm
   return <RenewForm {...props} keyType={KEY_TYPES.find((k) => k === current) ?? 'ec-p256'} />

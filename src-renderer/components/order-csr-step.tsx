@@ -7,8 +7,8 @@ import { ChoiceCards, type Choice } from './choice-cards'
 import { KEY_TYPES } from './csr-form'
 import type { ProductInfo } from './order-format'
 
-type CsrSummary = MethodOutput<'csrs.list'>[number]
-type KeySummary = MethodOutput<'keys.list'>[number]
+type CsrSummary = MethodOutput<'csrs.list'>['items'][number]
+type KeySummary = MethodOutput<'keys.list'>['items'][number]
 
 export type CsrMode = 'new' | 'stored' | 'paste'
 

@@ -4,7 +4,7 @@
  */
 import type { MethodOutput } from '../../src-main/core/api/contract'
 
-export type OrderSummary = MethodOutput<'orders.list'>[number]
+export type OrderSummary = MethodOutput<'orders.list'>['items'][number]
 export type OrderDetail = MethodOutput<'orders.get'>
 export type OrderState = OrderSummary['state']
 export type AccountSummary = MethodOutput<'accounts.list'>[number]

@@ -5,7 +5,7 @@ import { VAULT_ERROR_CODES } from '../errors'
 import { formatDate, keyTypeLabel } from '../format'
 import { useAction } from '../hooks/use-action'
 import { useDebounced } from '../hooks/use-debounced'
-import { useQuery } from '../hooks/use-query'
+import { useListItems, useQuery } from '../hooks/use-query'
 import { navigate, routeHref } from '../routes'
 import { splitSans } from './csr-form'
 import { DcvChoiceTable, type DomainChoice } from './dcv-choice-table'
@@ -219,8 +219,8 @@ export function OrderWizard({ onVaultProblem }: { onVaultProblem: (code: UiError
   const ids = useId()
   const accounts = useQuery('accounts.list', {})
   const products = useQuery('orders.products', {})
-  const csrs = useQuery('csrs.list', {})
-  const keys = useQuery('keys.list', {})
+  const csrs = useListItems('csrs.list', {})
+  const keys = useListItems('keys.list', {})
   const validity = useQuery('orders.validity', {})
   const [step, setStep] = useState<StepId>('product')
   const [state, setState] = useState<WizardState>({

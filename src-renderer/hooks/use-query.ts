@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react'
 import type { MethodInput, MethodName, MethodOutput } from '../../src-main/core/api/contract'
+import type { MAX_PAGE_SIZE } from '../../src-main/core/util/page'
 import { call, toApiError, type ApiError } from '../api'
 
 export interface Query<T> {
@@ -45,4 +46,20 @@ export function useQuery<M extends MethodName>(method: M, input: MethodInput<M>)
     loading: !same || settled.generation !== generation,
     reload,
   }
+}
+
+/** Contract methods that answer one page of a list, and the items of their pages. */
+type PagedMethod = { [M in MethodName]: MethodOutput<M> extends { items: readonly unknown[] } ? M : never }[MethodName]
+type ItemsOf<M extends MethodName> = MethodOutput<M> extends { items: infer T } ? T : never
+
+/** core/util/page.ts MAX_PAGE_SIZE: the most items one call answers (the compiler keeps the two equal). */
+const LIST_LIMIT: typeof MAX_PAGE_SIZE = 1000
+
+/**
+ * The first page of a list method as an array, for pickers and short lists (the newest LIST_LIMIT
+ * items). Long lists page and filter in core instead (certs.list's query, sort and offset).
+ */
+export function useListItems<M extends PagedMethod>(method: M, input: MethodInput<M>): Query<ItemsOf<M>> {
+  const q = useQuery(method, { limit: LIST_LIMIT, ...input })
+  return { ...q, data: (q.data as { items: ItemsOf<M> } | undefined)?.items }
 }

@@ -3,11 +3,9 @@ import type { UiErrorCode } from '../api'
 import { BackLink } from '../components/back-link'
 import { CertDetail } from '../components/cert-detail'
 import { CertList } from '../components/cert-list'
-import { ErrorNotice } from '../components/error-notice'
 import { ImportPanel, type ImportReport } from '../components/import-panel'
 import { ImportReportView } from '../components/import-report'
 import { LinkButton } from '../components/link-button'
-import { LoadingLine } from '../components/loading-line'
 import { PageHeader } from '../components/page-header'
 import type { GoWithFlash } from '../hooks/use-flash'
 import { useQuery } from '../hooks/use-query'
@@ -16,23 +14,21 @@ import { routeHref, type Route } from '../routes'
 type CertificatesRoute = Extract<Route, { section: 'certificates' }>
 
 function List() {
-  const certs = useQuery('certs.list', {})
+  const any = useQuery('certs.list', { limit: 0 })
   return (
     <>
       <PageHeader
         title="Certificates"
         description="Issued and imported certificates, with their chains and keys. Open one to export it for your server."
         actions={
-          certs.data?.length ? (
+          any.data?.total ? (
             <LinkButton to={{ section: 'certificates', view: 'import' }} icon="upload">
               Import
             </LinkButton>
           ) : undefined
         }
       />
-      {certs.error ? <ErrorNotice error={certs.error} onRetry={certs.reload} /> : null}
-      {certs.data ? <CertList certs={certs.data} /> : null}
-      {!certs.data && !certs.error ? <LoadingLine /> : null}
+      <CertList />
     </>
   )
 }

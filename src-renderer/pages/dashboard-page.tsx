@@ -8,7 +8,7 @@ import {
   daysLeftText,
   plural,
   type CertificateSummary,
-  type ExpiryReport,
+  type EstateSummary,
   type ReplacedCertificate,
 } from '../components/cert-format'
 import { EmptyState } from '../components/empty-state'
@@ -17,13 +17,13 @@ import { ErrorNotice } from '../components/error-notice'
 import { Icon } from '../components/icons'
 import { LoadingLine } from '../components/loading-line'
 import { OrderStateBadge } from '../components/order-badges'
-import { isMoving, ORDER_WAIT, type OrderSummary } from '../components/order-format'
+import { isMoving, ORDER_WAIT, type OrderState, type OrderSummary } from '../components/order-format'
 import { PageHeader } from '../components/page-header'
 import { Spinner } from '../components/spinner'
 import { formatDate } from '../format'
 import { useAction } from '../hooks/use-action'
 import { useInterval } from '../hooks/use-interval'
-import { useQuery } from '../hooks/use-query'
+import { useListItems, useQuery } from '../hooks/use-query'
 import { navigate, routeHref, type Route } from '../routes'
 
 /** While an order moves (the scheduler may collect a certificate), the dashboard re-reads this often. */
@@ -69,37 +69,90 @@ function StatCard({
 }
 
 /**
+ * A certificate that covers every name of a due one is only a question (core never counts it as the
+ * replacement by itself): one click says yes, one says no.
+ */
+function HintAnswer({ cert, onAnswered }: { cert: CertificateSummary; onAnswered: () => void }) {
+  const confirm = useAction(async () => {
+    await call('certs.confirmHint', { id: cert.id })
+    onAnswered()
+  })
+  const dismiss = useAction(async () => {
+    await call('certs.dismissHint', { id: cert.id })
+    onAnswered()
+  })
+  if (!cert.hint) return null
+  const busy = confirm.pending || dismiss.pending
+  return (
+    <>
+      <button type="button" className="button button-small" disabled={busy} onClick={() => void confirm.run()}>
+        Yes, replaced
+      </button>
+      <button type="button" className="button button-small" disabled={busy} onClick={() => void dismiss.run()}>
+        No
+      </button>
+    </>
+  )
+}
+
+/**
  * A certificate to replace. Inside its order's term the replacement is a free reissue, one click from
  * here (a new key of the same type by default); once the term ends it is a renewal, a new purchase
- * prepared from the order. Core says which (OrderSummary.renewalPath).
+ * prepared from the order. Core says which (OrderSummary.renewalPath). A certificate that only looks
+ * covered by another one is a question first (HintAnswer).
  */
-function DueRow({ cert, order, onReissued }: { cert: CertificateSummary; order: OrderSummary | undefined; onReissued: () => void }) {
-  const path = order?.renewalPath ?? null
-  const reissue = useAction(async (id: string) => {
-    const created = await call('orders.reissue', { id })
-    onReissued()
-    navigate(orderRoute(created.id))
-  })
-  const text = !cert.orderId
-    ? 'Nothing in CertDesk replaces it yet: order a new certificate (or import the one you got elsewhere).'
-    : path?.kind === 'reissue'
-      ? `Its order's term runs until ${formatDate(path.termEndsAt)}${path.estimated ? ' (estimated)' : ''}: a reissue costs nothing. It uses a new key and may need the names validated again.`
-      : 'Its order has no term left: renewing is a new purchase, prepared as a draft you review before anything is bought.'
+function DueRow({ cert, onChanged }: { cert: CertificateSummary; onChanged: () => void }) {
+  if (cert.orderId && !cert.hint) return <DueOrderRow cert={cert} orderId={cert.orderId} onChanged={onChanged} />
+  const hint = cert.hint
   return (
-    <ActionRow title={<a href={routeHref(certRoute(cert.id))}>{certificateName(cert)}</a>} text={text}>
+    <ActionRow
+      title={<a href={routeHref(certRoute(cert.id))}>{certificateName(cert)}</a>}
+      text={
+        hint
+          ? `Covered by ${hint.commonName ?? hint.names[0] ?? hint.id}? If that certificate replaces this one, say so; until then it counts as due.`
+          : 'Nothing in CertDesk replaces it yet: order a new certificate (or import the one you got elsewhere).'
+      }
+    >
       <ExpiryCell cert={cert} dateOnly />
-      {cert.orderId && path?.kind === 'reissue' ? (
-        <button type="button" className="button button-primary button-small" disabled={reissue.pending} onClick={() => void reissue.run(cert.orderId ?? '')}>
-          {reissue.pending ? <Spinner /> : null}
-          {path.label}
-        </button>
-      ) : cert.orderId ? (
+      <HintAnswer cert={cert} onAnswered={onChanged} />
+      {cert.orderId ? (
         <a className="button button-small" href={routeHref(orderRoute(cert.orderId))}>
-          {path?.label ?? 'Open its order'}
+          Open its order
         </a>
       ) : (
         <a className="button button-small" href={routeHref({ section: 'orders', view: 'new' })}>
           New order
+        </a>
+      )}
+    </ActionRow>
+  )
+}
+
+function DueOrderRow({ cert, orderId, onChanged }: { cert: CertificateSummary; orderId: string; onChanged: () => void }) {
+  const order = useQuery('orders.get', { id: orderId })
+  const path = order.data?.renewalPath ?? null
+  const reissue = useAction(async () => {
+    const created = await call('orders.reissue', { id: orderId })
+    onChanged()
+    navigate(orderRoute(created.id))
+  })
+  const text =
+    path?.kind === 'reissue'
+      ? `Its order's term runs until ${formatDate(path.termEndsAt)}${path.estimated ? ' (estimated)' : ''}: a reissue costs nothing. It uses a new key and may need the names validated again.`
+      : path
+        ? 'Its order has no term left: renewing is a new purchase, prepared as a draft you review before anything is bought.'
+        : 'Nothing in CertDesk replaces it yet: renew it from its order, then install the new certificate.'
+  return (
+    <ActionRow title={<a href={routeHref(certRoute(cert.id))}>{certificateName(cert)}</a>} text={text}>
+      <ExpiryCell cert={cert} dateOnly />
+      {path?.kind === 'reissue' ? (
+        <button type="button" className="button button-primary button-small" disabled={reissue.pending} onClick={() => void reissue.run()}>
+          {reissue.pending ? <Spinner /> : null}
+          {path.label}
+        </button>
+      ) : (
+        <a className="button button-small" href={routeHref(orderRoute(orderId))}>
+          {path?.label ?? 'Open its order'}
         </a>
       )}
       {reissue.error ? <ErrorNotice error={reissue.error} /> : null}
@@ -125,7 +178,7 @@ const urgent = (o: OrderSummary): boolean => {
 }
 
 /** Certificates to renew and orders that wait on the user; the most urgent (lost answers) first. */
-function NeedsAttention({ report, orders, onChanged }: { report: ExpiryReport; orders: readonly OrderSummary[]; onChanged: () => void }) {
+function NeedsAttention({ summary, orders, onChanged }: { summary: EstateSummary; orders: readonly OrderSummary[]; onChanged: () => void }) {
   const orderRows = (pick: (o: OrderSummary) => boolean) =>
     orders.flatMap((o) => {
       const todo = pick(o) ? todoFor(o) : null
@@ -133,7 +186,7 @@ function NeedsAttention({ report, orders, onChanged }: { report: ExpiryReport; o
     })
   const rows = [
     ...orderRows(urgent),
-    ...report.due.map((c) => <DueRow key={c.id} cert={c} order={orders.find((o) => o.id === c.orderId)} onReissued={onChanged} />),
+    ...summary.due.map((c) => <DueRow key={c.id} cert={c} onChanged={onChanged} />),
     ...orderRows((o) => !urgent(o)),
   ]
   const onCa = orders.filter((o) => ORDER_WAIT[o.state]?.on === 'ca').length
@@ -147,7 +200,7 @@ function NeedsAttention({ report, orders, onChanged }: { report: ExpiryReport; o
         <div className="card-body">
           <p className="ok-line">
             <Icon name="check" />
-            {`Nothing needs you now: no certificate is due for renewal${report.withinDays === null ? '' : ` within ${report.withinDays} days`}, and no order waits on you.`}
+            {`Nothing needs you now: no certificate is due for renewal${summary.withinDays === null ? '' : ` within ${summary.withinDays} days`}, and no order waits on you.`}
           </p>
           {onCa > 0 ? (
             <p className="muted small">
@@ -161,11 +214,11 @@ function NeedsAttention({ report, orders, onChanged }: { report: ExpiryReport; o
   )
 }
 
-function ReplacedRow({ old, newer }: { old: ReplacedCertificate; newer: CertificateSummary | undefined }) {
+function ReplacedRow({ old }: { old: ReplacedCertificate }) {
   return (
     <ActionRow
       title={<a href={routeHref(certRoute(old.id))}>{old.commonName ?? old.id}</a>}
-      text={`${daysLeftText(old.daysLeft)}${newer ? ` (the newer certificate: ${daysLeftText(newer.daysLeft)})` : ''}. Install the new one and retire the old.`}
+      text={`${daysLeftText(old.daysLeft)} (the newer certificate: ${daysLeftText(old.replacedByDaysLeft)}). Install the new one and retire the old.`}
     >
       <a className="button button-small" href={routeHref(certRoute(old.replacedById))}>
         Open the newer certificate
@@ -174,19 +227,13 @@ function ReplacedRow({ old, newer }: { old: ReplacedCertificate; newer: Certific
   )
 }
 
-/** Expiring certificates a later one already covers: no purchase needed, only an install. */
-function AlreadyReplaced({
-  replaced,
-  leaves,
-}: {
-  replaced: readonly ReplacedCertificate[]
-  leaves: readonly CertificateSummary[]
-}) {
+/** Expiring certificates CertDesk knows the successor of: no purchase needed, only an install. */
+function AlreadyReplaced({ replaced }: { replaced: readonly ReplacedCertificate[] }) {
   return (
     <Card title="Already replaced" flush>
       <ul className="action-list" aria-label="Already replaced">
         {replaced.map((r) => (
-          <ReplacedRow key={r.id} old={r} newer={leaves.find((c) => c.id === r.replacedById)} />
+          <ReplacedRow key={r.id} old={r} />
         ))}
       </ul>
     </Card>
@@ -215,27 +262,32 @@ function NothingTracked() {
   )
 }
 
+/** Certificates listed per group (due, replaced); the rest are counted and one click away. */
+const DASHBOARD_ITEMS = 10
+/** Orders that wait on someone: the states ORDER_WAIT gives a waiter. */
+const WAITING_STATES = (Object.keys(ORDER_WAIT) as OrderState[]).filter((s) => ORDER_WAIT[s] !== null)
+
 export function DashboardPage() {
-  const csrs = useQuery('csrs.list', {})
-  const keys = useQuery('keys.list', {})
-  const certs = useQuery('certs.list', {})
-  const expiring = useQuery('certs.expiring', {})
-  const orders = useQuery('orders.list', {})
-  const queries = [csrs, keys, certs, expiring, orders]
+  const csrs = useQuery('csrs.list', { limit: 0 })
+  const keys = useQuery('keys.list', { limit: 0 })
+  const summary = useQuery('certs.summary', { limit: DASHBOARD_ITEMS })
+  const allOrders = useQuery('orders.list', { limit: 0 })
+  const orders = useListItems('orders.list', { states: WAITING_STATES })
+  const queries = [csrs, keys, summary, allOrders, orders]
   const failed = queries.filter((q) => q.error)
   useInterval(
     () => {
       orders.reload()
-      certs.reload()
-      expiring.reload()
+      allOrders.reload()
+      summary.reload()
     },
     orders.data?.some((o) => isMoving(o.state)) ? DASHBOARD_REFRESH_MS : null,
   )
 
-  const leaves = certs.data?.filter((c) => c.role === 'leaf')
-  const waiting = orders.data?.filter((o) => ORDER_WAIT[o.state] !== null)
+  const counts = summary.data?.counts
+  const waiting = orders.data
   const waitingOnYou = waiting?.filter((o) => ORDER_WAIT[o.state]?.on === 'you').length ?? 0
-  const due = expiring.data?.due.length
+  const due = counts?.due
   return (
     <>
       <PageHeader
@@ -248,7 +300,7 @@ export function DashboardPage() {
       <div className="stat-grid">
         <StatCard
           label="CSRs"
-          value={csrs.data?.length}
+          value={csrs.data?.total}
           to={{ section: 'keys', view: 'csrs' }}
           testId="stat-csrs"
         >
@@ -256,7 +308,7 @@ export function DashboardPage() {
         </StatCard>
         <StatCard
           label="Private keys"
-          value={keys.data?.length}
+          value={keys.data?.total}
           to={{ section: 'keys', view: 'keys' }}
           testId="stat-keys"
         >
@@ -269,7 +321,7 @@ export function DashboardPage() {
           to={{ section: 'certificates', view: 'list' }}
           testId="stat-due"
         >
-          {leaves ? `${plural(leaves.length, 'certificate')} tracked` : 'Certificates'}{' '}
+          {counts ? `${plural(counts.leaves, 'certificate')} tracked` : 'Certificates'}{' '}
           <Icon name="back" className="icon-flip" />
         </StatCard>
         <StatCard
@@ -282,26 +334,17 @@ export function DashboardPage() {
           {waitingOnYou > 0 ? `${waitingOnYou} on you` : 'Orders'} <Icon name="back" className="icon-flip" />
         </StatCard>
       </div>
-      {!csrs.data || !keys.data || !certs.data || !expiring.data || !orders.data ? (
+      {!csrs.data || !keys.data || !summary.data || !allOrders.data || !orders.data ? (
         failed.length ? null : (
           <LoadingLine />
         )
-      ) : csrs.data.length + keys.data.length + certs.data.length + orders.data.length === 0 ? (
+      ) : csrs.data.total + keys.data.total + summary.data.counts.certificates + allOrders.data.total === 0 ? (
         <NothingTracked />
       ) : (
         <>
-          <NeedsAttention
-            report={expiring.data}
-            orders={orders.data}
-            onChanged={() => {
-              orders.reload()
-              expiring.reload()
-            }}
-          />
+          <NeedsAttention summary={summary.data} orders={orders.data} onChanged={summary.reload} />
           <EndpointProblemsCard />
-          {expiring.data.replaced.length ? (
-            <AlreadyReplaced replaced={expiring.data.replaced} leaves={leaves ?? []} />
-          ) : null}
+          {summary.data.replaced.length ? <AlreadyReplaced replaced={summary.data.replaced} /> : null}
         </>
       )}
     </>

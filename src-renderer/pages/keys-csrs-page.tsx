@@ -10,7 +10,7 @@ import { PageHeader } from '../components/page-header'
 import { Spinner } from '../components/spinner'
 import type { UiErrorCode } from '../api'
 import type { GoWithFlash } from '../hooks/use-flash'
-import { useQuery } from '../hooks/use-query'
+import { useListItems } from '../hooks/use-query'
 import { navigate, routeHref, type Route } from '../routes'
 
 type KeysRoute = Extract<Route, { section: 'keys' }>
@@ -40,8 +40,8 @@ function BackToList() {
 }
 
 function Lists({ view }: { view: 'csrs' | 'keys' }) {
-  const csrs = useQuery('csrs.list', {})
-  const keys = useQuery('keys.list', {})
+  const csrs = useListItems('csrs.list', {})
+  const keys = useListItems('keys.list', {})
   const active = view === 'csrs' ? csrs : keys
   const tab = (v: 'csrs' | 'keys', label: string, n: number | undefined) => (
     <a

@@ -16,7 +16,7 @@ import { PageHeader } from '../components/page-header'
 import { Spinner } from '../components/spinner'
 import { useAction } from '../hooks/use-action'
 import { useInterval } from '../hooks/use-interval'
-import { useQuery } from '../hooks/use-query'
+import { useListItems, useQuery } from '../hooks/use-query'
 import type { Route } from '../routes'
 
 type OrdersRoute = Extract<Route, { section: 'orders' }>
@@ -66,7 +66,7 @@ function useSyncAll(onDone: () => void) {
 }
 
 function OrdersList() {
-  const orders = useQuery('orders.list', {})
+  const orders = useListItems('orders.list', {})
   const [filter, setFilter] = useState<Filter>('all')
   const [now, setNow] = useState(() => Date.now())
   const list = orders.data

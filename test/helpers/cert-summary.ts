@@ -1,4 +1,4 @@
-import { DAY_MS, renewalWindowDays } from '../../src-main/core/certs/expiry'
+import { DAY_MS, dueStateOf, renewAt, renewalWindowDays } from '../../src-main/core/certs/expiry'
 import type { CertificateSummary } from '../../src-main/core/certs/types'
 
 /**
@@ -15,6 +15,7 @@ export function leafSummary(
 ): CertificateSummary {
   const notAfter = new Date(now.getTime() + daysLeft * DAY_MS).toISOString()
   const notBefore = new Date(Date.parse(notAfter) - lifetime * DAY_MS).toISOString()
+  const due = renewAt(notBefore, notAfter)
   return {
     id,
     subject: `CN=${names[0] ?? ''}`,
@@ -37,6 +38,16 @@ export function leafSummary(
     validity: daysLeft < 0 ? 'expired' : 'valid',
     daysLeft: Math.floor(daysLeft),
     renewalWindowDays: renewalWindowDays(notBefore, notAfter),
+    renewAt: due,
+    fingerprintSha1: id.padEnd(40, '0'),
+    issuerName: 'Some CA',
+    dueState: dueStateOf({ role: 'leaf', notAfter, renewAt: due, successorId: null }, now),
+    successor: null,
+    hint: null,
+    chainComplete: null,
+    accountId: null,
+    tags: [],
+    note: '',
     ...over,
   }
 }

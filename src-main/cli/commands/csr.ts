@@ -5,7 +5,7 @@ import { CoreError } from '../../core/errors'
 import type { CsrAnalysis } from '../../core/keys/csr-service'
 import type { LintFinding } from '../../core/pki/lint'
 import { CSR_USAGE } from '../usage'
-import { call, printJson, readInput, table, UsageError, type CliContext } from '../io'
+import { call, printJson, printList, readInput, table, UsageError, type CliContext } from '../io'
 import { deleteCommand } from './delete'
 
 export async function csrCommand(ctx: CliContext, args: string[]): Promise<number> {
@@ -92,18 +92,11 @@ async function csrDecode(ctx: CliContext, args: string[]): Promise<number> {
 }
 
 async function csrList(ctx: CliContext, args: string[]): Promise<number> {
-  parseArgs({ args, options: {}, strict: true })
-  const list = await call(ctx, 'csrs.list', {})
-  if (ctx.json) {
-    printJson(ctx, list)
-    return 0
-  }
-  if (list.length === 0) {
-    ctx.io.stdout('No CSRs yet. Make one with: certdesk csr new --type ec-p256 --cn example.com --out example.csr\n')
-    return 0
-  }
-  ctx.io.stdout(table(['ID', 'COMMON NAME', 'SANS', 'KEY', 'CREATED'], list.map((c) => [c.id, c.commonName ?? '-', String(c.sans.length), c.keyId ?? '-', c.createdAt.slice(0, 19)])))
-  return 0
+  const { values } = parseArgs({ args, options: { search: { type: 'string' } }, strict: true })
+  return printList(ctx, 'csrs.list', values.search ? { query: values.search } : {}, {
+    empty: 'No CSRs yet. Make one with: certdesk csr new --type ec-p256 --cn example.com --out example.csr\n',
+    format: (list) => table(['ID', 'COMMON NAME', 'SANS', 'KEY', 'CREATED'], list.map((c) => [c.id, c.commonName ?? '-', String(c.sans.length), c.keyId ?? '-', c.createdAt.slice(0, 19)])),
+  })
 }
 
 async function csrShow(ctx: CliContext, args: string[]): Promise<number> {

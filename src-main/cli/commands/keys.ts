@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
 import { KEYS_USAGE } from '../usage'
-import { call, printJson, table, UsageError, type CliContext } from '../io'
+import { printList, table, UsageError, type CliContext } from '../io'
 import { deleteCommand } from './delete'
 
 export async function keysCommand(ctx: CliContext, args: string[]): Promise<number> {
@@ -16,10 +16,9 @@ export async function keysCommand(ctx: CliContext, args: string[]): Promise<numb
 }
 
 async function keysList(ctx: CliContext, args: string[]): Promise<number> {
-  parseArgs({ args, options: {}, strict: true })
-  const keys = await call(ctx, 'keys.list', {})
-  if (ctx.json) printJson(ctx, keys)
-  else if (keys.length === 0) ctx.io.stdout('No keys yet. `certdesk csr new` makes a key with its CSR.\n')
-  else ctx.io.stdout(table(['ID', 'ALGORITHM', 'LABEL', 'SOURCE', 'SPKI SHA-256'], keys.map((k) => [k.id, k.algorithm, k.label, k.source, k.spkiSha256])))
-  return 0
+  const { values } = parseArgs({ args, options: { search: { type: 'string' } }, strict: true })
+  return printList(ctx, 'keys.list', values.search ? { query: values.search } : {}, {
+    empty: 'No keys yet. `certdesk csr new` makes a key with its CSR.\n',
+    format: (keys) => table(['ID', 'ALGORITHM', 'LABEL', 'SOURCE', 'SPKI SHA-256'], keys.map((k) => [k.id, k.algorithm, k.label, k.source, k.spkiSha256])),
+  })
 }

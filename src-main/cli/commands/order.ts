@@ -4,7 +4,7 @@ import { MAX_PASTE_CHARS } from '../../core/api/contract'
 import { assertNever } from '../../core/util/assert-never'
 import type { OrderDetail } from '../../core/orders/order-views'
 import { ORDER_USAGE } from '../usage'
-import { call, printJson, readInput, UsageError, type CliContext } from '../io'
+import { call, printJson, printList, readInput, UsageError, type CliContext } from '../io'
 import { resolveAccount } from './account'
 import { formatFindings, formatOrder, formatOrderTable } from './order-format'
 
@@ -233,16 +233,17 @@ async function orderSubmit(ctx: CliContext, args: string[]): Promise<number> {
 }
 
 async function orderList(ctx: CliContext, args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { account: { type: 'string' }, state: { type: 'string', multiple: true } }, strict: true })
+  const { values } = parseArgs({ args, options: { account: { type: 'string' }, state: { type: 'string', multiple: true }, search: { type: 'string' } }, strict: true })
   const accountId = values.account ? (await resolveAccount(ctx, values.account)).id : undefined
-  const list = await call(ctx, 'orders.list', {
+  const input: MethodInput<'orders.list'> = {
     ...(accountId ? { accountId } : {}),
     ...(values.state ? { states: values.state as MethodInput<'orders.list'>['states'] } : {}),
+    ...(values.search ? { query: values.search } : {}),
+  }
+  return printList(ctx, 'orders.list', input, {
+    empty: 'No orders yet. Place one with: certdesk order place --account ACCOUNT --product 287 --days 90 --csr-file FILE\n',
+    format: formatOrderTable,
   })
-  if (ctx.json) printJson(ctx, list)
-  else if (list.length === 0) ctx.io.stdout('No orders yet. Place one with: certdesk order place --account ACCOUNT --product 287 --days 90 --csr-file FILE\n')
-  else ctx.io.stdout(formatOrderTable(list))
-  return 0
 }
 
 async function orderShow(ctx: CliContext, args: string[]): Promise<number> {

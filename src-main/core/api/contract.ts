@@ -8,11 +8,19 @@ import { z } from 'zod'
 import type { ErrorInfo } from '../errors'
 import type { CreatedBackup } from '../backup/create-backup'
 import type { BackupInfo } from '../backup/verify-backup'
+import { MAX_NOTE_CHARS, MAX_TAG_CHARS, MAX_TAGS_PER_CERTIFICATE } from '../certs/annotation-service'
+import { BULK_FORMATS, type ExportManyResult, type BulkFailure } from '../certs/bulk-export'
 import { MAX_EXPIRY_WINDOW_DAYS, type ExpiryReport } from '../certs/expiry'
+import type { AddFileResult, ImportJobStatus, ImportJobSummary } from '../certs/import-job'
+import { MAX_FILE_PARTS } from '../certs/import-job'
 import type { PresetInfo } from '../certs/presets'
+import { type CertificateFacets, type EstateSummary, MAX_SEARCH_CHARS, MAX_SELECTED_IDS, MAX_SUMMARY_ITEMS } from '../certs/query-service'
+import { MAX_PAGE_SIZE, type Page } from '../util/page'
 import type { CertificateDetail, CertificateSummary, ExportResult, ImportReport } from '../certs/types'
-import type { DeletionReport } from '../deletion/deletion-service'
 import type { DoctorReport } from '../diagnostics/doctor'
+import type { BulkDeletionReport, DeletionReport } from '../deletion/deletion-service'
+import type { Asn1Dump } from '../pki/asn1/dump'
+import type { CertificateDetails } from '../pki/certificate-details'
 import type { CsrAnalysis, CsrDetail, CsrSummary } from '../keys/csr-service'
 import type { KeySummary } from '../keys/key-service'
 import type { Pkcs12Profile, Pkcs12ProfileInfo } from '../pki/formats/pkcs12'
@@ -117,6 +125,67 @@ export interface DownloadedExport {
   base64: string
   warnings: string[]
 }
+
+/** An inventory file written (certs.exportInventory): where, how large, how many certificates. */
+export interface WrittenInventory {
+  path: string
+  size: number
+  mode: number
+  sha256: string
+  rows: number
+}
+
+/** An inventory for a download (certs.downloadInventory). */
+export interface DownloadedInventory {
+  fileName: string
+  mediaType: string
+  base64: string
+  rows: number
+}
+
+/** A multi-selection as one ZIP for a download (certs.downloadMany). */
+export interface DownloadedMany {
+  fileName: string
+  mediaType: string
+  base64: string
+  exported: string[]
+  failed: BulkFailure[]
+  warnings: string[]
+}
+
+/** Paging of every list method: `offset` from 0, `limit` up to MAX_PAGE_SIZE (default DEFAULT_PAGE_SIZE). */
+const PAGING = {
+  offset: z.number().int().min(0).max(10_000_000).optional(),
+  limit: z.number().int().min(0).max(MAX_PAGE_SIZE).optional(),
+}
+/** A search box's text (words matched as prefixes). */
+const SEARCH = text(MAX_SEARCH_CHARS)
+const CERT_ID = id('crt')
+const CERT_IDS = z.array(CERT_ID).min(1).max(MAX_SELECTED_IDS)
+const ROLES = z.array(z.enum(['leaf', 'intermediate', 'root'])).max(3)
+/** Which certificates (query-service.ts CertificateFilter): booleans keep matching ones when true, the others when false. */
+const CERT_FILTER = {
+  query: SEARCH.optional(),
+  roles: ROLES.optional(),
+  due: z.boolean().optional(),
+  replaced: z.boolean().optional(),
+  hinted: z.boolean().optional(),
+  inWindow: z.boolean().optional(),
+  expired: z.boolean().optional(),
+  noKey: z.boolean().optional(),
+  incompleteChain: z.boolean().optional(),
+  issuer: text(1024).optional(),
+  accountId: id('acc').optional(),
+  tag: text(MAX_TAG_CHARS).optional(),
+  ids: z.array(CERT_ID).max(MAX_SELECTED_IDS).optional(),
+  keyId: id('key').optional(),
+  withinDays: z.number().int().min(0).max(MAX_EXPIRY_WINDOW_DAYS).optional(),
+}
+const CERT_SORT = {
+  sort: z.enum(['notAfter', 'notBefore', 'commonName', 'issuer', 'createdAt', 'keyAlgorithm', 'urgency']).optional(),
+  order: z.enum(['asc', 'desc']).optional(),
+}
+const IMPORT_JOB_ID = id('imp')
 
 // --- accounts and orders (issue 4) ---
 const ACCOUNT_ID = id('acc')
@@ -244,7 +313,8 @@ export const contract = {
   'backup.verify': method<BackupInfo>()(z.strictObject({ passphrase: text(1024), file: DESTINATION })),
 
   // --- keys and CSRs ---
-  'keys.list': method<KeySummary[]>()(z.strictObject({})),
+  /** Newest first; `query` matches label, algorithm and SPKI fingerprint. */
+  'keys.list': method<Page<KeySummary>>()(z.strictObject({ query: SEARCH.optional(), ...PAGING })),
   'keys.get': method<KeySummary>()(z.strictObject({ id: id('key') })),
   /** Refused while an unfinished order or an unexpired certificate needs the key; its unused CSRs go too. */
   'keys.delete': method<DeletionReport>()(z.strictObject({ id: id('key') })),
@@ -260,7 +330,8 @@ export const contract = {
   'csrs.checkDraft': method<LintFinding[]>()(
     z.strictObject({ keyType: KEY_TYPE, subject: SUBJECT, sans: z.array(text(253)).max(MAX_SANS) }),
   ),
-  'csrs.list': method<CsrSummary[]>()(z.strictObject({})),
+  /** Newest first; `query` matches label, subject, names and fingerprints; `keyId` keeps the CSRs of that key. */
+  'csrs.list': method<Page<CsrSummary>>()(z.strictObject({ query: SEARCH.optional(), keyId: id('key').optional(), ...PAGING })),
   'csrs.get': method<CsrDetail>()(z.strictObject({ id: id('csr') })),
   'csrs.decode': method<CsrAnalysis>()(
     z.strictObject({ text: text(MAX_PASTE_CHARS), uniqueValue: z.string().regex(/^[A-Za-z0-9]{1,20}$/).optional() }),
@@ -270,13 +341,55 @@ export const contract = {
   /** Refused while an order refers to the CSR; its key stays. */
   'csrs.delete': method<DeletionReport>()(z.strictObject({ id: id('csr') })),
 
-  // --- certificates: import and export ---
-  'certs.list': method<CertificateSummary[]>()(z.strictObject({ roles: z.array(z.enum(['leaf', 'intermediate', 'root'])).optional() })),
+  // --- certificates: lists, details and decisions (issue 12; src-main/core/certs/README-contract.md) ---
+  /** One page of certificates: filtered, searched, sorted and paged in SQLite. */
+  'certs.list': method<Page<CertificateSummary>>()(z.strictObject({ ...CERT_FILTER, ...CERT_SORT, ...PAGING })),
+  /** The dashboard: counts and the first `limit` (default 5) of the due, replaced and hinted groups. */
+  'certs.summary': method<EstateSummary>()(
+    z.strictObject({ limit: z.number().int().min(0).max(MAX_SUMMARY_ITEMS).optional(), withinDays: CERT_FILTER.withinDays }),
+  ),
+  /** Filter choices: issuers, tags and accounts with how many leaf certificates each has. */
+  'certs.facets': method<CertificateFacets>()(z.strictObject({})),
   'certs.get': method<CertificateDetail>()(z.strictObject({ id: CERT_REF })),
+  /** Key usage, EKU, SHA-1/SHA-256 thumbprints, serial, signature algorithm, AIA, CRL points, policies, SCTs. */
+  'certs.details': method<CertificateDetails>()(z.strictObject({ id: CERT_REF })),
+  /** The DER as a tree (offsets, tags, values), from CertDesk's bounded reader. */
+  'certs.asn1': method<Asn1Dump>()(z.strictObject({ id: CERT_REF })),
+  'certs.setNote': method<CertificateSummary>()(z.strictObject({ id: CERT_REF, note: text(MAX_NOTE_CHARS) })),
+  /** Replaces the certificate's tags. */
+  'certs.setTags': method<CertificateSummary>()(z.strictObject({ id: CERT_REF, tags: z.array(text(MAX_TAG_CHARS)).max(MAX_TAGS_PER_CERTIFICATE) })),
+  /** The user says successorId replaces id (it must outlast it): id leaves the due list. */
+  'certs.linkSuccessor': method<CertificateSummary>()(z.strictObject({ id: CERT_REF, successorId: CERT_REF })),
+  /** The user says otherId does not replace id, whatever the rule found. */
+  'certs.refuseSuccessor': method<CertificateSummary>()(z.strictObject({ id: CERT_REF, otherId: CERT_REF })),
+  /** "Covered by *.example.com?" Yes: the covering certificate becomes the successor. */
+  'certs.confirmHint': method<CertificateSummary>()(z.strictObject({ id: CERT_REF })),
+  /** "Covered by *.example.com?" No: it is not offered again for this certificate. */
+  'certs.dismissHint': method<CertificateSummary>()(z.strictObject({ id: CERT_REF })),
+  /** Forgets the user's links and dismissals for id: the rule alone decides again. */
+  'certs.clearDecisions': method<CertificateSummary>()(z.strictObject({ id: CERT_REF })),
   /** Refused while the certificate's order is unfinished; its key stays. */
   'certs.delete': method<DeletionReport>()(z.strictObject({ id: CERT_REF })),
-  /** Leaf certificates due (each in its renewalWindowDays, or within withinDays), and those already replaced. */
-  'certs.expiring': method<ExpiryReport>()(z.strictObject({ withinDays: z.number().int().min(0).max(MAX_EXPIRY_WINDOW_DAYS).optional() })),
+  /** A multi-selection, each certificate on its own: refusals are reported, the others deleted. */
+  'certs.deleteMany': method<BulkDeletionReport>()(z.strictObject({ ids: CERT_IDS })),
+  /** Leaf certificates due (each in its renewalWindowDays, or within withinDays), and those already replaced: the first `limit` of each, and totals. */
+  'certs.expiring': method<ExpiryReport>()(
+    z.strictObject({ withinDays: CERT_FILTER.withinDays, limit: z.number().int().min(0).max(MAX_PAGE_SIZE).optional() }),
+  ),
+  /** The filtered set as a CSV inventory or an iCalendar expiry calendar, written to a file. */
+  'certs.exportInventory': method<WrittenInventory>()(
+    z.strictObject({ ...CERT_FILTER, format: z.enum(['csv', 'ics']), destination: DESTINATION, overwrite: z.boolean().optional() }),
+  ),
+  /** The same, as bytes for a download. */
+  'certs.downloadInventory': method<DownloadedInventory>()(z.strictObject({ ...CERT_FILTER, format: z.enum(['csv', 'ics']) })),
+  /** A multi-selection, one public file each (pem, der, chain, fullchain, p7b), into a folder. */
+  'certs.exportMany': method<ExportManyResult>()(
+    z.strictObject({ ids: CERT_IDS, ...EXPORT_OPTIONS, format: z.enum(BULK_FORMATS), destination: DESTINATION, overwrite: z.boolean().optional() }),
+  ),
+  /** The same as one ZIP for a download. */
+  'certs.downloadMany': method<DownloadedMany>()(z.strictObject({ ids: CERT_IDS, ...EXPORT_OPTIONS, format: z.enum(BULK_FORMATS) })),
+
+  // --- certificates: import and export ---
   'certs.importText': method<ImportReport>()(z.strictObject({ text: IMPORT_TEXT, password: PASSWORD.optional() })),
   'certs.importBytes': method<ImportReport>()(
     z.strictObject({ fileName: FILE_NAME, base64: IMPORT_BASE64, password: PASSWORD.optional() }),
@@ -342,6 +455,37 @@ export const contract = {
   'endpoints.problems': method<EndpointProblem[]>()(z.strictObject({})),
   /** "Served by 3 endpoints; 1 still serves the old certificate." */
   'endpoints.deployment': method<DeploymentSummary>()(z.strictObject({ certificateId: CERT_REF })),
+  // --- bulk import jobs (many files, folders, bundles of thousands; src-main/core/certs/import-job.ts) ---
+  /** Opens a job; `password` is tried for every file that needs one (a file's own password wins). */
+  'imports.begin': method<ImportJobStatus>()(z.strictObject({ password: PASSWORD.optional() })),
+  /**
+   * One file, read and stored at once (all or nothing), or with `queue` kept for the next
+   * imports.process (many small files: stored in batches, one disk sync per batch). A file over
+   * MAX_IMPORT_BYTES comes in parts of at most that size, in order (part.index from 0 to part.count - 1);
+   * the last part's answer is the file's.
+   */
+  'imports.addFile': method<AddFileResult>()(
+    z.strictObject({
+      jobId: IMPORT_JOB_ID,
+      fileName: FILE_NAME,
+      base64: IMPORT_BASE64,
+      password: PASSWORD.optional(),
+      queue: z.boolean().optional(),
+      part: z.strictObject({ index: z.number().int().min(0).max(MAX_FILE_PARTS - 1), count: z.number().int().min(1).max(MAX_FILE_PARTS) }).optional(),
+    }),
+  ),
+  /** CLI only: queues files and every file under the folders named (hidden entries skipped). */
+  'imports.addPaths': method<ImportJobStatus>()(z.strictObject({ jobId: IMPORT_JOB_ID, paths: z.array(text(4096)).min(1).max(MAX_SELECTED_IDS) })),
+  /** Reads queued files for a bounded time (default 500 files or 0.5 s); call until files.queued is 0. */
+  'imports.process': method<ImportJobStatus>()(
+    z.strictObject({ jobId: IMPORT_JOB_ID, maxFiles: z.number().int().min(1).max(10_000).optional(), maxMs: z.number().int().min(1).max(60_000).optional() }),
+  ),
+  /** Progress: files done, refused, the file being read, totals so far. */
+  'imports.status': method<ImportJobStatus>()(z.strictObject({ jobId: IMPORT_JOB_ID })),
+  /** Ends the job: everything imported, duplicates, matched keys, chains completed, refused files with reasons. */
+  'imports.finish': method<ImportJobSummary>()(z.strictObject({ jobId: IMPORT_JOB_ID })),
+  /** Ends the job without reading what is still queued (files already imported stay). */
+  'imports.cancel': method<ImportJobStatus>()(z.strictObject({ jobId: IMPORT_JOB_ID })),
 
   // --- Sectigo accounts (passwords go to the OS keychain only; results carry hasPassword) ---
   'accounts.list': method<AccountSummary[]>()(z.strictObject({})),
@@ -380,7 +524,10 @@ export const contract = {
   'orders.place': method<OrderDetail>()(z.strictObject({ ...ORDER_DRAFT, submit: z.boolean().optional() })),
   /** Sends a draft or refused order; an unknown one only with resendConfirmed after reconciliation found nothing. */
   'orders.submit': method<OrderDetail>()(z.strictObject({ id: ORDER_ID, resendConfirmed: z.boolean().optional() })),
-  'orders.list': method<OrderSummary[]>()(z.strictObject({ accountId: ACCOUNT_ID.optional(), states: z.array(ORDER_STATE).max(12).optional() })),
+  /** Newest first; `query` matches names, order numbers and ids. */
+  'orders.list': method<Page<OrderSummary>>()(
+    z.strictObject({ accountId: ACCOUNT_ID.optional(), states: z.array(ORDER_STATE).max(12).optional(), query: SEARCH.optional(), ...PAGING }),
+  ),
   'orders.get': method<OrderDetail>()(z.strictObject({ id: ORDER_ID })),
   /** Asks Sectigo now (ignoring the polite interval) and collects the certificate when issued. */
   'orders.collect': method<CollectResult>()(z.strictObject({ id: ORDER_ID })),

@@ -1,4 +1,7 @@
-import type { CertificateSummary } from './types'
+import type { CertificateRole, CertificateSummary } from './types'
+
+/** The name rules live with the replacement rule; re-exported for callers that read them here. */
+export { covers, namesOf } from './succession'
 
 /** A leaf certificate is due at the latest when it expires within this many days. */
 export const EXPIRY_WARNING_DAYS = 30
@@ -22,77 +25,118 @@ export function renewalWindowDays(notBefore: string, notAfter: string): number {
   return Math.max(EXPIRY_WARNING_DAYS, share)
 }
 
-/** A certificate that expires soon but whose names a later certificate in CertDesk already covers. */
+/**
+ * The moment (ISO 8601 UTC, as stored) after which a certificate is due: notAfter minus its renewal
+ * window. "Less than W whole days left" is exactly "now later than notAfter - W days", so the database
+ * answers the rule with one indexed comparison (certificates.renew_at).
+ */
+export function renewAt(notBefore: string, notAfter: string): string {
+  const end = Date.parse(notAfter)
+  return new Date((Number.isFinite(end) ? end : 0) - renewalWindowDays(notBefore, notAfter) * DAY_MS).toISOString()
+}
+
+/**
+ * Where a certificate stands, by the one rule every front door, the dashboard and alerts use:
+ * - `due`: a leaf in its renewal window (or within `withinDays` when asked), or expired less than
+ *   EXPIRED_REPORT_DAYS ago, that nothing replaces: `certs expiring` lists it and exits 4.
+ * - `replaced`: CertDesk knows its successor (succession.ts): the same order renewed or reissued, the
+ *   same subject and names from the same issuer, or the user's link. A certificate that merely covers
+ *   the names (a wildcard) never makes this true by itself; it is a hint.
+ * - `history`: expired longer ago than that, unreplaced: kept, no longer reported.
+ * - `not-due`: not yet in its window.
+ * - `ca`: intermediates and roots, which come with the CA's next chain.
+ */
+export type DueState = 'due' | 'replaced' | 'history' | 'not-due' | 'ca'
+
+export interface DueFacts {
+  role: CertificateRole
+  notAfter: string
+  /** renewAt(notBefore, notAfter). */
+  renewAt: string
+  successorId: string | null
+}
+
+/** The rule in code; dueSql below is the same rule for the database, and a test holds them together. */
+export function dueStateOf(c: DueFacts, now: Date, withinDays: number | null = null): DueState {
+  if (c.role !== 'leaf') return 'ca'
+  if (c.successorId !== null) return 'replaced'
+  if (inRenewalWindow(c, now, withinDays)) return 'due'
+  return c.notAfter < reportCutoff(now) ? 'history' : 'not-due'
+}
+
+/** In its window (or within `withinDays`) and not expired longer than EXPIRED_REPORT_DAYS ago; replaced or not. */
+export function inRenewalWindow(c: Pick<DueFacts, 'notAfter' | 'renewAt'>, now: Date, withinDays: number | null): boolean {
+  const started = withinDays === null ? c.renewAt < now.toISOString() : c.notAfter < horizon(now, withinDays)
+  return started && c.notAfter >= reportCutoff(now)
+}
+
+function reportCutoff(now: Date): string {
+  return new Date(now.getTime() - EXPIRED_REPORT_DAYS * DAY_MS).toISOString()
+}
+
+function horizon(now: Date, withinDays: number): string {
+  return new Date(now.getTime() + withinDays * DAY_MS).toISOString()
+}
+
+/** An SQL condition with its parameters, for certificates under the alias `c`. */
+export interface SqlCondition {
+  sql: string
+  params: (string | number)[]
+}
+
+/**
+ * inRenewalWindow as an SQL condition (leaves only): the window of the due rule. Dates are compared as
+ * the ISO strings CertDesk stores (toISOString: fixed width, so text order is time order).
+ */
+export function renewalWindowSql(now: Date, withinDays: number | null): SqlCondition {
+  const start = withinDays === null ? 'c.renew_at < ?' : 'c.not_after < ?'
+  return {
+    sql: `(c.is_ca = 0 AND ${start} AND c.not_after >= ?)`,
+    params: [withinDays === null ? now.toISOString() : horizon(now, withinDays), reportCutoff(now)],
+  }
+}
+
+/** dueStateOf(c) === state, as an SQL condition over `c`. */
+export function dueSql(state: DueState, now: Date, withinDays: number | null): SqlCondition {
+  const window = renewalWindowSql(now, withinDays)
+  switch (state) {
+    case 'ca':
+      return { sql: 'c.is_ca = 1', params: [] }
+    case 'replaced':
+      return { sql: '(c.is_ca = 0 AND c.successor_id IS NOT NULL)', params: [] }
+    case 'due':
+      return { sql: `(c.successor_id IS NULL AND ${window.sql})`, params: window.params }
+    case 'history':
+      return { sql: `(c.is_ca = 0 AND c.successor_id IS NULL AND NOT ${window.sql} AND c.not_after < ?)`, params: [...window.params, reportCutoff(now)] }
+    case 'not-due':
+      return { sql: `(c.is_ca = 0 AND c.successor_id IS NULL AND NOT ${window.sql} AND c.not_after >= ?)`, params: [...window.params, reportCutoff(now)] }
+  }
+}
+
+/** A certificate in its window that CertDesk already knows the successor of. */
 export interface ReplacedCertificate {
   id: string
   commonName: string | null
   notAfter: string
   daysLeft: number
-  /** The certificate that covers every name of this one and lasts longer. */
+  /** The certificate that replaces it. */
   replacedById: string
+  /** Whole days until the successor expires. */
+  replacedByDaysLeft: number
+  /** How CertDesk knows: the same order renewed or reissued, the same subject and names, or the user's link. */
+  reason: 'order' | 'same-identity' | 'user'
 }
 
 export interface ExpiryReport {
   /** The window asked for, or null: each certificate's own renewalWindowDays. */
   withinDays: number | null
   checkedAt: string
-  /** Expiring (or expired within EXPIRED_REPORT_DAYS) and not replaced: act on these. Soonest first. */
+  /** How many are due in all (`due` may hold only the first of them). */
+  dueTotal: number
+  /** How many in their window are replaced in all. */
+  replacedTotal: number
+  /** Due and not replaced: act on these. Soonest first. */
   due: CertificateSummary[]
-  /** Expiring, but already renewed or reissued: install the new one and retire these. */
+  /** In their window, but already renewed or reissued: install the new one and retire these. Soonest first. */
   replaced: ReplacedCertificate[]
-}
-
-/** Every name a leaf answers for, lower-cased: DNS and IP SANs, and the CN when it is not among them. */
-export function namesOf(c: CertificateSummary): string[] {
-  const names = c.sans.filter((s) => s.type === 'dns' || s.type === 'ip').map((s) => s.value.toLowerCase())
-  const cn = c.commonName?.toLowerCase()
-  if (cn && !names.includes(cn)) names.push(cn)
-  return names
-}
-
-/** True when `pattern` serves `name`: the same name, or a wildcard for exactly one left-most label. */
-export function covers(pattern: string, name: string): boolean {
-  if (pattern === name) return true
-  if (!pattern.startsWith('*.')) return false
-  const dot = name.indexOf('.')
-  return dot > 0 && !name.startsWith('*') && name.slice(dot + 1) === pattern.slice(2)
-}
-
-/** A leaf with what the replacement scan compares, computed once per report, not per comparison. */
-interface Leaf {
-  cert: CertificateSummary
-  names: string[]
-  endsAt: number
-}
-
-/** The longest-lasting later certificate that serves every name of `c`, if CertDesk holds one. */
-function replacementOf(c: Leaf, leaves: Leaf[]): CertificateSummary | null {
-  if (c.names.length === 0) return null
-  let best: Leaf | null = null
-  for (const other of leaves) {
-    if (other.endsAt <= c.endsAt || other.cert.validity === 'expired' || (best && other.endsAt <= best.endsAt)) continue
-    if (c.names.every((n) => other.names.some((p) => covers(p, n)))) best = other
-  }
-  return best?.cert ?? null
-}
-
-/**
- * Which leaf certificates need attention: those inside their renewal window (or within `withinDays`
- * when asked) or recently expired, split into due (no later certificate for the same names) and
- * replaced (a later certificate covers them). Intermediates and roots are left out: they come with
- * the CA's next chain.
- */
-export function expiryReport(certificates: CertificateSummary[], now: Date, withinDays: number | null): ExpiryReport {
-  const leaves: Leaf[] = certificates.filter((c) => c.role === 'leaf').map((cert) => ({ cert, names: namesOf(cert), endsAt: Date.parse(cert.notAfter) }))
-  const due: CertificateSummary[] = []
-  const replaced: ReplacedCertificate[] = []
-  for (const leaf of leaves) {
-    const c = leaf.cert
-    if (c.daysLeft >= (withinDays ?? c.renewalWindowDays) || c.daysLeft < -EXPIRED_REPORT_DAYS) continue
-    const by = replacementOf(leaf, leaves)
-    if (by) replaced.push({ id: c.id, commonName: c.commonName, notAfter: c.notAfter, daysLeft: c.daysLeft, replacedById: by.id })
-    else due.push(c)
-  }
-  const soonest = (a: { notAfter: string }, b: { notAfter: string }): number => Date.parse(a.notAfter) - Date.parse(b.notAfter)
-  return { withinDays, checkedAt: now.toISOString(), due: due.sort(soonest), replaced: replaced.sort(soonest) }
 }

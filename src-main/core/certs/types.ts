@@ -8,6 +8,8 @@ import type { Actor } from '../store/events-repo'
 import type { StoredSan } from '../store/certificates-repo'
 import type { Clock } from '../util/clock'
 import type { KeyVault } from '../vault/vault'
+import type { DueState } from './expiry'
+import type { SuccessionReason } from './succession'
 
 /** What the certificate services need; the composition root passes the real ones, tests their own. */
 export interface CertDeps {
@@ -22,6 +24,17 @@ export interface CertDeps {
   newId?: (prefix: 'key' | 'crt') => string
   /** Reads import files; parseImportInput in this process by default (front doors pass an isolated one). */
   importParser?: ImportParser
+  /**
+   * Opens a reader for many files in a row (bulk imports): front doors pass their isolated reader's
+   * session (parse-worker); by default each file goes to importParser.
+   */
+  openImportReader?: () => ImportReader
+}
+
+/** A reader for a run of import files; close() ends its child process, if it has one. */
+export interface ImportReader {
+  parse: ImportParser
+  close(): Promise<void>
 }
 
 export type CertificateRole = ChainRole
@@ -57,6 +70,24 @@ export interface CertificateSummary {
    * so a 90-day certificate is due at 30 days left and a 200-day one at 66 (expiry.ts, A8).
    */
   renewalWindowDays: number
+  /** The moment it falls due: notAfter minus renewalWindowDays (ISO 8601 UTC). */
+  renewAt: string
+  /** Lower-case hex SHA-1 of the DER: the thumbprint Windows and IIS show. */
+  fingerprintSha1: string
+  /** The issuer as people name the CA: its O, else its CN, else the whole issuer name. */
+  issuerName: string
+  /** Where it stands by the one due rule (expiry.ts dueStateOf): due, replaced, history, not-due, or ca. */
+  dueState: DueState
+  /** What replaces it, and how CertDesk knows (succession.ts); null when nothing does. */
+  successor: { id: string; reason: SuccessionReason; commonName: string | null; notAfter: string } | null
+  /** A certificate that covers all its names without being known as its successor: a question for the user. */
+  hint: { id: string; commonName: string | null; notAfter: string; names: string[] } | null
+  /** The chain reaches a root or a trust anchor; null while not built yet. */
+  chainComplete: boolean | null
+  /** The Sectigo account of the order it was collected for. */
+  accountId: string | null
+  tags: string[]
+  note: string
 }
 
 export interface ChainLinkView {
@@ -121,13 +152,32 @@ export interface ImportedKey {
   origin: string
 }
 
+/** Counts of one import (or of a whole bulk import): every certificate and key, listed or not. */
+export interface ImportTotals {
+  certificatesAdded: number
+  /** Certificates that were already stored (duplicates). */
+  certificatesPresent: number
+  keysAdded: number
+  keysPresent: number
+  /** Certificates that got their private key: new ones whose key CertDesk holds, and stored ones whose key came now. */
+  keysMatched: number
+  /** Stored certificates whose chain was incomplete and now reaches a root or trust anchor. */
+  chainsCompleted: number
+  /** Leaves added whose chain is still incomplete (an issuer is missing). */
+  incompleteChains: number
+}
+
 export interface ImportReport {
+  /** The first MAX_REPORTED_ITEMS (import-service.ts); totals counts them all. */
   certificates: ImportedCertificate[]
   keys: ImportedKey[]
-  /** The chain of each end-entity certificate in the import, as now stored. */
+  /** The chain of the first MAX_REPORTED_CHAINS end-entity certificates in the import, as now stored. */
   chains: { certificateId: string; status: ChainStatus; summary: string; problems: string[] }[]
   skipped: { origin: string; reason: string }[]
   containers: string[]
+  totals: ImportTotals
+  /** True when a list above was cut to its first MAX_REPORTED_ITEMS. */
+  truncated: boolean
 }
 
 export type ExportFormat = 'pem' | 'der' | 'chain' | 'fullchain' | 'p7b' | 'pfx' | 'key' | 'bundle'

@@ -1,5 +1,7 @@
 import { requireCertificate, roleOf } from '../certs/chain-service'
-import { CoreError } from '../errors'
+import { forgetChainsThrough } from '../certs/chain-state'
+import { refreshSuccession, withNeighbours } from '../certs/estate-index'
+import { CoreError, type ErrorCode } from '../errors'
 import type { Logger } from '../log/logger'
 import {
   countCertificatesIssuedBy,
@@ -23,6 +25,13 @@ export interface DeletionReport {
   /** Rows kept as history that no longer point at the deleted key. */
   unlinked: { csrs: string[]; certificates: string[]; orders: string[] }
   /** What the deletion changes elsewhere, in words (a deleted intermediate leaves chains without it). */
+  notes: string[]
+}
+
+/** What deleting a selection did: the ids deleted, and each refusal with its reason. */
+export interface BulkDeletionReport {
+  deleted: string[]
+  refused: { id: string; code: ErrorCode; reason: string }[]
   notes: string[]
 }
 
@@ -143,7 +152,12 @@ export class DeletionService {
           )
         }
         const issued = cert.isCa ? countCertificatesIssuedBy(db, cert.subjectHash, cert.id) : 0
+        // What it replaced, or hinted at, is looked at again once it is gone: it may be due again.
+        const neighbours = withNeighbours(db, [cert.id])
+        if (cert.isCa) forgetChainsThrough(db, cert.subjectHash)
         deleteCertificateRow(db, cert.id)
+        neighbours.delete(cert.id)
+        refreshSuccession(db, neighbours)
         recordEvent(db, clock, {
           actor,
           action: 'certificate.deleted',
@@ -170,6 +184,25 @@ export class DeletionService {
         }
       })
       .immediate()
+  }
+
+  /**
+   * Deletes several certificates (a multi-selection), each in its own transaction with its own checks:
+   * one refused (its order unfinished, or already gone) does not keep the others.
+   */
+  deleteCertificates(ids: readonly string[], actor: Actor): BulkDeletionReport {
+    const out: BulkDeletionReport = { deleted: [], refused: [], notes: [] }
+    for (const id of ids) {
+      try {
+        const r = this.deleteCertificate(id, actor)
+        out.deleted.push(...r.deleted.certificates)
+        out.notes.push(...r.notes)
+      } catch (e) {
+        if (!(e instanceof CoreError)) throw e
+        out.refused.push({ id, code: e.code, reason: e.message })
+      }
+    }
+    return out
   }
 
   /** The key is needed while an unfinished order uses it or a certificate with it has not expired. */

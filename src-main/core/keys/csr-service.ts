@@ -5,7 +5,8 @@ import { computeDcv, dcvForDomain, type DcvValues, type DomainDcv } from '../pki
 import type { KeyType } from '../pki/keys'
 import { lintCsr, lintDraft, type LintFinding } from '../pki/lint'
 import type { San } from '../pki/subject'
-import { findCsrBySha256, findCsrsBySpki, getCsr, insertCsr, listCsrRows, type CsrListRow, type CsrRow } from '../store/csrs-repo'
+import { findCsrBySha256, findCsrsBySpki, getCsr, insertCsr, listCsrRows, pageCsrRows, type CsrListRow, type CsrRow } from '../store/csrs-repo'
+import { type Page, pageBounds, type PageRequest } from '../util/page'
 import type { Db } from '../store/db'
 import { recordEvent, type Actor } from '../store/events-repo'
 import type { Clock } from '../util/clock'
@@ -158,6 +159,13 @@ export class CsrService {
 
   list(): CsrSummary[] {
     return listCsrRows(this.db).map(toSummary)
+  }
+
+  /** One page of CSRs, newest first (front doors never get them all at once). */
+  page(q: PageRequest & { query?: string; keyId?: string } = {}): Page<CsrSummary> {
+    const { offset, limit } = pageBounds(q)
+    const { rows, total } = pageCsrRows(this.db, { ...(q.query ? { query: q.query } : {}), ...(q.keyId ? { keyId: q.keyId } : {}), offset, limit })
+    return { items: rows.map(toSummary), total, offset, limit }
   }
 
   row(id: string): CsrRow {

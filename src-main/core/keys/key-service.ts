@@ -2,7 +2,8 @@ import { CoreError } from '../errors'
 import { generateKeyPair, keyAlgorithmName, publicKeyFromPrivate, spkiSha256, type KeyType } from '../pki/keys'
 import type { Db } from '../store/db'
 import { recordEvent, type Actor, type EventInput } from '../store/events-repo'
-import { findKeyBySpki, getKey, insertKey, listKeys, type KeyRow } from '../store/keys-repo'
+import { findKeyBySpki, getKey, insertKey, listKeys, pageKeys, type KeyRow } from '../store/keys-repo'
+import { type Page, pageBounds, type PageRequest } from '../util/page'
 import type { Clock } from '../util/clock'
 import { newId as defaultNewId } from '../util/ids'
 import { KEY_ENCRYPTION, type KeyVault } from '../vault/vault'
@@ -118,6 +119,13 @@ export class KeyService {
 
   list(): KeyRow[] {
     return listKeys(this.db)
+  }
+
+  /** One page of keys, newest first (front doors never get them all at once). */
+  page(q: PageRequest & { query?: string } = {}): Page<KeySummary> {
+    const { offset, limit } = pageBounds(q)
+    const { rows, total } = pageKeys(this.db, { ...(q.query ? { query: q.query } : {}), offset, limit })
+    return { items: rows.map(toKeySummary), total, offset, limit }
   }
 
   get(id: string): KeyRow {

@@ -8,7 +8,8 @@ import type { DcvEmailAddressList } from '../sectigo/endpoints/get-dcv-email-add
 import type { Db } from '../store/db'
 import type { Actor } from '../store/events-repo'
 import { getCsr } from '../store/csrs-repo'
-import { findOrdersBySectigoNumberAnyAccount, listOrderDomains, listOrderRows, updateOrderRow, type OrderFilter, type OrderRow } from '../store/orders-repo'
+import { findOrdersBySectigoNumberAnyAccount, listOrderDomains, listOrderRows, updateOrderRow, type OrderFilter, type OrderRow, pageOrderRows } from '../store/orders-repo'
+import { type Page, pageBounds, type PageRequest } from '../util/page'
 import { listLiveAccounts } from '../store/accounts-repo'
 import { getAccountSyncState } from '../store/account-sync-repo'
 import type { Clock } from '../util/clock'
@@ -121,6 +122,14 @@ export class OrderService {
 
   list(filter: OrderFilter = {}): OrderSummary[] {
     return listOrderRows(this.ctx.db, filter).map((o) => toSummary(this.ctx.db, o, this.ctx.clock.now()))
+  }
+
+  /** One page of orders, newest first (front doors never get them all at once). */
+  page(q: Omit<OrderFilter, 'limit'> & PageRequest & { query?: string } = {}): Page<OrderSummary> {
+    const { offset, limit } = pageBounds(q)
+    const { rows, total } = pageOrderRows(this.ctx.db, { ...q, offset, limit })
+    const now = this.ctx.clock.now()
+    return { items: rows.map((o) => toSummary(this.ctx.db, o, now)), total, offset, limit }
   }
 
   get(id: string): OrderDetail {

@@ -1,5 +1,7 @@
+import { afterCertificatesWritten } from '../certs/estate-index'
+import { certificateRowFor } from '../certs/certificate-row'
 import type { ParsedCertificate } from '../pki/formats/certificate'
-import { findCertificateByFingerprint, insertCertificate, type CertificateRow } from '../store/certificates-repo'
+import { findCertificateByFingerprint, insertCertificate } from '../store/certificates-repo'
 import type { Db } from '../store/db'
 import { findKeyBySpki } from '../store/keys-repo'
 import { newId } from '../util/ids'
@@ -14,40 +16,27 @@ import { newId } from '../util/ids'
  * takes files and user imports, not a verified collected bundle bound to an order.
  */
 export function storeCollectedCertificates(db: Db, opts: { leaf: ParsedCertificate; chain: readonly ParsedCertificate[]; orderId: string; keyId: string | null; now: string }): string {
-  const rowFor = (c: ParsedCertificate, orderId: string | null, keyId: string | null): CertificateRow => ({
-    id: newId('crt'),
-    der: c.der,
-    fingerprintSha256: c.fingerprintSha256,
-    serial: c.serialHex,
-    subject: c.subject,
-    issuer: c.issuer,
-    commonName: c.commonName,
-    sans: c.sans,
-    notBefore: c.notBefore.toISOString(),
-    notAfter: c.notAfter.toISOString(),
-    spkiSha256: c.spkiSha256,
-    keyAlgorithm: c.keyAlgorithm,
-    keyId,
-    isCa: c.isCa,
-    selfSigned: c.selfSigned,
-    subjectHash: c.subjectHash,
-    issuerHash: c.issuerHash,
-    subjectKeyId: c.subjectKeyId,
-    authorityKeyId: c.authorityKeyId,
-    source: 'collected',
-    orderId,
-    createdAt: opts.now,
-  })
+  const written: string[] = []
+  const insert = (c: ParsedCertificate, orderId: string | null, keyId: string | null): string => {
+    const row = certificateRowFor(c, { id: newId('crt'), source: 'collected', orderId, keyId, createdAt: opts.now })
+    insertCertificate(db, row)
+    written.push(row.id)
+    return row.id
+  }
   for (const ca of opts.chain) {
-    if (!findCertificateByFingerprint(db, ca.fingerprintSha256)) insertCertificate(db, rowFor(ca, null, null))
+    if (!findCertificateByFingerprint(db, ca.fingerprintSha256)) insert(ca, null, null)
   }
   const existing = findCertificateByFingerprint(db, opts.leaf.fingerprintSha256)
   const keyId = opts.keyId ?? findKeyBySpki(db, opts.leaf.spkiSha256)?.id ?? null
+  let leafId: string
   if (existing) {
     db.prepare('UPDATE certificates SET order_id = COALESCE(order_id, ?), key_id = COALESCE(key_id, ?) WHERE id = ?').run(opts.orderId, keyId, existing.id)
-    return existing.id
+    // Its order now tells which certificates of the same order family it replaces, or that replace it.
+    written.push(existing.id)
+    leafId = existing.id
+  } else {
+    leafId = insert(opts.leaf, opts.orderId, keyId)
   }
-  const row = rowFor(opts.leaf, opts.orderId, keyId)
-  insertCertificate(db, row)
-  return row.id
+  afterCertificatesWritten(db, written)
+  return leafId
 }

@@ -18,10 +18,14 @@ export const KNOWN_PEM_LABELS = [
 ] as const
 export type PemLabel = (typeof KNOWN_PEM_LABELS)[number]
 
-/** A PEM bundle is at most this many blocks (reference/reliability-security.md I1). */
-export const MAX_PEM_BLOCKS = 20
-/** A PEM bundle is at most 1 MiB. */
-export const MAX_PEM_BYTES = 1024 * 1024
+/**
+ * A PEM bundle is at most this many blocks: an estate's certificates and keys (limits.ts
+ * MAX_CERTIFICATES_PER_IMPORT + MAX_KEYS_PER_IMPORT) with room for CSRs and CRLs. I1's 20 blocks and
+ * 1 MiB were raised for bulk onboarding (issue 12).
+ */
+export const MAX_PEM_BLOCKS = 25_000
+/** A PEM bundle is at most this large (limits.ts MAX_IMPORT_FILE_BYTES, 48 MiB). */
+export const MAX_PEM_BYTES = 48 * 1024 * 1024
 
 export interface PemBlock {
   label: string

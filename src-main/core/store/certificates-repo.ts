@@ -1,4 +1,5 @@
 import type { Db } from './db'
+import { cached } from './statements'
 
 export type CertificateSource = 'collected' | 'imported'
 export interface StoredSan {
@@ -87,7 +88,7 @@ function fromRaw(r: RawRow): CertificateRow {
 }
 
 export function insertCertificate(db: Db, c: CertificateRow): void {
-  db.prepare(`INSERT INTO certificates(${COLUMNS}) VALUES (${COLUMNS.split(',').map(() => '?').join(', ')})`).run(
+  cached(db, `INSERT INTO certificates(${COLUMNS}) VALUES (${COLUMNS.split(',').map(() => '?').join(', ')})`).run(
     c.id,
     c.der,
     c.fingerprintSha256,
@@ -114,12 +115,12 @@ export function insertCertificate(db: Db, c: CertificateRow): void {
 }
 
 export function getCertificateRow(db: Db, id: string): CertificateRow | null {
-  const r = db.prepare(`SELECT ${COLUMNS} FROM certificates WHERE id = ?`).get(id) as RawRow | undefined
+  const r = cached(db, `SELECT ${COLUMNS} FROM certificates WHERE id = ?`).get(id) as RawRow | undefined
   return r ? fromRaw(r) : null
 }
 
 export function findCertificateByFingerprint(db: Db, fingerprintSha256: string): CertificateRow | null {
-  const r = db.prepare(`SELECT ${COLUMNS} FROM certificates WHERE fingerprint_sha256 = ?`).get(fingerprintSha256) as RawRow | undefined
+  const r = cached(db, `SELECT ${COLUMNS} FROM certificates WHERE fingerprint_sha256 = ?`).get(fingerprintSha256) as RawRow | undefined
   return r ? fromRaw(r) : null
 }
 
@@ -129,7 +130,7 @@ export function findCertificatesByFingerprintPrefix(db: Db, prefix: string, limi
 }
 
 export function findCertificatesBySubjectHash(db: Db, subjectHash: string): CertificateRow[] {
-  return (db.prepare(`SELECT ${COLUMNS} FROM certificates WHERE subject_hash = ?`).all(subjectHash) as RawRow[]).map(fromRaw)
+  return (cached(db, `SELECT ${COLUMNS} FROM certificates WHERE subject_hash = ?`).all(subjectHash) as RawRow[]).map(fromRaw)
 }
 
 export function findCertificatesBySpki(db: Db, spkiSha256: string): CertificateRow[] {
@@ -142,11 +143,11 @@ export function listCertificateRows(db: Db): CertificateRow[] {
 
 /** Links every certificate for this public key that has no key yet; returns how many changed. */
 export function linkKeyToCertificates(db: Db, spkiSha256: string, keyId: string): number {
-  return db.prepare('UPDATE certificates SET key_id = ? WHERE spki_sha256 = ? AND key_id IS NULL').run(keyId, spkiSha256).changes
+  return cached(db, 'UPDATE certificates SET key_id = ? WHERE spki_sha256 = ? AND key_id IS NULL').run(keyId, spkiSha256).changes
 }
 
 export function findCertificatesByKey(db: Db, keyId: string): CertificateRow[] {
-  return (db.prepare(`SELECT ${COLUMNS} FROM certificates WHERE key_id = ? ORDER BY not_after DESC, id`).all(keyId) as RawRow[]).map(fromRaw)
+  return (cached(db, `SELECT ${COLUMNS} FROM certificates WHERE key_id = ? ORDER BY not_after DESC, id`).all(keyId) as RawRow[]).map(fromRaw)
 }
 
 /** Forgets the key of every certificate that has it; the certificates stay. Returns how many changed. */

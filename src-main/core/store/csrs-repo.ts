@@ -1,5 +1,7 @@
 import type { San } from '../pki/subject'
+import { containsPattern } from '../util/page'
 import type { Db } from './db'
+import { cached } from './statements'
 
 export interface CsrRow {
   id: string
@@ -83,13 +85,36 @@ export function listCsrRows(db: Db): CsrListRow[] {
   })
 }
 
+/** One page of the list view, newest first; `query` matches label, subject, names and fingerprints anywhere. */
+export function pageCsrRows(db: Db, q: { query?: string; keyId?: string; offset: number; limit: number }): { rows: CsrListRow[]; total: number } {
+  const cols = COLUMNS.replace(' der,', '')
+  const fields = ['label', 'subject', 'sans_json', 'sha256', 'md5', 'spki_sha256']
+  const conds: string[] = []
+  const args: string[] = []
+  if (q.query) {
+    conds.push(`(${fields.map((f) => `${f} LIKE ? ESCAPE '\\'`).join(' OR ')})`)
+    args.push(...fields.map(() => containsPattern(q.query ?? '')))
+  }
+  if (q.keyId) {
+    conds.push('key_id = ?')
+    args.push(q.keyId)
+  }
+  const where = conds.length ? `WHERE ${conds.join(' AND ')}` : ''
+  const total = (db.prepare(`SELECT count(*) AS n FROM csrs ${where}`).get(...args) as { n: number }).n
+  const rows = (db.prepare(`SELECT ${cols} FROM csrs ${where} ORDER BY created_at DESC, id LIMIT ? OFFSET ?`).all(...args, q.limit, q.offset) as Omit<RawCsrRow, 'der'>[]).map((r) => {
+    const { der: _der, ...rest } = fromRaw({ ...r, der: Buffer.alloc(0) })
+    return rest
+  })
+  return { rows, total }
+}
+
 export function findCsrBySha256(db: Db, sha256: string): CsrRow | null {
   const r = db.prepare(`SELECT ${COLUMNS} FROM csrs WHERE sha256 = ?`).get(sha256) as RawCsrRow | undefined
   return r ? fromRaw(r) : null
 }
 
 export function findCsrsBySpki(db: Db, spkiSha256: string): CsrRow[] {
-  return (db.prepare(`SELECT ${COLUMNS} FROM csrs WHERE spki_sha256 = ? ORDER BY created_at DESC`).all(spkiSha256) as RawCsrRow[]).map(fromRaw)
+  return (cached(db, `SELECT ${COLUMNS} FROM csrs WHERE spki_sha256 = ? ORDER BY created_at DESC`).all(spkiSha256) as RawCsrRow[]).map(fromRaw)
 }
 
 export function findCsrsByKey(db: Db, keyId: string): CsrRow[] {

@@ -1,5 +1,6 @@
 import type { Clock } from '../util/clock'
 import type { Db } from './db'
+import { cached } from './statements'
 
 export type Actor = 'ui' | 'cli' | 'web' | 'system'
 
@@ -27,7 +28,7 @@ const SECRET_FIELD = /pass(word|phrase)?|secret|token|private|pkcs8|data.?key/i
 /** Appends to the audit trail. Call inside the same transaction as the change it records. */
 export function recordEvent(db: Db, clock: Clock, e: EventInput): void {
   const detail = Object.fromEntries(Object.entries(e.detail ?? {}).filter(([k]) => !SECRET_FIELD.test(k)))
-  db.prepare('INSERT INTO events(at, actor, action, subject_type, subject_id, detail_json) VALUES (?, ?, ?, ?, ?, ?)').run(
+  cached(db, 'INSERT INTO events(at, actor, action, subject_type, subject_id, detail_json) VALUES (?, ?, ?, ?, ?, ?)').run(
     clock.now().toISOString(),
     e.actor,
     e.action,

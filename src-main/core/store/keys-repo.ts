@@ -1,4 +1,6 @@
+import { containsPattern } from '../util/page'
 import type { Db } from './db'
+import { cached } from './statements'
 
 export interface KeyRow {
   id: string
@@ -41,7 +43,7 @@ function fromRaw(r: RawKeyRow): KeyRow {
 }
 
 export function insertKey(db: Db, k: KeyRow): void {
-  db.prepare(`INSERT INTO keys(${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+  cached(db, `INSERT INTO keys(${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
     k.id,
     k.label,
     k.algorithm,
@@ -60,12 +62,21 @@ export function getKey(db: Db, id: string): KeyRow | null {
 }
 
 export function findKeyBySpki(db: Db, spkiSha256: string): KeyRow | null {
-  const r = db.prepare(`SELECT ${COLUMNS} FROM keys WHERE spki_sha256 = ?`).get(spkiSha256) as RawKeyRow | undefined
+  const r = cached(db, `SELECT ${COLUMNS} FROM keys WHERE spki_sha256 = ?`).get(spkiSha256) as RawKeyRow | undefined
   return r ? fromRaw(r) : null
 }
 
 export function listKeys(db: Db): KeyRow[] {
   return (db.prepare(`SELECT ${COLUMNS} FROM keys ORDER BY created_at DESC, id`).all() as RawKeyRow[]).map(fromRaw)
+}
+
+/** One page of keys, newest first; `query` matches label, algorithm and SPKI fingerprint anywhere. */
+export function pageKeys(db: Db, q: { query?: string; offset: number; limit: number }): { rows: KeyRow[]; total: number } {
+  const where = q.query ? "WHERE label LIKE ? ESCAPE '\\' OR algorithm LIKE ? ESCAPE '\\' OR spki_sha256 LIKE ? ESCAPE '\\'" : ''
+  const args = q.query ? [containsPattern(q.query), containsPattern(q.query), containsPattern(q.query.toLowerCase())] : []
+  const total = (db.prepare(`SELECT count(*) AS n FROM keys ${where}`).get(...args) as { n: number }).n
+  const rows = (db.prepare(`SELECT ${COLUMNS} FROM keys ${where} ORDER BY created_at DESC, id LIMIT ? OFFSET ?`).all(...args, q.limit, q.offset) as RawKeyRow[]).map(fromRaw)
+  return { rows, total }
 }
 
 /** Removes the key row; with secure_delete on, SQLite overwrites the freed bytes. */

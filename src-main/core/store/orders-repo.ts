@@ -1,3 +1,4 @@
+import { containsPattern } from '../util/page'
 import type { Db } from './db'
 
 export const ORDER_STATES = [
@@ -354,8 +355,8 @@ export interface OrderFilter {
   limit?: number
 }
 
-/** Newest first. */
-export function listOrderRows(db: Db, filter: OrderFilter = {}): OrderRow[] {
+/** The WHERE conditions of an order filter, with their parameters. */
+function orderConditions(filter: OrderFilter & { query?: string }): { where: string[]; args: (string | number)[] } {
   const where: string[] = []
   const args: (string | number)[] = []
   if (filter.accountId) {
@@ -366,9 +367,29 @@ export function listOrderRows(db: Db, filter: OrderFilter = {}): OrderRow[] {
     where.push(`state IN (${filter.states.map(() => '?').join(', ')})`)
     args.push(...filter.states)
   }
+  if (filter.query) {
+    const like = containsPattern(filter.query.toLowerCase())
+    where.push("(id LIKE ? ESCAPE '\\' OR sectigo_order_number LIKE ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM order_domains d WHERE d.order_id = orders.id AND lower(d.domain) LIKE ? ESCAPE '\\'))")
+    args.push(like, like, like)
+  }
+  return { where, args }
+}
+
+/** Newest first. */
+export function listOrderRows(db: Db, filter: OrderFilter = {}): OrderRow[] {
+  const { where, args } = orderConditions(filter)
   args.push(filter.limit ?? MAX_LISTED_ORDERS)
   const sql = `SELECT ${COLUMNS} FROM orders ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ?`
   return (db.prepare(sql).all(...args) as RawOrderRow[]).map(fromRaw)
+}
+
+/** One page of orders, newest first; `query` matches an order's id, Sectigo order number or names anywhere. */
+export function pageOrderRows(db: Db, filter: Omit<OrderFilter, 'limit'> & { query?: string; offset: number; limit: number }): { rows: OrderRow[]; total: number } {
+  const { where, args } = orderConditions(filter)
+  const clause = where.length ? `WHERE ${where.join(' AND ')}` : ''
+  const total = (db.prepare(`SELECT count(*) AS n FROM orders ${clause}`).get(...args) as { n: number }).n
+  const rows = (db.prepare(`SELECT ${COLUMNS} FROM orders ${clause} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`).all(...args, filter.limit, filter.offset) as RawOrderRow[]).map(fromRaw)
+  return { rows, total }
 }
 
 export function findOrdersBySectigoNumber(db: Db, accountId: string, orderNumber: string): OrderRow[] {

@@ -8,6 +8,7 @@ import { MemoryCredentialStore } from '../../../src-main/core/secrets/credential
 import { forkedImportParser } from '../../../src-main/parse-worker/node-host'
 import { makeTestPki, openssl, type TestPki } from '../../fixtures/certs/pki-fixtures'
 import { refusal } from '../../fixtures/certs/refusal'
+import { gone } from '../../helpers/processes'
 import { useTempDirs } from '../../helpers/temp-dir'
 
 const WORKER_JS = join(__dirname, '../../../out/main/parse-worker.js')
@@ -39,15 +40,6 @@ function summary(m: ParsedMaterial): unknown {
     keys: m.keys.map((k) => ({ spki: k.key.spkiSha256, algorithm: k.key.algorithm, pkcs8: Buffer.from(k.key.pkcs8Der).toString('hex'), origin: k.origin })),
     skipped: m.skipped,
     containers: m.containers,
-  }
-}
-
-function gone(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return false
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'ESRCH'
   }
 }
 

@@ -1,33 +1,25 @@
+import Database from 'better-sqlite3'
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
-  covers,
   DAY_MS,
+  type DueState,
+  dueSql,
+  dueStateOf,
   EXPIRED_REPORT_DAYS,
   EXPIRY_WARNING_DAYS,
-  expiryReport,
-  namesOf,
+  renewAt,
   renewalWindowDays,
 } from '../../../src-main/core/certs/expiry'
-import { leafSummary } from '../../helpers/cert-summary'
 
 const NOW = new Date('2027-03-01T12:00:00Z')
 
-/** A leaf summary expiring `days` from NOW: (id, days, names, over?, lifetime = 90). */
-const leaf = leafSummary.bind(null, NOW)
-
-describe('covers', () => {
-  it.each([
-    ['www.example.com', 'www.example.com', true],
-    ['*.example.com', 'www.example.com', true],
-    ['*.example.com', 'example.com', false],
-    ['*.example.com', 'a.b.example.com', false],
-    ['*.example.com', '*.example.com', true],
-    ['www.example.com', '*.example.com', false],
-    ['*.example.com', 'wwwexample.com', false],
-  ])('%s serves %s: %s', (pattern, name, expected) => {
-    expect(covers(pattern, name)).toBe(expected)
-  })
-})
+/** A leaf valid `lifetime` days that expires `daysLeft` days after NOW (fractions allowed). */
+function leaf(daysLeft: number, lifetime = 90, successorId: string | null = null) {
+  const notAfter = new Date(NOW.getTime() + daysLeft * DAY_MS).toISOString()
+  const notBefore = new Date(Date.parse(notAfter) - lifetime * DAY_MS).toISOString()
+  return { role: 'leaf' as const, notBefore, notAfter, renewAt: renewAt(notBefore, notAfter), successorId }
+}
 
 describe('renewalWindowDays (A8: due with less than max(30 days, a third of the lifetime) left)', () => {
   it.each([
@@ -49,87 +41,57 @@ describe('renewalWindowDays (A8: due with less than max(30 days, a third of the 
   })
 })
 
-describe('expiryReport', () => {
+describe('dueStateOf', () => {
   it("without a window, uses each certificate's own: a longer lifetime is due earlier", () => {
-    const certs = [
-      leaf('year-100-left', 100, ['year.example.com'], {}, 397),
-      leaf('year-140-left', 140, ['year2.example.com'], {}, 397),
-      leaf('d200-60-left', 60, ['half.example.com'], {}, 200),
-      leaf('d90-31-left', 31, ['ninety.example.com'], {}, 90),
-      leaf('d90-29-left', 29, ['ninety2.example.com'], {}, 90),
-    ]
-    const r = expiryReport(certs, NOW, null)
-    expect(r.withinDays).toBeNull()
-    expect(r.due.map((c) => c.id)).toEqual(['d90-29-left', 'd200-60-left', 'year-100-left'])
+    expect(dueStateOf(leaf(100, 397), NOW)).toBe('due')
+    expect(dueStateOf(leaf(140, 397), NOW)).toBe('not-due')
+    expect(dueStateOf(leaf(60, 200), NOW)).toBe('due')
+    expect(dueStateOf(leaf(31, 90), NOW)).toBe('not-due')
+    expect(dueStateOf(leaf(29, 90), NOW)).toBe('due')
     // An explicit window overrides the per-certificate one, both ways.
-    expect(expiryReport(certs, NOW, 30).due.map((c) => c.id)).toEqual(['d90-29-left'])
-    expect(expiryReport(certs, NOW, 150).due).toHaveLength(5)
+    expect(dueStateOf(leaf(100, 397), NOW, 30)).toBe('not-due')
+    expect(dueStateOf(leaf(140, 397), NOW, 150)).toBe('due')
   })
 
-  it('lists what expires within the window, soonest first, and leaves the rest out', () => {
-    const r = expiryReport(
-      [
-        leaf('late', 60, ['late.example.com']),
-        leaf('b', 20, ['b.example.com']),
-        leaf('a', 3, ['a.example.com']),
-      ],
-      NOW,
-      30,
+  it('keeps an unreplaced expired certificate due for EXPIRED_REPORT_DAYS, then it is history', () => {
+    expect(dueStateOf(leaf(-(EXPIRED_REPORT_DAYS - 1)), NOW)).toBe('due')
+    expect(dueStateOf(leaf(-(EXPIRED_REPORT_DAYS + 1)), NOW)).toBe('history')
+  })
+
+  it('counts a replaced certificate as replaced, and intermediates and roots as none of its business', () => {
+    expect(dueStateOf(leaf(3, 90, 'crt_x'), NOW)).toBe('replaced')
+    expect(dueStateOf({ ...leaf(3), role: 'intermediate' }, NOW)).toBe('ca')
+  })
+
+  it('agrees with dueSql, the same rule in the database, at every moment around the edges', () => {
+    const db = new Database(':memory:')
+    db.exec('CREATE TABLE certificates (id INTEGER PRIMARY KEY, is_ca INTEGER, not_after TEXT, renew_at TEXT, successor_id TEXT)')
+    const insert = db.prepare('INSERT INTO certificates (id, is_ca, not_after, renew_at, successor_id) VALUES (?, ?, ?, ?, ?)')
+    const states: DueState[] = ['due', 'replaced', 'history', 'not-due', 'ca']
+    const cert = fc.record({
+      // Days left in whole days plus a few milliseconds either side: the boundaries are where rules drift.
+      daysLeft: fc.integer({ min: -60, max: 400 }).chain((d) => fc.constantFrom(d, d - 1 / DAY_MS, d + 1 / DAY_MS, d + 0.5)),
+      lifetime: fc.integer({ min: 1, max: 825 }),
+      replaced: fc.boolean(),
+      ca: fc.boolean(),
+    })
+    fc.assert(
+      fc.property(fc.array(cert, { minLength: 1, maxLength: 30 }), fc.option(fc.integer({ min: 0, max: 400 }), { nil: null }), (certs, within) => {
+        db.exec('DELETE FROM certificates')
+        const expected = new Map<number, DueState>()
+        certs.forEach((c, i) => {
+          const l = leaf(c.daysLeft, c.lifetime, c.replaced ? 'crt_s' : null)
+          insert.run(i, c.ca ? 1 : 0, l.notAfter, l.renewAt, l.successorId)
+          expected.set(i, dueStateOf({ ...l, role: c.ca ? 'intermediate' : 'leaf' }, NOW, within))
+        })
+        for (const state of states) {
+          const cond = dueSql(state, NOW, within)
+          const ids = (db.prepare(`SELECT id FROM certificates c WHERE ${cond.sql} ORDER BY id`).all(...cond.params) as { id: number }[]).map((r) => r.id)
+          expect(ids).toEqual([...expected].filter(([, s]) => s === state).map(([id]) => id))
+        }
+      }),
+      { numRuns: 300 },
     )
-    expect(r.due.map((c) => c.id)).toEqual(['a', 'b'])
-    expect(r.replaced).toEqual([])
-    expect(r.withinDays).toBe(30)
-    expect(r.checkedAt).toBe(NOW.toISOString())
-  })
-
-  it('keeps an unreplaced expired certificate for EXPIRED_REPORT_DAYS, then drops it as history', () => {
-    const r = expiryReport(
-      [
-        leaf('recent', -(EXPIRED_REPORT_DAYS - 1), ['r.example.com']),
-        leaf('old', -(EXPIRED_REPORT_DAYS + 1), ['o.example.com']),
-      ],
-      NOW,
-      30,
-    )
-    expect(r.due.map((c) => c.id)).toEqual(['recent'])
-  })
-
-  it('moves a certificate to replaced when a later one serves every name, a wildcard included', () => {
-    const r = expiryReport(
-      [
-        leaf('old', 10, ['www.example.com', 'api.example.com']),
-        leaf('new', 380, ['*.example.com']),
-        leaf('partial-old', 5, ['shop.example.net', 'pay.example.net']),
-        leaf('partial-new', 200, ['shop.example.net']),
-      ],
-      NOW,
-      30,
-    )
-    expect(r.replaced).toEqual([expect.objectContaining({ id: 'old', replacedById: 'new' }) as unknown])
-    // A renewal that dropped a name does not replace the old certificate for that name.
-    expect(r.due.map((c) => c.id)).toEqual(['partial-old'])
-  })
-
-  it('is not fooled by an expired or shorter-lived certificate for the same names, nor by intermediates', () => {
-    const r = expiryReport(
-      [
-        leaf('due', 10, ['x.example.com']),
-        leaf('sooner', 5, ['x.example.com']),
-        leaf('dead', -400, ['x.example.com'], { validity: 'expired' }),
-        leaf('ca', 2, ['Intermediate CA'], { role: 'intermediate' }),
-      ],
-      NOW,
-      30,
-    )
-    // "sooner" is replaced by "due" (it lasts longer); "due" has nothing later, so it is due.
-    expect(r.due.map((c) => c.id)).toEqual(['due'])
-    expect(r.replaced.map((c) => [c.id, c.replacedById])).toEqual([['sooner', 'due']])
-  })
-
-  it('counts the CN as a name when the SANs leave it out', () => {
-    expect(namesOf(leaf('x', 1, ['a.example.com'], { commonName: 'legacy.example.com' }))).toEqual([
-      'a.example.com',
-      'legacy.example.com',
-    ])
+    db.close()
   })
 })

@@ -1,5 +1,6 @@
 import { toKeySummary } from '../../keys/key-service'
 import type { Handlers } from '../dispatch'
+import { defined } from './defined'
 
 type KeyMethods =
   | 'keys.list'
@@ -15,12 +16,12 @@ type KeyMethods =
   | 'csrs.delete'
 
 export const keyHandlers: Pick<Handlers, KeyMethods> = {
-  'keys.list': (_input, ctx) => ctx.core.keys.list().map(toKeySummary),
+  'keys.list': (input, ctx) => ctx.core.keys.page(defined(input)),
   'keys.get': (input, ctx) => toKeySummary(ctx.core.keys.get(input.id)),
   'keys.delete': (input, ctx) => ctx.core.deletion.deleteKey(input.id, ctx.actor),
   'csrs.generate': (input, ctx) => ctx.core.csrs.generate(input, ctx.actor),
   'csrs.checkDraft': (input, ctx) => ctx.core.csrs.checkDraft(input),
-  'csrs.list': (_input, ctx) => ctx.core.csrs.list(),
+  'csrs.list': (input, ctx) => ctx.core.csrs.page(defined(input)),
   'csrs.get': (input, ctx) => ctx.core.csrs.get(input.id),
   'csrs.decode': (input, ctx) => ctx.core.csrs.analyse(input.text, input.uniqueValue ? { uniqueValue: input.uniqueValue } : {}),
   'csrs.lint': async (input, ctx) => (await ctx.core.csrs.analyse(input.text)).lint,

@@ -5,6 +5,7 @@ import type { StoredOrganization } from '../../store/orders-repo'
 import { validityOutlook } from '../../orders/validity-schedule'
 import type { ParsedInput } from '../contract'
 import type { Handlers } from '../dispatch'
+import { defined } from './defined'
 
 type OrderMethods =
   | 'orders.products'
@@ -35,10 +36,6 @@ type OrderMethods =
   | 'sandbox.simulate'
 
 /** zod's optional fields arrive as `undefined`; the services take absent keys (exactOptionalPropertyTypes). */
-function defined<T extends object>(o: T): { [K in keyof T]: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as { [K in keyof T]: Exclude<T[K], undefined> }
-}
-
 function draftInput(input: ParsedInput<'orders.preflight'>): OrderDraftInput {
   const csr = input.csr
   return {
@@ -80,7 +77,7 @@ export const orderHandlers: Pick<Handlers, OrderMethods> = {
     return ctx.core.orders.place({ ...draftInput(rest), ...(submit !== undefined ? { submit } : {}) }, ctx.actor)
   },
   'orders.submit': (input, ctx) => ctx.core.orders.submit(input.id, { actor: ctx.actor, ...(input.resendConfirmed ? { resendConfirmed: true } : {}) }),
-  'orders.list': (input, ctx) => ctx.core.orders.list(defined(input)),
+  'orders.list': (input, ctx) => ctx.core.orders.page(defined(input)),
   'orders.get': (input, ctx) => ctx.core.orders.get(input.id),
   'orders.collect': (input, ctx) => ctx.core.orders.collect(input.id, ctx.actor),
   'orders.sync': (input, ctx) => ctx.core.orders.sync(input.accountId, ctx.actor),

@@ -414,18 +414,20 @@ function utc(year: number, mo?: string, d?: string, h?: string, mi?: string, s?:
   return new Date(Date.UTC(year, Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s ?? '0')))
 }
 
+/** The universal tags errors name (the ASN.1 view adds the string and time types). */
+export const UNIVERSAL_TAG_NAMES: Readonly<Record<number, string>> = {
+  1: 'BOOLEAN',
+  2: 'INTEGER',
+  3: 'BIT STRING',
+  4: 'OCTET STRING',
+  5: 'NULL',
+  6: 'OBJECT IDENTIFIER',
+  16: 'SEQUENCE',
+  17: 'SET',
+}
+
 function tagName(tag: number): string {
-  const names: Record<number, string> = {
-    1: 'BOOLEAN',
-    2: 'INTEGER',
-    3: 'BIT STRING',
-    4: 'OCTET STRING',
-    5: 'NULL',
-    6: 'OBJECT IDENTIFIER',
-    16: 'SEQUENCE',
-    17: 'SET',
-  }
-  return names[tag] ?? `tag ${tag}`
+  return UNIVERSAL_TAG_NAMES[tag] ?? `tag ${tag}`
 }
 
 function describeNode(n: Asn1Node): string {

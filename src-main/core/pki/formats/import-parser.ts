@@ -3,7 +3,7 @@ import { expectSequence, parseAsn1 } from '../asn1/reader'
 import { asBuffer } from '../bytes'
 import { decodeBareBase64, decodePemBlocks, looksLikePem, MAX_PEM_BYTES, pemSpans } from '../pem'
 import { parseCertificate, type ParsedCertificate } from './certificate'
-import { MAX_CERTIFICATES_PER_IMPORT, MAX_IMPORT_BYTES, MAX_KEYS_PER_IMPORT } from './limits'
+import { MAX_CERTIFICATES_PER_IMPORT, MAX_IMPORT_FILE_BYTES, MAX_KEYS_PER_IMPORT } from './limits'
 import { KdfBudget } from './pbe'
 import { readPkcs12 } from './pkcs12'
 import { readPkcs7 } from './pkcs7'
@@ -60,9 +60,7 @@ const PKI_EXTENSIONS = /\.(crt|cer|cert|pem|der|p7b|p7c|p7|ca-bundle|bundle|chai
 
 export async function parseImportInput(input: Uint8Array, opts: ParseOptions = {}): Promise<ParsedMaterial> {
   const bytes = asBuffer(input)
-  if (bytes.length > MAX_IMPORT_BYTES) {
-    throw new CoreError('too_large', `${opts.sourceName ?? 'The input'} is ${Math.round(bytes.length / 1024)} KiB; CertDesk imports files up to ${MAX_IMPORT_BYTES / 1024 / 1024} MiB. Certificate files are a few KiB.`)
-  }
+  if (bytes.length > MAX_IMPORT_FILE_BYTES) throw importTooLarge(opts.sourceName, bytes.length, MAX_IMPORT_FILE_BYTES)
   const out = emptyMaterial()
   // One key-derivation budget for the whole file: every PKCS#12 part, MAC and encrypted key in it.
   const budget = new KdfBudget()
@@ -247,13 +245,27 @@ function requirePassword(password: string | undefined, origin: string): string {
   return password
 }
 
+/** The refusal of an input over `cap` bytes, before it is read. */
+export function importTooLarge(sourceName: string | undefined, bytes: number, cap: number): CoreError {
+  return new CoreError('too_large', `${sourceName ?? 'The input'} is ${Math.round(bytes / 1024)} KiB; CertDesk imports files up to ${cap / 1024 / 1024} MiB. Certificate files are a few KiB.`)
+}
+
+/** Fingerprints already in a material, so a bundle of thousands is deduplicated in linear time. */
+const seenFingerprints = new WeakMap<ParsedMaterial, Set<string>>()
+
 /** Adds a certificate unless already there; more than MAX_CERTIFICATES_PER_IMPORT is too_large. */
 export function addCertificate(cert: ParsedCertificate, origin: string, out: ParsedMaterial): void {
-  if (out.certificates.some((c) => c.cert.fingerprintSha256 === cert.fingerprintSha256)) return
+  let seen = seenFingerprints.get(out)
+  if (!seen) {
+    seen = new Set(out.certificates.map((c) => c.cert.fingerprintSha256))
+    seenFingerprints.set(out, seen)
+  }
+  if (seen.has(cert.fingerprintSha256)) return
   if (out.certificates.length >= MAX_CERTIFICATES_PER_IMPORT) {
     throw tooManyCertificates()
   }
   out.certificates.push({ cert, origin })
+  seen.add(cert.fingerprintSha256)
 }
 
 /** Adds a key unless already there (zeroing the duplicate); more than MAX_KEYS_PER_IMPORT is too_large. */

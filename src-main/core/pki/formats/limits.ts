@@ -5,11 +5,18 @@
  */
 
 /**
- * Any single import (file or pasted text) larger than this (4 MiB) is refused before it is read. A
- * literal, not 4 * 1024 * 1024, so its type is the number itself: the renderer, which may import only
- * types from here, declares its copy with `typeof MAX_IMPORT_BYTES` and the compiler keeps the two equal.
+ * One import sent in one request (pasted text, a file from the UI, one part of a larger file) is at most
+ * this (4 MiB): both transports carry exactly that much (api/request-limits.ts). A literal, not
+ * 4 * 1024 * 1024, so its type is the number itself: the renderer, which may import only types from
+ * here, declares its copy with `typeof MAX_IMPORT_BYTES` and the compiler keeps the two equal.
  */
 export const MAX_IMPORT_BYTES = 4_194_304
+/**
+ * One file read by the CLI, or sent by the UI in parts, is at most this (48 MiB): a PEM bundle of 20,000
+ * certificates with a few names each (an estate of 10,000 is about 20 MiB). Larger files are refused by
+ * their size before they are read (I1, raised for bulk onboarding, issue 12).
+ */
+export const MAX_IMPORT_FILE_BYTES = 48 * 1024 * 1024
 /** A PKCS#12 file is at most 1 MiB (I1). */
 export const MAX_PKCS12_BYTES = 1024 * 1024
 /** A single certificate's DER is at most 64 KiB (I1). */
@@ -18,10 +25,13 @@ export const MAX_CERTIFICATE_BYTES = 64 * 1024
 export const MAX_PRIVATE_KEY_BYTES = 32 * 1024
 /** A PKCS#7 bundle is at most 256 KiB (I1: a chain <= 256 KiB). */
 export const MAX_PKCS7_BYTES = 256 * 1024
-/** Certificates accepted in one import (a PEM bundle holds at most 20 blocks; ZIPs may hold several). */
-export const MAX_CERTIFICATES_PER_IMPORT = 50
-/** Private keys accepted in one import. */
-export const MAX_KEYS_PER_IMPORT = 10
+/**
+ * Certificates accepted from one file: a bundle of a whole estate (issue 12: 10,000 certificates import
+ * in one command), twice over. Was 50 when imports were single deliveries from a CA.
+ */
+export const MAX_CERTIFICATES_PER_IMPORT = 20_000
+/** Private keys accepted from one file (a server's key store dumped as one PEM); was 10. */
+export const MAX_KEYS_PER_IMPORT = 1_000
 /** Certificates in a PKCS#7 or PKCS#12 container. */
 export const MAX_CERTIFICATES_PER_CONTAINER = 20
 /** A chain never has more links than this (leaf included); longer means a loop or a hostile pool. */
