@@ -361,7 +361,7 @@ export class ImportJobs {
       return
     }
     if (!st.isDirectory()) {
-      if (named) this.refuse(job, path, new CoreError('invalid_input', `${path} is neither a file nor a folder.`))
+      if (named) this.refuse(job, path, new CoreError('invalid_input', `${path} is ${st.isFIFO() ? 'a named pipe (FIFO)' : 'a device or socket'}, not a regular file or a folder; CertDesk imports only files and folders.`))
       return
     }
     if (depth >= MAX_FOLDER_DEPTH) throw new CoreError('too_large', `${path} is nested more than ${MAX_FOLDER_DEPTH} folders deep; import a folder nearer the certificates.`)

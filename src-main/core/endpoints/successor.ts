@@ -4,14 +4,14 @@ import type { Db } from '../store/db'
 /**
  * "Is there a newer linked certificate?": the one question behind "renewed but not deployed".
  *
- * Two certificates are linked when CertDesk has evidence that one replaces the other. Today that is
- * the orders they came from: a reissue of the same Sectigo order (orders.parent_order_id) or a renewal
- * bought for it (orders.renewed_from_order_id), in either direction and through any number of steps.
- * Certificates of revoked orders are never a replacement. Names alone are not evidence here (two
- * certificates for the same names may serve different servers on purpose).
- *
- * Extension point: other evidence (a successor link the user confirmed, say) belongs in
- * linkedCertificateIds below; the rest of the endpoint checks only ever call newerLinkedCertificate.
+ * Two certificates are linked when CertDesk has evidence that one replaces the other: the orders they
+ * came from (a reissue of the same Sectigo order, orders.parent_order_id, or a renewal bought for it,
+ * orders.renewed_from_order_id, in either direction and through any number of steps; certificates of
+ * revoked orders are never a replacement), and the estate's replacement rule (certs/succession.ts:
+ * certificates.successor_id, set for the same order family, the same subject with the same names and
+ * issuing organisation, or a successor the user linked or confirmed), followed both ways. A wildcard
+ * that merely covers the names is a hint, not evidence, until the user confirms it. The due list and
+ * the endpoint checks thus read the same evidence.
  */
 export function newerLinkedCertificate(db: Db, certificateId: string, now: Date): CertificateRow | null {
   const cert = getCertificateRow(db, certificateId)
@@ -34,8 +34,28 @@ function later(a: CertificateRow, b: CertificateRow): boolean {
 
 /** Every certificate linked to `cert` by the evidence CertDesk has (itself included). */
 export function linkedCertificateIds(db: Db, cert: CertificateRow): string[] {
+  const ids = new Set([cert.id, ...orderFamilyCertificateIds(db, cert)])
+  for (const id of [...ids]) for (const linked of successionChainIds(db, id)) ids.add(linked)
+  return [...ids]
+}
+
+/** Certificates before and after `id` along certificates.successor_id (the replacement rule's evidence). */
+function successionChainIds(db: Db, id: string): string[] {
+  const rows = db
+    .prepare(
+      `WITH RECURSIVE
+         later(id) AS (SELECT ? UNION SELECT c.successor_id FROM certificates c JOIN later l ON c.id = l.id WHERE c.successor_id IS NOT NULL),
+         earlier(id) AS (SELECT ? UNION SELECT c.id FROM certificates c JOIN earlier e ON c.successor_id = e.id)
+       SELECT id FROM later UNION SELECT id FROM earlier`,
+    )
+    .all(id, id) as { id: string }[]
+  return rows.map((r) => r.id)
+}
+
+/** The certificates of the order family `cert` came from (reissues and renewals, either way, not revoked). */
+function orderFamilyCertificateIds(db: Db, cert: CertificateRow): string[] {
   const start = cert.orderId ?? (db.prepare('SELECT id FROM orders WHERE certificate_row_id = ? LIMIT 1').get(cert.id) as { id: string } | undefined)?.id
-  if (!start) return [cert.id]
+  if (!start) return []
   const rows = db
     .prepare(
       `WITH RECURSIVE
@@ -54,5 +74,5 @@ export function linkedCertificateIds(db: Db, cert: CertificateRow): string[] {
        SELECT c.id FROM certificates c JOIN family f ON c.order_id = f.id JOIN orders o ON o.id = c.order_id WHERE o.state <> 'revoked'`,
     )
     .all(start) as { id: string }[]
-  return [...new Set([cert.id, ...rows.map((r) => r.id)])]
+  return rows.map((r) => r.id)
 }

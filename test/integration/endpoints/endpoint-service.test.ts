@@ -70,6 +70,18 @@ describe('endpoints in the core: adding, links between certificates, deployment,
     expect(env.core.endpoints.deployment(newId)).toMatchObject({ servingIt: 0, servingOlder: 1, text: 'Served by 1 endpoint; 1 still serves the old certificate.' })
   })
 
+  it('counts a successor the user linked as the replacement too (the estate rule), not a certificate that merely shares a name', async () => {
+    const place = async (cn: string, days: number): Promise<string> =>
+      collected((await env.core.orders.place({ accountId, productCode: 287, days, csr: { csrId: await newCsr(env.core, cn) }, dcvMethod: 'CNAME_CSR_HASH' }, 'cli')).id)
+    const oldId = await place('linked.example.com', 90)
+    const otherId = await place('linked-new.example.com', 180)
+    expect(newerLinkedCertificate(env.core.db, oldId, new Date())).toBeNull()
+    const linked = await dispatch({ core: env.core, actor: 'ui', frontDoor: 'web', version: 'test' }, 'certs.linkSuccessor', { id: oldId, successorId: otherId })
+    expect(linked.ok).toBe(true)
+    expect(newerLinkedCertificate(env.core.db, oldId, new Date())?.id).toBe(otherId)
+    expect(newerLinkedCertificate(env.core.db, otherId, new Date())).toBeNull()
+  })
+
   it('reports the revocation of a stored certificate through the contract, each answer with its time', async () => {
     const placed = await env.core.orders.place({ accountId, productCode: 287, days: 90, csr: { csrId: await newCsr(env.core, 'stored.example.com') }, dcvMethod: 'CNAME_CSR_HASH' }, 'cli')
     const certId = await collected(placed.id)

@@ -30,7 +30,7 @@ describe('a damaged JSON cell in one order row', () => {
     const r = await call('orders.list', {})
     expect(r.ok).toBe(true)
     if (!r.ok) return
-    const rows = r.value as OrderSummary[]
+    const rows = (r.value as { items: OrderSummary[] }).items
     expect(rows.map((o) => o.id).sort()).toEqual([intact, damagedDetails, damagedOrganization].sort())
     const byId = new Map(rows.map((o) => [o.id, o]))
     expect(byId.get(damagedDetails)?.problem).toMatch(/^This order's record is damaged: its validation status details could not be read\. /)

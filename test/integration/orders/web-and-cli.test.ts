@@ -105,7 +105,7 @@ describe.skipIf(!inKeyringSession || !existsSync(CLI_JS) || !existsSync(WEB_JS))
     shell = await startShell(dataDir)
     const killed = await place('killed.example.com', { CERTDESK_TEST_CRASH_AT: 'request-sent@AutoApplySSL' })
     expect(killed.code, killed.stderr).toBe(-1)
-    const orders = await api<Array<{ id: string; commonName: string | null }>>(shell, 'orders.list', {})
+    const orders = (await api<{ items: Array<{ id: string; commonName: string | null }> }>(shell, 'orders.list', {})).items
     const id = orders.find((x) => x.commonName === 'killed.example.com')?.id ?? ''
     let o = await api<OrderDetail>(shell, 'orders.get', { id })
     const ref = o.foreignRef ?? ''
