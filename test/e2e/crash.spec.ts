@@ -3,7 +3,7 @@ import { expect, test } from './fixtures'
 test('a renderer that throws shows the error boundary, and copies redacted diagnostics', async ({ page, context, shell }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: shell.origin })
   // A broken answer makes the certificates page throw while rendering, as a UI bug would.
-  await page.route('**/api/certs.list', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ ok: true, value: [null] }) }))
+  await page.route('**/api/certs.list', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ ok: true, value: { items: [null], total: 1, offset: 0, limit: 100 } }) }))
   await page.goto(shell.url)
   await page.goto(`${shell.origin}/#/certificates`)
 
