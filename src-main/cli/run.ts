@@ -78,8 +78,6 @@ export async function runCli(argv: string[], io: CliIo, version: string, options
       return await runSandboxServe(args.slice(1), { stdout: io.stdout, stderr: io.stderr, readStdin: io.readStdin })
     }
     // Loaded only now: `--help` and `--version` stay fast (the crypto and ASN.1 libraries are large).
-    // @peculiar/x509 needs the Reflect metadata API before it loads.
-    await import('reflect-metadata')
     const { assertCryptoReady, cryptoSelfCheck } = await import('../core/diagnostics/crypto-check')
     // Every crypto primitive this runtime must have, tried before anything runs (doctor reports them instead).
     if (command !== 'doctor') assertCryptoReady(await cryptoSelfCheck({ startup: true }))
