@@ -5,7 +5,9 @@ import { version } from './package.json'
 
 // Main-process bundle has five entries that share core: the Electron app, the loopback web shell, the
 // CLI, the file reader they start as a child process per import (parse-worker, I2), and the SQLite
-// probe npm start runs inside Electron-as-Node. Dependencies stay external (native modules and ESM-only pkijs are required at run time).
+// probe npm start runs inside Electron-as-Node. Dependencies stay external (electron-vite's default):
+// the native modules (better-sqlite3, @napi-rs/keyring) must load from node_modules at run time, and
+// the CLI requires the others only when the command it runs needs them (src-main/cli/run.ts).
 export default defineConfig({
   main: {
     define: { __CERTDESK_VERSION__: JSON.stringify(version) },

@@ -32,39 +32,7 @@ export interface CliContext {
 
 export { UsageError } from './usage'
 
-/** The CLI's io on this process's standard streams and environment (the `certdesk` command, the app's --cli). */
-/**
- * Output that a reader stopped reading (`certdesk certs expiring | head`) is dropped quietly: EPIPE
- * is not a crash (issue 10). The command still finishes, so what it changed is saved and the
- * database is closed properly; only its remaining output goes nowhere.
- */
-function quietOnClosedPipe(stream: NodeJS.WriteStream): (s: string) => void {
-  let closed = false
-  stream.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE' || closed) {
-      closed = true
-      return
-    }
-    throw e
-  })
-  return (s) => {
-    if (!closed) stream.write(s)
-  }
-}
-
-export function processIo(): CliIo {
-  return {
-    stdout: quietOnClosedPipe(process.stdout),
-    stderr: quietOnClosedPipe(process.stderr),
-    stderrIsTty: process.stderr.isTTY === true,
-    readStdin: async () => {
-      const chunks: Buffer[] = []
-      for await (const c of process.stdin) chunks.push(c as Buffer)
-      return Buffer.concat(chunks)
-    },
-    env: process.env,
-  }
-}
+export { processIo } from './process-io'
 
 /** Calls the contract exactly as the other front doors do; an error envelope becomes a thrown CoreError. */
 export async function call<M extends MethodName>(ctx: CliContext, method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {

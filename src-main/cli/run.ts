@@ -1,16 +1,16 @@
 import { join } from 'node:path'
 import type { Core } from '../core/core'
 import { DB_FILE_NAME, defaultDataDir, ensureDataDir } from '../core/data-dir'
-import { isCoreError } from '../core/errors'
-import { describeSqliteFailure } from '../core/store/sqlite-errors'
-import { openLogFile } from '../core/log/file-sink'
 import type { Logger } from '../core/log/logger'
 import type { ImportParser } from '../core/pki/formats/import-parser'
-import { KeychainCredentialStore } from '../core/secrets/keychain-store'
 import type { CliContext, CliIo } from './io'
 import type { SandboxLauncher } from '../core/accounts/sandbox-launcher'
 import type { SqliteBinding } from '../core/store/sqlite-binding'
 import { ACCOUNT_USAGE, ALERTS_USAGE, BACKUP_USAGE, CERTS_USAGE, CSR_USAGE, DCV_USAGE, ENDPOINTS_USAGE, EXPORT_USAGE, IMPORT_USAGE, KEYS_USAGE, ORDER_USAGE, PUSH_USAGE, SANDBOX_CONTROL_USAGE, USAGE, UsageError, VAULT_USAGE } from './usage'
+
+// Only light modules are imported statically: `--version` and `--help` load nothing else. Everything a
+// command needs (the contract and zod, SQLite, the keychain, the crypto libraries, the command's own
+// module) is imported when that command runs.
 
 export const EXIT_OK = 0
 /** The operation failed (bad input file, CA error, ...); the message says why. */
@@ -87,6 +87,9 @@ export async function runCli(argv: string[], io: CliIo, version: string, options
     const { nodeImportReaders } = await import('../parse-worker/node-host')
     const { proxyFromEnv } = await import('../core/sectigo/proxy')
     const { call, readSecretFile } = await import('./io')
+    const { openLogFile } = await import('../core/log/file-sink')
+    // The store loads @napi-rs/keyring only when a key or password is read or written (keychain-store.ts).
+    const { KeychainCredentialStore } = await import('../core/secrets/keychain-store')
     const dataDir = g.dataDir ?? defaultDataDir(io.env)
     const { sqliteBinding } = await import('../core/store/sqlite-binding')
     const sqlite = options.sqlite ?? sqliteBinding()
@@ -174,6 +177,8 @@ export async function runCli(argv: string[], io: CliIo, version: string, options
       io.stderr(`${(e as Error).message}\nRun certdesk --help for usage.\n`)
       return EXIT_USAGE
     }
+    const { isCoreError } = await import('../core/errors')
+    const { describeSqliteFailure } = await import('../core/store/sqlite-errors')
     const described = isCoreError(e) ? e : describeSqliteFailure(e, join(g?.dataDir ?? defaultDataDir(io.env), DB_FILE_NAME))
     if (described) {
       io.stderr(`certdesk: ${described.message}\n`)

@@ -3,6 +3,7 @@ export const CSR_USAGE = `Usage:
   certdesk csr new --type rsa-2048|rsa-3072|rsa-4096|ec-p256|ec-p384 --cn NAME [--san NAME]...
                    [--o ORG] [--ou UNIT] [--l CITY] [--st STATE] [--c CC] [--email ADDR]
                    [--label TEXT] [--key KEY_ID] --out FILE [--force] [--json]
+                   (with --key, --type may be left out: the key's type is used)
   certdesk csr decode FILE|- [--json] [--unique-value V] [--strict]
   certdesk csr list [--search TEXT] [--json]
   certdesk csr show CSR_ID [--json] [--pem]

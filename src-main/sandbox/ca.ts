@@ -49,8 +49,10 @@ export interface IssuedLeaf {
 
 const DAY_MS = 86_400_000
 const ANY_POLICY = '2.5.29.32.0'
-const ROOT_NAME = 'CN=CertDesk Sandbox Root CA, O=CertDesk Sandbox (NOT TRUSTED), C=GB'
-const INTERMEDIATE_NAME = 'CN=CertDesk Sandbox Issuing CA, O=CertDesk Sandbox (NOT TRUSTED), C=GB'
+// Written in encoding order (@peculiar/x509 keeps it): country first, common name last, as public CAs
+// encode their names, so they read "CN=..., O=..., C=GB" in RFC 4514 order like every name CertDesk shows.
+const ROOT_NAME = 'C=GB, O=CertDesk Sandbox (NOT TRUSTED), CN=CertDesk Sandbox Root CA'
+const INTERMEDIATE_NAME = 'C=GB, O=CertDesk Sandbox (NOT TRUSTED), CN=CertDesk Sandbox Issuing CA'
 
 const signingFor = (alg: CaKeyAlgorithm): EcKeyGenParams & { hash: string } | RsaHashedKeyGenParams =>
   alg === 'ec'

@@ -46,6 +46,11 @@ function DetailsCard({ order }: { order: OrderDetail }) {
             {formatDate(order.notBefore)} to {formatDate(order.notAfter)}
           </DetailRow>
         ) : null}
+        {order.subject ? (
+          <DetailRow label="Subject" mono>
+            <span className="break-all">{order.subject}</span>
+          </DetailRow>
+        ) : null}
         {order.sectigoStatus ? (
           <DetailRow label="Sectigo status">
             {order.sectigoStatus.text}

@@ -27,12 +27,13 @@ export async function timeAsync(runs: number, fn: () => Promise<unknown>): Promi
   return stats(samples)
 }
 
-export function timeProcess(runs: number, cmd: string, args: string[], input?: Buffer | string): Stats {
+export function timeProcess(runs: number, cmd: string, args: string[], input?: Buffer | string, opts: { okCodes?: number[]; env?: NodeJS.ProcessEnv } = {}): Stats {
   const samples: number[] = []
+  const ok = opts.okCodes ?? [0]
   for (let i = 0; i < runs; i++) {
     const t = performance.now()
-    const r = spawnSync(cmd, args, { input })
-    if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${String(r.stderr)}`)
+    const r = spawnSync(cmd, args, { input, ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}) })
+    if (!ok.includes(r.status ?? -1)) throw new Error(`${cmd} ${args.join(' ')} failed: ${String(r.stderr)}`)
     samples.push(performance.now() - t)
   }
   return stats(samples)

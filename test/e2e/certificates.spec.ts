@@ -145,7 +145,7 @@ test.describe('certificates', () => {
     await expect(report.getByRole('status')).toHaveText('Added 3 certificates and 1 private key.')
     await expect(report.getByRole('list', { name: 'Imported keys' })).toContainText('stored encrypted in the vault')
     await expect(report).toContainText(`Chain of ${LEAF_CN}`)
-    await expect(report).toContainText('Complete, but the root "O=CertDesk E2E, CN=CertDesk E2E Root CA"')
+    await expect(report).toContainText('Complete, but the root "CN=CertDesk E2E Root CA, O=CertDesk E2E"')
     await screenshot(page, 'certificates-import-report')
 
     // The list shows the leaf only, until intermediates and roots are asked for.

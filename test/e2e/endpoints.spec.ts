@@ -52,7 +52,7 @@ test.describe('endpoints', () => {
 
     await card.getByRole('button', { name: 'Check now' }).click()
     await expect(list.locator('[data-verdict="chain"]')).toHaveText('Chain problem')
-    await expect(list).toContainText('The server does not send the intermediate "O=E2E Servers, CN=E2E Servers Intermediate 1"')
+    await expect(list).toContainText('The server does not send the intermediate "CN=E2E Servers Intermediate 1, O=E2E Servers"')
     await expect(list).toContainText('What to deploy: Deploy the certificate followed by its intermediate, in this order, without the root.')
     await expect(card.getByTestId('deployment-summary')).toHaveText('Served by 1 endpoint.')
     await screenshot(page, 'endpoints-certificate-page')

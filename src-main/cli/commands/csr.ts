@@ -1,6 +1,6 @@
 import { statSync, writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { MAX_PASTE_CHARS } from '../../core/api/contract'
+import { KEY_TYPE, MAX_PASTE_CHARS } from '../../core/api/contract'
 import { CoreError } from '../../core/errors'
 import type { CsrAnalysis } from '../../core/keys/csr-service'
 import type { LintFinding } from '../../core/pki/lint'
@@ -46,7 +46,7 @@ async function csrNew(ctx: CliContext, args: string[]): Promise<number> {
     },
     strict: true,
   })
-  if (!values.type) throw new UsageError(`--type is required.\n${CSR_USAGE}`)
+  if (!values.type && !values.key) throw new UsageError(`--type is required (or --key KEY_ID, whose type is used).\n${CSR_USAGE}`)
   if (!values.out) throw new UsageError(`--out FILE is required: where to write the CSR.\n${CSR_USAGE}`)
   if (!values.force && exists(values.out)) {
     throw new CoreError('io_error', `${values.out} already exists; choose another --out or add --force.`)
@@ -54,8 +54,9 @@ async function csrNew(ctx: CliContext, args: string[]): Promise<number> {
   const subject = Object.fromEntries(
     (['cn', 'o', 'ou', 'l', 'st', 'c', 'email'] as const).filter((k) => values[k] !== undefined).map((k) => [k, values[k]]),
   )
+  const keyType = values.key ? await typeOfKey(ctx, values.key, values.type) : (values.type as string)
   const detail = await call(ctx, 'csrs.generate', {
-    keyType: values.type as 'rsa-2048',
+    keyType: keyType as 'rsa-2048',
     subject,
     sans: values.san ?? [],
     ...(values.label ? { label: values.label } : {}),
@@ -73,6 +74,21 @@ async function csrNew(ctx: CliContext, args: string[]): Promise<number> {
     ctx.io.stdout(formatFindings(detail.lint))
   }
   return 0
+}
+
+/**
+ * The CSR's key type for `--key`: the key's own. A --type that says otherwise is refused before anything
+ * is made, since one of the two is a mistake and guessing which would sign with the wrong key.
+ */
+async function typeOfKey(ctx: CliContext, keyId: string, given: string | undefined): Promise<string> {
+  const key = await call(ctx, 'keys.get', { id: keyId })
+  if (given !== undefined && given !== key.algorithm) {
+    throw new UsageError(`--type ${given} contradicts key ${key.id}, which is ${key.algorithm}. Leave --type out to use the key's type, or choose another key.`)
+  }
+  if (!KEY_TYPE.safeParse(key.algorithm).success) {
+    throw new CoreError('invalid_input', `Key ${key.id} is ${key.algorithm}; CertDesk makes CSRs with ${KEY_TYPE.options.join(', ')} keys only. Choose another key or leave --key out to make a new one.`)
+  }
+  return key.algorithm
 }
 
 async function csrDecode(ctx: CliContext, args: string[]): Promise<number> {

@@ -40,6 +40,7 @@ export function formatOrder(o: OrderDetail): string {
     ...(o.problem ? [`PROBLEM:     ${o.problem}`] : []),
     `Account:     ${o.accountLabel} (${o.environment})`,
     `Product:     ${o.productCode} ${o.productName}, ${o.days}-day term`,
+    ...(o.subject !== null ? [`Subject:     ${o.subject || '(empty)'}`] : []),
     ...(o.term ? [`Term:        ${o.term.startAt.slice(0, 10)} to ${o.term.endAt.slice(0, 10)}${o.term.source === 'estimate' ? ' (estimated; Sectigo has not reported it)' : ' (Sectigo)'}`] : []),
     `Sectigo:     ${o.sectigoOrderNumber ? `order ${o.sectigoOrderNumber}${o.sectigoCertificateId ? `, certificate ${o.sectigoCertificateId}` : ''}` : '(not placed)'}`,
     ...(o.totalCost ? [`Cost:        ${o.totalCost}${o.paymentRequired ? ' (payment required)' : ''}`] : []),

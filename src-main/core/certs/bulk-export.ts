@@ -1,4 +1,3 @@
-import { zipSync } from 'fflate'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { CoreError, type ErrorCode } from '../errors'
@@ -120,6 +119,8 @@ export async function zipMany(deps: CertDeps, ids: readonly string[], options: E
   const entries: Record<string, Uint8Array> = {}
   for (const b of built) entries[b.name] = b.file.bytes
   const day = deps.clock.now().toISOString().slice(0, 10)
+  // fflate loads only when a ZIP is written, not with every core that could write one.
+  const { zipSync } = await import('fflate')
   return {
     fileName: `certdesk-certificates-${day}.zip`,
     mediaType: 'application/zip',

@@ -18,8 +18,12 @@ import { namesOf, parentOf, type SuccessionFacts, successionOf, type UserDecisio
  * a path that did not call it.
  */
 
-/** Bump when what indexCertificates derives changes: every row is indexed again on the next open. */
-export const ESTATE_INDEX_VERSION = 1
+/**
+ * Bump when what indexCertificates derives changes: every row is indexed again on the next open.
+ * 2: subject and issuer are written again in the one DN format (distinguished-name.ts, RFC 4514 order);
+ * version 1 rows hold @peculiar/x509's encoded-order strings.
+ */
+export const ESTATE_INDEX_VERSION = 2
 /** SQLite host parameters per IN list (its limit is 32,766; lists of names are chunked well below it). */
 const IN_CHUNK = 500
 /** Orders are followed up and down their reissue/renewal links at most this far (a loop guard). */
@@ -46,7 +50,7 @@ export function indexCertificates(db: Db, ids: Iterable<string>): void {
   )
   const nextSearchId = cached<[], { n: number }>(db, 'SELECT coalesce(max(search_id), 0) + 1 AS n FROM certificates')
   const update = cached(db, 
-    'UPDATE certificates SET fingerprint_sha1 = ?, issuer_name = ?, renew_at = ?, names_key = ?, search_id = ?, indexed_version = ? WHERE id = ?',
+    'UPDATE certificates SET subject = ?, issuer = ?, fingerprint_sha1 = ?, issuer_name = ?, renew_at = ?, names_key = ?, search_id = ?, indexed_version = ? WHERE id = ?',
   )
   const dropNames = cached(db, 'DELETE FROM certificate_names WHERE certificate_id = ?')
   const addName = cached(db, 'INSERT INTO certificate_names(certificate_id, name, parent) VALUES (?, ?, ?)')
@@ -54,12 +58,13 @@ export function indexCertificates(db: Db, ids: Iterable<string>): void {
   const addSearch = cached(db, 'INSERT INTO certificate_search(rowid, names, subject, issuer, serial, fingerprints, notes, tags) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
   const tagsOf = cached<[string], { tag: string }>(db, 'SELECT tag FROM certificate_tags WHERE certificate_id = ? ORDER BY tag')
   for (const id of ids) {
-    const r = get.get(id)
-    if (!r) continue
+    const stored = get.get(id)
+    if (!stored) continue
+    const r = { ...stored, ...displayNamesOf(stored) }
     const names = namesOf({ commonName: r.common_name, sans: JSON.parse(r.sans_json) as StoredSan[] })
     const sha1 = createHash('sha1').update(r.der).digest('hex')
     const searchId = r.search_id ?? (nextSearchId.get() as { n: number }).n
-    update.run(sha1, issuerNameOf(r), renewAt(r.not_before, r.not_after), JSON.stringify([...names].sort()), searchId, ESTATE_INDEX_VERSION, id)
+    update.run(r.subject, r.issuer, sha1, issuerNameOf(r), renewAt(r.not_before, r.not_after), JSON.stringify([...names].sort()), searchId, ESTATE_INDEX_VERSION, id)
     dropNames.run(id)
     for (const n of names) addName.run(id, n, parentOf(n))
     dropSearch.run(searchId)
@@ -73,6 +78,16 @@ export function indexCertificates(db: Db, ids: Iterable<string>): void {
 /** The search row of one certificate again, after its note or tags changed. */
 export function reindexSearch(db: Db, id: string): void {
   indexCertificates(db, [id])
+}
+
+/** Subject and issuer as the DN formatter writes them today; a row that no longer parses keeps its strings. */
+function displayNamesOf(r: IndexSource): { subject: string; issuer: string } {
+  try {
+    const parsed = parseCertificate(r.der, `Stored certificate ${r.id}`, { eager: false })
+    return { subject: parsed.subject, issuer: parsed.issuer }
+  } catch {
+    return { subject: r.subject, issuer: r.issuer }
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import { CoreError } from '../errors'
-import { buildCsr, ensureCnInSans, parseSanList, type SubjectInput } from '../pki/csr'
+import { ensureCnInSans, parseSanList, type SubjectInput } from '../pki/subject'
 import { decodeCsr, readCsrInput, type DecodedCsr } from '../pki/csr-decode'
 import { computeDcv, dcvForDomain, type DcvValues, type DomainDcv } from '../pki/dcv'
 import type { KeyType } from '../pki/keys'
@@ -95,6 +95,8 @@ export class CsrService {
     if (input.keyId && key.algorithm !== input.keyType) {
       throw new CoreError('invalid_input', `Key ${key.id} is ${key.algorithm}, not ${input.keyType}. Pick the matching type or another key.`)
     }
+    // The CSR writer brings @peculiar/x509; it loads when a CSR is made, not whenever core opens.
+    const { buildCsr } = await import('../pki/csr')
     const built = await this.keys.withPrivateKey(key.id, (pkcs8) => buildCsr({ keyType: input.keyType, pkcs8Der: pkcs8, subject: input.subject, sans }))
     const decoded = await decodeCsr(built.der)
     const dcv = computeDcv(built.der)

@@ -25,8 +25,20 @@ export type LogSink = (line: string) => void
 const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 }
 const SECRET_KEY = /pass(word|phrase)?|secret|token|private.?key|data.?key|credential|authorization|pkcs8/i
 const FORM_SECRET = /((?:^|[&?\s])(?:loginPassword|password|passphrase|token)=)[^&\s]*/gi
+/**
+ * Longest URL scheme matched. An unbounded scheme made the URL pattern quadratic: from every word start
+ * in "a.a.a.a..." (or "-----BEGIN-----BEGIN...") it ran to the end of the run before failing, minutes
+ * for a few megabytes of log text. Bounded, each start costs at most this many steps; a longer run of
+ * scheme characters still has its last letters matched, so nothing with "://user:password@" escapes.
+ */
+const MAX_URL_SCHEME_LENGTH = 32
 /** The password in a URL's user info (a proxy address such as http://user:password@proxy:8080). */
-const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s/?#@:]*:)[^\s/?#@]*@/gi
+const URL_PASSWORD = new RegExp(String.raw`([a-z][a-z0-9+.-]{0,${MAX_URL_SCHEME_LENGTH - 1}}:\/\/[^\s/?#@:]*:)[^\s/?#@]*@`, 'gi')
+/**
+ * A private-key block, to its END line or the end of the text. Linear: a start needs the literal
+ * "-----BEGIN ", the label stops at the first character outside [A-Z ], and the lazy body ends at the
+ * first END (or the end), so each character is looked at a bounded number of times.
+ */
 const PEM_PRIVATE = /-----BEGIN ([A-Z ]*)PRIVATE KEY-----[\s\S]*?(-----END \1PRIVATE KEY-----|$)/g
 const MIN_SECRET_LENGTH = 3
 const MAX_DEPTH = 6

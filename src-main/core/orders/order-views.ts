@@ -61,6 +61,8 @@ export interface OrderSummary {
   validationLevel: 'DV' | 'OV' | 'EV' | null
   days: number
   commonName: string | null
+  /** The CSR's subject as CertDesk writes every name (RFC 4514, distinguished-name.ts); null without a CSR. */
+  subject: string | null
   /** Names still in the order (removed ones left out). */
   domains: string[]
   state: OrderState
@@ -218,6 +220,7 @@ export function toSummary(db: Db, o: OrderRow, now: Date): OrderSummary {
     validationLevel: product?.validation ?? null,
     days: o.days,
     commonName: csr?.commonName ?? domains[0]?.domain ?? null,
+    subject: csr ? csr.subject : null,
     domains: domains.map((d) => d.domain),
     state: o.state,
     stateLabel: stateLabel(o.state),

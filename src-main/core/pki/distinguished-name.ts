@@ -5,9 +5,29 @@ import {
   expectSequence,
   expectSequenceOf,
   expectSet,
+  parseAsn1,
   readOid,
 } from './asn1/reader'
 import { attributeName } from './oids'
+
+/**
+ * CertDesk's one way of turning a distinguished name into text, for certificates, CSRs, orders, exports,
+ * the inventory CSV and the CLI alike, so one subject reads the same on every screen.
+ *
+ * The choices (RFC 4514, compared with `openssl x509 -nameopt RFC2253,-esc_msb,utf8` in the tests):
+ * - Order: RFC 4514's, the last RDN of the encoding first. A CA's usual C, O, CN encoding reads
+ *   "CN=www.example.com, O=Example, C=GB", as browsers and OpenSSL's RFC2253 option show it.
+ * - Separators: ", " between RDNs (RFC 4514 writes ","; the space is for reading, and every list and
+ *   message in CertDesk always showed it); "+" between the attributes of a multi-valued RDN. A SET has
+ *   no order of its own (DER sorts it by encoding), so they come in reverse encoded order as OpenSSL's
+ *   RFC2253 option prints them: "CN=www.example.com+serialNumber=42" reads the same in both.
+ * - Escaping (§2.4): a backslash before , + " \ < > ; and =, before a leading space or "#", and before a
+ *   trailing space; control characters as \XX. OpenSSL leaves "=" unescaped; escaping it is allowed and
+ *   keeps "a=b" values unambiguous for readers that split at the first "=".
+ * - Non-ASCII characters are kept as they are (UTF-8 text), not escaped as hex.
+ * - A value that is not a string is "#" and the hex of its DER encoding (§2.4), upper case as OpenSSL.
+ * - Attribute names are RFC 4514's short names, else OpenSSL's ("emailAddress"), else the dotted OID.
+ */
 
 export interface NameAttribute {
   oid: string
@@ -33,7 +53,7 @@ export function parseName(name: Asn1Node | undefined, what = 'The name'): Parsed
       const text = decodeString(value)
       rdn.push(
         text === null
-          ? { oid, name: attributeName(oid), value: `#${value.raw.toString('hex')}`, hex: true }
+          ? { oid, name: attributeName(oid), value: `#${value.raw.toString('hex').toUpperCase()}`, hex: true }
           : { oid, name: attributeName(oid), value: text, hex: false },
       )
     }
@@ -43,19 +63,47 @@ export function parseName(name: Asn1Node | undefined, what = 'The name'): Parsed
   return rdns
 }
 
-/** RFC 4514 §2.4 escaping. */
-function escapeValue(attr: NameAttribute): string {
-  if (attr.hex) return attr.value
-  let out = attr.value.replace(/[\\,+"<>;=]/g, (c) => `\\${c}`)
-  if (out.startsWith(' ') || out.startsWith('#')) out = `\\${out}`
-  if (out.endsWith(' ') && out.length > 1) out = `${out.slice(0, -1)}\\ `
+/** Characters RFC 4514 §2.4 escapes wherever they are (plus "=", see above). */
+const ALWAYS_ESCAPED = new Set([',', '+', '"', '\\', '<', '>', ';', '='])
+
+/** RFC 4514 §2.4 escaping of one attribute value. */
+export function escapeDnValue(value: string): string {
+  const chars = [...value]
+  let out = ''
+  chars.forEach((c, i) => {
+    const code = c.codePointAt(0) as number
+    if (ALWAYS_ESCAPED.has(c)) out += `\\${c}`
+    else if (i === 0 && (c === ' ' || c === '#')) out += `\\${c}`
+    else if (i === chars.length - 1 && c === ' ') out += '\\ '
+    else if (code < 0x20 || code === 0x7f) out += `\\${code.toString(16).toUpperCase().padStart(2, '0')}`
+    else out += c
+  })
   return out
 }
 
-/** RFC 4514 string: RDNs from last to first, "CN=example.com, O=Example". */
+/** The RFC 4514 string of a parsed name: "CN=example.com, O=Example"; "" for an empty name. */
 export function formatDn(name: ParsedName): string {
   return [...name]
     .reverse()
-    .map((rdn) => rdn.map((a) => `${a.name}=${escapeValue(a)}`).join('+'))
+    .map((rdn) => [...rdn].reverse().map((a) => `${a.name}=${a.hex ? a.value : escapeDnValue(a.value)}`).join('+'))
     .join(', ')
+}
+
+/**
+ * Display strings of names seen lately, by their DER: an estate's ten thousand leaves name a handful of
+ * issuers, and the same few names are formatted again and again.
+ */
+const formattedNames = new Map<string, string>()
+/** Names kept formatted; past this the memo starts over. */
+const MAX_FORMATTED_NAMES = 256
+
+/** The RFC 4514 string of a DER-encoded Name; throws a bad_format CoreError when it is not one. */
+export function formatNameDer(der: Uint8Array, what = 'The name'): string {
+  const key = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('base64')
+  const known = formattedNames.get(key)
+  if (known !== undefined) return known
+  const text = formatDn(parseName(parseAsn1(der, { mode: 'der', what }), what))
+  if (formattedNames.size >= MAX_FORMATTED_NAMES) formattedNames.clear()
+  formattedNames.set(key, text)
+  return text
 }

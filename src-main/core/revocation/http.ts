@@ -1,4 +1,5 @@
-import { Agent, ProxyAgent, request, type Dispatcher } from 'undici'
+import type { Agent, Dispatcher, ProxyAgent } from 'undici'
+import { loadUndici, type Undici } from '../util/lazy-undici'
 import { CoreError } from '../errors'
 import { CONNECT_CODES, DNS_CODES, errorCodes, tunnelStatus } from '../sectigo/transport'
 import { parseProxyUrl, usesProxy, type ProxyConfig } from '../sectigo/proxy'
@@ -56,27 +57,28 @@ export function createRevocationHttp(opts: RevocationFetchOptions = {}): Revocat
   const totalMs = opts.totalTimeoutMs ?? REVOCATION_TOTAL_TIMEOUT_MS
   let direct: Agent | null = null
   let proxied: ProxyAgent | null = null
-  const dispatcherFor = (url: URL): { dispatcher: Dispatcher; via: string } => {
+  const dispatcherFor = (u: Undici, url: URL): { dispatcher: Dispatcher; via: string } => {
     if (opts.proxy && usesProxy(url, opts.proxy, { proxyLoopback: opts.proxyLoopback ?? false })) {
       const p = parseProxyUrl(opts.proxy.url, opts.proxy.source)
       // proxyTunnel: OCSP and CRL URLs are plain http; undici 8 would otherwise send them to the proxy as
       // absolute-URI requests. CertDesk's proxy rule is a CONNECT tunnel for every call (README "Behind a proxy").
-      proxied ??= new ProxyAgent({ uri: p.origin, ...(p.authorization ? { token: p.authorization } : {}), proxyTunnel: true, proxyTls: { timeout: connectMs }, requestTls: { timeout: connectMs }, connect: { timeout: connectMs } })
+      proxied ??= new u.ProxyAgent({ uri: p.origin, ...(p.authorization ? { token: p.authorization } : {}), proxyTunnel: true, proxyTls: { timeout: connectMs }, requestTls: { timeout: connectMs }, connect: { timeout: connectMs } })
       return { dispatcher: proxied, via: ` through the proxy ${p.host}` }
     }
-    direct ??= new Agent({ connect: { timeout: connectMs } })
+    direct ??= new u.Agent({ connect: { timeout: connectMs } })
     return { dispatcher: direct, via: '' }
   }
 
   const fetch: RevocationFetch = async (x) => {
     if (!isFetchableUrl(x.url)) throw new CoreError('invalid_input', `${x.url} is not an http(s) address; CertDesk reads OCSP and CRLs over HTTP only.`)
     const url = new URL(x.url)
-    const { dispatcher, via } = dispatcherFor(url)
+    const undici = await loadUndici()
+    const { dispatcher, via } = dispatcherFor(undici, url)
     const signal = AbortSignal.timeout(totalMs)
     const where = `${url.host}${via}`
     let res: Dispatcher.ResponseData
     try {
-      res = await request(url, {
+      res = await undici.request(url, {
         method: x.method,
         dispatcher,
         signal,

@@ -4,11 +4,18 @@ import type { ParsedCertificate } from '../pki/formats/certificate'
 import type { Db } from '../store/db'
 import { getRevocationAnswer, putRevocationAnswer, type StoredRevocationAnswer } from '../store/revocation-repo'
 import { formatUtcMinute, type Clock } from '../util/clock'
-import { revocationUrls } from './cert-parts'
-import { MAX_CRL_BYTES, readCrlAnswer } from './crl'
 import type { RevocationFetch } from './http'
-import { MAX_OCSP_RESPONSE_BYTES, ocspRequestFor, readOcspAnswer } from './ocsp'
 import type { RevocationAnswer, RevocationMethod, RevocationReport, RevocationStatus } from './types'
+
+/**
+ * The OCSP and CRL readers and writers use @peculiar/x509 and the ASN.1 schema libraries, a large share
+ * of what a CLI command would load; they are imported on the first check, not when core opens.
+ */
+async function loadCodecs() {
+  const [parts, crl, ocsp] = await Promise.all([import('./cert-parts'), import('./crl'), import('./ocsp')])
+  return { revocationUrls: parts.revocationUrls, readCrlAnswer: crl.readCrlAnswer, MAX_CRL_BYTES: crl.MAX_CRL_BYTES, readOcspAnswer: ocsp.readOcspAnswer, ocspRequestFor: ocsp.ocspRequestFor, MAX_OCSP_RESPONSE_BYTES: ocsp.MAX_OCSP_RESPONSE_BYTES }
+}
+type Codecs = Awaited<ReturnType<typeof loadCodecs>>
 
 /** An answer is used again until its nextUpdate, but never longer than this: a day-old "good" is old enough. */
 export const REVOCATION_MAX_CACHE_MS = 24 * 60 * 60_000
@@ -45,19 +52,20 @@ export class RevocationService {
   constructor(private readonly d: RevocationDeps) {}
 
   async check(cert: ParsedCertificate, issuer: ParsedCertificate | null, opts: RevocationCheckOptions = {}): Promise<RevocationReport> {
-    const urls = revocationUrls(cert)
+    const c = await loadCodecs()
+    const urls = c.revocationUrls(cert)
     const answers: RevocationAnswer[] = []
     if (!issuer) {
       return report(cert, [], 'unavailable', `Revocation not checked: the issuer of "${cert.subject}" is not known to CertDesk, so no answer could be verified.`)
     }
     if (opts.staple) {
-      const stapled = this.#stapled(opts.staple, cert, issuer)
+      const stapled = this.#stapled(c, opts.staple, cert, issuer)
       answers.push(stapled)
     }
     if (urls.ocsp.length > 0 && !answers.some((a) => a.method === 'ocsp' && a.status !== 'unavailable')) {
-      answers.push(await this.#answer('ocsp', cert, opts.fresh ?? false, () => this.#askOcsp(urls.ocsp, cert, issuer)))
+      answers.push(await this.#answer('ocsp', cert, opts.fresh ?? false, () => this.#askOcsp(c, urls.ocsp, cert, issuer)))
     }
-    if (urls.crl.length > 0) answers.push(await this.#answer('crl', cert, opts.fresh ?? false, () => this.#readCrl(urls.crl, cert, issuer)))
+    if (urls.crl.length > 0) answers.push(await this.#answer('crl', cert, opts.fresh ?? false, () => this.#readCrl(c, urls.crl, cert, issuer)))
     if (answers.length === 0) {
       const skipped = urls.skipped.length ? ` (only ${urls.skipped.join(', ')}, which CertDesk does not read)` : ''
       return report(cert, [], 'unavailable', `The certificate names no OCSP responder or CRL CertDesk can ask${skipped}.`)
@@ -65,10 +73,10 @@ export class RevocationService {
     return report(cert, answers, overall(answers), summarize(answers))
   }
 
-  #stapled(staple: Buffer, cert: ParsedCertificate, issuer: ParsedCertificate): RevocationAnswer {
+  #stapled(c: Codecs, staple: Buffer, cert: ParsedCertificate, issuer: ParsedCertificate): RevocationAnswer {
     const now = this.d.clock.now()
     try {
-      const a = readOcspAnswer(staple, cert, issuer, now)
+      const a = c.readOcspAnswer(staple, cert, issuer, now)
       return { method: 'ocsp', status: a.status, source: 'stapled', revokedAt: iso(a.revokedAt), reason: a.reason, thisUpdate: a.thisUpdate.toISOString(), nextUpdate: iso(a.nextUpdate), producedAt: a.producedAt.toISOString(), checkedAt: now.toISOString(), detail: null, cached: false }
     } catch (e) {
       return unavailable('ocsp', 'stapled', now, `The stapled OCSP answer was not used: ${message(e)}`)
@@ -94,13 +102,13 @@ export class RevocationService {
     return job
   }
 
-  async #askOcsp(urls: string[], cert: ParsedCertificate, issuer: ParsedCertificate): Promise<Omit<StoredRevocationAnswer, 'fingerprintSha256' | 'method' | 'checkedAt' | 'expiresAt'>> {
-    const body = ocspRequestFor(cert, issuer)
+  async #askOcsp(c: Codecs, urls: string[], cert: ParsedCertificate, issuer: ParsedCertificate): Promise<Omit<StoredRevocationAnswer, 'fingerprintSha256' | 'method' | 'checkedAt' | 'expiresAt'>> {
+    const body = c.ocspRequestFor(cert, issuer)
     const failures: string[] = []
     for (const url of urls) {
       try {
-        const der = await this.d.fetch({ method: 'POST', url, body, contentType: 'application/ocsp-request', accept: 'application/ocsp-response', maxBytes: MAX_OCSP_RESPONSE_BYTES })
-        const a = readOcspAnswer(der, cert, issuer, this.d.clock.now())
+        const der = await this.d.fetch({ method: 'POST', url, body, contentType: 'application/ocsp-request', accept: 'application/ocsp-response', maxBytes: c.MAX_OCSP_RESPONSE_BYTES })
+        const a = c.readOcspAnswer(der, cert, issuer, this.d.clock.now())
         return { url, status: a.status, revokedAt: iso(a.revokedAt), reason: a.reason, thisUpdate: a.thisUpdate.toISOString(), nextUpdate: iso(a.nextUpdate), producedAt: a.producedAt.toISOString(), detail: null }
       } catch (e) {
         failures.push(`${url}: ${message(e)}`)
@@ -109,12 +117,12 @@ export class RevocationService {
     return { url: urls[0] ?? null, status: 'unavailable', revokedAt: null, reason: null, thisUpdate: null, nextUpdate: null, producedAt: null, detail: `No OCSP answer: ${failures.join('; ')}` }
   }
 
-  async #readCrl(urls: string[], cert: ParsedCertificate, issuer: ParsedCertificate): Promise<Omit<StoredRevocationAnswer, 'fingerprintSha256' | 'method' | 'checkedAt' | 'expiresAt'>> {
+  async #readCrl(c: Codecs, urls: string[], cert: ParsedCertificate, issuer: ParsedCertificate): Promise<Omit<StoredRevocationAnswer, 'fingerprintSha256' | 'method' | 'checkedAt' | 'expiresAt'>> {
     const failures: string[] = []
     for (const url of urls) {
       try {
-        const bytes = await this.d.fetch({ method: 'GET', url, accept: 'application/pkix-crl, application/x-pkcs7-crl, */*', maxBytes: MAX_CRL_BYTES })
-        const a = readCrlAnswer(bytes, cert, issuer, this.d.clock.now())
+        const bytes = await this.d.fetch({ method: 'GET', url, accept: 'application/pkix-crl, application/x-pkcs7-crl, */*', maxBytes: c.MAX_CRL_BYTES })
+        const a = c.readCrlAnswer(bytes, cert, issuer, this.d.clock.now())
         if (a.stale && a.status === 'good') {
           failures.push(`${url}: the CRL is out of date (its next update was due ${a.nextUpdate ? formatUtcMinute(a.nextUpdate) : '?'})`)
           continue

@@ -1,4 +1,4 @@
-import { AsyncEntry, type EntryOptions } from '@napi-rs/keyring'
+import type { AsyncEntry as AsyncEntryType, EntryOptions } from '@napi-rs/keyring'
 import { CoreError } from '../errors'
 import type { CredentialStore } from './credential-store'
 
@@ -22,21 +22,24 @@ export class KeychainCredentialStore implements CredentialStore {
   }
 
   async get(account: string): Promise<string | null> {
-    return this.call('read', (signal) => new AsyncEntry(this.service, account, this.options).getPassword(signal))
+    return this.call('read', account, (entry, signal) => entry.getPassword(signal))
   }
 
   async set(account: string, secret: string): Promise<void> {
-    await this.call('write', (signal) => new AsyncEntry(this.service, account, this.options).setPassword(secret, signal))
+    await this.call('write', account, (entry, signal) => entry.setPassword(secret, signal))
   }
 
   async delete(account: string): Promise<boolean> {
-    return this.call('delete', (signal) => new AsyncEntry(this.service, account, this.options).deleteCredential(signal))
+    return this.call('delete', account, (entry, signal) => entry.deleteCredential(signal))
   }
 
-  private async call<T>(what: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  private async call<T>(what: string, account: string, fn: (entry: AsyncEntryType, signal: AbortSignal) => Promise<T>): Promise<T> {
     const signal = AbortSignal.timeout(KEYCHAIN_TIMEOUT_MS)
     try {
-      return await fn(signal)
+      // The native module loads on the first secret actually read or written, not when core opens: a
+      // listing from cron never touches the keychain (or D-Bus) at all.
+      const { AsyncEntry } = await import('@napi-rs/keyring')
+      return await fn(new AsyncEntry(this.service, account, this.options), signal)
     } catch (e) {
       throw keychainError(what, e)
     }

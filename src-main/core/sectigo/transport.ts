@@ -1,5 +1,6 @@
 import { rootCertificates } from 'node:tls'
-import { Agent, fetch as undiciFetch, ProxyAgent, type Dispatcher } from 'undici'
+import type { Dispatcher } from 'undici'
+import { loadUndici, type Undici } from '../util/lazy-undici'
 import { CoreError } from '../errors'
 import type { CallContext } from './call-context'
 import { chromiumNetError, PROXY_FAILED, translateChromiumError } from './chromium-net-errors'
@@ -164,19 +165,24 @@ export function tunnelStatus(e: unknown, depth = 0): number | null {
   return m ? Number(m[1]) : tunnelStatus(o.cause, depth + 1)
 }
 
-/** The built-in agent: direct, or through the proxy unless the base URL's host is exempt (usesProxy). */
-function createAgent(target: URL, t: Timeouts, opts: TransportOptions): { dispatcher: Dispatcher; proxy: ProxyEndpoint | null } {
+/**
+ * The built-in agent: direct, or through the proxy unless the base URL's host is exempt (usesProxy).
+ * Returns the proxy in use and a maker for the agent, which runs on the first call (undici loads then).
+ */
+function agentPlan(target: URL, t: Timeouts, opts: TransportOptions): { make: (u: Undici) => Dispatcher; proxy: ProxyEndpoint | null } {
   // Node's `ca` replaces the default roots, so they are listed too: an extra CA adds trust.
   const tls = { timeout: t.connectMs, ...(opts.ca !== undefined ? { ca: [...rootCertificates, ...(typeof opts.ca === 'string' ? [opts.ca] : opts.ca)] } : {}) }
   const answerTimeouts = { headersTimeout: t.totalMs, bodyTimeout: t.totalMs }
   if (!opts.proxy || !usesProxy(target, opts.proxy, { proxyLoopback: opts.proxyLoopback ?? false })) {
-    return { dispatcher: new Agent({ connect: tls, ...answerTimeouts }), proxy: null }
+    return { make: (u) => new u.Agent({ connect: tls, ...answerTimeouts }), proxy: null }
   }
   const proxy = parseProxyUrl(opts.proxy.url, opts.proxy.source)
   // The credentials go in as the header value, never in `uri`: undici then holds no URL with a password.
   // proxyTunnel: a CONNECT tunnel for plain-http targets too (undici 8 would forward them), so the proxy never sees a request.
-  const agent = new ProxyAgent({ uri: proxy.origin, ...(proxy.authorization ? { token: proxy.authorization } : {}), proxyTunnel: true, proxyTls: tls, requestTls: tls, ...answerTimeouts })
-  return { dispatcher: agent, proxy }
+  return {
+    make: (u) => new u.ProxyAgent({ uri: proxy.origin, ...(proxy.authorization ? { token: proxy.authorization } : {}), proxyTunnel: true, proxyTls: tls, requestTls: tls, ...answerTimeouts }),
+    proxy,
+  }
 }
 
 const MAYBE_DONE = 'The request may have reached Sectigo; CertDesk will check the order before sending anything again.'
@@ -186,8 +192,9 @@ export class SectigoTransport {
   readonly timeouts: Timeouts
   private readonly host: string
   private readonly fetchImpl: FetchLike
-  private readonly dispatcher: Dispatcher | undefined
-  private readonly ownAgent: Dispatcher | undefined
+  private readonly suppliedDispatcher: Dispatcher | undefined
+  private readonly makeOwnAgent: ((u: Undici) => Dispatcher) | undefined
+  private ownAgent: Dispatcher | undefined
   /** The proxy this transport's calls go through, or null when they go direct. */
   readonly proxy: ProxyEndpoint | null
 
@@ -211,12 +218,12 @@ export class SectigoTransport {
       this.fetchImpl = opts.fetch
     } else {
       if (!opts.dispatcher) {
-        const own = createAgent(new URL(this.baseUrl), this.timeouts, opts)
-        this.ownAgent = own.dispatcher
+        const own = agentPlan(new URL(this.baseUrl), this.timeouts, opts)
+        this.makeOwnAgent = own.make
         this.proxy = own.proxy
       }
-      this.dispatcher = opts.dispatcher ?? this.ownAgent
-      const inner: FetchLike = (url, init) => undiciFetch(url, init)
+      this.suppliedDispatcher = opts.dispatcher
+      const inner: FetchLike = async (url, init) => (await loadUndici()).fetch(url, init)
       this.fetchImpl = opts.wrapFetch ? opts.wrapFetch(inner) : inner
     }
   }
@@ -227,6 +234,7 @@ export class SectigoTransport {
     const signal = callerSignal ? AbortSignal.any([timeout, callerSignal]) : timeout
     let res: FetchResponseLike
     try {
+      const dispatcher = this.suppliedDispatcher ?? (this.makeOwnAgent ? (this.ownAgent ??= this.makeOwnAgent(await loadUndici())) : undefined)
       res = await this.fetchImpl(this.baseUrl + path, {
         method: 'POST',
         headers: {
@@ -236,7 +244,7 @@ export class SectigoTransport {
         body: encodeForm(pairs),
         signal,
         redirect: 'manual',
-        ...(this.dispatcher ? { dispatcher: this.dispatcher } : {}),
+        ...(dispatcher ? { dispatcher } : {}),
       })
     } catch (e) {
       throw this.failure(e, ctx, timeout, callerSignal)

@@ -1,5 +1,6 @@
 import { release } from 'node:os'
-import { EnvHttpProxyAgent, fetch as undiciFetch } from 'undici'
+import type { Dispatcher } from 'undici'
+import { loadUndici } from '../util/lazy-undici'
 import type { DesktopHooks } from '../desktop-hooks'
 import { CoreError } from '../errors'
 import type { Logger } from '../log/logger'
@@ -44,8 +45,12 @@ export interface UpdateCheck extends UpdateDecision {
 }
 
 const envProxyFetch = (): FetchLike => {
-  const dispatcher = new EnvHttpProxyAgent()
-  return (url, init) => undiciFetch(url, { ...init, dispatcher })
+  let dispatcher: Dispatcher | null = null
+  return async (url, init) => {
+    const undici = await loadUndici()
+    dispatcher ??= new undici.EnvHttpProxyAgent()
+    return undici.fetch(url, { ...init, dispatcher })
+  }
 }
 
 /** Only https, or http on loopback (a test feed); never credentials in the URL. */

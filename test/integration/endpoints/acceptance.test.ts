@@ -151,7 +151,7 @@ describe('endpoint checks against real TLS servers: verdict and exit code', () =
     expect(result.findings.find((f) => f.code === 'wrong-order')?.message).toBe(
       'The chain is sent in the wrong order ("order.shop.example.com" → "Acceptance Intermediate 1" → "Acceptance Intermediate 2"); each certificate should be followed by its issuer.',
     )
-    expect(result.fixes[0]?.certificates.map((c) => c.subject)).toEqual(['CN=order.shop.example.com', 'O=Acceptance, CN=Acceptance Intermediate 2', 'O=Acceptance, CN=Acceptance Intermediate 1'])
+    expect(result.fixes[0]?.certificates.map((c) => c.subject)).toEqual(['CN=order.shop.example.com', 'CN=Acceptance Intermediate 2, O=Acceptance', 'CN=Acceptance Intermediate 1, O=Acceptance'])
   })
 
   it('a wrong host name: invalid, exit 13', async () => {

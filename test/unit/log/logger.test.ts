@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { fileSink } from '../../../src-main/core/log/file-sink'
-import { createLogger, REDACTED } from '../../../src-main/core/log/logger'
+import { createLogger, REDACTED, redactText } from '../../../src-main/core/log/logger'
 import { createLogRateLimiter } from '../../../src-main/core/log/rate-limit'
 
 function capture() {
@@ -132,5 +132,28 @@ describe('the log file', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
+  })
+})
+
+describe('redactText on large hostile input', () => {
+  const MIB = 1024 * 1024
+
+  it('leaves 10 MiB of "-----BEGIN" without an END as it is, and still finds a URL password after it', () => {
+    const noise = '-----BEGIN'.repeat(MIB)
+    expect(redactText(noise)).toBe(noise)
+    expect(redactText(`${noise} http://proxyuser:pr0xy-pw@proxy.example:8080 done`)).toBe(`${noise} http://proxyuser:${REDACTED}@proxy.example:8080 done`)
+  })
+
+  it('leaves 10 MiB of dotted words as they are, and redacts a URL password whose scheme is longer than any real one', () => {
+    const noise = 'a.'.repeat(5 * MIB)
+    expect(redactText(noise)).toBe(noise)
+    const scheme = 'x'.repeat(100)
+    expect(redactText(`${scheme}://u:secret-pw@host`)).toBe(`${scheme}://u:${REDACTED}@host`)
+  })
+
+  it('redacts a 10 MiB private-key block that never ends, keeping what came before it', () => {
+    const body = 'QUJD\n'.repeat(2 * MIB)
+    expect(redactText(`before -----BEGIN RSA PRIVATE KEY-----\n${body}`)).toBe(`before ${REDACTED}`)
+    expect(redactText(`-----BEGIN ${'A '.repeat(5 * MIB)}`)).toBe(`-----BEGIN ${'A '.repeat(5 * MIB)}`)
   })
 })

@@ -199,7 +199,7 @@ describe.each(CASES)('an openssl CSR with $name', (c) => {
         : d.subject.dn
             .split(', ')
             .reverse()
-            .map((r) => r.replace(/\+/g, ' + '))
+            .map((r) => r.split('+').reverse().join(' + '))
     expect(rdns).toEqual(await opensslSubjectRdns(file))
 
     const theirs = opensslSanNormalized(await opensslSans(file))

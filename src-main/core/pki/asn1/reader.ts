@@ -5,19 +5,24 @@ import { asBuffer } from '../bytes'
  * CertDesk's one ASN.1 reader, for everything it parses from outside: certificates, CSRs, public keys,
  * PKCS#12, PKCS#7 and private-key files.
  *
- * Why not asn1js: its `fromBER` recurses without bound (asn1js#131) and its OID parser allocates
- * quadratically (asn1js#148; reference/reliability-security.md §6). Here depth, node count and OID length
- * are capped, every length is checked against the buffer before anything is allocated, and DER mode
- * refuses indefinite and non-minimal lengths and trailing bytes. The whole input becomes a tree of nodes
- * that share the input buffer; the typed accessors below check each node's shape and throw
- * Asn1FormatError (a bad_format CoreError) naming what was being read.
+ * Why its own reader rather than a library's:
+ * - Strict DER where DER is required. The CSR lint and the certificate checks report what is wrong in
+ *   the encoding itself (indefinite or non-minimal lengths, trailing bytes, a wrong tag), which a
+ *   lenient BER parser accepts silently; BER is allowed only where real files use it (PKCS#12/PKCS#7
+ *   from Windows tools).
+ * - Errors that name the field: every accessor takes what is being read ("The certificate (notAfter)")
+ *   and says what it expected and found, so a user sees which part of which file is wrong.
+ * - Bounded work on hostile input: depth, node count and OID length are capped, and every length is
+ *   checked against the buffer before anything is allocated (reference/reliability-security.md §6).
+ * The whole input becomes a tree of nodes that share the input buffer; the typed accessors below check
+ * each node's shape and throw Asn1FormatError (a bad_format CoreError) naming what was being read.
  */
 
-/** Nesting depth; real PKCS#12 files nest about 12 deep (asn1js#131: unbounded recursion). */
+/** Nesting depth; real PKCS#12 files nest about 12 deep, and recursion must stay far from the stack's end. */
 export const MAX_ASN1_DEPTH = 40
 /** Nodes per parsed object; a 1 MiB PKCS#12 with 20 certificates has a few thousand. */
 export const MAX_ASN1_NODES = 200_000
-/** OID encoding length in bytes; no real OID comes close (asn1js#148: quadratic OID parsing). */
+/** OID encoding length in bytes; no real OID comes close, and decoding stays linear in it. */
 export const MAX_OID_BYTES = 64
 /** The largest four-byte non-negative INTEGER: the bound for versions and salt lengths that have no tighter one. */
 export const MAX_SMALL_INT = 0x7fff_ffff

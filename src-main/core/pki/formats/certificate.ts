@@ -1,5 +1,3 @@
-import 'reflect-metadata'
-import * as x509 from '@peculiar/x509'
 import { X509Certificate } from 'node:crypto'
 import { CoreError } from '../../errors'
 import {
@@ -21,6 +19,7 @@ import {
   TagClass,
 } from '../asn1/reader'
 import { sha256Hex } from '../digest'
+import { formatNameDer } from '../distinguished-name'
 import { formatIp } from '../ip-address'
 import { keyAlgorithmName } from '../keys'
 import { OID } from '../oids'
@@ -65,13 +64,6 @@ export interface ParsedCertificate {
   selfSigned: boolean
   subjectKeyId: string | null
   authorityKeyId: string | null
-}
-
-let providerSet = false
-function ensureX509Provider(): void {
-  if (providerSet) return
-  x509.cryptoProvider.set(globalThis.crypto)
-  providerSet = true
 }
 
 /** Strictly parses one DER certificate (no trailing bytes, size-capped), or throws bad_format. */
@@ -171,30 +163,14 @@ export function parseCertificate(input: Uint8Array, what = 'The certificate', op
   }
 }
 
-/**
- * Display strings of names seen lately, by their DER: an estate's ten thousand leaves name a handful of
- * issuers, and formatting one costs a fifth of a millisecond.
- */
-const formattedNames = new Map<string, string>()
-/** Names kept formatted; past this the memo starts over. */
-const MAX_FORMATTED_NAMES = 256
-
-/** RFC 4514-style display string in the encoded order, as @peculiar/x509 writes it elsewhere in CertDesk. */
+/** The subject or issuer as CertDesk shows names everywhere (distinguished-name.ts). */
 function formatName(nameDer: Buffer): string {
-  const key = nameDer.toString('base64')
-  const known = formattedNames.get(key)
-  if (known !== undefined) return known
-  let s: string
   try {
-    ensureX509Provider()
-    const text = new x509.Name(Uint8Array.from(nameDer).buffer).toString()
-    s = text === '' ? '(empty)' : text
+    const text = formatNameDer(nameDer)
+    return text === '' ? '(empty)' : text
   } catch {
-    s = `(unreadable name ${sha256Hex(nameDer).slice(0, 16)})`
+    return `(unreadable name ${sha256Hex(nameDer).slice(0, 16)})`
   }
-  if (formattedNames.size >= MAX_FORMATTED_NAMES) formattedNames.clear()
-  formattedNames.set(key, s)
-  return s
 }
 
 function commonNameOf(name: Asn1Node): string | null {

@@ -7,7 +7,8 @@ import { MAX_ZIP_ENTRIES, MAX_ZIP_ENTRY_BYTES, MAX_ZIP_TOTAL_BYTES } from './lim
  * few intermediates) and the ones CollectSSL may answer with. Stored or deflated entries, no
  * encryption, no ZIP64. Sizes are checked against the caps before inflating, inflation itself stops at
  * the cap (maxOutputLength), and every entry's CRC-32 is checked, so a zip bomb or a damaged archive
- * is an error, not a memory spike. (fflate stays only where the Sandbox CA writes ZIPs.)
+ * is an error, not a memory spike. (fflate stays only where ZIPs are written: bulk
+ * export and the Sandbox CA's bundles.)
  */
 
 export interface ZipEntry {

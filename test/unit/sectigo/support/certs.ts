@@ -22,7 +22,7 @@ const der = (c: x509.X509Certificate): Uint8Array => new Uint8Array(c.rawData)
 
 export async function makeRoot(cn: string): Promise<Issued> {
   const k = await keys()
-  const name = `CN=${cn}, O=CertDesk Test`
+  const name = `O=CertDesk Test, CN=${cn}`
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     name,
     keys: k,
@@ -41,7 +41,7 @@ export async function makeRoot(cn: string): Promise<Issued> {
 /** A certificate for `cn` signed by `issuer`; `ca` false gives a leaf, 'no-constraints' a leaf without basicConstraints. */
 export async function issue(issuer: Issued, cn: string, opts: { ca: boolean | 'no-constraints'; publicKeyFrom?: Issued } = { ca: false }): Promise<Issued> {
   const k = opts.publicKeyFrom?.keys ?? (await keys())
-  const name = `CN=${cn}, O=CertDesk Test`
+  const name = `O=CertDesk Test, CN=${cn}`
   const extensions: x509.Extension[] = [
     await x509.SubjectKeyIdentifierExtension.create(k.publicKey),
     await x509.AuthorityKeyIdentifierExtension.create(issuer.keys.publicKey),

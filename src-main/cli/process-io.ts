@@ -1,0 +1,38 @@
+import type { CliIo } from './io'
+
+// Apart from io.ts (which reaches the contract, zod and SQLite) so the entry point loads nothing heavy
+// before it knows the command: `certdesk --version` and `--help` need only this and the usage texts.
+
+/**
+ * Output that a reader stopped reading (`certdesk certs expiring | head`) is dropped quietly: EPIPE
+ * is not a crash (issue 10). The command still finishes, so what it changed is saved and the
+ * database is closed properly; only its remaining output goes nowhere.
+ */
+function quietOnClosedPipe(stream: NodeJS.WriteStream): (s: string) => void {
+  let closed = false
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE' || closed) {
+      closed = true
+      return
+    }
+    throw e
+  })
+  return (s) => {
+    if (!closed) stream.write(s)
+  }
+}
+
+/** The CLI's io on this process's standard streams and environment (the `certdesk` command, the app's --cli). */
+export function processIo(): CliIo {
+  return {
+    stdout: quietOnClosedPipe(process.stdout),
+    stderr: quietOnClosedPipe(process.stderr),
+    stderrIsTty: process.stderr.isTTY === true,
+    readStdin: async () => {
+      const chunks: Buffer[] = []
+      for await (const c of process.stdin) chunks.push(c as Buffer)
+      return Buffer.concat(chunks)
+    },
+    env: process.env,
+  }
+}
