@@ -55,3 +55,29 @@ export function expectLinear<T>(make: (size: number) => T, run: (input: T) => un
   expect(g.timeRatio, `time grew ${g.timeRatio.toFixed(1)}x for ${g.sizeRatio}x the input (${g.smallMs.toFixed(2)} ms -> ${g.largeMs.toFixed(2)} ms)`).toBeLessThan(g.sizeRatio * 4)
   return g
 }
+
+/**
+ * Asserts that `run` costs at most `factor` times `baseline` on the same input, both timed alternately
+ * and the fastest of RUNS kept. For work that is only a read of the input (decoding, a scan), where a
+ * small/large ratio measures the allocator instead: on this machine a fresh large string costs page
+ * faults that a small one does not, so two linear runs compared across sizes can read 100x apart.
+ * Here both sides pay the same allocation, and quadratic work over 1 MiB would be thousands of times
+ * the baseline.
+ */
+export function expectNearBaseline<T>(input: T, run: (input: T) => unknown, baseline: (input: T) => unknown, factor: number): { runMs: number; baselineMs: number } {
+  run(input)
+  baseline(input)
+  let bestRun = Infinity
+  let bestBase = Infinity
+  for (let i = 0; i < RUNS; i++) {
+    let t = performance.now()
+    baseline(input)
+    bestBase = Math.min(bestBase, performance.now() - t)
+    t = performance.now()
+    run(input)
+    bestRun = Math.min(bestRun, performance.now() - t)
+  }
+  const ratio = bestRun / Math.max(bestBase, 1e-3)
+  expect(ratio, `took ${ratio.toFixed(1)}x its baseline (${bestBase.toFixed(2)} ms -> ${bestRun.toFixed(2)} ms)`).toBeLessThan(factor)
+  return { runMs: bestRun, baselineMs: bestBase }
+}

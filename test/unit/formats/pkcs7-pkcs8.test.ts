@@ -25,7 +25,7 @@ describe('PKCS#7 certificate bundles', () => {
     const der = writePkcs7([pki.leafEc.der, pki.inter.der, pki.root.der])
     const pemFile = pki.file('b.p7b', encodePem('PKCS7', der))
     const derFile = pki.file('b-der.p7b', der)
-    const expected = ['CN = ec.example.test', 'CN = CertDesk Test Intermediate, O = CertDesk Tests', 'CN = CertDesk Test Root, O = CertDesk Tests']
+    const expected = ['CN = ec.example.test', 'O = CertDesk Tests, CN = CertDesk Test Intermediate', 'O = CertDesk Tests, CN = CertDesk Test Root']
     expect(subjects(openssl(['pkcs7', '-in', pemFile, '-print_certs', '-noout']))).toEqual(expected)
     expect(subjects(openssl(['pkcs7', '-inform', 'DER', '-in', derFile, '-print_certs', '-noout']))).toEqual(expected)
   })
