@@ -29,11 +29,9 @@ export function usePagedList<T, I extends object>(
   const pages = useRef(new Map<number, T[]>())
   const asked = useRef(new Set<number>())
   const [total, setTotal] = useState<number | null>(null)
-  const [error, setError] = useState<ApiError | null>(null)
+  const [failure, setFailure] = useState<{ key: string; error: ApiError } | null>(null)
   const [, setTick] = useState(0)
   const live = useRef('')
-  const fetchRef = useRef(fetchPage)
-  fetchRef.current = fetchPage
 
   const load = useCallback(
     (page: number) => {
@@ -41,7 +39,7 @@ export function usePagedList<T, I extends object>(
       if (asked.current.has(page)) return
       asked.current.add(page)
       const args = { ...(JSON.parse(signature) as I), offset: page * LIST_PAGE_SIZE, limit: LIST_PAGE_SIZE }
-      fetchRef.current(args).then(
+      fetchPage(args).then(
         (result) => {
           if (live.current !== key) return
           pages.current.set(page, result.items)
@@ -51,18 +49,17 @@ export function usePagedList<T, I extends object>(
         (e: unknown) => {
           if (live.current !== key) return
           asked.current.delete(page)
-          setError(toApiError(e))
+          setFailure({ key, error: toApiError(e) })
         },
       )
     },
-    [signature, generation],
+    [signature, generation, fetchPage],
   )
 
   useEffect(() => {
     live.current = `${signature}#${generation}`
     pages.current = new Map()
     asked.current = new Set()
-    setError(null)
     load(0)
   }, [signature, generation, load])
 
@@ -74,6 +71,7 @@ export function usePagedList<T, I extends object>(
   )
   const rowAt = (index: number): T | undefined => pages.current.get(Math.floor(index / LIST_PAGE_SIZE))?.[index % LIST_PAGE_SIZE]
   const loadedRows = (): T[] => [...pages.current.values()].flat()
+  const error = failure && failure.key === `${signature}#${generation}` ? failure.error : null
   return { total, rowAt, onRange, error, reload: () => setGeneration((g) => g + 1), loadedRows }
 }
 
