@@ -57,8 +57,6 @@ export function VirtualTable<T>({
   empty: ReactNode
 }) {
   const scroller = useRef<HTMLDivElement>(null)
-  // The virtualizer re-measures on every render by design; the compiler skipping this component is the intended trade.
-  // eslint-disable-next-line react-hooks/incompatible-library
   // TanStack Virtual returns fresh values from a stable object; the React compiler skips this component, which is fine.
   // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({
