@@ -126,7 +126,7 @@ export function VirtualTable<T>({
           ) : null}
           {items.map((v) => {
             const row = rowAt(v.index)
-            const id = row ? rowKey(row) : `pending-${v.index}`
+            const id = row !== undefined ? rowKey(row) : `pending-${v.index}`
             return (
               <tr
                 key={id}
@@ -138,7 +138,7 @@ export function VirtualTable<T>({
               >
                 {onToggle ? (
                   <td>
-                    {row ? (
+                    {row !== undefined ? (
                       <input
                         type="checkbox"
                         aria-label={`Select row ${v.index + 1}`}
@@ -151,10 +151,10 @@ export function VirtualTable<T>({
                 {columns.map((c) =>
                   c.rowHeader ? (
                     <th key={c.id} scope="row">
-                      {row ? c.cell(row) : <span className="muted">Loading…</span>}
+                      {row !== undefined ? c.cell(row) : <span className="muted">Loading…</span>}
                     </th>
                   ) : (
-                    <td key={c.id}>{row ? c.cell(row) : null}</td>
+                    <td key={c.id}>{row !== undefined ? c.cell(row) : null}</td>
                   ),
                 )}
               </tr>
