@@ -1,6 +1,11 @@
-import { useId, useState } from 'react'
-import { useDebounced } from '../hooks/use-debounced'
+import { useCallback, useDeferredValue, useId, useMemo, useState } from 'react'
+import { call } from '../api'
+import { usePagedList } from '../hooks/use-paged-list'
 import { useQuery } from '../hooks/use-query'
+import type { MethodInput, MethodOutput } from '../../src-main/core/api/contract'
+import { ConfirmDialog } from './confirm-dialog'
+import { downloadBase64 } from './download'
+import { VirtualTable, type Column, type SortState } from './virtual-table'
 import { routeHref } from '../routes'
 import { ExpiryCell, KeyState, RoleTag, SourceTag } from './cert-badges'
 import { certificateName, dnDisplayName } from './cert-format'
@@ -31,34 +36,180 @@ export function CertificatesEmpty() {
   )
 }
 
-/** Certificates shown at once; core filters, searches and sorts, so the rest is a narrower search away. */
-const MAX_ROWS = 500
-/** The search box asks core once typing pauses this long. */
-const FILTER_DEBOUNCE_MS = 150
+/** Most certificates one bulk action takes (core's MAX_SELECTED_IDS). */
+const MAX_SELECTED = 1000
+/** Rows fetched per call when "select all matching" gathers ids. */
+const SELECT_ALL_PAGE = 1000
+
+type Status = 'all' | 'due' | 'expired' | 'noKey' | 'incompleteChain'
+const STATUS_LABELS: Record<Status, string> = {
+  all: 'Any status',
+  due: 'Due for renewal',
+  expired: 'Expired',
+  noKey: 'No key',
+  incompleteChain: 'Incomplete chain',
+}
+type CertificateSummary = MethodOutput<'certs.list'>['items'][number]
+type CertSort = NonNullable<MethodInput<'certs.list'>['sort']>
+
+const COLUMNS: Column<CertificateSummary>[] = [
+  {
+    id: 'name',
+    header: 'Common name',
+    sortKey: 'commonName',
+    rowHeader: true,
+    cell: (c) => (
+      <span className="cert-name-cell">
+        <a className="row-link" href={routeHref({ section: 'certificates', view: 'cert', id: c.id })}>
+          {certificateName(c)}
+        </a>
+        {c.role !== 'leaf' ? <RoleTag role={c.role} /> : null}
+      </span>
+    ),
+  },
+  {
+    id: 'names',
+    header: 'Names',
+    cell: (c) => {
+      const more = c.sans.length - SANS_IN_CELL
+      return c.sans.length === 0 ? (
+        <span className="muted">none</span>
+      ) : (
+        <span className="mono">
+          {c.sans
+            .slice(0, SANS_IN_CELL)
+            .map((s) => s.value)
+            .join(', ')}
+          {more > 0 ? <span className="muted nowrap"> +{more} more</span> : null}
+        </span>
+      )
+    },
+  },
+  { id: 'issuer', header: 'Issuer', sortKey: 'issuer', cell: (c) => <span title={c.issuer}>{dnDisplayName(c.issuer)}</span> },
+  { id: 'expires', header: 'Expires', sortKey: 'notAfter', cell: (c) => <ExpiryCell cert={c} dateOnly /> },
+  { id: 'key', header: 'Key', cell: (c) => <KeyState hasKey={c.hasKey} /> },
+  { id: 'source', header: 'Source', cell: (c) => <SourceTag source={c.source} /> },
+]
 
 /**
- * The certificate table. Core searches, filters and sorts (certs.list): expiring ones first, expired
- * ones last as history rather than clutter (xca#557). A stopgap until the virtualized table.
+ * The certificate table: core searches, filters and sorts (certs.list); rows are windowed
+ * (VirtualTable) and fetched a page at a time as they scroll into view. Without a chosen sort,
+ * expiring ones come first and expired ones last (xca#557).
  */
 export function CertList() {
   const ids = useId()
   const [filter, setFilter] = useState('')
   const [showCa, setShowCa] = useState(false)
-  const needle = useDebounced(filter.trim(), FILTER_DEBOUNCE_MS)
+  const [status, setStatus] = useState<Status>('all')
+  const [issuer, setIssuer] = useState('')
+  const [accountId, setAccountId] = useState('')
+  const [tag, setTag] = useState('')
+  const [sort, setSort] = useState<SortState | undefined>(undefined)
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set())
+  const [confirming, setConfirming] = useState(false)
+  const [busy, setBusy] = useState(false)
+  const [actionError, setActionError] = useState<unknown>(null)
+  const [message, setMessage] = useState('')
+  const needle = useDeferredValue(filter.trim())
   const all = useQuery('certs.list', { limit: 0 })
   const cas = useQuery('certs.list', { roles: ['intermediate', 'root'], limit: 0 })
-  const list = useQuery('certs.list', {
-    ...(needle ? { query: needle } : {}),
-    ...(showCa ? {} : { roles: ['leaf'] }),
-    sort: 'urgency',
-    limit: MAX_ROWS,
-  })
+  const facets = useQuery('certs.facets', {})
+
+  const where = useMemo(
+    () => ({
+      ...(needle ? { query: needle } : {}),
+      ...(showCa ? {} : { roles: ['leaf' as const] }),
+      ...(status !== 'all' ? { [status]: true } : {}),
+      ...(issuer ? { issuer } : {}),
+      ...(accountId ? { accountId } : {}),
+      ...(tag ? { tag } : {}),
+    }),
+    [needle, showCa, status, issuer, accountId, tag],
+  )
+  const input = useMemo(
+    () => ({ ...where, sort: (sort?.key ?? 'urgency') as CertSort, ...(sort ? { order: sort.order } : {}) }),
+    [where, sort],
+  )
+  const fetchPage = useCallback((args: MethodInput<'certs.list'>) => call('certs.list', args), [])
+  const list = usePagedList(fetchPage, input)
   const caCount = cas.data?.total ?? 0
-  const shown = list.data?.items ?? []
   const error = all.error ?? list.error
 
+  const onSort = useCallback(
+    (key: string) =>
+      setSort((s) => (s?.key === key ? { key, order: s.order === 'asc' ? 'desc' : 'asc' } : { key, order: 'asc' })),
+    [],
+  )
+  const toggle = useCallback((row: CertificateSummary, on: boolean) => {
+    setSelected((s) => {
+      const next = new Set(s)
+      if (on) next.add(row.id)
+      else next.delete(row.id)
+      return next
+    })
+  }, [])
+
+  const selectAllMatching = async (): Promise<void> => {
+    const total = Math.min(list.total ?? 0, MAX_SELECTED)
+    const next = new Set<string>()
+    setBusy(true)
+    try {
+      for (let offset = 0; offset < total; offset += SELECT_ALL_PAGE) {
+        const page = await call('certs.list', { ...input, offset, limit: Math.min(SELECT_ALL_PAGE, total - offset) })
+        page.items.forEach((c) => next.add(c.id))
+      }
+      setSelected(next)
+    } catch (e) {
+      setActionError(e)
+    } finally {
+      setBusy(false)
+    }
+  }
+  const exportSelected = async (): Promise<void> => {
+    setBusy(true)
+    setActionError(null)
+    try {
+      const out = await call('certs.downloadMany', { ids: [...selected], format: 'pem' })
+      downloadBase64(out.fileName, out.base64, out.mediaType)
+      setMessage(`Exported ${out.exported.length} certificates${out.failed.length ? `, ${out.failed.length} failed` : ''}.`)
+    } catch (e) {
+      setActionError(e)
+    } finally {
+      setBusy(false)
+    }
+  }
+  const deleteSelected = async (): Promise<void> => {
+    setBusy(true)
+    setActionError(null)
+    try {
+      const report = await call('certs.deleteMany', { ids: [...selected] })
+      setConfirming(false)
+      setSelected(new Set())
+      setMessage(`Deleted ${report.deleted.length} certificates${report.refused.length ? `; ${report.refused.length} refused` : ''}.`)
+      list.reload()
+      all.reload()
+      cas.reload()
+    } catch (e) {
+      setActionError(e)
+    } finally {
+      setBusy(false)
+    }
+  }
+  const inventory = async (format: 'csv' | 'ics'): Promise<void> => {
+    setBusy(true)
+    setActionError(null)
+    try {
+      const out = await call('certs.downloadInventory', { ...where, format })
+      downloadBase64(out.fileName, out.base64, out.mediaType)
+    } catch (e) {
+      setActionError(e)
+    } finally {
+      setBusy(false)
+    }
+  }
+
   if (error) return <ErrorNotice error={error} onRetry={() => [all, cas, list].forEach((q) => q.reload())} />
-  if (!all.data || !list.data) return <LoadingLine />
+  if (!all.data || list.total === null) return <LoadingLine />
   if (all.data.total === 0) return <CertificatesEmpty />
 
   return (
@@ -84,74 +235,113 @@ export function CertList() {
           Show intermediates and roots{caCount ? <span className="tab-count">{caCount}</span> : null}
         </label>
       </div>
-      <div className="table-wrap card">
-        <table className="table cert-table" aria-label="Certificates">
-          <thead>
-            <tr>
-              <th scope="col">Common name</th>
-              <th scope="col">Names</th>
-              <th scope="col">Issuer</th>
-              <th scope="col">Expires</th>
-              <th scope="col">Key</th>
-              <th scope="col">Source</th>
-            </tr>
-          </thead>
-          <tbody>
-            {shown.map((c) => {
-              const more = c.sans.length - SANS_IN_CELL
-              return (
-                <tr key={c.id} className={c.validity === 'expired' ? 'is-expired' : undefined}>
-                  <th scope="row">
-                    <span className="cert-name-cell">
-                      <a
-                        className="row-link"
-                        href={routeHref({ section: 'certificates', view: 'cert', id: c.id })}
-                      >
-                        {certificateName(c)}
-                      </a>
-                      {c.role !== 'leaf' ? <RoleTag role={c.role} /> : null}
-                    </span>
-                  </th>
-                  <td className="mono">
-                    {c.sans.length === 0 ? (
-                      <span className="muted">none</span>
-                    ) : (
-                      <>
-                        {c.sans
-                          .slice(0, SANS_IN_CELL)
-                          .map((s) => s.value)
-                          .join(', ')}
-                        {more > 0 ? <span className="muted nowrap"> +{more} more</span> : null}
-                      </>
-                    )}
-                  </td>
-                  <td title={c.issuer}>{dnDisplayName(c.issuer)}</td>
-                  <td>
-                    <ExpiryCell cert={c} dateOnly />
-                  </td>
-                  <td className="nowrap">
-                    <KeyState hasKey={c.hasKey} />
-                  </td>
-                  <td>
-                    <SourceTag source={c.source} />
-                  </td>
-                </tr>
-              )
-            })}
-            {shown.length === 0 ? (
-              <tr>
-                <td colSpan={6} className="table-empty">
-                  {needle
-                    ? `No certificate matches “${needle}”.`
-                    : 'Only intermediates and roots are stored; show them with the switch above.'}
-                </td>
-              </tr>
-            ) : null}
-          </tbody>
-        </table>
+      <div className="list-toolbar">
+        <label>
+          Status{' '}
+          <select value={status} onChange={(e) => setStatus(e.target.value as Status)}>
+            {(Object.keys(STATUS_LABELS) as Status[]).map((s) => (
+              <option key={s} value={s}>
+                {STATUS_LABELS[s]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Issuer{' '}
+          <select value={issuer} onChange={(e) => setIssuer(e.target.value)}>
+            <option value="">Any issuer</option>
+            {facets.data?.issuers.map((f) => (
+              <option key={f.value} value={f.value}>
+                {`${dnDisplayName(f.value)} (${f.count})`}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Account{' '}
+          <select value={accountId} onChange={(e) => setAccountId(e.target.value)}>
+            <option value="">Any account</option>
+            {facets.data?.accounts.map((f) => (
+              <option key={f.accountId} value={f.accountId}>
+                {`${f.label} (${f.count})`}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Tag{' '}
+          <select value={tag} onChange={(e) => setTag(e.target.value)}>
+            <option value="">Any tag</option>
+            {facets.data?.tags.map((f) => (
+              <option key={f.value} value={f.value}>
+                {`${f.value} (${f.count})`}
+              </option>
+            ))}
+          </select>
+        </label>
       </div>
-      {list.data.total > shown.length ? (
-        <p className="muted small">{`Showing ${shown.length} of ${list.data.total}; search to narrow them down.`}</p>
+      <div className="list-toolbar" role="group" aria-label="Results">
+        <p className="muted small" role="status" data-testid="result-count">
+          {`${list.total} ${list.total === 1 ? 'certificate' : 'certificates'}`}
+          {selected.size ? `, ${selected.size} selected` : ''}
+        </p>
+        <button type="button" className="button" disabled={busy || list.total === 0} onClick={() => void selectAllMatching()}>
+          {`Select all ${Math.min(list.total, MAX_SELECTED)} matching`}
+        </button>
+        {selected.size ? (
+          <>
+            <button type="button" className="button" disabled={busy} onClick={() => setSelected(new Set())}>
+              Clear selection
+            </button>
+            <button type="button" className="button" disabled={busy} onClick={() => void exportSelected()}>
+              Export selected
+            </button>
+            <button type="button" className="button button-danger" disabled={busy} onClick={() => setConfirming(true)}>
+              Delete selected
+            </button>
+          </>
+        ) : null}
+        <button type="button" className="button" disabled={busy} onClick={() => void inventory('csv')}>
+          Inventory (CSV)
+        </button>
+        <button type="button" className="button" disabled={busy} onClick={() => void inventory('ics')}>
+          Expiry calendar (iCalendar)
+        </button>
+      </div>
+      {message ? <p role="status">{message}</p> : null}
+      {actionError && !confirming ? <ErrorNotice error={actionError} /> : null}
+      <VirtualTable
+        label="Certificates"
+        columns={COLUMNS}
+        total={list.total}
+        rowAt={list.rowAt}
+        rowKey={(c) => c.id}
+        onRange={list.onRange}
+        sort={sort}
+        onSort={onSort}
+        onOpen={(c) => window.location.assign(routeHref({ section: 'certificates', view: 'cert', id: c.id }))}
+        selected={selected}
+        onToggle={toggle}
+        empty={
+          needle
+            ? `No certificate matches “${needle}”.`
+            : showCa || status !== 'all' || issuer || accountId || tag
+              ? 'No certificate matches these filters.'
+              : 'Only intermediates and roots are stored; show them with the switch above.'
+        }
+      />
+      {confirming ? (
+        <ConfirmDialog
+          title={`Delete ${selected.size} certificates?`}
+          confirmLabel="Delete"
+          danger
+          busy={busy}
+          error={actionError}
+          onConfirm={() => void deleteSelected()}
+          onClose={() => setConfirming(false)}
+        >
+          Their stored keys stay. Certificates of unfinished orders are refused.
+        </ConfirmDialog>
       ) : null}
     </>
   )
