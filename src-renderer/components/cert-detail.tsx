@@ -9,6 +9,7 @@ import { Card } from './card'
 import { ExpiryCell, KeyState, RoleTag, SourceTag } from './cert-badges'
 import { CertChain } from './cert-chain'
 import { CertEndpoints } from './cert-endpoints'
+import { CertAnnotations, CertAsn1, CertExtensions } from './cert-extensions'
 import { certificateName, exportBaseName } from './cert-format'
 import { CopyButton } from './copy-button'
 import { DeleteAction } from './delete-action'
@@ -167,6 +168,10 @@ export function CertDetail({
           </dl>
         </Card>
 
+        <CertExtensions id={c.id} />
+
+        <CertAnnotations id={c.id} note={c.note} tags={c.tags} onSaved={q.reload} />
+
         <Card title="Chain" className="cert-grid-wide">
           <CertChain chain={c.chain} currentId={c.id} />
         </Card>
@@ -187,6 +192,8 @@ export function CertDetail({
             {c.pem}
           </pre>
         </Card>
+
+        <CertAsn1 id={c.id} />
       </div>
 
       {exporting ? (
