@@ -154,21 +154,7 @@ export function CertDetail({
           </dl>
         </Card>
 
-        <Card title="Fingerprints" className="cert-grid-wide">
-          <dl className="dl">
-            <DetailRow label="SHA-256" mono>
-              <span className="value-with-action">
-                <span className="break-all">{hexPairs(c.fingerprintSha256)}</span>
-                <CopyButton text={hexPairs(c.fingerprintSha256)} label="Copy SHA-256 fingerprint" compact />
-              </span>
-            </DetailRow>
-            <DetailRow label="Public key SHA-256" mono>
-              <span className="break-all">{c.spkiSha256}</span>
-            </DetailRow>
-          </dl>
-        </Card>
-
-        <CertExtensions id={c.id} />
+        <CertExtensions id={c.id} spkiSha256={c.spkiSha256} />
 
         <CertAnnotations id={c.id} note={c.note} tags={c.tags} onSaved={q.reload} />
 

@@ -37,8 +37,11 @@ function CopyValue({ value, label }: { value: string; label: string }) {
   )
 }
 
-/** Thumbprints, serial, signature algorithm, key usages, AIA, CRL points, policies and SCTs from certs.details. */
-export function CertExtensions({ id }: { id: string }) {
+/**
+ * Thumbprints, serial, signature algorithm, key usages, AIA, CRL points, policies and SCTs from certs.details,
+ * with the public key's SHA-256 (the pin that stays the same across renewals on one key).
+ */
+export function CertExtensions({ id, spkiSha256 }: { id: string; spkiSha256: string }) {
   const q = useQuery('certs.details', { id })
   const d: Details | undefined = q.data
   if (!d) {
@@ -57,6 +60,9 @@ export function CertExtensions({ id }: { id: string }) {
           </DetailRow>
           <DetailRow label="SHA-256 thumbprint" mono>
             <CopyValue value={upperPairs(d.thumbprints.sha256)} label="Copy SHA-256 thumbprint" />
+          </DetailRow>
+          <DetailRow label="Public key SHA-256" mono>
+            <CopyValue value={spkiSha256} label="Copy public key SHA-256" />
           </DetailRow>
           <DetailRow label="Serial (hex)" mono>
             <CopyValue value={upperPairs(d.serialColons)} label="Copy serial" />

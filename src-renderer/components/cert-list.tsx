@@ -126,6 +126,14 @@ export function CertList() {
     }),
     [needle, showCa, status, issuer, accountId, tag],
   )
+  // A selection belongs to the rows the user saw: a new filter or search clears it, so a bulk delete
+  // never takes certificates that are no longer on screen (React's adjust-state-on-change pattern).
+  const whereKey = JSON.stringify(where)
+  const [selectionFor, setSelectionFor] = useState(whereKey)
+  if (selectionFor !== whereKey) {
+    setSelectionFor(whereKey)
+    setSelected(new Set())
+  }
   const input = useMemo(
     () => ({ ...where, sort: (sort?.key ?? 'urgency') as CertSort, ...(sort ? { order: sort.order } : {}) }),
     [where, sort],

@@ -1,7 +1,9 @@
+import { useMemo } from 'react'
 import { formatDate } from '../format'
 import { routeHref } from '../routes'
 import { EnvironmentBadge, OrderStateBadge } from './order-badges'
 import { relativeTime, type OrderSummary } from './order-format'
+import { VirtualTable, type Column, type SortState } from './virtual-table'
 
 /** Names shown in a cell before "+N more". */
 const NAMES_IN_CELL = 2
@@ -22,61 +24,102 @@ function StatusCheck({ order, now }: { order: OrderSummary; now: number }) {
   return <span className="muted">{text.charAt(0).toUpperCase() + text.slice(1)}</span>
 }
 
-/** Orders as a table: what, in which state, through which account, and when CertDesk looks again. */
-export function OrderList({ orders, now }: { orders: readonly OrderSummary[]; now: number }) {
+/** The columns of the orders table; `now` dates the status-check column. */
+export function orderColumns(now: number): Column<OrderSummary>[] {
+  return [
+    {
+      id: 'order',
+      header: 'Order',
+      sortKey: 'name',
+      rowHeader: true,
+      cell: (o) => (
+        <span data-order={o.id}>
+          <a className="row-link" href={routeHref({ section: 'orders', view: 'order', id: o.id })}>
+            {o.commonName ?? o.id}
+          </a>
+          <span className="cell-sub">
+            {o.productName} · {o.days} days
+            {o.kind === 'reissue' ? ' · reissue' : o.kind === 'synced' ? ' · synced' : ''}
+          </span>
+        </span>
+      ),
+    },
+    {
+      id: 'state',
+      header: 'State',
+      sortKey: 'state',
+      cell: (o) => (
+        <>
+          <OrderStateBadge state={o.state} title={o.stateReason ?? o.stateLabel} />
+          {o.problem ? (
+            <span className="cell-sub text-warning" title={o.problem}>
+              Needs attention
+            </span>
+          ) : null}
+        </>
+      ),
+    },
+    {
+      id: 'names',
+      header: 'Names',
+      cell: (o) => {
+        const more = o.domains.length - NAMES_IN_CELL
+        return (
+          <span className="mono">
+            {o.domains.slice(0, NAMES_IN_CELL).join(', ')}
+            {more > 0 ? <span className="muted"> +{more} more</span> : null}
+          </span>
+        )
+      },
+    },
+    {
+      id: 'account',
+      header: 'Account',
+      cell: (o) => (
+        <span className="account-cell">
+          {o.accountLabel} <EnvironmentBadge environment={o.environment} />
+        </span>
+      ),
+    },
+    { id: 'created', header: 'Created', sortKey: 'createdAt', cell: (o) => <span className="nowrap">{formatDate(o.createdAt)}</span> },
+    { id: 'checks', header: 'Status checks', cell: (o) => <span className="small"><StatusCheck order={o} now={now} /></span> },
+  ]
+}
+
+/**
+ * Orders as a windowed table (VirtualTable): what, in which state, through which account, and when
+ * CertDesk looks again. Rows come a page at a time from core, which filters and sorts (orders.list).
+ */
+export function OrderList({
+  now,
+  total,
+  rowAt,
+  onRange,
+  sort,
+  onSort,
+  empty,
+}: {
+  now: number
+  total: number
+  rowAt: (index: number) => OrderSummary | undefined
+  onRange: (first: number, last: number) => void
+  sort: SortState | undefined
+  onSort: (key: string) => void
+  empty: string
+}) {
+  const columns = useMemo(() => orderColumns(now), [now])
   return (
-    <div className="table-wrap card">
-      <table className="table order-table" aria-label="Orders">
-        <thead>
-          <tr>
-            <th scope="col">Order</th>
-            <th scope="col">State</th>
-            <th scope="col">Names</th>
-            <th scope="col">Account</th>
-            <th scope="col">Created</th>
-            <th scope="col">Status checks</th>
-          </tr>
-        </thead>
-        <tbody>
-          {orders.map((o) => {
-            const more = o.domains.length - NAMES_IN_CELL
-            return (
-              <tr key={o.id} data-order={o.id}>
-                <th scope="row">
-                  <a className="row-link" href={routeHref({ section: 'orders', view: 'order', id: o.id })}>
-                    {o.commonName ?? o.id}
-                  </a>
-                  <div className="cell-sub">
-                    {o.productName} · {o.days} days
-                    {o.kind === 'reissue' ? ' · reissue' : o.kind === 'synced' ? ' · synced' : ''}
-                  </div>
-                </th>
-                <td>
-                  <OrderStateBadge state={o.state} title={o.stateReason ?? o.stateLabel} />
-                  {o.problem ? (
-                    <div className="cell-sub text-warning" title={o.problem}>
-                      Needs attention
-                    </div>
-                  ) : null}
-                </td>
-                <td className="mono">
-                  {o.domains.slice(0, NAMES_IN_CELL).join(', ')}
-                  {more > 0 ? <span className="muted"> +{more} more</span> : null}
-                </td>
-                <td>
-                  <span className="account-cell">
-                    {o.accountLabel} <EnvironmentBadge environment={o.environment} />
-                  </span>
-                </td>
-                <td className="nowrap">{formatDate(o.createdAt)}</td>
-                <td className="small">
-                  <StatusCheck order={o} now={now} />
-                </td>
-              </tr>
-            )
-          })}
-        </tbody>
-      </table>
-    </div>
+    <VirtualTable
+      label="Orders"
+      columns={columns}
+      total={total}
+      rowAt={rowAt}
+      rowKey={(o) => o.id}
+      onRange={onRange}
+      sort={sort}
+      onSort={onSort}
+      onOpen={(o) => window.location.assign(routeHref({ section: 'orders', view: 'order', id: o.id }))}
+      empty={empty}
+    />
   )
 }

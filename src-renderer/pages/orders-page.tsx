@@ -1,4 +1,5 @@
-import { useState } from 'react'
+import { useCallback, useDeferredValue, useEffect, useId, useMemo, useState } from 'react'
+import type { MethodInput } from '../../src-main/core/api/contract'
 import type { UiErrorCode } from '../api'
 import { call } from '../api'
 import { BackLink } from '../components/back-link'
@@ -9,17 +10,20 @@ import { LinkButton } from '../components/link-button'
 import { LoadingLine } from '../components/loading-line'
 import { Notice } from '../components/notice'
 import { OrderDetailView } from '../components/order-detail'
-import { isMoving, type OrderState, type OrderSummary } from '../components/order-format'
+import { isMoving, type OrderState } from '../components/order-format'
 import { OrderList } from '../components/order-list'
 import { OrderWizard } from '../components/order-wizard'
 import { PageHeader } from '../components/page-header'
 import { Spinner } from '../components/spinner'
 import { useAction } from '../hooks/use-action'
 import { useInterval } from '../hooks/use-interval'
-import { useListItems, useQuery } from '../hooks/use-query'
+import { usePagedList } from '../hooks/use-paged-list'
+import { useQuery } from '../hooks/use-query'
+import type { SortState } from '../components/virtual-table'
 import type { Route } from '../routes'
 
 type OrdersRoute = Extract<Route, { section: 'orders' }>
+type OrderSort = NonNullable<MethodInput<'orders.list'>['sort']>
 
 /** While an order in the list is moving, the list re-reads the database this often. */
 const LIST_REFRESH_MS = 4_000
@@ -33,11 +37,32 @@ const FILTERS: readonly { value: Filter; label: string; states: readonly OrderSt
   { value: 'done', label: 'Finished', states: ['collected', 'revoked', 'replaced', 'cancelled'] },
 ]
 
-function matches(filter: Filter, o: OrderSummary): boolean {
+/** What core is asked for each tab (orders.list): the states, and for "Needs attention" every order with a problem too. */
+function filterInput(filter: Filter): { states?: OrderState[]; orProblem?: boolean } {
   const f = FILTERS.find((x) => x.value === filter)
-  if (!f?.states) return true
-  if (filter === 'attention' && o.problem) return true
-  return f.states.includes(o.state)
+  if (!f?.states) return {}
+  return { states: [...f.states], ...(filter === 'attention' ? { orProblem: true } : {}) }
+}
+
+/** The number of orders behind each tab, counted by core (limit 0 answers only the total). */
+function useTabCounts(query: string, generation: number): Partial<Record<Filter, number>> {
+  const [counts, setCounts] = useState<{ key: string; value: Partial<Record<Filter, number>> }>({ key: '', value: {} })
+  const key = `${query}#${generation}`
+  useEffect(() => {
+    let live = true
+    void Promise.all(
+      FILTERS.map((f) => call('orders.list', { ...filterInput(f.value), ...(query ? { query } : {}), limit: 0 }).then((p) => [f.value, p.total] as const)),
+    ).then(
+      (pairs) => {
+        if (live) setCounts({ key, value: Object.fromEntries(pairs) })
+      },
+      () => undefined,
+    )
+    return () => {
+      live = false
+    }
+  }, [key, query])
+  return counts.value
 }
 
 /** Syncs every working account, one after another (each sync pages through that account's report). */
@@ -66,20 +91,45 @@ function useSyncAll(onDone: () => void) {
 }
 
 function OrdersList() {
-  const orders = useListItems('orders.list', {})
+  const ids = useId()
   const [filter, setFilter] = useState<Filter>('all')
+  const [search, setSearch] = useState('')
+  const needle = useDeferredValue(search.trim())
+  const [sort, setSort] = useState<SortState | undefined>(undefined)
+  const [generation, setGeneration] = useState(0)
   const [now, setNow] = useState(() => Date.now())
-  const list = orders.data
-  const moving = (list ?? []).some((o) => isMoving(o.state))
+  const input = useMemo(
+    () => ({
+      ...filterInput(filter),
+      ...(needle ? { query: needle } : {}),
+      ...(sort ? { sort: sort.key as OrderSort, order: sort.order } : {}),
+    }),
+    [filter, needle, sort],
+  )
+  const fetchPage = useCallback((args: MethodInput<'orders.list'>) => call('orders.list', args), [])
+  const list = usePagedList(fetchPage, input)
+  const all = useQuery('orders.list', { limit: 0 })
+  const counts = useTabCounts(needle, generation)
+  const reload = (): void => {
+    list.reload()
+    all.reload()
+    setGeneration((g) => g + 1)
+  }
+  const moving = list.loadedRows().some((o) => isMoving(o.state))
   useInterval(
     () => {
       setNow(Date.now())
-      orders.reload()
+      reload()
     },
     moving ? LIST_REFRESH_MS : null,
   )
-  const shown = (list ?? []).filter((o) => matches(filter, o))
-  const { available, noAccounts, sync, summary } = useSyncAll(orders.reload)
+  const onSort = useCallback(
+    (key: string) => setSort((s) => (s?.key === key ? { key, order: s.order === 'asc' ? 'desc' : 'asc' } : { key, order: 'asc' })),
+    [],
+  )
+  const { available, noAccounts, sync, summary } = useSyncAll(reload)
+  const totalAll = all.data?.total
+  const error = all.error ?? list.error
   return (
     <>
       <PageHeader
@@ -105,11 +155,10 @@ function OrdersList() {
           </>
         }
       />
-      {list && list.length > 0 ? (
-        <nav className="tabs" aria-label="Order filters">
-          {FILTERS.map((f) => {
-            const n = list.filter((o) => matches(f.value, o)).length
-            return (
+      {totalAll ? (
+        <>
+          <nav className="tabs" aria-label="Order filters">
+            {FILTERS.map((f) => (
               <button
                 key={f.value}
                 type="button"
@@ -118,11 +167,33 @@ function OrdersList() {
                 onClick={() => setFilter(f.value)}
               >
                 {f.label}
-                <span className="tab-count">{n}</span>
+                {counts[f.value] !== undefined ? <span className="tab-count">{counts[f.value]}</span> : null}
               </button>
-            )
-          })}
-        </nav>
+            ))}
+          </nav>
+          <div className="list-toolbar">
+            <div className="search-box">
+              <Icon name="search" className="search-box-icon" />
+              <label htmlFor={`${ids}-filter`} className="visually-hidden">
+                Filter orders
+              </label>
+              <input
+                id={`${ids}-filter`}
+                type="search"
+                value={search}
+                placeholder="Filter by name, order number or id"
+                autoComplete="off"
+                spellCheck={false}
+                onChange={(e) => setSearch(e.target.value)}
+              />
+            </div>
+            {list.total !== null ? (
+              <p className="muted small" role="status" data-testid="order-count">
+                {`${list.total} ${list.total === 1 ? 'order' : 'orders'}`}
+              </p>
+            ) : null}
+          </div>
+        </>
       ) : null}
       {summary ? (
         <Notice tone={summary.problems.length ? 'warning' : 'ok'} role="status" lines={summary.problems}>
@@ -130,9 +201,9 @@ function OrdersList() {
         </Notice>
       ) : null}
       {sync.error ? <ErrorNotice error={sync.error} /> : null}
-      {orders.error ? <ErrorNotice error={orders.error} onRetry={orders.reload} /> : null}
-      {!list && !orders.error ? <LoadingLine /> : null}
-      {list && list.length === 0 ? (
+      {error ? <ErrorNotice error={error} onRetry={reload} /> : null}
+      {(totalAll === undefined || list.total === null) && !error ? <LoadingLine /> : null}
+      {totalAll === 0 ? (
         <EmptyState
           icon="orders"
           title="No orders yet"
@@ -153,12 +224,16 @@ function OrdersList() {
             : 'Choose a product, make or pick a CSR, say how each name is validated, and CertDesk checks everything before anything is paid.'}
         </EmptyState>
       ) : null}
-      {list && list.length > 0 ? (
-        shown.length > 0 ? (
-          <OrderList orders={shown} now={now} />
-        ) : (
-          <p className="muted">No orders in this view.</p>
-        )
+      {totalAll && list.total !== null ? (
+        <OrderList
+          now={now}
+          total={list.total}
+          rowAt={list.rowAt}
+          onRange={list.onRange}
+          sort={sort}
+          onSort={onSort}
+          empty={needle ? `No order matches “${needle}”.` : 'No orders in this view.'}
+        />
       ) : null}
     </>
   )

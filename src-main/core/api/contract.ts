@@ -524,9 +524,20 @@ export const contract = {
   'orders.place': method<OrderDetail>()(z.strictObject({ ...ORDER_DRAFT, submit: z.boolean().optional() })),
   /** Sends a draft or refused order; an unknown one only with resendConfirmed after reconciliation found nothing. */
   'orders.submit': method<OrderDetail>()(z.strictObject({ id: ORDER_ID, resendConfirmed: z.boolean().optional() })),
-  /** Newest first; `query` matches names, order numbers and ids. */
+  /**
+   * Newest first unless sorted; `query` matches names, order numbers and ids; `orProblem` adds every order
+   * with a recorded problem to `states` (the "Needs attention" view).
+   */
   'orders.list': method<Page<OrderSummary>>()(
-    z.strictObject({ accountId: ACCOUNT_ID.optional(), states: z.array(ORDER_STATE).max(12).optional(), query: SEARCH.optional(), ...PAGING }),
+    z.strictObject({
+      accountId: ACCOUNT_ID.optional(),
+      states: z.array(ORDER_STATE).max(12).optional(),
+      orProblem: z.boolean().optional(),
+      query: SEARCH.optional(),
+      sort: z.enum(['createdAt', 'state', 'name']).optional(),
+      order: z.enum(['asc', 'desc']).optional(),
+      ...PAGING,
+    }),
   ),
   'orders.get': method<OrderDetail>()(z.strictObject({ id: ORDER_ID })),
   /** Asks Sectigo now (ignoring the polite interval) and collects the certificate when issued. */

@@ -8,7 +8,7 @@ import type { DcvEmailAddressList } from '../sectigo/endpoints/get-dcv-email-add
 import type { Db } from '../store/db'
 import type { Actor } from '../store/events-repo'
 import { getCsr } from '../store/csrs-repo'
-import { findOrdersBySectigoNumberAnyAccount, listOrderDomains, listOrderRows, updateOrderRow, type OrderFilter, type OrderRow, pageOrderRows } from '../store/orders-repo'
+import { findOrdersBySectigoNumberAnyAccount, listOrderDomains, listOrderRows, updateOrderRow, type OrderFilter, type OrderRow, type OrderSort, pageOrderRows } from '../store/orders-repo'
 import { type Page, pageBounds, type PageRequest } from '../util/page'
 import { listLiveAccounts } from '../store/accounts-repo'
 import { getAccountSyncState } from '../store/account-sync-repo'
@@ -125,7 +125,7 @@ export class OrderService {
   }
 
   /** One page of orders, newest first (front doors never get them all at once). */
-  page(q: Omit<OrderFilter, 'limit'> & PageRequest & { query?: string } = {}): Page<OrderSummary> {
+  page(q: Omit<OrderFilter, 'limit'> & PageRequest & { query?: string; sort?: OrderSort; order?: 'asc' | 'desc' } = {}): Page<OrderSummary> {
     const { offset, limit } = pageBounds(q)
     const { rows, total } = pageOrderRows(this.ctx.db, { ...q, offset, limit })
     const now = this.ctx.clock.now()

@@ -352,7 +352,19 @@ export const MAX_LISTED_ORDERS = 10_000
 export interface OrderFilter {
   accountId?: string
   states?: readonly OrderState[]
+  /** With `states`: also every order with a problem recorded, whatever its state (the "Needs attention" view). */
+  orProblem?: boolean
   limit?: number
+}
+
+/** How a page of orders may be sorted; every sort ends with the id so pages never overlap. */
+export type OrderSort = 'createdAt' | 'state' | 'name'
+
+/** The ORDER BY of each sort (the name is the order's first domain, the name an admin reads first). */
+const ORDER_SORT_SQL: Record<OrderSort, string> = {
+  createdAt: 'created_at',
+  state: 'state',
+  name: '(SELECT d.domain FROM order_domains d WHERE d.order_id = orders.id ORDER BY d.position LIMIT 1)',
 }
 
 /** The WHERE conditions of an order filter, with their parameters. */
@@ -364,8 +376,11 @@ function orderConditions(filter: OrderFilter & { query?: string }): { where: str
     args.push(filter.accountId)
   }
   if (filter.states && filter.states.length > 0) {
-    where.push(`state IN (${filter.states.map(() => '?').join(', ')})`)
+    const inStates = `state IN (${filter.states.map(() => '?').join(', ')})`
+    where.push(filter.orProblem ? `(${inStates} OR problem IS NOT NULL)` : inStates)
     args.push(...filter.states)
+  } else if (filter.orProblem) {
+    where.push('problem IS NOT NULL')
   }
   if (filter.query) {
     const like = containsPattern(filter.query.toLowerCase())
@@ -383,12 +398,20 @@ export function listOrderRows(db: Db, filter: OrderFilter = {}): OrderRow[] {
   return (db.prepare(sql).all(...args) as RawOrderRow[]).map(fromRaw)
 }
 
-/** One page of orders, newest first; `query` matches an order's id, Sectigo order number or names anywhere. */
-export function pageOrderRows(db: Db, filter: Omit<OrderFilter, 'limit'> & { query?: string; offset: number; limit: number }): { rows: OrderRow[]; total: number } {
+/**
+ * One page of orders, newest first unless `sort` says otherwise; `query` matches an order's id, Sectigo
+ * order number or names anywhere.
+ */
+export function pageOrderRows(
+  db: Db,
+  filter: Omit<OrderFilter, 'limit'> & { query?: string; offset: number; limit: number; sort?: OrderSort; order?: 'asc' | 'desc' },
+): { rows: OrderRow[]; total: number } {
   const { where, args } = orderConditions(filter)
   const clause = where.length ? `WHERE ${where.join(' AND ')}` : ''
   const total = (db.prepare(`SELECT count(*) AS n FROM orders ${clause}`).get(...args) as { n: number }).n
-  const rows = (db.prepare(`SELECT ${COLUMNS} FROM orders ${clause} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`).all(...args, filter.limit, filter.offset) as RawOrderRow[]).map(fromRaw)
+  const dir = (filter.order ?? (filter.sort && filter.sort !== 'createdAt' ? 'asc' : 'desc')) === 'asc' ? 'ASC' : 'DESC'
+  const by = `${ORDER_SORT_SQL[filter.sort ?? 'createdAt']} ${dir}, created_at ${dir}, id ${dir}`
+  const rows = (db.prepare(`SELECT ${COLUMNS} FROM orders ${clause} ORDER BY ${by} LIMIT ? OFFSET ?`).all(...args, filter.limit, filter.offset) as RawOrderRow[]).map(fromRaw)
   return { rows, total }
 }
 
