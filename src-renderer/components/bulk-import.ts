@@ -79,7 +79,7 @@ export async function runBulkImport(
     const fileName = wireName(f.path)
     if (f.file.size > MAX_FILE_BYTES) {
       // The words core uses for such a file, so both front doors say the same.
-      refusedHere.push({ file: f.path, reason: `${f.file.name} is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB, the most CertDesk reads from one file.` })
+      refusedHere.push({ file: fileName, reason: `${f.file.name} is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB, the most CertDesk reads from one file.` })
     } else if (f.file.size <= PART_BYTES) {
       const base64 = bytesToBase64(new Uint8Array(await f.file.arrayBuffer()))
       await call('imports.addFile', { jobId, fileName, base64, queue: true })
@@ -105,5 +105,6 @@ export async function runBulkImport(
   if (!(await drain())) return stop()
   if (opts.cancelled()) return stop()
   const summary = await call('imports.finish', { jobId })
-  return { kind: 'finished', summary, skipped: opts.skipped, refusedHere }
+  // Named as core names the files it refused, so one summary lists every file the same way.
+  return { kind: 'finished', summary, skipped: opts.skipped.map(wireName), refusedHere }
 }

@@ -43,6 +43,9 @@ function ReportLists({ report }: { report: Omit<ImportReport, 'totals'> }) {
     const c = report.certificates.find((x) => x.id === id)
     return c ? (c.commonName ?? dnDisplayName(c.subject)) : id
   }
+  // In a job's summary a certificate's entry is as its own file left it; a key from a later file of
+  // the same job names the certificates it was matched to, so both count.
+  const keyed = new Set(report.keys.flatMap((k) => k.certificateIds))
   return (
     <>
       {report.containers.length ? (
@@ -65,7 +68,7 @@ function ReportLists({ report }: { report: Omit<ImportReport, 'totals'> }) {
                 <span className="muted small">expires {formatDate(c.notAfter)}</span>
                 {c.role === 'leaf' ? (
                   <span className="muted small">
-                    {c.keyId ? 'key stored' : 'no key stored'}
+                    {c.keyId || keyed.has(c.id) ? 'key stored' : 'no key stored'}
                     {c.matchingCsrIds.length
                       ? ` · matches ${plural(c.matchingCsrIds.length, 'stored CSR')}`
                       : ''}
