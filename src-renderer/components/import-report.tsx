@@ -4,6 +4,7 @@ import { Card } from './card'
 import { ChainStatusBadge, RoleTag } from './cert-badges'
 import { dnDisplayName, plural } from './cert-format'
 import { Icon } from './icons'
+import type { ImportJobSummary } from './bulk-import'
 import type { ImportReport } from './import-panel'
 
 /** One sentence: what changed in CertDesk (from the totals: the lists name only the first 200). */
@@ -25,16 +26,28 @@ function headline(report: ImportReport): string {
  * skipped and why.
  */
 export function ImportReportView({ report, from }: { report: ImportReport; from: string }) {
-  const nameOf = (id: string) => {
-    const c = report.certificates.find((x) => x.id === id)
-    return c ? (c.commonName ?? dnDisplayName(c.subject)) : id
-  }
   return (
     <Card title={`Imported from ${from}`} className="import-report">
       <p className="import-headline" role="status">
         <Icon name="check" className="ok-icon" />
         {headline(report)}
       </p>
+      <ReportLists report={report} />
+    </Card>
+  )
+}
+
+/** The lists of a report (an import job's summary has the same shape): certificates, keys, chains, skipped items. */
+function ReportLists({ report }: { report: Omit<ImportReport, 'totals'> }) {
+  const nameOf = (id: string) => {
+    const c = report.certificates.find((x) => x.id === id)
+    return c ? (c.commonName ?? dnDisplayName(c.subject)) : id
+  }
+  // In a job's summary a certificate's entry is as its own file left it; a key from a later file of
+  // the same job names the certificates it was matched to, so both count.
+  const keyed = new Set(report.keys.flatMap((k) => k.certificateIds))
+  return (
+    <>
       {report.containers.length ? (
         <p className="muted small">Opened: {report.containers.join(' · ')}</p>
       ) : null}
@@ -55,7 +68,7 @@ export function ImportReportView({ report, from }: { report: ImportReport; from:
                 <span className="muted small">expires {formatDate(c.notAfter)}</span>
                 {c.role === 'leaf' ? (
                   <span className="muted small">
-                    {c.keyId ? 'key stored' : 'no key stored'}
+                    {c.keyId || keyed.has(c.id) ? 'key stored' : 'no key stored'}
                     {c.matchingCsrIds.length
                       ? ` · matches ${plural(c.matchingCsrIds.length, 'stored CSR')}`
                       : ''}
@@ -121,6 +134,95 @@ export function ImportReportView({ report, from }: { report: ImportReport; from:
           </ul>
         </div>
       ) : null}
+    </>
+  )
+}
+
+/** One figure of a bulk import's totals. */
+function Total({ label, value, id }: { label: string; value: number; id: string }) {
+  return (
+    <div className="import-total">
+      <dt>{label}</dt>
+      <dd data-testid={`import-total-${id}`}>{value.toLocaleString()}</dd>
+    </div>
+  )
+}
+
+/**
+ * The end of a bulk import (many files or a folder): the totals core counted over every file, each
+ * refused file with its reason (nothing of it was stored: core imports each file all or nothing),
+ * files skipped, then the lists a single import shows.
+ */
+export function BulkImportSummaryView({
+  summary,
+  skipped,
+  refusedHere,
+}: {
+  summary: ImportJobSummary
+  /** Files in folders that are no certificate or key file (not sent). */
+  skipped: readonly string[]
+  /** Files refused before they were read (too large). */
+  refusedHere: readonly { file: string; reason: string }[]
+}) {
+  const t = summary.totals
+  const f = summary.files
+  const refused = [...refusedHere.map((r) => ({ file: r.file, reason: r.reason })), ...summary.refused]
+  const refusedCount = f.refused + refusedHere.length
+  const skippedFiles = [...skipped.map((file) => ({ file, reason: 'not a certificate or key file' })), ...summary.skippedFiles]
+  const filesRead = f.imported + refusedCount
+  const line = [
+    `${plural(f.imported, 'file')} of ${plural(filesRead, 'file')} imported`,
+    `${plural(t.certificatesAdded, 'certificate')} added`,
+    t.certificatesPresent ? `${t.certificatesPresent} already stored` : '',
+    refusedCount ? `${plural(refusedCount, 'file')} refused` : '',
+  ]
+    .filter(Boolean)
+    .join(', ')
+  return (
+    <Card title="Import summary" className="import-report">
+      <p className="import-headline" role="status">
+        <Icon name={refusedCount ? 'alert' : 'check'} className={refusedCount ? 'warn-icon' : 'ok-icon'} />
+        {line}.
+      </p>
+      <dl className="import-totals" aria-label="Import totals">
+        <Total id="files" label="Files imported" value={f.imported} />
+        <Total id="added" label="Certificates added" value={t.certificatesAdded} />
+        <Total id="duplicates" label="Duplicates (already stored)" value={t.certificatesPresent} />
+        <Total id="keys" label="Private keys added" value={t.keysAdded} />
+        <Total id="matched" label="Keys matched to certificates" value={t.keysMatched} />
+        <Total id="chains" label="Chains completed" value={t.chainsCompleted} />
+        <Total id="incomplete" label="Chains still incomplete" value={t.incompleteChains} />
+        <Total id="refused" label="Files refused" value={refusedCount} />
+      </dl>
+      {refused.length ? (
+        <div className="report-block">
+          <h3 className="subheading">Refused files (nothing of them was imported)</h3>
+          <ul className="problem-list" aria-label="Refused files">
+            {refused.map((r, i) => (
+              <li key={`${r.file}-${i}`}>
+                <span className="mono">{r.file}</span>: {r.reason}
+              </li>
+            ))}
+          </ul>
+          {refusedCount > refused.length ? (
+            <p className="muted small">The first {refused.length} of {refusedCount} are listed.</p>
+          ) : null}
+        </div>
+      ) : null}
+      {skippedFiles.length ? (
+        <div className="report-block">
+          <h3 className="subheading">Files skipped</h3>
+          <ul className="problem-list" aria-label="Skipped files">
+            {skippedFiles.map((s, i) => (
+              <li key={`${s.file}-${i}`}>
+                <span className="mono">{s.file}</span>: {s.reason}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      {summary.truncated ? <p className="muted small">The lists below name the first items; the totals above count them all.</p> : null}
+      <ReportLists report={summary} />
     </Card>
   )
 }

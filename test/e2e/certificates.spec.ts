@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Locator, Page } from '@playwright/test'
+import { MAX_IMPORT_FILE_BYTES } from '../../src-main/core/pki/formats/limits'
 import { LARGE_IMPORT_CN, makeLargeImport } from '../fixtures/certs/large-import'
 import { expect, recordCspViolations, test, type WebShellProcess } from './fixtures'
 import { screenshot } from './ui-steps'
@@ -285,7 +286,7 @@ test.describe('certificates', () => {
     expect(await violations()).toEqual([])
   })
 
-  test('a 3.5 MiB ZIP from a CA imports in the browser, and a file over 4 MiB is refused before it is sent', async ({
+  test('a 3.5 MiB ZIP from a CA imports in the browser, and a file over 48 MiB is refused before any of it is sent', async ({
     page,
     shell,
   }) => {
@@ -301,18 +302,24 @@ test.describe('certificates', () => {
 
     await page.getByRole('link', { name: 'All certificates' }).first().click()
     await page.getByRole('link', { name: 'Import', exact: true }).click()
-    const importCalls: string[] = []
+    const fileCalls: string[] = []
     page.on('request', (r) => {
-      if (r.url().endsWith('/api/certs.importBytes')) importCalls.push(r.url())
+      if (/\/api\/(certs\.importBytes|imports\.addFile)$/.test(r.url())) fileCalls.push(r.url())
     })
-    // MAX_IMPORT_BYTES (4 MiB) and one byte more.
-    await page
-      .getByLabel('Certificate or key file')
-      .setInputFiles({ name: 'huge.pem', mimeType: 'application/x-pem-file', buffer: Buffer.alloc(4 * 1024 * 1024 + 1, 0x41) })
-    await expect(page.getByRole('alert')).toContainText(
-      'huge.pem is 4096 KiB; CertDesk imports files up to 4 MiB. Certificate files are a few KiB.',
-    )
-    expect(importCalls).toEqual([])
+    // MAX_IMPORT_FILE_BYTES (48 MiB) and one byte more, as a sparse file: the browser reads only its size.
+    const huge = join(pki.dir, 'huge.pem')
+    writeFileSync(huge, '')
+    truncateSync(huge, MAX_IMPORT_FILE_BYTES + 1)
+    await page.getByLabel('Certificate or key file').setInputFiles(huge)
+    const summary = page.getByRole('region', { name: 'Import summary' })
+    await expect(summary.getByRole('status')).toHaveText('0 files of 1 file imported, 0 certificates added, 1 file refused.')
+    await expect(summary.getByTestId('import-total-refused')).toHaveText('1')
+    await expect(summary.getByTestId('import-total-files')).toHaveText('0')
+    await expect(summary.getByTestId('import-total-added')).toHaveText('0')
+    await expect(summary.getByRole('list', { name: 'Refused files' }).getByRole('listitem')).toHaveText([
+      'huge.pem: huge.pem is larger than 48 MiB, the most CertDesk reads from one file.',
+    ])
+    expect(fileCalls).toEqual([])
     await page.getByRole('link', { name: 'All certificates' }).first().click()
     const table = page.getByRole('table', { name: 'Certificates' })
     await page.getByLabel('Show intermediates and roots').check()
