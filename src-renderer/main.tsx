@@ -12,6 +12,7 @@ import './styles/accounts.css'
 import './styles/orders.css'
 import './styles/certificates.css'
 import './styles/endpoints.css'
+import './styles/focus.css'
 
 // Before the first render: the token must leave the address bar before the router reads the hash.
 const { frontDoor, hasToken } = initApi()

@@ -1,6 +1,7 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react'
+import { useId, useRef, useState, type FormEvent } from 'react'
 import { call, toApiError, type ApiError, type UiErrorCode } from '../api'
 import { VAULT_ERROR_CODES } from '../errors'
+import { useModalDialog } from '../hooks/use-modal-dialog'
 import { useQuery } from '../hooks/use-query'
 import { certificateName, exportBaseName, type CertificateDetail } from './cert-format'
 import { downloadBase64 } from './download'
@@ -76,11 +77,7 @@ export function ExportDialog({
   const [result, setResult] = useState<ExportResult | null>(null)
   const [downloaded, setDownloaded] = useState<{ name: string; warnings: string[] } | null>(null)
 
-  useEffect(() => {
-    const dialog = ref.current
-    if (dialog && !dialog.open) dialog.showModal()
-    return () => dialog?.close()
-  }, [])
+  useModalDialog(ref)
 
   const base = exportBaseName(cert)
   const shape = chainShape(cert.chain)

@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import type { Locator } from '@playwright/test'
+import type { Locator, Page } from '@playwright/test'
 import { openssl } from '../fixtures/certs/pki-fixtures'
 import { makePki, type TestPki } from '../helpers/tls-servers'
 import { expect, test, type WebShellProcess } from './fixtures'
@@ -35,6 +35,94 @@ async function expectShownUnscrolled(body: Locator, targets: Locator[]): Promise
   }
 }
 
+/** WCAG 2.2 (2.4.13, 1.4.11): a focus indicator at least 2 px thick and 3:1 against what surrounds it. */
+const MIN_FOCUS_RING_PX = 2
+const MIN_FOCUS_RING_CONTRAST = 3
+
+interface Ring {
+  width: number
+  style: string
+  contrast: number
+  focusVisible: boolean
+}
+
+/**
+ * The ring drawn for the focused element (its own outline, or the card/row around it that draws
+ * one), and its contrast against the colour behind it: the nearest ancestor's background,
+ * translucent layers blended over what is under them, as the eye sees them.
+ */
+async function focusRing(page: Page): Promise<Ring> {
+  return page.evaluate(() => {
+    type Rgba = [number, number, number, number]
+    const parse = (c: string): Rgba => {
+      const m = /rgba?\(([^)]+)\)/.exec(c)
+      if (!m?.[1]) throw new Error(`unreadable colour ${c}`)
+      const [r = 0, g = 0, b = 0, a = 1] = m[1].split(/[ ,/]+/).filter(Boolean).map(Number)
+      return [r, g, b, a]
+    }
+    const over = (top: Rgba, under: Rgba): Rgba => {
+      const a = top[3]
+      return [top[0] * a + under[0] * (1 - a), top[1] * a + under[1] * (1 - a), top[2] * a + under[2] * (1 - a), 1]
+    }
+    const background = (from: Element | null): Rgba => {
+      const layers: Rgba[] = []
+      for (let el = from; el; el = el.parentElement) {
+        const c = parse(getComputedStyle(el).backgroundColor)
+        if (c[3] > 0) layers.push(c)
+        if (c[3] >= 1) break
+      }
+      let result: Rgba = matchMedia('(prefers-color-scheme: dark)').matches ? [0, 0, 0, 1] : [255, 255, 255, 1]
+      for (const layer of layers.reverse()) result = over(layer, result)
+      return result
+    }
+    const luminance = ([r, g, b]: Rgba): number => {
+      const f = (v: number) => {
+        const s = v / 255
+        return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4
+      }
+      return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b)
+    }
+    const focused = document.activeElement
+    if (!focused) throw new Error('nothing has focus')
+    let ringed: Element | null = focused
+    while (ringed && getComputedStyle(ringed).outlineStyle === 'none') ringed = ringed.parentElement
+    if (!ringed) return { width: 0, style: 'none', contrast: 1, focusVisible: focused.matches(':focus-visible') }
+    const style = getComputedStyle(ringed)
+    const behind = background(ringed.parentElement)
+    const ring = over(parse(style.outlineColor), behind)
+    const [hi, lo] = [luminance(ring), luminance(behind)].sort((a, b) => b - a) as [number, number]
+    return {
+      width: parseFloat(style.outlineWidth),
+      style: style.outlineStyle,
+      contrast: (hi + 0.05) / (lo + 0.05),
+      focusVisible: focused.matches(':focus-visible'),
+    }
+  })
+}
+
+async function expectStrongRing(page: Page, target: Locator): Promise<void> {
+  await target.focus()
+  await expect(target).toBeFocused()
+  const ring = await focusRing(page)
+  expect(ring.focusVisible, target.toString()).toBe(true)
+  expect(ring.style, target.toString()).toBe('solid')
+  expect(ring.width, target.toString()).toBeGreaterThanOrEqual(MIN_FOCUS_RING_PX)
+  expect(ring.contrast, target.toString()).toBeGreaterThanOrEqual(MIN_FOCUS_RING_CONTRAST)
+}
+
+async function importLeafWithKey(shell: WebShellProcess, pki: TestPki, name: string): Promise<{ certPem: string; keyPem: string }> {
+  const leaf = pki.leaf({ name })
+  await api(shell, 'certs.importText', { text: [leaf.certPem, leaf.keyPem, ...pki.intermediatePems, pki.rootPem].join('\n') })
+  return leaf
+}
+
+async function openCertificate(page: Page, shell: WebShellProcess, name: string): Promise<void> {
+  await page.goto(shell.url)
+  await openSection(page, 'Certificates')
+  await page.getByRole('table', { name: 'Certificates' }).getByRole('link', { name }).click()
+  await expect(page.getByRole('heading', { level: 1, name })).toBeVisible()
+}
+
 test.describe('rough edges', () => {
   let pki: TestPki
   test.beforeAll(() => {
@@ -46,12 +134,9 @@ test.describe('rough edges', () => {
     page,
     shell,
   }) => {
-    const leaf = pki.leaf({ name: CN })
-    await api(shell, 'certs.importText', { text: [leaf.certPem, leaf.keyPem, ...pki.intermediatePems, pki.rootPem].join('\n') })
+    const leaf = await importLeafWithKey(shell, pki, CN)
     await page.setViewportSize(SMALL_WINDOW)
-    await page.goto(shell.url)
-    await openSection(page, 'Certificates')
-    await page.getByRole('table', { name: 'Certificates' }).getByRole('link', { name: CN }).click()
+    await openCertificate(page, shell, CN)
     await page.getByRole('button', { name: 'Export…' }).click()
     const dialog = page.getByRole('dialog', { name: `Export ${CN}` })
     const body = dialog.locator('.export-body')
@@ -127,4 +212,48 @@ test.describe('rough edges', () => {
     await expect(dialog.getByRole('list', { name: 'Written files' })).toContainText(iisPfx)
     expect(openssl(['pkcs12', '-info', '-noout', '-in', iisPfx, '-passin', `pass:${PASSWORD}`])).toContain('MAC: sha1')
   })
+  for (const colorScheme of ['light', 'dark'] as const) {
+    test(`a dialog gives focus back to its opener, and the focus ring is 2 px at 3:1 or more (${colorScheme})`, async ({ page, shell }) => {
+      await importLeafWithKey(shell, pki, CN)
+      await page.emulateMedia({ colorScheme })
+      await openCertificate(page, shell, CN)
+      await page.keyboard.press('Tab')
+
+      const exportButton = page.getByRole('button', { name: 'Export…' })
+      await expectStrongRing(page, exportButton)
+      await page.keyboard.press('Enter')
+      const dialog = page.getByRole('dialog', { name: `Export ${CN}` })
+      await expect(dialog).toBeVisible()
+      await expectStrongRing(page, dialog.getByRole('radio', { name: 'PKCS#12 (.pfx)', exact: true }))
+      await expectStrongRing(page, dialog.getByRole('radio', { name: 'Server preset', exact: true }))
+      await expectStrongRing(page, dialog.getByLabel('File name'))
+      await expectStrongRing(page, dialog.getByRole('button', { name: 'Cancel' }))
+      await page.keyboard.press('Escape')
+      await expect(dialog).toHaveCount(0)
+      await expect(exportButton).toBeFocused()
+
+      await page.keyboard.press('Enter')
+      await expect(dialog).toBeVisible()
+      await dialog.getByRole('button', { name: 'Cancel' }).click()
+      await expect(dialog).toHaveCount(0)
+      await expect(exportButton).toBeFocused()
+
+      const deleteButton = page.getByRole('button', { name: 'Delete…' })
+      await deleteButton.focus()
+      await page.keyboard.press('Enter')
+      const confirm = page.getByRole('dialog', { name: `Delete certificate “${CN}”?` })
+      await expect(confirm).toBeVisible()
+      await expectStrongRing(page, confirm.getByRole('button', { name: 'Cancel' }))
+      await page.keyboard.press('Escape')
+      await expect(confirm).toHaveCount(0)
+      await expect(deleteButton).toBeFocused()
+      await deleteButton.click()
+      await confirm.getByRole('button', { name: 'Cancel' }).click()
+      await expect(confirm).toHaveCount(0)
+      await expect(deleteButton).toBeFocused()
+
+      await expectStrongRing(page, page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Orders' }))
+      await expectStrongRing(page, page.getByRole('button', { name: 'Delete…' }))
+    })
+  }
 })
