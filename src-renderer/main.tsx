@@ -13,6 +13,7 @@ import './styles/orders.css'
 import './styles/certificates.css'
 import './styles/endpoints.css'
 import './styles/import.css'
+import './styles/focus.css'
 
 // Before the first render: the token must leave the address bar before the router reads the hash.
 const { frontDoor, hasToken } = initApi()

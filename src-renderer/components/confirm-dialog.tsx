@@ -1,11 +1,12 @@
-import { useEffect, useId, useRef, type FormEvent, type ReactNode } from 'react'
+import { useId, useRef, type FormEvent, type ReactNode } from 'react'
+import { useModalDialog } from '../hooks/use-modal-dialog'
 import { ErrorNotice } from './error-notice'
 import { Spinner } from './spinner'
 
 /**
  * A modal question before something that costs money or cannot be undone. Native <dialog>: focus is
- * trapped and restored by the browser, Escape cancels (except while the call runs). Mount it only
- * while open; it opens itself.
+ * trapped inside and goes back to the opener when it closes (useModalDialog), Escape cancels (except
+ * while the call runs). Mount it only while open; it opens itself.
  */
 export function ConfirmDialog({
   title,
@@ -30,11 +31,7 @@ export function ConfirmDialog({
 }) {
   const ref = useRef<HTMLDialogElement>(null)
   const titleId = useId()
-  useEffect(() => {
-    const dialog = ref.current
-    if (dialog && !dialog.open) dialog.showModal()
-    return () => dialog?.close()
-  }, [])
+  useModalDialog(ref)
   const submit = (event: FormEvent<HTMLFormElement>): void => {
     event.preventDefault()
     if (!busy && !confirmDisabled) onConfirm()

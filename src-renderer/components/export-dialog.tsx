@@ -1,6 +1,7 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react'
+import { useId, useRef, useState, type FormEvent } from 'react'
 import { call, toApiError, type ApiError, type UiErrorCode } from '../api'
 import { VAULT_ERROR_CODES } from '../errors'
+import { useModalDialog } from '../hooks/use-modal-dialog'
 import { useQuery } from '../hooks/use-query'
 import { certificateName, exportBaseName, type CertificateDetail } from './cert-format'
 import { downloadBase64 } from './download'
@@ -31,6 +32,14 @@ import { Notice } from './notice'
 import { Spinner } from './spinner'
 
 type Mode = 'format' | 'preset'
+
+/** The password pair of a patch, shared by the two modes: typed once per dialog, whichever mode. */
+function passwordsOf(patch: { password?: string; confirm?: string }): { password?: string; confirm?: string } {
+  return {
+    ...(patch.password !== undefined ? { password: patch.password } : {}),
+    ...(patch.confirm !== undefined ? { confirm: patch.confirm } : {}),
+  }
+}
 
 function isExists(e: ApiError): boolean {
   return e.code === 'io_error' && e.info.detail?.reason === 'exists'
@@ -68,11 +77,7 @@ export function ExportDialog({
   const [result, setResult] = useState<ExportResult | null>(null)
   const [downloaded, setDownloaded] = useState<{ name: string; warnings: string[] } | null>(null)
 
-  useEffect(() => {
-    const dialog = ref.current
-    if (dialog && !dialog.open) dialog.showModal()
-    return () => dialog?.close()
-  }, [])
+  useModalDialog(ref)
 
   const base = exportBaseName(cert)
   const shape = chainShape(cert.chain)
@@ -94,16 +99,18 @@ export function ExportDialog({
   }
   const updateFormat = (patch: Partial<FormatState>) => {
     clearFeedback()
-    // A new format brings its own extension: a name typed for another format would mislead.
-    if (patch.format !== undefined && patch.format !== fmt.format) {
+    // A new format (or PKCS#12 profile) brings its own name: a name typed for another would mislead.
+    if ((patch.format !== undefined && patch.format !== fmt.format) || (patch.profile !== undefined && patch.profile !== fmt.profile)) {
       setFileName(null)
       setAskOverwrite(false)
     }
     setFmt((s) => ({ ...s, ...patch }))
+    setPre((s) => ({ ...s, ...passwordsOf(patch) }))
   }
   const updatePreset = (patch: Partial<PresetState>) => {
     clearFeedback()
     setPre((s) => ({ ...s, ...patch }))
+    setFmt((s) => ({ ...s, ...passwordsOf(patch) }))
   }
   const choosePreset = (preset: ServerPreset) => {
     clearFeedback()
@@ -111,6 +118,8 @@ export function ExportDialog({
     setPre((s) => ({
       ...initialPreset(preset, presetList.find((p) => p.id === preset)),
       includeRoot: s.includeRoot,
+      password: s.password,
+      confirm: s.confirm,
     }))
   }
 
@@ -141,9 +150,8 @@ export function ExportDialog({
               destination: { kind: 'exports', name: effectiveFolder.trim() },
               ...flags,
             })
-      // Passwords are not kept once they have done their job.
-      setFmt((s) => ({ ...s, password: '', confirm: '' }))
-      setPre((s) => ({ ...s, password: '', confirm: '' }))
+      // The passwords stay for the next export of this dialog (the .pfx and the .key for the same
+      // server usually share one); they live only in this dialog's state and go when it closes.
       setOverwrite(false)
       setAskOverwrite(false)
       setResult(written)
@@ -248,84 +256,83 @@ export function ExportDialog({
 
         <div className="export-footer">
           {result ? null : (
-            <>
-              <p className="export-preview" aria-live="polite">
-                <Icon name="info" className="inline-icon" />
-                {mode === 'format' ? previewLine(fmt, shape) : presetPreviewLine(pre, shape)}
-              </p>
-              <div className="export-name-row">
-                <div className="field export-name-field">
-                  <label htmlFor={`${ids}-name`}>{mode === 'format' ? 'File name' : 'Folder name'}</label>
-                  <input
-                    id={`${ids}-name`}
-                    type="text"
-                    className="mono"
-                    value={mode === 'format' ? effectiveFileName : effectiveFolder}
-                    maxLength={200}
-                    autoComplete="off"
-                    spellCheck={false}
-                    disabled={busy !== null}
-                    aria-describedby={`${ids}-name-hint`}
-                    onChange={(e) => {
-                      clearFeedback()
-                      setAskOverwrite(false)
-                      if (mode === 'format') setFileName(e.target.value)
-                      else setFolderName(e.target.value)
-                    }}
-                  />
-                </div>
-                <p className="field-hint export-where" id={`${ids}-name-hint`}>
-                  {mode === 'format' ? 'Saved in ' : 'A folder in '}
-                  <span className="mono break-all">{exportDir ?? 'the export folder'}</span>
-                </p>
-              </div>
-              {askOverwrite ? (
-                <label className="check-line">
-                  <input type="checkbox" checked={overwrite} onChange={(e) => setOverwrite(e.target.checked)} />
-                  Replace the existing {mode === 'format' ? 'file' : 'files'}
-                </label>
-              ) : null}
-            </>
+            <p className="export-preview" aria-live="polite">
+              <Icon name="info" className="inline-icon" />
+              {mode === 'format' ? previewLine(fmt, shape) : presetPreviewLine(pre, shape)}
+            </p>
           )}
-
+          {askOverwrite && !result ? (
+            <label className="check-line">
+              <input type="checkbox" checked={overwrite} onChange={(e) => setOverwrite(e.target.checked)} />
+              Replace the existing {mode === 'format' ? 'file' : 'files'}
+            </label>
+          ) : null}
           {error ? <ErrorNotice error={error} /> : null}
           {downloaded ? (
             <Notice tone="ok" role="status" title={`Downloaded ${downloaded.name}`} lines={downloaded.warnings} />
           ) : null}
 
-          <div className="dialog-footer export-buttons">
-            {result ? (
-              <>
-                <button type="button" className="button" onClick={() => setResult(null)}>
-                  Export another
-                </button>
-                <button type="button" className="button button-primary" onClick={onClose}>
-                  Done
-                </button>
-              </>
-            ) : (
-              <>
-                {problem ? <p className="form-footer-hint export-problem">{problem}</p> : null}
-                <button type="button" className="button" onClick={onClose} disabled={busy !== null}>
-                  Cancel
-                </button>
-                {mode === 'format' && isDownloadable(fmt.format) ? (
-                  <button
-                    type="button"
-                    className="button"
-                    disabled={busy !== null || problem !== null}
-                    onClick={() => void download()}
-                  >
-                    {busy === 'download' ? <Spinner /> : <Icon name="download" />}
-                    Download
-                  </button>
-                ) : null}
-                <button type="submit" className="button button-primary" disabled={busy !== null || problem !== null}>
-                  {busy === 'save' ? <Spinner /> : <Icon name="file" />}
-                  {mode === 'format' ? 'Save file' : 'Save files'}
-                </button>
-              </>
+          <div className="export-action-row">
+            {result ? null : (
+              <div className="field export-name-field">
+                <label htmlFor={`${ids}-name`}>{mode === 'format' ? 'File name' : 'Folder name'}</label>
+                <input
+                  id={`${ids}-name`}
+                  type="text"
+                  className="mono"
+                  value={mode === 'format' ? effectiveFileName : effectiveFolder}
+                  maxLength={200}
+                  autoComplete="off"
+                  spellCheck={false}
+                  disabled={busy !== null}
+                  aria-describedby={`${ids}-name-hint`}
+                  onChange={(e) => {
+                    clearFeedback()
+                    setAskOverwrite(false)
+                    if (mode === 'format') setFileName(e.target.value)
+                    else setFolderName(e.target.value)
+                  }}
+                />
+                <p className="field-hint export-where" id={`${ids}-name-hint`}>
+                  {mode === 'format' ? 'Saved in ' : 'A folder in '}
+                  <span className="mono break-all">{exportDir ?? 'the export folder'}</span>
+                </p>
+              </div>
             )}
+            <div className="dialog-footer export-buttons">
+              {result ? (
+                <>
+                  <button type="button" className="button" onClick={() => setResult(null)}>
+                    Export another
+                  </button>
+                  <button type="button" className="button button-primary" onClick={onClose}>
+                    Done
+                  </button>
+                </>
+              ) : (
+                <>
+                  {problem ? <p className="form-footer-hint export-problem">{problem}</p> : null}
+                  <button type="button" className="button" onClick={onClose} disabled={busy !== null}>
+                    Cancel
+                  </button>
+                  {mode === 'format' && isDownloadable(fmt.format) ? (
+                    <button
+                      type="button"
+                      className="button"
+                      disabled={busy !== null || problem !== null}
+                      onClick={() => void download()}
+                    >
+                      {busy === 'download' ? <Spinner /> : <Icon name="download" />}
+                      Download
+                    </button>
+                  ) : null}
+                  <button type="submit" className="button button-primary" disabled={busy !== null || problem !== null}>
+                    {busy === 'save' ? <Spinner /> : <Icon name="file" />}
+                    {mode === 'format' ? 'Save file' : 'Save files'}
+                  </button>
+                </>
+              )}
+            </div>
           </div>
         </div>
       </form>

@@ -80,7 +80,8 @@ export function ProfilePicker({
 /**
  * The "File format" side of the export dialog: the format list on the left, and on the right only
  * the options that apply to the chosen format, with the ones that do not apply shown disabled and
- * saying why.
+ * saying why. The two groups of formats sit side by side and a key file's protection comes before
+ * its chain options, so the formats with the key and their password fit a 1280×657 window unscrolled.
  */
 export function ExportFormatFields({
   state,
@@ -102,97 +103,41 @@ export function ExportFormatFields({
   const isKeyFile = state.format === 'key' || state.format === 'bundle'
   const profile = profiles?.[state.profile]
   return (
-    <div className="export-grid">
-      <fieldset className="export-choices" disabled={disabled}>
+    <div className="export-grid export-grid-formats">
+      <fieldset className="export-choices export-choices-grouped" disabled={disabled}>
         <legend className="visually-hidden">Format</legend>
-        <p className="option-group-title">Certificates only</p>
-        {FORMATS.filter((x) => x.group === 'public').map((x) => (
-          <OptionRow
-            key={x.id}
-            name="export-format"
-            value={x.id}
-            title={x.title}
-            text={x.text}
-            selected={state.format === x.id}
-            onSelect={() => update({ format: x.id })}
-          />
-        ))}
-        <p className="option-group-title">With the private key</p>
-        {FORMATS.filter((x) => x.group === 'key').map((x) => (
-          <OptionRow
-            key={x.id}
-            name="export-format"
-            value={x.id}
-            title={x.title}
-            text={hasKey ? x.text : 'Needs the private key, which CertDesk does not have.'}
-            selected={state.format === x.id}
-            disabled={!hasKey}
-            onSelect={() => update({ format: x.id })}
-          />
-        ))}
+        <div className="option-group">
+          <p className="option-group-title">Certificates only</p>
+          {FORMATS.filter((x) => x.group === 'public').map((x) => (
+            <OptionRow
+              key={x.id}
+              name="export-format"
+              value={x.id}
+              title={x.title}
+              text={x.text}
+              selected={state.format === x.id}
+              onSelect={() => update({ format: x.id })}
+            />
+          ))}
+        </div>
+        <div className="option-group">
+          <p className="option-group-title">With the private key</p>
+          {FORMATS.filter((x) => x.group === 'key').map((x) => (
+            <OptionRow
+              key={x.id}
+              name="export-format"
+              value={x.id}
+              title={x.title}
+              text={hasKey ? x.text : 'Needs the private key, which CertDesk does not have.'}
+              selected={state.format === x.id}
+              disabled={!hasKey}
+              onSelect={() => update({ format: x.id })}
+            />
+          ))}
+        </div>
       </fieldset>
 
       <div className="export-options">
-        <fieldset className="option-section" disabled={disabled || f.leafOnly}>
-          <legend className="option-section-title">Chain</legend>
-          {f.leafOnly ? (
-            <p className="field-hint">
-              {state.format === 'key'
-                ? 'A key file holds the key alone: there is no chain to include.'
-                : 'This format holds the certificate alone. For the chain, choose full chain, PKCS#7 or PKCS#12.'}
-            </p>
-          ) : null}
-          {f.optionalChain ? (
-            <label className="check-line">
-              <input
-                type="checkbox"
-                checked={state.includeChain}
-                onChange={(e) => update({ includeChain: e.target.checked })}
-              />
-              Include the intermediates
-              {shape.intermediates ? <span className="muted">({plural(shape.intermediates, 'certificate')})</span> : null}
-            </label>
-          ) : null}
-          <IncludeRootCheck
-            checked={state.includeRoot && !f.leafOnly}
-            rootKnown={shape.rootKnown}
-            onChange={(v) => update({ includeRoot: v })}
-            knownHint="Servers should not send the root (clients already have it); some appliances and Java trust stores want it."
-            unknownHint="The root of this chain is not known to CertDesk or this system: import it to include it."
-          />
-          <div className="field field-inline">
-            <label htmlFor={`${ids}-order`}>Order</label>
-            <select
-              id={`${ids}-order`}
-              value={f.leafOnly ? 'leaf-first' : state.chainOrder}
-              onChange={(e) => update({ chainOrder: e.target.value === 'root-first' ? 'root-first' : 'leaf-first' })}
-            >
-              <option value="leaf-first">Certificate first, root last (servers)</option>
-              <option value="root-first">Root first, certificate last</option>
-            </select>
-          </div>
-        </fieldset>
-
-        {state.format === 'p7b' ? (
-          <fieldset className="option-section" disabled={disabled}>
-            <legend className="option-section-title">Encoding</legend>
-            <div className="segmented-inline">
-              {(['pem', 'der'] as const).map((enc) => (
-                <label key={enc} className="check-line">
-                  <input
-                    type="radio"
-                    name={`${ids}-encoding`}
-                    value={enc}
-                    checked={state.encoding === enc}
-                    onChange={() => update({ encoding: enc })}
-                  />
-                  {enc === 'pem' ? 'PEM (text, -----BEGIN PKCS7-----)' : 'DER (binary)'}
-                </label>
-              ))}
-            </div>
-          </fieldset>
-        ) : null}
-
         {state.format === 'pfx' ? (
           <fieldset className="option-section" disabled={disabled}>
             <legend className="option-section-title">Protection</legend>
@@ -254,6 +199,64 @@ export function ExportFormatFields({
             warningTitle={UNENCRYPTED_TITLE}
             warning={UNENCRYPTED_TEXT}
           />
+        ) : null}
+        <fieldset className="option-section" disabled={disabled || f.leafOnly}>
+          <legend className="option-section-title">Chain</legend>
+          {f.leafOnly ? (
+            <p className="field-hint">
+              {state.format === 'key'
+                ? 'A key file holds the key alone: there is no chain to include.'
+                : 'This format holds the certificate alone. For the chain, choose full chain, PKCS#7 or PKCS#12.'}
+            </p>
+          ) : null}
+          {f.optionalChain ? (
+            <label className="check-line">
+              <input
+                type="checkbox"
+                checked={state.includeChain}
+                onChange={(e) => update({ includeChain: e.target.checked })}
+              />
+              Include the intermediates
+              {shape.intermediates ? <span className="muted">({plural(shape.intermediates, 'certificate')})</span> : null}
+            </label>
+          ) : null}
+          <IncludeRootCheck
+            checked={state.includeRoot && !f.leafOnly}
+            rootKnown={shape.rootKnown}
+            onChange={(v) => update({ includeRoot: v })}
+            knownHint="Servers should not send the root (clients already have it); some appliances and Java trust stores want it."
+            unknownHint="The root of this chain is not known to CertDesk or this system: import it to include it."
+          />
+          <div className="field field-inline">
+            <label htmlFor={`${ids}-order`}>Order</label>
+            <select
+              id={`${ids}-order`}
+              value={f.leafOnly ? 'leaf-first' : state.chainOrder}
+              onChange={(e) => update({ chainOrder: e.target.value === 'root-first' ? 'root-first' : 'leaf-first' })}
+            >
+              <option value="leaf-first">Certificate first, root last (servers)</option>
+              <option value="root-first">Root first, certificate last</option>
+            </select>
+          </div>
+        </fieldset>
+        {state.format === 'p7b' ? (
+          <fieldset className="option-section" disabled={disabled}>
+            <legend className="option-section-title">Encoding</legend>
+            <div className="segmented-inline">
+              {(['pem', 'der'] as const).map((enc) => (
+                <label key={enc} className="check-line">
+                  <input
+                    type="radio"
+                    name={`${ids}-encoding`}
+                    value={enc}
+                    checked={state.encoding === enc}
+                    onChange={() => update({ encoding: enc })}
+                  />
+                  {enc === 'pem' ? 'PEM (text, -----BEGIN PKCS7-----)' : 'DER (binary)'}
+                </label>
+              ))}
+            </div>
+          </fieldset>
         ) : null}
       </div>
     </div>

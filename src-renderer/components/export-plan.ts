@@ -143,7 +143,12 @@ export function previewLine(s: FormatState, shape: ChainShape): string {
   return `This file will contain: ${list}${notes.length ? ` (${notes.join('; ')})` : ''}.`
 }
 
-export function defaultFileName(base: string, s: Pick<FormatState, 'format' | 'encoding'>): string {
+/**
+ * The name a file gets unless the user types one. A PKCS#12 file says its profile
+ * (`site.modern.pfx`, `site.compatible.pfx`): the two open on different systems, and the name is all
+ * an admin sees when choosing which one to copy to an old Windows server.
+ */
+export function defaultFileName(base: string, s: Pick<FormatState, 'format' | 'encoding' | 'profile'>): string {
   switch (s.format) {
     case 'pem':
       return `${base}.pem`
@@ -156,7 +161,7 @@ export function defaultFileName(base: string, s: Pick<FormatState, 'format' | 'e
     case 'p7b':
       return `${base}.p7b`
     case 'pfx':
-      return `${base}.pfx`
+      return `${base}.${s.profile}.pfx`
     case 'key':
       return `${base}.key`
     case 'bundle':

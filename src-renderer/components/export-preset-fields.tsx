@@ -69,17 +69,6 @@ export function ExportPresetFields({
             <strong>{info.label}:</strong> {info.description}
           </div>
         ) : null}
-        <fieldset className="option-section" disabled={disabled}>
-          <legend className="option-section-title">Chain</legend>
-          <IncludeRootCheck
-            checked={state.includeRoot}
-            rootKnown={shape.rootKnown}
-            onChange={(v) => update({ includeRoot: v })}
-            knownHint="Usually left out: clients already have the root, and sending it only adds bytes."
-            unknownHint="The root of this chain is not known to CertDesk or this system."
-          />
-        </fieldset>
-
         {info?.password === 'required' ? (
           <fieldset className="option-section" disabled={disabled}>
             <legend className="option-section-title">Protection</legend>
@@ -116,6 +105,16 @@ export function ExportPresetFields({
             warning={UNENCRYPTED_TEXT}
           />
         ) : null}
+        <fieldset className="option-section" disabled={disabled}>
+          <legend className="option-section-title">Chain</legend>
+          <IncludeRootCheck
+            checked={state.includeRoot}
+            rootKnown={shape.rootKnown}
+            onChange={(v) => update({ includeRoot: v })}
+            knownHint="Usually left out: clients already have the root, and sending it only adds bytes."
+            unknownHint="The root of this chain is not known to CertDesk or this system."
+          />
+        </fieldset>
       </div>
     </div>
   )

@@ -217,7 +217,7 @@ async function build(deps: CertDeps, ctx: Context, o: ExportOptions, fileName: s
         { pkcs8Der: key, certificates: certs, friendlyName: o.friendlyName ?? ctx.row.commonName ?? base },
         { profile, password: o.password, ...(o.iterations !== undefined ? { iterations: o.iterations } : {}) },
       )
-      return file(`${base}.pfx`, bytes, 'pfx', 'application/x-pkcs12', true, `PKCS#12, ${PKCS12_PROFILES[profile].label}. Opens on: ${PKCS12_PROFILES[profile].opensOn}`, ctx.row.spkiSha256, o.password)
+      return file(`${base}.${profile}.pfx`, bytes, 'pfx', 'application/x-pkcs12', true, `PKCS#12, ${PKCS12_PROFILES[profile].label}. Opens on: ${PKCS12_PROFILES[profile].opensOn}`, ctx.row.spkiSha256, o.password)
     }
     case 'key': {
       const key = await loadKey(deps, ctx)

@@ -7,6 +7,7 @@ import {
   FORMATS,
   INITIAL_FORMAT,
   MIN_EXPORT_PASSWORD_CHARS,
+  defaultFileName,
   formatOptions,
   formatProblem,
   initialPreset,
@@ -111,6 +112,13 @@ describe('names', () => {
         )
       }),
     )
+  })
+
+  it('names a PKCS#12 file by its profile, and every other format by what it holds', () => {
+    expect(defaultFileName('shop.example.com', with_({ format: 'pfx', profile: 'modern' }))).toBe('shop.example.com.modern.pfx')
+    expect(defaultFileName('shop.example.com', with_({ format: 'pfx', profile: 'compatible' }))).toBe('shop.example.com.compatible.pfx')
+    const names = FORMATS.map((f) => defaultFileName('shop', with_({ format: f.id })))
+    expect(new Set(names).size).toBe(FORMATS.length)
   })
 
   it('shows a DN by its CN, honouring escaped commas', () => {
