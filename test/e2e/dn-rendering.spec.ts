@@ -3,22 +3,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Page } from '@playwright/test'
-import { expect, test, type WebShellProcess } from './fixtures'
+import { expect, test } from './fixtures'
+import { shellApi } from './shell-api'
 
 /** A comma, a plus, quotes, a backslash and non-ASCII characters, as RFC 4514 writes them. */
 const SUBJECT = { c: 'DE', o: 'Müller, Zoë + Co', ou: 'say "hi" \\ back', cn: 'dn.example.com' }
 const EXPECTED = 'CN=dn.example.com, OU=say \\"hi\\" \\\\ back, O=Müller\\, Zoë \\+ Co, C=DE'
 
-async function api<T>(shell: WebShellProcess, method: string, input: unknown): Promise<T> {
-  const res = await fetch(`${shell.origin}/api/${method}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'X-CertDesk-Token': shell.token },
-    body: JSON.stringify(input),
-  })
-  const body = (await res.json()) as { ok: boolean; value: T; error?: { message: string } }
-  expect(body.ok, body.error?.message).toBe(true)
-  return body.value
-}
+const api = shellApi
 
 /** The certificate with the same subject, made by openssl, not by CertDesk. */
 function opensslCertificate(): string {

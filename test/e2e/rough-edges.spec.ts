@@ -3,6 +3,7 @@ import type { Locator, Page } from '@playwright/test'
 import { openssl } from '../fixtures/certs/pki-fixtures'
 import { makePki, type TestPki } from '../helpers/tls-servers'
 import { expect, test, type WebShellProcess } from './fixtures'
+import { shellApi } from './shell-api'
 import { openSection, screenshot } from './ui-steps'
 
 /** The smallest window the export dialog is held to: a 1366×768 laptop minus browser and taskbar. */
@@ -10,16 +11,7 @@ const SMALL_WINDOW = { width: 1280, height: 657 }
 const CN = 'edge.example.com'
 const PASSWORD = 'correct horse battery'
 
-async function api<T>(shell: WebShellProcess, method: string, input: unknown): Promise<T> {
-  const res = await fetch(`${shell.origin}/api/${method}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'X-CertDesk-Token': shell.token },
-    body: JSON.stringify(input),
-  })
-  const body = (await res.json()) as { ok: boolean; value: T; error?: { message: string } }
-  expect(body.ok, body.error?.message).toBe(true)
-  return body.value
-}
+const api = shellApi
 
 /** Wholly inside the window and inside the dialog's scrolling body, with that body not scrolled. */
 async function expectShownUnscrolled(body: Locator, targets: Locator[]): Promise<void> {
