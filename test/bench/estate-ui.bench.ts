@@ -3,7 +3,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type Browser, chromium, type Locator, type Page, type Request } from 'playwright'
+import { type Browser, chromium, type Locator, type Page, type Request } from '@playwright/test'
 import { afterAll, beforeAll, describe, it } from 'vitest'
 import { type Estate, loadEstate, writeEstate } from '../fixtures/estate/make-estate'
 import { seedOrders } from '../fixtures/estate/seed-orders'
@@ -61,7 +61,15 @@ interface BenchState {
  * certificate row was painted, and how many API calls are open.
  */
 function instrument(): void {
-  const b: BenchState = { inputAt: 0, keyAt: 0, echoAt: 0, lastMutationAt: 0, lastPaintAt: 0, rowsAt: 0, inflight: 0 }
+  const b: BenchState = {
+    inputAt: 0,
+    keyAt: 0,
+    echoAt: 0,
+    lastMutationAt: 0,
+    lastPaintAt: 0,
+    rowsAt: 0,
+    inflight: 0,
+  }
   ;(window as unknown as { __bench: BenchState }).__bench = b
   // After the frame's rAF callbacks the browser paints; the task queued from there runs after it.
   const afterPaint = (fn: (t: number) => void): void => {
@@ -69,7 +77,9 @@ function instrument(): void {
   }
   const hasCertificateRows = (): boolean =>
     document.querySelector('main h1')?.textContent?.trim() === 'Certificates' &&
-    [...document.querySelectorAll('main a[href^="#/certificates/crt_"]')].some((a) => a.closest('tr, [role="row"]'))
+    [...document.querySelectorAll('main a[href^="#/certificates/crt_"]')].some((a) =>
+      a.closest('tr, [role="row"]'),
+    )
   document.addEventListener('pointerdown', (e) => (b.inputAt = e.timeStamp), true)
   document.addEventListener(
     'keydown',
@@ -118,7 +128,11 @@ async function settle(page: Page): Promise<BenchState> {
   await page.waitForFunction(
     (quiet) => {
       const b = (window as unknown as { __bench?: BenchState }).__bench
-      return b !== undefined && b.inflight === 0 && performance.now() - Math.max(b.lastMutationAt, b.inputAt) > quiet
+      return (
+        b !== undefined &&
+        b.inflight === 0 &&
+        performance.now() - Math.max(b.lastMutationAt, b.inputAt) > quiet
+      )
     },
     QUIET_MS,
     { polling: 100, timeout: SETTLE_TIMEOUT_MS },
@@ -148,7 +162,10 @@ async function startShell(dataDir: string): Promise<Shell> {
   })
   const url = await new Promise<string>((resolve, reject) => {
     let out = ''
-    const timer = setTimeout(() => reject(new Error(`The web shell printed no URL within ${STARTUP_TIMEOUT_MS} ms: ${out}`)), STARTUP_TIMEOUT_MS)
+    const timer = setTimeout(
+      () => reject(new Error(`The web shell printed no URL within ${STARTUP_TIMEOUT_MS} ms: ${out}`)),
+      STARTUP_TIMEOUT_MS,
+    )
     const onData = (chunk: Buffer): void => {
       out += chunk.toString('utf8')
       const m = URL_LINE.exec(out)
@@ -159,7 +176,9 @@ async function startShell(dataDir: string): Promise<Shell> {
     }
     child.stdout?.on('data', onData)
     child.stderr?.on('data', onData)
-    child.once('exit', (code) => reject(new Error(`The web shell exited (${code}) before printing its URL: ${out}`)))
+    child.once('exit', (code) =>
+      reject(new Error(`The web shell exited (${code}) before printing its URL: ${out}`)),
+    )
   })
   return { child, url, origin: new URL(url).origin }
 }
@@ -167,7 +186,8 @@ async function startShell(dataDir: string): Promise<Shell> {
 /** VmHWM (peak) and VmRSS (now) of a process, in MiB, from /proc. */
 function memoryOf(pid: number): { peakMiB: number; nowMiB: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')
-  const kib = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN)
+  const kib = (field: string): number =>
+    Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN)
   return { peakMiB: kib('VmHWM') / 1024, nowMiB: kib('VmRSS') / 1024 }
 }
 
@@ -189,23 +209,40 @@ let idleRssMiB = NaN
 
 beforeAll(async () => {
   if (!existsSync(CLI_JS) || !existsSync(WEB_JS)) throw new Error('run npm run build first')
-  estate = await loadEstate({ certificates: CERTIFICATES, domains: DOMAINS, cacheDir: join(tmpdir(), 'certdesk-bench-estate') })
+  estate = await loadEstate({
+    certificates: CERTIFICATES,
+    domains: DOMAINS,
+    cacheDir: join(tmpdir(), 'certdesk-bench-estate'),
+  })
   work = mkdtempSync(join(tmpdir(), 'certdesk-bench-ui-'))
   const files = writeEstate(estate, join(work, 'estate'))
   dataDir = join(work, 'data')
-  const imported = spawnSync(process.execPath, [CLI_JS, '--data-dir', dataDir, 'import', files.bundle], { stdio: ['ignore', 'ignore', 'pipe'] })
+  const imported = spawnSync(process.execPath, [CLI_JS, '--data-dir', dataDir, 'import', files.bundle], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  })
   if (imported.status !== 0) throw new Error(`import failed (${imported.status}): ${String(imported.stderr)}`)
   const db = new Database(join(dataDir, 'certdesk.db'))
   seedOrders(db, { count: ORDERS })
   db.close()
   // The first open after seeding re-indexes the collected certificates; the shell should not pay it.
-  const reindex = spawnSync(process.execPath, [CLI_JS, '--data-dir', dataDir, 'certs', 'summary'], { stdio: ['ignore', 'ignore', 'pipe'] })
-  if (reindex.status !== 0 && reindex.status !== 4) throw new Error(`certs summary failed (${reindex.status}): ${String(reindex.stderr)}`)
+  const reindex = spawnSync(process.execPath, [CLI_JS, '--data-dir', dataDir, 'certs', 'summary'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  })
+  if (reindex.status !== 0 && reindex.status !== 4)
+    throw new Error(`certs summary failed (${reindex.status}): ${String(reindex.stderr)}`)
   shell = await startShell(dataDir)
   idleRssMiB = memoryOf(shell.child.pid ?? -1).nowMiB
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
   })
   const context = await browser.newContext({ viewport: VIEWPORT })
   await context.addInitScript(instrument)
@@ -270,11 +307,27 @@ describe(`the web shell in Chromium over the estate (${CERTIFICATES.toLocaleStri
     const rowsMedian = stats(inApp.rows).median
     const dashMedian = stats(dash.inApp).median
     report(`Certificates page and dashboard in Chromium (load average ${loadavg()[0]?.toFixed(1)})`, [
-      ['Certificates: sidebar click → first rows painted', fmt(stats(inApp.rows)), goal(rowsMedian, GOAL_FIRST_RENDER_MS, 'ms')],
-      ['Certificates: sidebar click → settled (last change painted)', fmt(stats(inApp.settled)), `${rendered} rows in the DOM`],
-      ['Certificates: page load (navigation start) → first rows painted', fmt(stats(cold.rows)), `API JSON on that load: ${(apiBytes / 1024).toFixed(0)} KiB`],
+      [
+        'Certificates: sidebar click → first rows painted',
+        fmt(stats(inApp.rows)),
+        goal(rowsMedian, GOAL_FIRST_RENDER_MS, 'ms'),
+      ],
+      [
+        'Certificates: sidebar click → settled (last change painted)',
+        fmt(stats(inApp.settled)),
+        `${rendered} rows in the DOM`,
+      ],
+      [
+        'Certificates: page load (navigation start) → first rows painted',
+        fmt(stats(cold.rows)),
+        `API JSON on that load: ${(apiBytes / 1024).toFixed(0)} KiB`,
+      ],
       ['Certificates: page load → settled', fmt(stats(cold.settled)), 'no baseline'],
-      ['Dashboard: sidebar click → settled', fmt(stats(dash.inApp)), goal(dashMedian, GOAL_DASHBOARD_MS, 'ms')],
+      [
+        'Dashboard: sidebar click → settled',
+        fmt(stats(dash.inApp)),
+        goal(dashMedian, GOAL_DASHBOARD_MS, 'ms'),
+      ],
       ['Dashboard: page load → settled', fmt(stats(dash.cold)), 'no baseline'],
     ])
   })
@@ -300,27 +353,53 @@ describe(`the web shell in Chromium over the estate (${CERTIFICATES.toLocaleStri
         if (b.lastPaintAt) result.push(b.lastPaintAt - b.keyAt)
         else unchanged++
       }
-      const matches = await page.getByRole('main').getByRole('row').filter({ has: page.locator('a[href^="#/certificates/crt_"]') }).count()
+      const matches = await page
+        .getByRole('main')
+        .getByRole('row')
+        .filter({ has: page.locator('a[href^="#/certificates/crt_"]') })
+        .count()
       if (matches === 0) throw new Error(`searching "${term}" showed no certificate`)
     }
     await box.fill('')
     await settle(page)
     const p99 = percentile(result, 99)
-    report(`Filtering ${CERTIFICATES.toLocaleString('en-US')} certificates, one key at a time (${terms.map((t) => `"${t}"`).join(', ')})`, [
-      ['keydown → filtered result painted, p99', ms(p99), goal(p99, GOAL_KEYSTROKE_P99_MS, 'ms')],
-      ['keydown → filtered result painted', `${fmt(stats(result))}, p95 ${ms(percentile(result, 95))}`, `${unchanged} keys left the page unchanged`],
-      ['keydown → the typed character painted (echo)', `${fmt(stats(echo))}, p99 ${ms(percentile(echo, 99))}`, 'no baseline'],
-    ])
+    report(
+      `Filtering ${CERTIFICATES.toLocaleString('en-US')} certificates, one key at a time (${terms.map((t) => `"${t}"`).join(', ')})`,
+      [
+        ['keydown → filtered result painted, p99', ms(p99), goal(p99, GOAL_KEYSTROKE_P99_MS, 'ms')],
+        [
+          'keydown → filtered result painted',
+          `${fmt(stats(result))}, p95 ${ms(percentile(result, 95))}`,
+          `${unchanged} keys left the page unchanged`,
+        ],
+        [
+          'keydown → the typed character painted (echo)',
+          `${fmt(stats(echo))}, p99 ${ms(percentile(echo, 99))}`,
+          'no baseline',
+        ],
+      ],
+    )
   })
 
   it(`scrolls the certificate list (goal: ${GOAL_SCROLL_FPS} frames a second or more) and stays small (goal: web shell RSS under ${GOAL_RSS_MIB} MB)`, async () => {
     await section(page, 'Certificates').click()
     await settle(page)
     const scroll = (opts: { durationMs: number; stepPx: number; longMs: number }) =>
-      new Promise<{ frames: number; seconds: number; long: number; worst: number; p95: number; travelled: number }>((resolve) => {
+      new Promise<{
+        frames: number
+        seconds: number
+        long: number
+        worst: number
+        p95: number
+        travelled: number
+      }>((resolve) => {
         const row = document.querySelector('main tr, main [role="row"]')
         let box: Element | null = row
-        while (box && !(box.scrollHeight > box.clientHeight && /(auto|scroll)/.test(getComputedStyle(box).overflowY))) box = box.parentElement
+        while (
+          box &&
+          !(box.scrollHeight > box.clientHeight && /(auto|scroll)/.test(getComputedStyle(box).overflowY))
+        )
+          box = box.parentElement
         const scroller = box ?? document.scrollingElement ?? document.documentElement
         const deltas: number[] = []
         let dir = 1
@@ -354,17 +433,27 @@ describe(`the web shell in Chromium over the estate (${CERTIFICATES.toLocaleStri
     const rows = await page.getByRole('main').getByRole('row').count()
     // Baseline: the same scrolling over an empty page as tall, in the same browser.
     const blank = await page.context().newPage()
-    await blank.setContent('<main><div style="height:400000px"><table><tr><td>row</td></tr></table></div></main>')
+    await blank.setContent(
+      '<main><div style="height:400000px"><table><tr><td>row</td></tr></table></div></main>',
+    )
     const empty = await blank.evaluate(scroll, args)
     await blank.close()
     const fps = list.frames / list.seconds
     const frameLine = (r: typeof list): string =>
       `${(r.frames / r.seconds).toFixed(1)} fps over ${r.seconds.toFixed(1)} s, ${r.long} frames over ${LONG_FRAME_MS} ms, p95 ${ms(r.p95)}, worst ${ms(r.worst)}, ${(r.travelled / 1000).toFixed(0)}k px`
     const memory = memoryOf(shell.child.pid ?? -1)
-    report('Scrolling the certificate list, and the web shell\'s memory', [
-      [`scrolling, ${SCROLL_STEP_PX} px a frame (${rows} rows in the DOM)`, frameLine(list), goal(fps, GOAL_SCROLL_FPS, 'fps', false)],
-      ['scrolling an empty page as tall (the browser\'s ceiling here)', frameLine(empty), 'baseline'],
-      ['web shell peak RSS (VmHWM) after all of the above', `${memory.peakMiB.toFixed(0)} MiB (now ${memory.nowMiB.toFixed(0)} MiB)`, `${goal(memory.peakMiB, GOAL_RSS_MIB, 'MB')}; idle after start ${idleRssMiB.toFixed(0)} MiB`],
+    report("Scrolling the certificate list, and the web shell's memory", [
+      [
+        `scrolling, ${SCROLL_STEP_PX} px a frame (${rows} rows in the DOM)`,
+        frameLine(list),
+        goal(fps, GOAL_SCROLL_FPS, 'fps', false),
+      ],
+      ["scrolling an empty page as tall (the browser's ceiling here)", frameLine(empty), 'baseline'],
+      [
+        'web shell peak RSS (VmHWM) after all of the above',
+        `${memory.peakMiB.toFixed(0)} MiB (now ${memory.nowMiB.toFixed(0)} MiB)`,
+        `${goal(memory.peakMiB, GOAL_RSS_MIB, 'MB')}; idle after start ${idleRssMiB.toFixed(0)} MiB`,
+      ],
     ])
   })
 })
