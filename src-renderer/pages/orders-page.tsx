@@ -17,7 +17,7 @@ import { Spinner } from '../components/spinner'
 import { useAction } from '../hooks/use-action'
 import { useInterval } from '../hooks/use-interval'
 import { useListItems, useQuery } from '../hooks/use-query'
-import type { Route } from '../routes'
+import { routeHref, type Route } from '../routes'
 
 type OrdersRoute = Extract<Route, { section: 'orders' }>
 
@@ -182,7 +182,12 @@ export function OrdersPage({
             back={<BackLink to={{ section: 'orders', view: 'list' }}>Orders</BackLink>}
             description="Nothing is sent or paid until the last step; CertDesk checks the order against the product’s rules first."
           />
-          <OrderWizard onVaultProblem={onVaultProblem} />
+          {/* A new start (another CSR, or back from adding an account) is a new wizard. */}
+          <OrderWizard
+            key={routeHref(route)}
+            start={{ ...(route.csrId ? { csrId: route.csrId } : {}), ...(route.resume ? { resume: true } : {}) }}
+            onVaultProblem={onVaultProblem}
+          />
         </>
       )
     case 'order':
