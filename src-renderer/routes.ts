@@ -12,9 +12,16 @@ export type Route =
   | { section: 'keys'; view: KeysView }
   | { section: 'keys'; view: 'csr'; id: string }
   | { section: 'keys'; view: 'key'; id: string }
-  | { section: 'orders'; view: 'list' | 'new' }
+  | { section: 'orders'; view: 'list' }
+  /**
+   * The order wizard: empty, with a stored CSR chosen (`csrId`, from the CSR's page), or resuming
+   * the draft left to add an account (`resume`).
+   */
+  | { section: 'orders'; view: 'new'; csrId?: string; resume?: true }
   | { section: 'orders'; view: 'order'; id: string }
-  | { section: 'accounts'; view: 'list' | 'new' }
+  | { section: 'accounts'; view: 'list' }
+  /** `forOrder`: opened from the order wizard, which it goes back to once the account is added. */
+  | { section: 'accounts'; view: 'new'; forOrder?: true }
   | { section: 'accounts'; view: 'edit'; id: string }
 
 export const DEFAULT_ROUTE: Route = { section: 'dashboard' }
@@ -25,6 +32,8 @@ const KEY_ID = /^key_[0-9a-z]{16}$/
 const ORDER_ID = /^ord_[0-9a-z]{16}$/
 const ACCOUNT_ID = /^acc_[0-9a-z]{16}$/
 const CERT_ID = /^crt_[0-9a-z]{16}$/
+const RESUME = 'resume'
+const FOR_ORDER = 'for-order'
 
 /** Where a section's sidebar link goes. */
 export function sectionHome(section: Section): Route {
@@ -56,12 +65,16 @@ export function parseRoute(hash: string): Route {
     return { section: 'keys', view: 'csrs' }
   }
   if (head === 'orders') {
-    if (second === 'new') return { section: 'orders', view: 'new' }
+    if (second === 'new') {
+      if (third === RESUME) return { section: 'orders', view: 'new', resume: true }
+      if (third !== undefined && ID.test(third)) return { section: 'orders', view: 'new', csrId: third }
+      return { section: 'orders', view: 'new' }
+    }
     if (second !== undefined && ORDER_ID.test(second)) return { section: 'orders', view: 'order', id: second }
     return { section: 'orders', view: 'list' }
   }
   if (head === 'accounts') {
-    if (second === 'new') return { section: 'accounts', view: 'new' }
+    if (second === 'new') return third === FOR_ORDER ? { section: 'accounts', view: 'new', forOrder: true } : { section: 'accounts', view: 'new' }
     if (second !== undefined && ACCOUNT_ID.test(second)) return { section: 'accounts', view: 'edit', id: second }
     return { section: 'accounts', view: 'list' }
   }
@@ -83,10 +96,13 @@ export function routeHref(route: Route): string {
       return route.view === 'csrs' ? '#/keys' : `#/keys/${route.view}`
     case 'orders':
       if (route.view === 'order') return `#/orders/${route.id}`
-      return route.view === 'list' ? '#/orders' : '#/orders/new'
+      if (route.view === 'list') return '#/orders'
+      if (route.resume) return `#/orders/new/${RESUME}`
+      return route.csrId ? `#/orders/new/${route.csrId}` : '#/orders/new'
     case 'accounts':
       if (route.view === 'edit') return `#/accounts/${route.id}`
-      return route.view === 'list' ? '#/accounts' : '#/accounts/new'
+      if (route.view === 'list') return '#/accounts'
+      return route.forOrder ? `#/accounts/new/${FOR_ORDER}` : '#/accounts/new'
     case 'certificates':
       if (route.view === 'cert') return `#/certificates/${route.id}`
       return route.view === 'list' ? '#/certificates' : '#/certificates/import'

@@ -6,6 +6,7 @@ import { BackLink } from './back-link'
 import { CsrAnalysisView } from './csr-analysis'
 import { DeleteAction } from './delete-action'
 import { DetailPending } from './detail-pending'
+import { Icon } from './icons'
 import { OriginTag } from './key-list'
 import { PageHeader } from './page-header'
 
@@ -37,13 +38,19 @@ export function CsrDetail({ id, goWithFlash }: { id: string; goWithFlash: GoWith
           </span>
         }
         actions={
-          <DeleteAction target={{ kind: 'csr', id, name: csr.label }} goWithFlash={goWithFlash}>
-            <p>
-              The request is removed from CertDesk. Its private key stays
-              {csr.key ? ', on the key’s page' : ''}; certificates issued for it are not touched. An order
-              keeps the CSR it was placed with as its record, so such a CSR cannot be deleted.
-            </p>
-          </DeleteAction>
+          <>
+            <a className="button" href={routeHref({ section: 'orders', view: 'new', csrId: id })}>
+              <Icon name="plus" />
+              Order with this CSR
+            </a>
+            <DeleteAction target={{ kind: 'csr', id, name: csr.label }} goWithFlash={goWithFlash}>
+              <p>
+                The request is removed from CertDesk. Its private key stays
+                {csr.key ? ', on the key’s page' : ''}; certificates issued for it are not touched. An order
+                keeps the CSR it was placed with as its record, so such a CSR cannot be deleted.
+              </p>
+            </DeleteAction>
+          </>
         }
       />
       <CsrAnalysisView analysis={csr} name={csr.commonName ?? csr.label} />

@@ -13,9 +13,9 @@ import { DetailRow } from './detail-list'
 import { EmptyState } from './empty-state'
 import { ErrorNotice } from './error-notice'
 import { Icon } from './icons'
-import { LinkButton } from './link-button'
 import { LoadingLine } from './loading-line'
 import { EnvironmentBadge } from './order-badges'
+import { parkedOrderDraft, parkOrderDraft } from './order-draft'
 import { OrderCsrStep, type CsrChoice } from './order-csr-step'
 import { findingStep, OrderFindings, type PreflightFinding, type PreflightReport } from './order-findings'
 import {
@@ -77,7 +77,7 @@ function parseOptions(f: OptionFields): { options: Options | undefined; error: s
 }
 
 type Draft = MethodInput<'orders.preflight'>
-type StepId = 'product' | 'csr' | 'domains' | 'organization' | 'review'
+export type StepId = 'product' | 'csr' | 'domains' | 'organization' | 'review'
 
 const STEP_LABELS: Readonly<Record<StepId, string>> = {
   product: 'Product',
@@ -87,7 +87,7 @@ const STEP_LABELS: Readonly<Record<StepId, string>> = {
   review: 'Review & place',
 }
 
-interface WizardState {
+export interface WizardState {
   accountId: string
   productCode: number | null
   /** Empty until the user picks one: the default follows the CA/B Forum schedule for today. */
@@ -215,24 +215,43 @@ function Stepper({
  * then a full preflight (Sectigo's own CSR check included) and the price before anything is paid.
  * Every step shows core's findings for its fields; errors block the step.
  */
-export function OrderWizard({ onVaultProblem }: { onVaultProblem: (code: UiErrorCode) => void }) {
+function initialState(csrId: string | undefined): WizardState {
+  return {
+    accountId: '',
+    productCode: DEFAULT_PRODUCT_CODE,
+    days: '',
+    options: NO_OPTIONS,
+    csr: { mode: csrId ? 'stored' : 'new', keyType: 'ec-p256', keyId: '', cn: '', sans: '', csrId: csrId ?? '', pem: '' },
+    choices: {},
+    organization: {},
+    confirmCharge: false,
+  }
+}
+
+export function OrderWizard({
+  start,
+  onVaultProblem,
+}: {
+  /** A stored CSR to order with (from its page), or the draft to resume after adding an account. */
+  start: { csrId?: string; resume?: true }
+  onVaultProblem: (code: UiErrorCode) => void
+}) {
   const ids = useId()
   const accounts = useQuery('accounts.list', {})
   const products = useQuery('orders.products', {})
   const csrs = useListItems('csrs.list', {})
   const keys = useListItems('keys.list', {})
   const validity = useQuery('orders.validity', {})
-  const [step, setStep] = useState<StepId>('product')
-  const [state, setState] = useState<WizardState>({
-    accountId: '',
-    productCode: DEFAULT_PRODUCT_CODE,
-    days: '',
-    options: NO_OPTIONS,
-    csr: { mode: 'new', keyType: 'ec-p256', keyId: '', cn: '', sans: '', csrId: '', pem: '' },
-    choices: {},
-    organization: {},
+  const [resumed] = useState(() => (start.resume ? parkedOrderDraft() : null))
+  const [step, setStep] = useState<StepId>(resumed?.step ?? 'product')
+  const [state, setState] = useState<WizardState>(() => ({
+    ...(resumed?.state ?? initialState(start.csrId)),
+    // Nothing is charged on a consent given before leaving the wizard.
     confirmCharge: false,
-  })
+  }))
+  // Adding an account leaves the wizard: what was filled waits in memory and comes back on return.
+  const addAccount = { section: 'accounts', view: 'new', forOrder: true } as const
+  const park = (): void => parkOrderDraft({ state, step })
 
   const usable = (accounts.data ?? []).filter((a) => a.passwordState === 'stored')
   // The only usable account is chosen for the user; with several, they pick.
@@ -336,13 +355,14 @@ export function OrderWizard({ onVaultProblem }: { onVaultProblem: (code: UiError
         icon="accounts"
         title="Add an account first"
         actions={
-          <LinkButton to={{ section: 'accounts', view: 'new' }} icon="plus">
+          <a className="button button-primary" href={routeHref(addAccount)} onClick={park}>
+            <Icon name="plus" />
             Add account
-          </LinkButton>
+          </a>
         }
       >
         Orders go through a Sectigo reseller account, or through the Sandbox CA on this computer to try things
-        for free. Add one, then come back here.
+        for free. Add one: CertDesk brings you back here.
       </EmptyState>
     )
   }
@@ -379,6 +399,12 @@ export function OrderWizard({ onVaultProblem }: { onVaultProblem: (code: UiError
                     </option>
                   ))}
                 </select>
+                <p className="field-hint">
+                  <a href={routeHref(addAccount)} onClick={park}>
+                    Add an account
+                  </a>{' '}
+                  and come back to this order as it is.
+                </p>
                 {account?.status === 'auth_failed' ? (
                   <p className="field-error">
                     Calls for this account are stopped: Sectigo refused its login.{' '}

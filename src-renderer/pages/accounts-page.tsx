@@ -1,6 +1,7 @@
 import { AccountCard } from '../components/account-card'
 import { AccountForm } from '../components/account-form'
 import { AccountKeychainBanner } from '../components/account-keychain-banner'
+import { chooseAccountForParkedOrder } from '../components/order-draft'
 import { BackLink } from '../components/back-link'
 import { EmptyState } from '../components/empty-state'
 import { ErrorNotice } from '../components/error-notice'
@@ -11,6 +12,7 @@ import { useQuery } from '../hooks/use-query'
 import { navigate, type Route } from '../routes'
 
 type AccountsRoute = Extract<Route, { section: 'accounts' }>
+const RESUME_ORDER: Route = { section: 'orders', view: 'new', resume: true }
 
 const NO_KEYCHAIN =
   'No OS keychain answers. Start or unlock it (on Linux a Secret Service such as GNOME Keyring or KWallet), then check again.'
@@ -98,7 +100,23 @@ export function AccountsPage({ route }: { route: AccountsRoute }) {
     case 'list':
       return <AccountList />
     case 'new':
-      return (
+      // From the order wizard: back there, with the new account chosen and the rest as it was left.
+      return route.forOrder ? (
+        <>
+          <PageHeader
+            title="Add account"
+            back={<BackLink to={RESUME_ORDER}>Back to the new order</BackLink>}
+            description="Choose where the order goes. Once it is added, CertDesk takes you back to the order as you left it."
+          />
+          <AccountForm
+            account={null}
+            onSaved={(saved) => {
+              chooseAccountForParkedOrder(saved.id)
+              navigate(RESUME_ORDER)
+            }}
+          />
+        </>
+      ) : (
         <>
           <PageHeader
             title="Add account"

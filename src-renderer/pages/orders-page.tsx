@@ -20,7 +20,7 @@ import { useInterval } from '../hooks/use-interval'
 import { usePagedList } from '../hooks/use-paged-list'
 import { useQuery } from '../hooks/use-query'
 import type { SortState } from '../components/virtual-table'
-import type { Route } from '../routes'
+import { routeHref, type Route } from '../routes'
 
 type OrdersRoute = Extract<Route, { section: 'orders' }>
 type OrderSort = NonNullable<MethodInput<'orders.list'>['sort']>
@@ -257,7 +257,12 @@ export function OrdersPage({
             back={<BackLink to={{ section: 'orders', view: 'list' }}>Orders</BackLink>}
             description="Nothing is sent or paid until the last step; CertDesk checks the order against the product’s rules first."
           />
-          <OrderWizard onVaultProblem={onVaultProblem} />
+          {/* A new start (another CSR, or back from adding an account) is a new wizard. */}
+          <OrderWizard
+            key={routeHref(route)}
+            start={{ ...(route.csrId ? { csrId: route.csrId } : {}), ...(route.resume ? { resume: true } : {}) }}
+            onVaultProblem={onVaultProblem}
+          />
         </>
       )
     case 'order':

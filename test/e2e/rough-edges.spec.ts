@@ -4,7 +4,7 @@ import { openssl } from '../fixtures/certs/pki-fixtures'
 import { makePki, type TestPki } from '../helpers/tls-servers'
 import { expect, test, type WebShellProcess } from './fixtures'
 import { shellApi } from './shell-api'
-import { openSection, screenshot } from './ui-steps'
+import { addSandboxAccount, makeKeyAndCsr, openSection, screenshot } from './ui-steps'
 
 /** The smallest window the export dialog is held to: a 1366×768 laptop minus browser and taskbar. */
 const SMALL_WINDOW = { width: 1280, height: 657 }
@@ -248,4 +248,60 @@ test.describe('rough edges', () => {
       await expectStrongRing(page, page.getByRole('button', { name: 'Delete…' }))
     })
   }
+
+  test('the CSR page offers "Order with this CSR", which opens the wizard with that CSR chosen', async ({ page, shell }) => {
+    await page.goto(shell.url)
+    await addSandboxAccount(page, 'Demo sandbox')
+    await makeKeyAndCsr(page, 'csr-order.example.com', 'Shop CSR')
+    const csrUrl = page.url()
+    const csrId = /#\/keys\/csr\/(csr_[0-9a-z]{16})$/.exec(csrUrl)?.[1]
+    expect(csrId).toBeDefined()
+
+    await page.getByRole('link', { name: 'Order with this CSR' }).click()
+    await expect(page.getByRole('heading', { level: 1, name: 'New order' })).toBeVisible()
+    await expect(page).toHaveURL(new RegExp(`#/orders/new/${csrId ?? ''}$`))
+    await expect(page.getByLabel('Order through')).toHaveValue(/^acc_/)
+    await page.getByRole('button', { name: 'Continue' }).click()
+    await expect(page.getByRole('radio', { name: /A stored CSR/ })).toBeChecked()
+    await expect(page.getByLabel('CSR', { exact: true })).toHaveValue(csrId ?? '')
+    await page.getByRole('button', { name: 'Continue' }).click()
+    await expect(page.getByLabel('Validation method for csr-order.example.com')).toBeVisible()
+  })
+
+  test('adding an account from the order wizard comes back to the wizard with the account chosen and the rest kept', async ({
+    page,
+    shell,
+  }) => {
+    await page.goto(shell.url)
+    await makeKeyAndCsr(page, 'kept.example.com', 'Kept CSR')
+    await page.getByRole('link', { name: 'Order with this CSR' }).click()
+
+    // No account at all: the wizard sends the user to add one, and gets them back.
+    await expect(page.getByRole('heading', { name: 'Add an account first' })).toBeVisible()
+    await page.getByRole('link', { name: 'Add account' }).click()
+    const form = page.getByRole('form', { name: 'New account' })
+    await form.getByLabel('Label').fill('First sandbox')
+    await form.getByRole('button', { name: 'Add account' }).click()
+    await expect(page.getByRole('heading', { level: 1, name: 'New order' })).toBeVisible()
+    const account = page.getByLabel('Order through')
+    await expect(account.locator('option:checked')).toHaveText(/First sandbox/)
+
+    // With an account: product and term filled, then a second account added from the same step.
+    await page.getByRole('radio', { name: 'DV', exact: true }).check()
+    await page.getByRole('radio', { name: 'Single name' }).check()
+    await page.getByRole('radio', { name: 'PositiveSSL (product 287)' }).check()
+    await page.getByLabel('Days', { exact: true }).fill('200')
+    await page.getByRole('link', { name: 'Add an account' }).click()
+    await expect(page.getByRole('heading', { level: 1, name: 'Add account' })).toBeVisible()
+    await form.getByLabel('Label').fill('Second sandbox')
+    await form.getByRole('button', { name: 'Add account' }).click()
+
+    await expect(page.getByRole('heading', { level: 1, name: 'New order' })).toBeVisible()
+    await expect(account.locator('option:checked')).toHaveText(/Second sandbox/)
+    await expect(page.getByRole('radio', { name: 'PositiveSSL (product 287)' })).toBeChecked()
+    await expect(page.getByLabel('Days', { exact: true })).toHaveValue('200')
+    await page.getByRole('button', { name: 'Continue' }).click()
+    await expect(page.getByRole('radio', { name: /A stored CSR/ })).toBeChecked()
+    await expect(page.getByLabel('CSR', { exact: true }).locator('option:checked')).toHaveText(/Kept CSR/)
+  })
 })
