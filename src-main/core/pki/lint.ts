@@ -293,6 +293,15 @@ function lintNames(t: LintTarget, out: LintFinding[]): void {
   const cn = t.subject.cn
   const valid = t.sans.flatMap((e) => (e.check.ok ? [e.check.san] : []))
   const validKeys = new Set(valid.map(sanKey))
+  // The common name's own findings come first, so that no later advice contradicts them: a common name
+  // with an error is never "added to the SANs", and an IP already listed as a SAN is not asked for again.
+  const cnFindings: LintFinding[] = []
+  const cnSanOfName = cn === undefined ? null : sanForCommonName(cn)
+  const cnInSans = cnSanOfName !== null && validKeys.has(sanKey(cnSanOfName))
+  if (cn !== undefined && !cnInSans) {
+    lintName({ field: 'cn', shown: cn, check: cnSanOfName ? { ok: true, san: cnSanOfName } : normalizeSanEntry(`dns:${cn}`) }, cnFindings)
+  }
+  const cnBroken = cnFindings.some((f) => f.severity === 'error')
 
   if (t.sans.length === 0) {
     if (cn === undefined) {
@@ -304,8 +313,8 @@ function lintNames(t: LintTarget, out: LintFinding[]): void {
         ),
       )
     } else {
-      const cnSan = sanForCommonName(cn)
-      const hint = !cnSan
+      const cnSan = cnSanOfName
+      const hint = !cnSan || cnBroken
         ? 'add the domain names as SANs'
         : t.mode === 'draft'
           ? `the common name ${cnSan.value} will be added as one`
@@ -330,20 +339,19 @@ function lintNames(t: LintTarget, out: LintFinding[]): void {
   }
 
   if (cn !== undefined) {
-    const cnSan = sanForCommonName(cn)
+    const cnSan = cnSanOfName
     if (cnSan?.type === 'ip') {
+      const advice = cnInSans ? 'it is already listed as an IP SAN' : 'list the address as an IP SAN'
       out.push(
         finding(
           'ip-in-cn',
-          `The common name is the IP address ${cnSan.value}; use a host name as the common name and list the address as an IP SAN.`,
+          `The common name is the IP address ${cnSan.value}; use a host name as the common name, and ${advice}.`,
           'cn',
         ),
       )
     }
-    const cnCheck = normalizeSanEntry(`dns:${cn}`)
-    const inSans = cnSan !== null && validKeys.has(sanKey(cnSan))
-    if (!inSans) lintName({ field: 'cn', shown: cn, check: cnSan ? { ok: true, san: cnSan } : cnCheck }, out)
-    if (cnSan && !inSans && t.sans.length > 0) {
+    out.push(...cnFindings)
+    if (cnSan && !cnInSans && !cnBroken && t.sans.length > 0) {
       const fix = t.mode === 'draft' ? 'it will be added' : 'make a new CSR that lists it'
       out.push(
         finding(

@@ -77,6 +77,21 @@ describe('lintDraft', () => {
     })
   })
 
+  describe('a common name with its own error is never offered as a SAN', () => {
+    it('says nothing of adding a wildcard-on-a-public-suffix CN when SANs are missing or do not list it', () => {
+      const none = draft({ cn: '*.co.uk' }, [])
+      expect(ids(none)).toContain('wildcard-on-public-suffix-like')
+      expect(only(none, 'no-san')[0]?.message).toContain('add the domain names as SANs')
+      expect(only(none, 'no-san')[0]?.message).not.toContain('will be added')
+      const other = draft({ cn: '*.co.uk' }, ['example.com'])
+      expect(ids(other)).toContain('wildcard-on-public-suffix-like')
+      expect(only(other, 'cn-not-in-sans')).toEqual([])
+    })
+    it('still offers to add a sound CN', () => {
+      expect(only(draft({ cn: 'example.com' }, []), 'no-san')[0]?.message).toContain('will be added')
+    })
+  })
+
   describe('cn-not-in-sans', () => {
     it('warns on the CN field when the CN is missing from the SANs', () => {
       expect(only(draft({ cn: 'example.com' }, ['www.example.com']), 'cn-not-in-sans')).toEqual([
@@ -186,6 +201,13 @@ describe('lintDraft', () => {
   describe('ip-in-cn', () => {
     it('warns when the CN is an IP address', () => {
       expect(ids(draft({ cn: '8.8.8.8' }, ['8.8.8.8']))).toEqual(['ip-in-cn'])
+    })
+    it('does not ask for the IP SAN the request already has, and asks for it when it is missing', () => {
+      const [listed] = only(draft({ cn: '8.8.8.8' }, ['8.8.8.8']), 'ip-in-cn')
+      expect(listed?.message).toContain('it is already listed as an IP SAN')
+      expect(listed?.message).not.toContain('list the address as an IP SAN')
+      const [missing] = only(draft({ cn: '8.8.8.8' }, ['example.com']), 'ip-in-cn')
+      expect(missing?.message).toContain('list the address as an IP SAN')
     })
     it('does not fire for a host-name CN', () => {
       expect(only(draft({ cn: 'example.com' }, ['example.com', '8.8.8.8']), 'ip-in-cn')).toEqual([])
