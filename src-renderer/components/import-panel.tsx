@@ -1,4 +1,4 @@
-import { useId, useRef, useState, type DragEvent, type FormEvent } from 'react'
+import { useId, useRef, useState, type ChangeEvent, type DragEvent, type FormEvent } from 'react'
 import type { MethodOutput } from '../../src-main/core/api/contract'
 import type { MAX_IMPORT_BYTES } from '../../src-main/core/pki/formats/limits'
 import { ApiError, call, toApiError, type UiErrorCode } from '../api'
@@ -304,6 +304,16 @@ export function ImportPanel({
     )
   }
 
+  // Both file inputs (files, and a folder through webkitdirectory) hand their choice to the same queue.
+  const onFilesChosen = (e: ChangeEvent<HTMLInputElement>): void => {
+    const list = e.target.files
+    if (list && list.length > 0) {
+      const picked = pickInput(list)
+      void take(() => picked)
+    }
+    e.target.value = ''
+  }
+
   return (
     <div className="import-panel">
       <label
@@ -322,14 +332,7 @@ export function ImportPanel({
           accept={FILE_TYPES}
           aria-label="Certificate or key file"
           disabled={busy}
-          onChange={(e) => {
-            const list = e.target.files
-            if (list && list.length > 0) {
-              const picked = pickInput(list)
-              void take(() => picked)
-            }
-            e.target.value = ''
-          }}
+          onChange={onFilesChosen}
         />
         <span className="drop-zone-icon">{busy ? <Spinner /> : <Icon name="upload" />}</span>
         <span className="drop-zone-title">
@@ -351,14 +354,7 @@ export function ImportPanel({
             disabled={busy}
             // webkitdirectory is not in React's types; every engine CertDesk runs in (Chromium) supports it.
             ref={(el) => el?.setAttribute('webkitdirectory', '')}
-            onChange={(e) => {
-              const list = e.target.files
-              if (list && list.length > 0) {
-                const picked = pickInput(list)
-                void take(() => picked)
-              }
-              e.target.value = ''
-            }}
+            onChange={onFilesChosen}
           />
           <Icon name="file" />
           Choose folder

@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type Browser, chromium, type Locator, type Page, type Request } from '@playwright/test'
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromium'
 import { afterAll, beforeAll, describe, it } from 'vitest'
 import { type Estate, loadEstate, writeEstate } from '../fixtures/estate/make-estate'
 import { seedOrders } from '../fixtures/estate/seed-orders'
@@ -23,7 +24,6 @@ const CERTIFICATES = 10_000
 const DOMAINS = 600
 const ORDERS = 2_000
 const WEB_JS = join(__dirname, '../../out/main/web.js')
-const CHROMIUM = process.env.CERTDESK_CHROMIUM ?? '/usr/bin/chromium'
 const VIEWPORT = { width: 1280, height: 860 }
 /** The issue's goals, printed beside the figures. */
 const GOAL_FIRST_RENDER_MS = 500
@@ -232,18 +232,7 @@ beforeAll(async () => {
     throw new Error(`certs summary failed (${reindex.status}): ${String(reindex.stderr)}`)
   shell = await startShell(dataDir)
   idleRssMiB = memoryOf(shell.child.pid ?? -1).nowMiB
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  })
+  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS })
   const context = await browser.newContext({ viewport: VIEWPORT })
   await context.addInitScript(instrument)
   page = await context.newPage()
