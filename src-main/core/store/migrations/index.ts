@@ -8,7 +8,7 @@ import { m0006SectigoTruth } from './0006-sectigo-truth'
 import { m0007Estate } from './0007-estate'
 import { m0008AlertsSettings } from './0008-alerts-settings'
 import { m0009Endpoints } from './0009-endpoints'
-import { m0010SearchSpeed } from './0010-search-speed'
+import { m0010SearchSpeed } from './0011-search-speed'
 
 export interface Migration {
   name: string

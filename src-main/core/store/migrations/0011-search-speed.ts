@@ -18,7 +18,7 @@ import type { Migration } from './index'
  * every row copied (rowid = certificates.search_id), inside this migration's transaction.
  */
 export const m0010SearchSpeed: Migration = {
-  name: '0010-search-speed',
+  name: '0011-search-speed',
   up(db) {
     db.exec(`
       DROP TRIGGER certificates_search_delete;

@@ -16,8 +16,8 @@ import { useTempDirs } from '../../helpers/temp-dir'
 const tempDir = useTempDirs()
 const DAY = 86_400_000
 
-describe('migration 0010: search that keeps up with typing', () => {
-  const step = MIGRATIONS.findIndex((m) => m.name === '0010-search-speed')
+describe('migration 0011: search that keeps up with typing', () => {
+  const step = MIGRATIONS.findIndex((m) => m.name === '0011-search-speed')
 
   it('keeps every search row and what each search finds, adds prefix indexes, and the list query reads the covering index', async () => {
     expect(step).toBeGreaterThan(MIGRATIONS.findIndex((m) => m.name === '0007-estate'))
