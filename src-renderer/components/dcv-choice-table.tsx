@@ -104,15 +104,14 @@ export function DcvChoiceTable({
             {everyMethod.map((o) => (
               <option key={o.method} value={o.method}>
                 {DCV_METHOD_VIEW[o.method].label}
-                {o.except ? ` (not for ${o.except}: they keep their own)` : ''}
+                {o.except ? ` (not for ${o.except})` : ''}
               </option>
             ))}
           </select>
           <p className="field-hint" id={`${ids}-all-hint`}>
             {wildcards.length > 0 && fileOffered
-              ? `Sectigo never validates a wildcard name by HTTP or HTTPS file, so a file method chosen here is not applied to ${wildcards.join(', ')}: ${wildcards.length === 1 ? 'it keeps its' : 'they keep their'} DNS CNAME or email method. `
-              : ''}
-            Names that cannot use a method (wildcards by file, IP addresses by DNS or email) keep their own.
+              ? `Sectigo never validates a wildcard name by HTTP or HTTPS file, so a file method chosen here is not applied to ${wildcards.join(', ')}: ${wildcards.length === 1 ? 'it keeps its' : 'they keep their'} DNS CNAME or email method.`
+              : 'Names that cannot use a method (wildcards by file, IP addresses by DNS or email) keep their own.'}
           </p>
         </div>
       ) : null}

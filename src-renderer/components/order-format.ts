@@ -119,7 +119,7 @@ export interface EveryNameMethod {
   method: DcvMethod
   apply: string[]
   keep: string[]
-  /** The kinds of name it leaves alone, for the option's text ("wildcard names"), or null. */
+  /** The kinds of name it leaves alone, for the option's text ("wildcards"), or null. */
   except: string | null
 }
 
@@ -135,7 +135,7 @@ export function everyNameMethods(names: readonly string[], product: ProductInfo 
     if (apply.length === 0) return []
     const keep = names.filter((n) => !apply.includes(n))
     const kinds = [
-      ...(keep.some((n) => n.startsWith('*.')) ? ['wildcard names'] : []),
+      ...(keep.some((n) => n.startsWith('*.')) ? ['wildcards'] : []),
       ...(keep.some((n) => isIpName(n)) ? ['IP addresses'] : []),
     ]
     return [{ method, apply, keep, except: kinds.length === 0 ? null : kinds.join(' or ') }]
