@@ -24,6 +24,12 @@ export const KEY_TYPES: readonly { value: KeyType; label: string }[] = [
   { value: 'rsa-4096', label: 'RSA 4096' },
 ]
 
+/** Who the CSR is for; 'internal' lets private names through with a warning (pki/lint.ts CsrPurpose). */
+const PURPOSES: readonly { value: CsrPurpose; label: string }[] = [
+  { value: 'public', label: 'A public CA (Sectigo)' },
+  { value: 'internal', label: 'An internal CA (private use)' },
+]
+
 type SubjectKey = 'cn' | 'o' | 'ou' | 'l' | 'st' | 'c' | 'email'
 
 interface FormState {
@@ -216,24 +222,17 @@ export function CsrForm({
         <legend className="form-section-title">Names</legend>
         <fieldset className="plain-fieldset" aria-describedby={`${ids}-purpose-hint`}>
           <legend className="field-label">Certificate authority</legend>
-          <label className="check-line">
-            <input
-              type="radio"
-              name={`${ids}-purpose`}
-              checked={form.purpose === 'public'}
-              onChange={() => setForm((f) => ({ ...f, purpose: 'public' }))}
-            />
-            A public CA (Sectigo)
-          </label>
-          <label className="check-line">
-            <input
-              type="radio"
-              name={`${ids}-purpose`}
-              checked={form.purpose === 'internal'}
-              onChange={() => setForm((f) => ({ ...f, purpose: 'internal' }))}
-            />
-            An internal CA (private use)
-          </label>
+          {PURPOSES.map((p) => (
+            <label className="check-line" key={p.value}>
+              <input
+                type="radio"
+                name={`${ids}-purpose`}
+                checked={form.purpose === p.value}
+                onChange={() => setForm((f) => ({ ...f, purpose: p.value }))}
+              />
+              {p.label}
+            </label>
+          ))}
           <p className="field-hint" id={`${ids}-purpose-hint`}>
             {form.purpose === 'internal'
               ? 'Private names (.local, .internal, single labels) and private or loopback addresses are allowed, with a warning. Sectigo will not certify them: an order with this CSR is refused while it lists any.'
