@@ -17,7 +17,7 @@ import type { Migration } from './index'
  * Same table and column names, same trigger: the search table is rebuilt under its own name with
  * every row copied (rowid = certificates.search_id), inside this migration's transaction.
  */
-export const m0010SearchSpeed: Migration = {
+export const m0011SearchSpeed: Migration = {
   name: '0011-search-speed',
   up(db) {
     db.exec(`
