@@ -14,7 +14,8 @@ export interface Growth {
   largeMs: number
 }
 
-const RUNS = 5
+/** Runs of each side; the fastest is kept. More runs, more chances of one that no other process interrupted. */
+const RUNS = 9
 /** Below this a run is mostly timer noise; the small size is raised until it takes at least this long. */
 const MIN_SMALL_MS = 0.2
 
