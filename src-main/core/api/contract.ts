@@ -153,6 +153,15 @@ export interface DownloadedMany {
   warnings: string[]
 }
 
+/** A multi-selection of CSRs or orders as one file for a download: what went in, and the ids left out with why. */
+export interface DownloadedFiles {
+  fileName: string
+  mediaType: string
+  base64: string
+  exported: string[]
+  failed: BulkFailure[]
+}
+
 /** Paging of every list method: `offset` from 0, `limit` up to MAX_PAGE_SIZE (default DEFAULT_PAGE_SIZE). */
 const PAGING = {
   offset: z.number().int().min(0).max(10_000_000).optional(),
@@ -160,6 +169,8 @@ const PAGING = {
 }
 /** A search box's text (words matched as prefixes). */
 const SEARCH = text(MAX_SEARCH_CHARS)
+const SORT_ORDER = z.enum(['asc', 'desc'])
+const CSR_IDS = z.array(id('csr')).min(1).max(MAX_SELECTED_IDS)
 const CERT_ID = id('crt')
 const CERT_IDS = z.array(CERT_ID).min(1).max(MAX_SELECTED_IDS)
 const ROLES = z.array(z.enum(['leaf', 'intermediate', 'root'])).max(3)
@@ -313,11 +324,18 @@ export const contract = {
   'backup.verify': method<BackupInfo>()(z.strictObject({ passphrase: text(1024), file: DESTINATION })),
 
   // --- keys and CSRs ---
-  /** Newest first; `query` matches label, algorithm and SPKI fingerprint. */
-  'keys.list': method<Page<KeySummary>>()(z.strictObject({ query: SEARCH.optional(), ...PAGING })),
+  /** Newest first unless sorted; `query` matches label, algorithm and SPKI fingerprint. */
+  'keys.list': method<Page<KeySummary>>()(
+    z.strictObject({ query: SEARCH.optional(), sort: z.enum(['createdAt', 'label', 'algorithm']).optional(), order: SORT_ORDER.optional(), ...PAGING }),
+  ),
   'keys.get': method<KeySummary>()(z.strictObject({ id: id('key') })),
   /** Refused while an unfinished order or an unexpired certificate needs the key; its unused CSRs go too. */
   'keys.delete': method<DeletionReport>()(z.strictObject({ id: id('key') })),
+  /**
+   * A multi-selection, each key as keys.delete would on its own: refusals are reported, the others
+   * deleted. There is no bulk key export: private keys leave one at a time, each with its password.
+   */
+  'keys.deleteMany': method<BulkDeletionReport>()(z.strictObject({ ids: z.array(id('key')).min(1).max(MAX_SELECTED_IDS) })),
   'csrs.generate': method<CsrDetail>()(
     z.strictObject({
       keyType: KEY_TYPE,
@@ -330,8 +348,16 @@ export const contract = {
   'csrs.checkDraft': method<LintFinding[]>()(
     z.strictObject({ keyType: KEY_TYPE, subject: SUBJECT, sans: z.array(text(253)).max(MAX_SANS) }),
   ),
-  /** Newest first; `query` matches label, subject, names and fingerprints; `keyId` keeps the CSRs of that key. */
-  'csrs.list': method<Page<CsrSummary>>()(z.strictObject({ query: SEARCH.optional(), keyId: id('key').optional(), ...PAGING })),
+  /** Newest first unless sorted; `query` matches label, subject, names and fingerprints; `keyId` keeps the CSRs of that key. */
+  'csrs.list': method<Page<CsrSummary>>()(
+    z.strictObject({
+      query: SEARCH.optional(),
+      keyId: id('key').optional(),
+      sort: z.enum(['createdAt', 'label', 'commonName']).optional(),
+      order: SORT_ORDER.optional(),
+      ...PAGING,
+    }),
+  ),
   'csrs.get': method<CsrDetail>()(z.strictObject({ id: id('csr') })),
   'csrs.decode': method<CsrAnalysis>()(
     z.strictObject({ text: text(MAX_PASTE_CHARS), uniqueValue: z.string().regex(/^[A-Za-z0-9]{1,20}$/).optional() }),
@@ -340,6 +366,10 @@ export const contract = {
   'csrs.import': method<CsrDetail>()(z.strictObject({ text: text(MAX_PASTE_CHARS), label: text(MAX_LABEL).optional() })),
   /** Refused while an order refers to the CSR; its key stays. */
   'csrs.delete': method<DeletionReport>()(z.strictObject({ id: id('csr') })),
+  /** A multi-selection, each CSR as csrs.delete would: one an order keeps is refused, the others deleted. */
+  'csrs.deleteMany': method<BulkDeletionReport>()(z.strictObject({ ids: CSR_IDS })),
+  /** A multi-selection as one ZIP of PEM CSRs for a download (public data only). */
+  'csrs.downloadMany': method<DownloadedFiles>()(z.strictObject({ ids: CSR_IDS })),
 
   // --- certificates: lists, details and decisions (issue 12; src-main/core/certs/README-contract.md) ---
   /** One page of certificates: filtered, searched, sorted and paged in SQLite. */
@@ -540,6 +570,8 @@ export const contract = {
     }),
   ),
   'orders.get': method<OrderDetail>()(z.strictObject({ id: ORDER_ID })),
+  /** A multi-selection as a CSV for a download; read-only, nothing is sent to the CA. */
+  'orders.downloadCsv': method<DownloadedFiles>()(z.strictObject({ ids: z.array(ORDER_ID).min(1).max(MAX_SELECTED_IDS) })),
   /** Asks Sectigo now (ignoring the polite interval) and collects the certificate when issued. */
   'orders.collect': method<CollectResult>()(z.strictObject({ id: ORDER_ID })),
   /** Settles unknown orders and brings in orders Sectigo has that CertDesk does not know. */
