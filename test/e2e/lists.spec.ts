@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Page } from '@playwright/test'
+import type { Locator, Page } from '@playwright/test'
 import { expect, test, type WebShellProcess } from './fixtures'
 import { shellApi } from './shell-api'
 import { openSection } from './ui-steps'
@@ -27,9 +27,17 @@ async function sandboxAccount(shell: WebShellProcess): Promise<string> {
   return (await shellApi<{ id: string }>(shell, 'accounts.add', { label: 'Sandbox', loginName: 'sandbox', environment: 'sandbox' })).id
 }
 
-async function openKeysTab(page: Page, tab: 'Keys' | 'CSRs'): Promise<void> {
-  await openSection(page, 'Keys & CSRs')
-  await page.getByRole('navigation', { name: 'Keys and CSRs' }).getByRole('link', { name: new RegExp(`^${tab}`) }).click()
+/** Opens a list as a user does (Orders, or a Keys & CSRs tab): its table, and the results line above it with the count. */
+async function openList(page: Page, shell: WebShellProcess, list: 'Keys' | 'CSRs' | 'Orders'): Promise<{ table: Locator; results: Locator; count: Locator }> {
+  await page.goto(shell.url)
+  if (list === 'Orders') {
+    await openSection(page, 'Orders')
+  } else {
+    await openSection(page, 'Keys & CSRs')
+    await page.getByRole('navigation', { name: 'Keys and CSRs' }).getByRole('link', { name: new RegExp(`^${list}`) }).click()
+  }
+  const results = page.getByRole('group', { name: 'Results' })
+  return { table: page.getByRole('table', { name: list }), results, count: results.getByTestId('result-count') }
 }
 
 test.describe('keys, CSRs and orders lists', () => {
@@ -47,11 +55,8 @@ test.describe('keys, CSRs and orders lists', () => {
     const ordered = await makeCsr(shell, 'delta.example.com', 'delta key')
     await draftOrder(shell, accountId, ordered.id)
 
-    await page.goto(shell.url)
-    await openKeysTab(page, 'Keys')
-    const table = page.getByRole('table', { name: 'Keys' })
-    const results = page.getByRole('group', { name: 'Results' })
-    await expect(results.getByTestId('result-count')).toHaveText('4 keys')
+    const { table, results, count } = await openList(page, shell, 'Keys')
+    await expect(count).toHaveText('4 keys')
     await table.getByRole('button', { name: 'Label' }).click()
     await expect(table.getByRole('columnheader', { name: 'Label' })).toHaveAttribute('aria-sort', 'ascending')
     await expect(table.getByRole('rowheader')).toHaveText(['Alpha key', 'bravo key', 'charlie key', 'delta key'])
@@ -61,14 +66,14 @@ test.describe('keys, CSRs and orders lists', () => {
 
     await table.getByRole('checkbox', { name: 'Select row 1', exact: true }).check()
     await table.getByRole('checkbox', { name: 'Select row 3', exact: true }).check()
-    await expect(results.getByTestId('result-count')).toHaveText('4 keys, 2 selected')
+    await expect(count).toHaveText('4 keys, 2 selected')
     await results.getByRole('button', { name: 'Delete selected' }).click()
     const dialog = page.getByRole('dialog', { name: 'Delete 2 keys?' })
     await expect(dialog).toContainText('still needed by an unfinished order')
     await dialog.getByRole('button', { name: 'Delete', exact: true }).click()
     await expect(dialog).toBeHidden()
     await expect(page.getByText(/^Deleted 1 key; 1 refused: Key key_\w+ is still needed by/)).toBeVisible()
-    await expect(results.getByTestId('result-count')).toHaveText('3 keys')
+    await expect(count).toHaveText('3 keys')
     await expect(table.getByRole('rowheader')).toHaveText(['delta key', 'charlie key', 'Alpha key'])
     const left = await shellApi<{ items: { label: string }[] }>(shell, 'keys.list', { sort: 'label' })
     expect(left.items.map((k) => k.label)).toEqual(['Alpha key', 'charlie key', 'delta key'])
@@ -79,19 +84,16 @@ test.describe('keys, CSRs and orders lists', () => {
     await makeCsr(shell, 'mail.example.org', 'org mail')
     await makeCsr(shell, 'www.example.net', 'net web')
 
-    await page.goto(shell.url)
-    await openKeysTab(page, 'CSRs')
-    const table = page.getByRole('table', { name: 'CSRs' })
-    const results = page.getByRole('group', { name: 'Results' })
-    await expect(results.getByTestId('result-count')).toHaveText('3 CSRs')
+    const { table, results, count } = await openList(page, shell, 'CSRs')
+    await expect(count).toHaveText('3 CSRs')
     await table.getByRole('checkbox', { name: 'Select row 1', exact: true }).check()
-    await expect(results.getByTestId('result-count')).toHaveText('3 CSRs, 1 selected')
+    await expect(count).toHaveText('3 CSRs, 1 selected')
     await page.getByLabel('Filter CSRs').fill('example.org')
-    await expect(results.getByTestId('result-count')).toHaveText('2 CSRs')
+    await expect(count).toHaveText('2 CSRs')
     await table.getByRole('button', { name: 'Common name' }).click()
     await expect(table.getByRole('rowheader')).toHaveText(['org mail', 'org web'])
     await results.getByRole('button', { name: 'Select all 2 matching' }).click()
-    await expect(results.getByTestId('result-count')).toHaveText('2 CSRs, 2 selected')
+    await expect(count).toHaveText('2 CSRs, 2 selected')
 
     const download = page.waitForEvent('download')
     await results.getByRole('button', { name: 'Export selected (ZIP of PEM)' }).click()
@@ -118,16 +120,13 @@ test.describe('keys, CSRs and orders lists', () => {
     const ids: string[] = []
     for (const cn of ['one.example.com', 'two.example.com', 'three.example.com']) ids.push(await draftOrder(shell, accountId, (await makeCsr(shell, cn, cn)).id))
 
-    await page.goto(shell.url)
-    await openSection(page, 'Orders')
-    const table = page.getByRole('table', { name: 'Orders' })
-    const results = page.getByRole('group', { name: 'Results' })
-    await expect(results.getByTestId('result-count')).toHaveText('3 orders')
+    const { table, results, count } = await openList(page, shell, 'Orders')
+    await expect(count).toHaveText('3 orders')
     await table.getByRole('button', { name: 'Order', exact: true }).click()
     await expect(table.getByRole('rowheader').getByRole('link')).toHaveText(['one.example.com', 'three.example.com', 'two.example.com'])
     await table.getByRole('checkbox', { name: 'Select row 1', exact: true }).check()
     await table.getByRole('checkbox', { name: 'Select row 3', exact: true }).check()
-    await expect(results.getByTestId('result-count')).toHaveText('3 orders, 2 selected')
+    await expect(count).toHaveText('3 orders, 2 selected')
 
     const download = page.waitForEvent('download')
     await results.getByRole('button', { name: 'Download selected (CSV)' }).click()
@@ -143,7 +142,7 @@ test.describe('keys, CSRs and orders lists', () => {
     await expect(page.getByText('Downloaded 2 orders.')).toBeVisible()
 
     await page.getByRole('navigation', { name: 'Order filters' }).getByRole('button', { name: /^In progress/ }).click()
-    await expect(results.getByTestId('result-count')).toHaveText('3 orders')
+    await expect(count).toHaveText('3 orders')
     await expect(results.getByRole('button', { name: 'Download selected (CSV)' })).toBeHidden()
   })
 })
