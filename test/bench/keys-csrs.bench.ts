@@ -107,8 +107,8 @@ describe('keys and CSRs', () => {
           fmt(list),
           `SELECT all 11 000 rows 36-45 ms (same source); RSS +${((rssAfter - rssBefore) / 1048576).toFixed(0)} MiB`,
         ],
-        ['csrs.list sorted by common name, last page', fmt(byName), 'read off the csrs_common_name index (migration 0010)'],
-        ['csrs.list sorted by label desc, last page', fmt(byLabel), 'read off the csrs_label index (migration 0010)'],
+        ['csrs.list sorted by common name, last page', fmt(byName), 'read off the csrs_common_name index (migration 0012)'],
+        ['csrs.list sorted by label desc, last page', fmt(byLabel), 'read off the csrs_label index (migration 0012)'],
       ])
     } finally {
       core.close()

@@ -8,11 +8,11 @@ import { useTempDirs } from '../../helpers/temp-dir'
 
 const tempDir = useTempDirs()
 
-describe('migration 0010: indexes for the sorted key and CSR lists', () => {
-  const step = MIGRATIONS.findIndex((m) => m.name === '0010-list-sorts')
+describe('migration 0012: indexes for the sorted key and CSR lists', () => {
+  const step = MIGRATIONS.findIndex((m) => m.name === '0012-list-sorts')
 
   it('keeps keys stored by the previous version and pages them by label off the new index', () => {
-    expect(step).toBeGreaterThanOrEqual(9)
+    expect(step).toBeGreaterThanOrEqual(11)
     const file = join(tempDir(), 'certdesk.db')
     const before = new Database(file)
     before.pragma(`application_id = ${APPLICATION_ID}`)
@@ -20,7 +20,7 @@ describe('migration 0010: indexes for the sorted key and CSR lists', () => {
     before.pragma(`user_version = ${step}`)
     for (const [i, label] of ['web', 'Mail', 'api'].entries()) {
       insertKey(before, {
-        id: `key_m0010${i}00000000000`,
+        id: `key_m0012${i}00000000000`,
         label,
         algorithm: 'ec-p256',
         spkiSha256: String(i).repeat(64),

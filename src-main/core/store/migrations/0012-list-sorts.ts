@@ -6,8 +6,8 @@ import type { Migration } from './index'
  * case, then created_at and id), instead of sorting every row for every page. At 10,000 keys a page
  * deep in a label sort took about 50 ms with a temporary sort and about 1 ms with the index.
  */
-export const m0010ListSorts: Migration = {
-  name: '0010-list-sorts',
+export const m0012ListSorts: Migration = {
+  name: '0012-list-sorts',
   up(db) {
     db.exec(`
       CREATE INDEX keys_label ON keys(label COLLATE NOCASE, created_at, id);
