@@ -25,9 +25,8 @@ export interface ListQuery {
 
 /** One list on a BulkList: what it shows and the core methods behind it (module constants: stable). */
 export interface ListSpec<T> {
-  label: string
-  noun: { one: string; many: string }
-  searchPlaceholder: string
+  /** What a row is called ("key", "keys"; the table is named by the plural) and the search box's hint. */
+  words: { one: string; many: string; search: string }
   columns: Column<T>[]
   href: (row: T) => string
   fetchPage: (input: ListQuery) => Promise<{ items: T[]; total: number }>
@@ -52,7 +51,9 @@ export function deletionMessage(report: BulkDeletionReport, noun: { one: string;
  * export. Core searches, sorts and pages; the selection clears when the search changes.
  */
 export function BulkList<T extends { id: string }>({ spec, onChanged }: { spec: ListSpec<T>; onChanged: () => void }) {
-  const { label, noun, searchPlaceholder, columns, href, fetchPage, deleteMany, deleteNote, exportSelected } = spec
+  const { words, columns, href, fetchPage, deleteMany, deleteNote, exportSelected } = spec
+  const noun = { one: words.one, many: words.many }
+  const label = words.many.charAt(0).toUpperCase() + words.many.slice(1)
   const ids = useId()
   const [search, setSearch] = useState('')
   const needle = useDeferredValue(search.trim())
@@ -90,7 +91,7 @@ export function BulkList<T extends { id: string }>({ spec, onChanged }: { spec: 
             id={`${ids}-filter`}
             type="search"
             value={search}
-            placeholder={searchPlaceholder}
+            placeholder={words.search}
             autoComplete="off"
             spellCheck={false}
             onChange={(e) => setSearch(e.target.value)}

@@ -33,9 +33,7 @@ async function downloadCsrs(ids: string[]): Promise<string> {
 }
 
 const CSRS: ListSpec<CsrSummary> = {
-  label: 'CSRs',
-  noun: { one: 'CSR', many: 'CSRs' },
-  searchPlaceholder: 'Filter by name, subject, SAN or fingerprint',
+  words: { one: 'CSR', many: 'CSRs', search: 'Filter by name, subject, SAN or fingerprint' },
   columns: COLUMNS,
   href: csrHref,
   fetchPage: ({ sort, ...q }: ListQuery) => call('csrs.list', { ...q, ...(sort ? { sort: sort as CsrSort } : {}) }),

@@ -25,9 +25,7 @@ const COLUMNS: Column<KeySummary>[] = [
 ]
 
 const KEYS: ListSpec<KeySummary> = {
-  label: 'Keys',
-  noun: { one: 'key', many: 'keys' },
-  searchPlaceholder: 'Filter by label, type or fingerprint',
+  words: { one: 'key', many: 'keys', search: 'Filter by label, type or fingerprint' },
   columns: COLUMNS,
   href: keyHref,
   fetchPage: ({ sort, ...q }) => call('keys.list', { ...q, ...(sort ? { sort: sort as KeySort } : {}) }),
