@@ -12,20 +12,32 @@ describe('credentials never reach the log, errors or results', () => {
   let server: FakeSectigo
   const lines: string[] = []
   const surfaced: string[] = []
+  /** The client the calls below use: `patient` for answers, `hasty` for the server that never answers. */
   let client: SectigoClient
+  let patient: SectigoClient
+  let hasty: SectigoClient
+  /** Long enough for a loopback answer on a loaded 2-core machine (150 ms was not, and an answer became a timeout). */
+  const ANSWER_TIMEOUT_MS = 10_000
+  /** How long the unanswered calls wait: short, so thirteen of them take about two seconds. */
+  const SILENCE_TIMEOUT_MS = 150
 
   beforeAll(async () => {
     server = await FakeSectigo.start()
-    client = new SectigoClient({
-      baseUrl: server.baseUrl,
-      loginName: 'api-user',
-      loginPassword: PASSWORD,
-      logger: createLogger({ sink: (l) => lines.push(l), level: 'debug' }),
-      timeouts: { connectMs: 1000, totalMs: 150 },
-    })
+    const make = (totalMs: number): SectigoClient =>
+      new SectigoClient({
+        baseUrl: server.baseUrl,
+        loginName: 'api-user',
+        loginPassword: PASSWORD,
+        logger: createLogger({ sink: (l) => lines.push(l), level: 'debug' }),
+        timeouts: { connectMs: 1000, totalMs },
+      })
+    patient = make(ANSWER_TIMEOUT_MS)
+    hasty = make(SILENCE_TIMEOUT_MS)
+    client = patient
   })
   afterAll(async () => {
-    await client.close()
+    await patient.close()
+    await hasty.close()
     await server.close()
   })
 
@@ -65,7 +77,9 @@ describe('credentials never reach the log, errors or results', () => {
       server.onRequest((req, res) => res.end(`<html>${req.rawBody}</html>`))
       await record(call)
       server.onRequest(() => undefined)
+      client = hasty
       await record(call)
+      client = patient
     }
     const log = lines.join('\n')
     expect(lines.filter((l) => l.includes('sectigo answered'))).toHaveLength(calls.length)
