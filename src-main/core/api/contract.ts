@@ -45,14 +45,14 @@ import { MAX_IMPORT_BYTES } from '../pki/formats/limits'
 import { ALERT_KINDS } from '../alerts/alert-kinds'
 import { MAX_SNOOZE_HOURS, type AlertsReport, type AlertView } from '../alerts/alert-service'
 import type { DiagnosticsBundle } from '../diagnostics/diagnostics'
-import { CLOCK_TIME, type SettingsView } from '../settings/settings-service'
+import { clockTime, type SettingsView } from '../settings/settings-service'
 import type { EventRow } from '../store/events-repo'
 import type { UpdateCheck } from '../updates/update-service'
 import type { MethodNameList } from './method-names'
-import { MAX_FILE_NAME_CHARS, MAX_IMPORT_BASE64_CHARS, MAX_PASSWORD_CHARS, wireSize } from './request-limits'
+import { MAX_FILE_NAME_CHARS, MAX_IMPORT_BASE64_CHARS, MAX_PASSWORD_CHARS, MAX_PASTE_CHARS, wireSize } from './request-limits'
 
-/** Largest pasted text a method accepts (a CSR is at most 32 KiB; PEM armour and slack on top). */
-export const MAX_PASTE_CHARS = 64 * 1024
+// In request-limits.ts (no zod) so the CLI can check a file's size without loading the schemas.
+export { MAX_PASTE_CHARS } from './request-limits'
 const MAX_LABEL = 200
 const MAX_SANS = 1000
 
@@ -612,7 +612,7 @@ export const contract = {
   'settings.get': method<SettingsView>()(z.strictObject({})),
   'settings.update': method<SettingsView>()(
     z.strictObject({
-      alerts: z.strictObject({ muted: z.array(z.enum(ALERT_KINDS)).max(ALERT_KINDS.length).optional(), quietHours: z.strictObject({ enabled: z.boolean().optional(), start: CLOCK_TIME.optional(), end: CLOCK_TIME.optional() }).optional() }).optional(),
+      alerts: z.strictObject({ muted: z.array(z.enum(ALERT_KINDS)).max(ALERT_KINDS.length).optional(), quietHours: z.strictObject({ enabled: z.boolean().optional(), start: clockTime().optional(), end: clockTime().optional() }).optional() }).optional(),
       updates: z.strictObject({ checkAutomatically: z.boolean().optional(), allowPrerelease: z.boolean().optional(), skippedVersion: z.string().max(64).nullable().optional() }).optional(),
       desktop: z.strictObject({ startAtLogin: z.boolean().optional() }).optional(),
     }),
