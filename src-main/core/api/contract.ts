@@ -45,7 +45,7 @@ import { MAX_IMPORT_BYTES } from '../pki/formats/limits'
 import { ALERT_KINDS } from '../alerts/alert-kinds'
 import { MAX_SNOOZE_HOURS, type AlertsReport, type AlertView } from '../alerts/alert-service'
 import type { DiagnosticsBundle } from '../diagnostics/diagnostics'
-import { clockTime, type SettingsView } from '../settings/settings-service'
+import { CLOCK_TIME, type SettingsView } from '../settings/settings-service'
 import type { EventRow } from '../store/events-repo'
 import type { UpdateCheck } from '../updates/update-service'
 import type { MethodNameList } from './method-names'
@@ -288,6 +288,7 @@ export interface AppInfo {
 }
 
 /** An alert's key: its kind and subject (`order_waiting:ord_…`, `endpoint_problem:ept_…`). */
+const CLOCK_TIME_SCHEMA = z.string().regex(CLOCK_TIME.pattern, CLOCK_TIME.message)
 const ALERT_KEY = z.string().max(300).regex(/^[a-z_]+:[A-Za-z0-9_.:[\]-]{1,280}$/, 'not an alert key')
 /** How many audit events one Activity page shows at most. */
 export const MAX_ACTIVITY_EVENTS = 500
@@ -612,7 +613,7 @@ export const contract = {
   'settings.get': method<SettingsView>()(z.strictObject({})),
   'settings.update': method<SettingsView>()(
     z.strictObject({
-      alerts: z.strictObject({ muted: z.array(z.enum(ALERT_KINDS)).max(ALERT_KINDS.length).optional(), quietHours: z.strictObject({ enabled: z.boolean().optional(), start: clockTime().optional(), end: clockTime().optional() }).optional() }).optional(),
+      alerts: z.strictObject({ muted: z.array(z.enum(ALERT_KINDS)).max(ALERT_KINDS.length).optional(), quietHours: z.strictObject({ enabled: z.boolean().optional(), start: CLOCK_TIME_SCHEMA.optional(), end: CLOCK_TIME_SCHEMA.optional() }).optional() }).optional(),
       updates: z.strictObject({ checkAutomatically: z.boolean().optional(), allowPrerelease: z.boolean().optional(), skippedVersion: z.string().max(64).nullable().optional() }).optional(),
       desktop: z.strictObject({ startAtLogin: z.boolean().optional() }).optional(),
     }),

@@ -1,7 +1,8 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from 'node:crypto'
-import { z } from 'zod'
+import type { z } from 'zod'
 import { CoreError } from '../errors'
 import { DATA_KEY_BYTES, deriveWrappingKey, PASSPHRASE_KDF } from '../vault/vault'
+import { lazyZod } from '../util/lazy-zod'
 import { once } from '../util/once'
 
 /**
@@ -45,8 +46,9 @@ const MAX_SCRYPT_R = 32
 const MAX_SCRYPT_P = 16
 const MAX_SALT_BYTES = 64
 
-/** The header's schema, built on first use (util/once.ts): opening CertDesk reads no backup. */
+/** The header's schema, built on first use with zod loaded then (util/lazy-zod.ts): opening CertDesk reads no backup. */
 const headerSchema = once(() => {
+  const z = lazyZod()
   const COUNT = z.number().int().min(0)
   return z.strictObject({
     createdAt: z.string().max(40),

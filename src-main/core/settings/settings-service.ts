@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto'
-import { z } from 'zod'
+import type { z } from 'zod'
 import { ALERT_KIND_LABELS, ALERT_KINDS, type AlertKind } from '../alerts/alert-kinds'
 import type { DesktopHooks } from '../desktop-hooks'
 import { CoreError } from '../errors'
@@ -7,26 +7,33 @@ import type { Db } from '../store/db'
 import { recordEvent, type Actor } from '../store/events-repo'
 import { readSetting, writeSetting } from '../store/settings-repo'
 import type { Clock } from '../util/clock'
+import { lazyZod } from '../util/lazy-zod'
 import { once } from '../util/once'
 
-/** "HH:MM", 24-hour, local time. Schemas here are built on first use (util/once.ts). */
-export const clockTime = once(() => z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time as HH:MM (24-hour)'))
+/** "HH:MM", 24-hour, local time. */
+export const CLOCK_TIME = { pattern: /^([01]\d|2[0-3]):[0-5]\d$/, message: 'a time as HH:MM (24-hour)' } as const
 
-const alertSettings = once(() =>
-  z.object({
+// The schemas are built on first use, with zod loaded then (util/lazy-zod.ts): every front door opens
+// the settings service, and most commands never read a setting.
+const clockTime = once(() => lazyZod().string().regex(CLOCK_TIME.pattern, CLOCK_TIME.message))
+
+const alertSettings = once(() => {
+  const z = lazyZod()
+  return z.object({
     /** Kinds the user turned off: not notified, not counted as needing action. */
     muted: z.array(z.enum(ALERT_KINDS)).default([]),
     /** No notifications between start and end (local time; may span midnight). Alerts wait, they are not lost. */
     quietHours: z.object({ enabled: z.boolean().default(false), start: clockTime().default('22:00'), end: clockTime().default('07:00') }).default({ enabled: false, start: '22:00', end: '07:00' }),
-  }),
-)
+  })
+})
 export type AlertSettings = z.infer<ReturnType<typeof alertSettings>>
 
 /** Staged rollouts (latest.yml stagingPercentage) compare against this per-installation number. */
 export const ROLLOUT_BUCKETS = 100
 
-const updateSettings = once(() =>
-  z.object({
+const updateSettings = once(() => {
+  const z = lazyZod()
+  return z.object({
     /**
      * Off by default: CertDesk is offline-first and asks no server anything the user did not turn on.
      * "Check now" works either way.
@@ -37,14 +44,14 @@ const updateSettings = once(() =>
     skippedVersion: z.string().max(64).nullable().default(null),
     rolloutBucket: z.number().int().min(0).max(ROLLOUT_BUCKETS - 1).nullable().default(null),
     lastCheckedAt: z.string().max(40).nullable().default(null),
-  }),
-)
+  })
+})
 export type UpdateSettings = z.infer<ReturnType<typeof updateSettings>>
 
 const desktopSettings = once(() =>
-  z.object({
+  lazyZod().object({
     /** Off by default, one switch; the OS login item is the truth where the desktop app runs. */
-    startAtLogin: z.boolean().default(false),
+    startAtLogin: lazyZod().boolean().default(false),
   }),
 )
 
