@@ -1,5 +1,6 @@
 import { isIP, connect as netConnect, type Socket } from 'node:net'
 import { Duplex } from 'node:stream'
+import type * as Tls from 'node:tls'
 import type { ConnectionOptions, SecureContext, TLSSocket } from 'node:tls'
 import { CONNECT_CODES, DNS_CODES, errorCodes } from '../sectigo/transport'
 import { parseProxyUrl, usesProxy, type ProxyConfig, type ProxyEndpoint } from '../sectigo/proxy'
@@ -9,7 +10,7 @@ import { negotiateStartTls, StartTlsRefused } from './starttls'
 import type { EndpointAddress, NetworkFailure } from './types'
 
 /** node:tls, taken on first use rather than imported: loading it costs 15 ms or more of every CLI start (issue 15). */
-const tls = (): typeof import('node:tls') => process.getBuiltinModule('node:tls')
+const tls = (): typeof Tls => process.getBuiltinModule('node:tls')
 
 /**
  * One look at what an endpoint serves: a TCP connection (direct, or a CONNECT tunnel through the
