@@ -79,7 +79,7 @@ function passphraseFileFor(command: string, g: Globals, env: NodeJS.ProcessEnv):
  * for a read-only listing, unless a vault passphrase comes with it (unlocking derives a key and unwraps
  * the data key).
  */
-function needsCryptoSelfCheck(command: string, args: string[], passphraseFile: string | undefined): boolean {
+export function needsCryptoSelfCheck(command: string, args: string[], passphraseFile: string | undefined): boolean {
   if (command === 'doctor') return false
   // `certdesk alerts` with no subcommand (or only options) lists, as `alerts list` does.
   const sub = command === 'alerts' && (args[0] === undefined || args[0].startsWith('-')) ? 'list' : args[0]
