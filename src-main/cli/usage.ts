@@ -2,8 +2,11 @@
 export const CSR_USAGE = `Usage:
   certdesk csr new --type rsa-2048|rsa-3072|rsa-4096|ec-p256|ec-p384 --cn NAME [--san NAME]...
                    [--o ORG] [--ou UNIT] [--l CITY] [--st STATE] [--c CC] [--email ADDR]
-                   [--label TEXT] [--key KEY_ID] --out FILE [--force] [--json]
-                   (with --key, --type may be left out: the key's type is used)
+                   [--label TEXT] [--key KEY_ID] [--internal] --out FILE [--force] [--json]
+                   (with --key, --type may be left out: the key's type is used;
+                    --internal: for your own internal CA, so private names such as printer.local,
+                    single labels and private or loopback addresses are warnings, not errors;
+                    Sectigo still refuses to order them)
   certdesk csr decode FILE|- [--json] [--unique-value V] [--strict]
   certdesk csr list [--search TEXT] [--json]
   certdesk csr show CSR_ID [--json] [--pem]

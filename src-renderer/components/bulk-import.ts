@@ -38,7 +38,7 @@ export type BulkOutcome =
   | { kind: 'cancelled'; status: ImportJobStatus; sent: number; total: number }
 
 /** A file name core accepts (no folders): a path found in a folder keeps its folders as "a › b.pem". */
-function wireName(path: string): string {
+export function wireName(path: string): string {
   return path.split(/[\\/]/).filter(Boolean).join(' › ') || 'file'
 }
 

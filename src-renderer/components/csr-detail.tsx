@@ -22,8 +22,10 @@ export function CsrDetail({ id, goWithFlash }: { id: string; goWithFlash: GoWith
         title={csr.label}
         back={back}
         description={
+          <>
           <span className="meta-line">
             <OriginTag source={csr.source} />
+            {csr.purpose === 'internal' ? <span className="tag">For an internal CA</span> : null}
             <span>Created {formatDate(csr.createdAt)}</span>
             {csr.key ? (
               <a
@@ -36,6 +38,13 @@ export function CsrDetail({ id, goWithFlash }: { id: string; goWithFlash: GoWith
               <span>No stored key (the private key is elsewhere)</span>
             )}
           </span>
+          {csr.purpose === 'internal' ? (
+            <span className="meta-note">
+              Made for an internal CA: private names and addresses are allowed, with a warning. Sectigo will not
+              certify them, so an order with this CSR is refused while it lists any.
+            </span>
+          ) : null}
+          </>
         }
         actions={
           <>

@@ -1,7 +1,7 @@
 import { useEffect, useId, useMemo, useState, type FormEvent } from 'react'
 import type { MethodInput, MethodOutput } from '../../src-main/core/api/contract'
 import type { KeyType } from '../../src-main/core/pki/keys'
-import type { LintFinding } from '../../src-main/core/pki/lint'
+import type { CsrPurpose, LintFinding } from '../../src-main/core/pki/lint'
 import { call, toApiError, type ApiError, type UiErrorCode } from '../api'
 import { VAULT_ERROR_CODES } from '../errors'
 import { keyTypeLabel, shortHex } from '../format'
@@ -24,6 +24,12 @@ export const KEY_TYPES: readonly { value: KeyType; label: string }[] = [
   { value: 'rsa-4096', label: 'RSA 4096' },
 ]
 
+/** Who the CSR is for; 'internal' lets private names through with a warning (pki/lint.ts CsrPurpose). */
+const PURPOSES: readonly { value: CsrPurpose; label: string }[] = [
+  { value: 'public', label: 'A public CA (Sectigo)' },
+  { value: 'internal', label: 'An internal CA (private use)' },
+]
+
 type SubjectKey = 'cn' | 'o' | 'ou' | 'l' | 'st' | 'c' | 'email'
 
 interface FormState {
@@ -32,6 +38,7 @@ interface FormState {
   label: string
   sans: string
   subject: Record<SubjectKey, string>
+  purpose: CsrPurpose
 }
 
 const INITIAL: FormState = {
@@ -40,6 +47,7 @@ const INITIAL: FormState = {
   label: '',
   sans: '',
   subject: { cn: '', o: '', ou: '', l: '', st: '', c: '', email: '' },
+  purpose: 'public',
 }
 
 const ORG_FIELDS: readonly {
@@ -76,7 +84,7 @@ function toDraft(form: FormState): Draft {
   for (const [k, v] of Object.entries(form.subject) as [SubjectKey, string][]) {
     if (v.trim() !== '') subject[k] = v.trim()
   }
-  return { keyType: form.keyType, subject, sans: splitSans(form.sans) }
+  return { keyType: form.keyType, subject, sans: splitSans(form.sans), ...(form.purpose === 'internal' ? { purpose: 'internal' } : {}) }
 }
 
 function rsaBits(keyType: KeyType): number | null {
@@ -212,6 +220,25 @@ export function CsrForm({
 
       <fieldset className="form-section" disabled={submitting}>
         <legend className="form-section-title">Names</legend>
+        <fieldset className="plain-fieldset" aria-describedby={`${ids}-purpose-hint`}>
+          <legend className="field-label">Certificate authority</legend>
+          {PURPOSES.map((p) => (
+            <label className="check-line" key={p.value}>
+              <input
+                type="radio"
+                name={`${ids}-purpose`}
+                checked={form.purpose === p.value}
+                onChange={() => setForm((f) => ({ ...f, purpose: p.value }))}
+              />
+              {p.label}
+            </label>
+          ))}
+          <p className="field-hint" id={`${ids}-purpose-hint`}>
+            {form.purpose === 'internal'
+              ? 'Private names (.local, .internal, single labels) and private or loopback addresses are allowed, with a warning. Sectigo will not certify them: an order with this CSR is refused while it lists any.'
+              : 'Public CAs certify only public names and addresses; choose an internal CA for names such as printer.local or 10.0.0.5.'}
+          </p>
+        </fieldset>
         <div className="field">
           <label htmlFor={`${ids}-cn`}>Common name (CN)</label>
           <input

@@ -1,7 +1,7 @@
 import { useId } from 'react'
 import { useQuery } from '../hooks/use-query'
 import { ErrorNotice } from './error-notice'
-import { DCV_METHOD_VIEW, methodsForName, type DcvMethod, type ProductInfo } from './order-format'
+import { DCV_METHOD_VIEW, everyNameMethods, isFileMethod, methodsForName, type DcvMethod, type ProductInfo } from './order-format'
 import { Spinner } from './spinner'
 
 export interface DomainChoice {
@@ -58,7 +58,11 @@ function ApproverSelect({
   )
 }
 
-/** One row per name: how Sectigo should validate it, limited to what Sectigo accepts for that name. */
+/**
+ * One row per name: how Sectigo should validate it, limited to what Sectigo accepts for that name. The
+ * "Method for every name" control applies a method only to the names that may use it: a wildcard name
+ * never gets an HTTP(S) file method from it (Sectigo refuses one since November 2021), and says so.
+ */
 export function DcvChoiceTable({
   accountId,
   product,
@@ -72,12 +76,16 @@ export function DcvChoiceTable({
   choices: readonly DomainChoice[]
   onMethod: (domain: string, method: DcvMethod) => void
   onEmail: (domain: string, email: string) => void
-  onAll: (method: DcvMethod) => void
+  /** Set `method` on exactly these names (the others keep their own). */
+  onAll: (method: DcvMethod, names: readonly string[]) => void
 }) {
   const ids = useId()
   const used = [...new Set(choices.map((c) => c.method))]
-  const common = choices.length > 0 && used.length === 1 ? used[0] : undefined
-  const everyMethod = choices.length > 0 ? methodsForName('', product) : []
+  const everyMethod = choices.length > 1 ? everyNameMethods(choices.map((c) => c.domain), product) : []
+  // The option that describes the table as it stands: every name that may use it does.
+  const common = everyMethod.find((o) => choices.every((c) => c.method === o.method || o.keep.includes(c.domain)))
+  const wildcards = choices.filter((c) => c.domain.startsWith('*.')).map((c) => c.domain)
+  const fileOffered = everyMethod.some((o) => isFileMethod(o.method))
   return (
     <div className="dcv-choices">
       {choices.length > 1 ? (
@@ -85,20 +93,26 @@ export function DcvChoiceTable({
           <label htmlFor={`${ids}-all`}>Method for every name</label>
           <select
             id={`${ids}-all`}
-            value={common ?? ''}
+            value={common?.method ?? ''}
+            aria-describedby={`${ids}-all-hint`}
             onChange={(e) => {
-              const m = everyMethod.find((x) => x === e.target.value)
-              if (m) onAll(m)
+              const o = everyMethod.find((x) => x.method === e.target.value)
+              if (o) onAll(o.method, o.apply)
             }}
           >
             {common === undefined ? <option value="">Mixed</option> : null}
-            {everyMethod.map((m) => (
-              <option key={m} value={m}>
-                {DCV_METHOD_VIEW[m].label}
+            {everyMethod.map((o) => (
+              <option key={o.method} value={o.method}>
+                {DCV_METHOD_VIEW[o.method].label}
+                {o.except ? ` (not for ${o.except})` : ''}
               </option>
             ))}
           </select>
-          <p className="field-hint">Names that cannot use a method (wildcards by file, IP addresses by DNS or email) keep their own.</p>
+          <p className="field-hint" id={`${ids}-all-hint`}>
+            {wildcards.length > 0 && fileOffered
+              ? `Sectigo never validates a wildcard name by HTTP or HTTPS file, so a file method chosen here is not applied to ${wildcards.join(', ')}: ${wildcards.length === 1 ? 'it keeps its' : 'they keep their'} DNS CNAME or email method.`
+              : 'Names that cannot use a method (wildcards by file, IP addresses by DNS or email) keep their own.'}
+          </p>
         </div>
       ) : null}
       <div className="table-wrap bordered">
@@ -121,6 +135,7 @@ export function DcvChoiceTable({
                   <td>
                     <select
                       aria-label={`Validation method for ${c.domain}`}
+                      aria-describedby={c.domain.startsWith('*.') ? `${ids}-${c.domain}-why` : undefined}
                       value={c.method}
                       onChange={(e) => {
                         const m = allowed.find((x) => x === e.target.value)
@@ -133,6 +148,11 @@ export function DcvChoiceTable({
                         </option>
                       ))}
                     </select>
+                    {c.domain.startsWith('*.') ? (
+                      <p className="field-hint" id={`${ids}-${c.domain}-why`}>
+                        A wildcard: DNS CNAME or email only, never a file.
+                      </p>
+                    ) : null}
                   </td>
                   <td>
                     {c.method === 'EMAIL' ? (

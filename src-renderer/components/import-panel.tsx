@@ -4,10 +4,11 @@ import type { MAX_IMPORT_BYTES } from '../../src-main/core/pki/formats/limits'
 import { ApiError, call, toApiError, type UiErrorCode } from '../api'
 import { routeHref } from '../routes'
 import { VAULT_ERROR_CODES } from '../errors'
-import { runBulkImport, type BulkOutcome, type BulkProgress } from './bulk-import'
+import { runBulkImport, wireName, type BulkOutcome, type BulkProgress } from './bulk-import'
+import { BulkPasswordRetry, type ProtectedFile } from './bulk-password-retry'
 import { bytesToBase64, plural } from './cert-format'
 import { ErrorNotice } from './error-notice'
-import { pickDropped, PickError, pickInput, type Picked } from './folder-entries'
+import { pickDropped, PickError, pickInput, type Picked, type PickedFile } from './folder-entries'
 import { Icon } from './icons'
 import { BulkImportSummaryView } from './import-report'
 import { Spinner } from './spinner'
@@ -30,6 +31,14 @@ function sourceName(s: Source): string {
 
 function isPasswordRequired(e: ApiError): boolean {
   return e.code === 'wrong_password' && e.info.detail?.reason === 'password_required'
+}
+
+/** The refused files of a bulk import that only need a password (none given, or the shared one did not open them). */
+function protectedFiles(refused: readonly { file: string; code: string }[], files: ReadonlyMap<string, PickedFile>): ProtectedFile[] {
+  return refused.flatMap((r) => {
+    const picked = r.code === 'wrong_password' ? files.get(r.file) : undefined
+    return picked ? [{ name: r.file, picked }] : []
+  })
 }
 
 /** One file chosen by name and small enough for one request goes the single-import way (its report in detail). */
@@ -60,6 +69,8 @@ export function ImportPanel({
   const [dragging, setDragging] = useState(false)
   const [error, setError] = useState<ApiError | null>(null)
   const [pending, setPending] = useState<Source | null>(null)
+  // The last bulk import's files by the name its summary uses, so a protected one can be opened again with its own password.
+  const [bulkFiles, setBulkFiles] = useState<ReadonlyMap<string, PickedFile>>(new Map())
   const [password, setPassword] = useState('')
   const [passwordError, setPasswordError] = useState<ApiError | null>(null)
   const passwordRef = useRef<HTMLInputElement>(null)
@@ -123,6 +134,7 @@ export function ImportPanel({
         onJob: () => undefined,
       })
       setOutcome(result)
+      setBulkFiles(new Map(picked.files.map((f) => [wireName(f.path), f])))
     } catch (e) {
       const err = toApiError(e)
       setError(err)
@@ -232,6 +244,7 @@ export function ImportPanel({
     return (
       <div className="import-panel">
         <BulkImportSummaryView summary={outcome.summary} skipped={outcome.skipped} refusedHere={outcome.refusedHere} />
+        <BulkPasswordRetry files={protectedFiles(outcome.summary.refused, bulkFiles)} onVaultProblem={onVaultProblem} />
         <div className="button-row">
           <a className="button button-primary" href={routeHref({ section: 'certificates', view: 'list' })}>
             All certificates

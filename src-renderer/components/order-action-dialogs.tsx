@@ -7,7 +7,7 @@ import { useAction } from '../hooks/use-action'
 import { useListItems } from '../hooks/use-query'
 import { ConfirmDialog } from './confirm-dialog'
 import { outcomeFlash, type OrderCardProps } from './dcv-panel'
-import { DCV_METHOD_VIEW, DCV_METHODS, type DcvMethod } from './order-format'
+import { DCV_METHOD_VIEW, everyNameMethods, type DcvMethod } from './order-format'
 
 type DialogProps = OrderCardProps & { onClose: () => void }
 
@@ -179,11 +179,27 @@ export function ReissueDialog({
   const ids = useId()
   const key = useKeyChoice()
   const [method, setMethod] = useState<DcvMethod | 'keep'>('keep')
+  // Email needs an address per name, chosen on the order page; the other methods apply to the names
+  // that may use them, and the rest (a wildcard asked for a file method) keep their own.
+  const active = order.dcv.filter((d) => !d.removed)
+  const offered = everyNameMethods(
+    active.map((d) => d.domain),
+    null,
+  ).filter((o) => o.method !== 'EMAIL')
+  const chosen = offered.find((o) => o.method === method)
   const reissue = useAction(async () => {
     const created = await call('orders.reissue', {
       id: order.id,
       key: key.input(),
-      ...(method !== 'keep' ? { dcvMethod: method } : {}),
+      ...(chosen
+        ? {
+            domains: active.map((d) =>
+              chosen.apply.includes(d.domain)
+                ? { domain: d.domain, method: chosen.method }
+                : { domain: d.domain, method: d.method === 'UNKNOWN' ? 'CNAME_CSR_HASH' : d.method, ...(d.email ? { email: d.email } : {}) },
+            ),
+          }
+        : {}),
     })
     onFlash({ tone: 'ok', text: `Reissue ${created.id} was ${created.state === 'draft' ? 'recorded' : 'sent'}.` })
     onReissued(created.id)
@@ -208,15 +224,21 @@ export function ReissueDialog({
         <select
           id={`${ids}-method`}
           value={method}
-          onChange={(e) => setMethod(DCV_METHODS.find((m) => m === e.target.value) ?? 'keep')}
+          onChange={(e) => setMethod(offered.find((o) => o.method === e.target.value)?.method ?? 'keep')}
         >
           <option value="keep">Keep each name’s method</option>
-          {DCV_METHODS.filter((m) => m !== 'EMAIL').map((m) => (
-            <option key={m} value={m}>
-              {DCV_METHOD_VIEW[m].label} for every name
+          {offered.map((o) => (
+            <option key={o.method} value={o.method}>
+              {DCV_METHOD_VIEW[o.method].label} for every name{o.except ? ` except ${o.except}` : ''}
             </option>
           ))}
         </select>
+        {chosen && chosen.keep.length > 0 ? (
+          <p className="field-hint">
+            {chosen.keep.join(', ')} {chosen.keep.length === 1 ? 'keeps its' : 'keep their'} own method: Sectigo never
+            validates a wildcard name by HTTP or HTTPS file, nor an IP address by DNS or email.
+          </p>
+        ) : null}
       </div>
     </ConfirmDialog>
   )

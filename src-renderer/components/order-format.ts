@@ -99,15 +99,46 @@ export function isIpName(name: string): boolean {
   return IPV4.test(name) || name.includes(':')
 }
 
+export function isFileMethod(m: DcvMethod): boolean {
+  return m === 'HTTP_CSR_HASH' || m === 'HTTPS_CSR_HASH'
+}
+
 /** The methods Sectigo accepts for one name of a product (wildcards never by file, IPs only by file). */
 export function methodsForName(name: string, product: ProductInfo | null): DcvMethod[] {
   const allowed = product ? product.dcvMethods : DCV_METHODS
   return DCV_METHODS.filter((m) => {
     if (!allowed.includes(m)) return false
-    const file = m === 'HTTP_CSR_HASH' || m === 'HTTPS_CSR_HASH'
-    if (name.startsWith('*.') && file) return false
-    if (isIpName(name) && !file) return false
+    if (name.startsWith('*.') && isFileMethod(m)) return false
+    if (isIpName(name) && !isFileMethod(m)) return false
     return true
+  })
+}
+
+/** One method offered "for every name": the names it is applied to, and those that keep their own method. */
+export interface EveryNameMethod {
+  method: DcvMethod
+  apply: string[]
+  keep: string[]
+  /** The kinds of name it leaves alone, for the option's text ("wildcards"), or null. */
+  except: string | null
+}
+
+/**
+ * The methods a "for every name" control offers: each one some name can use, applied only to the names
+ * that may use it. Sectigo never validates a wildcard name by HTTP(S) file, nor an IP address by DNS
+ * or email, so those names keep their own method and the option says so.
+ */
+export function everyNameMethods(names: readonly string[], product: ProductInfo | null): EveryNameMethod[] {
+  const allowed = new Map(names.map((n) => [n, methodsForName(n, product)]))
+  return DCV_METHODS.flatMap((method) => {
+    const apply = names.filter((n) => allowed.get(n)?.includes(method))
+    if (apply.length === 0) return []
+    const keep = names.filter((n) => !apply.includes(n))
+    const kinds = [
+      ...(keep.some((n) => n.startsWith('*.')) ? ['wildcards'] : []),
+      ...(keep.some((n) => isIpName(n)) ? ['IP addresses'] : []),
+    ]
+    return [{ method, apply, keep, except: kinds.length === 0 ? null : kinds.join(' or ') }]
   })
 }
 

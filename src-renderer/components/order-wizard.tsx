@@ -566,10 +566,10 @@ export function OrderWizard({
                 onEmail={(domain, email) =>
                   setState((s) => ({ ...s, choices: { ...s.choices, [domain]: { ...s.choices[domain], email } } }))
                 }
-                onAll={(method) =>
+                onAll={(method, names) =>
                   setState((s) => ({
                     ...s,
-                    choices: Object.fromEntries(domainNames.map((n) => [n, { ...s.choices[n], method }])),
+                    choices: { ...s.choices, ...Object.fromEntries(names.map((n) => [n, { ...s.choices[n], method }])) },
                   }))
                 }
               />

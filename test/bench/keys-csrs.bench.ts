@@ -86,6 +86,7 @@ describe('keys and CSRs', () => {
             sha256: 'b'.repeat(64),
             spkiSha256: 'c'.repeat(64),
             source: 'imported',
+            purpose: 'public',
             createdAt: new Date(1_700_000_000_000 + i * 1000).toISOString(),
           })
         }

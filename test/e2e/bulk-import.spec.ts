@@ -8,6 +8,8 @@ import { expect, test, type WebShellProcess } from './fixtures'
 import { screenshot } from './ui-steps'
 
 const PFX_PASSWORD = 'bulk-pass-e2e'
+/** alpha's own PKCS#12 is under another password than gamma's. */
+const ALPHA_PFX_PASSWORD = 'alpha-own-pass'
 const BULK_ISSUER = 'CertDesk Bulk Issuing CA'
 const FOLDER_ISSUER = 'CertDesk Folder Issuing CA'
 const ALPHA = 'alpha.bulk.example.test'
@@ -28,6 +30,8 @@ interface Files {
   betaDer: string
   /** gamma's key, leaf and chain, under PFX_PASSWORD. */
   gammaPfx: string
+  /** alpha's key and leaf, under ALPHA_PFX_PASSWORD. */
+  alphaPfx: string
   /** delta's leaf after PADDED_BYTES of text. */
   deltaPadded: string
   notes: string
@@ -78,6 +82,7 @@ function makeFiles(): Files {
   openssl(['x509', '-in', b(`${BETA}.pem`), '-outform', 'DER', '-out', p('beta.der')])
   writeFileSync(b('chain.pem'), readFileSync(b('int.pem'), 'utf8') + readFileSync(b('root.pem'), 'utf8'))
   openssl(['pkcs12', '-export', '-in', b(`${GAMMA}.pem`), '-inkey', b(`${GAMMA}.key`), '-certfile', b('chain.pem'), '-passout', `pass:${PFX_PASSWORD}`, '-out', p('gamma.pfx')])
+  openssl(['pkcs12', '-export', '-in', b(`${ALPHA}.pem`), '-inkey', b(`${ALPHA}.key`), '-passout', `pass:${ALPHA_PFX_PASSWORD}`, '-out', p('alpha.pfx')])
   const deltaPem = readFileSync(b(`${DELTA}.pem`), 'utf8')
   const line = `Issued to ${DELTA}; install it with its intermediate certificate.\n`
   writeFileSync(p('delta-padded.pem'), line.repeat(Math.ceil(PADDED_BYTES / line.length)) + deltaPem)
@@ -103,6 +108,7 @@ function makeFiles(): Files {
     alphaFullchain: p('alpha-fullchain.pem'),
     betaDer: p('beta.der'),
     gammaPfx: p('gamma.pfx'),
+    alphaPfx: p('alpha.pfx'),
     deltaPadded: p('delta-padded.pem'),
     notes: p('notes.txt'),
     huge: p('huge.pem'),
@@ -277,5 +283,43 @@ test.describe('bulk import', () => {
     const table = await showAllCertificates(page)
     await expect(table.getByRole('row')).toHaveCount(2)
     await expect(table).toContainText(BETA)
+  })
+
+  test('each file a bulk import refused for its password is opened from the summary with its own password', async ({ page, shell }) => {
+    test.setTimeout(IMPORT_JOB_TIMEOUT_MS * 2)
+    await openImport(page, shell)
+    // No shared password: both PKCS#12 files are refused, each under its own password.
+    await page.getByLabel('Certificate or key file').setInputFiles([files.betaDer, files.gammaPfx, files.alphaPfx])
+    const summary = page.getByRole('region', { name: 'Import summary' })
+    await expect(summary.getByRole('status')).toContainText('2 files refused', { timeout: IMPORT_JOB_TIMEOUT_MS })
+    await expectTotals(page, { files: 1, added: 1, keys: 0, refused: 2 })
+
+    const retry = page.getByRole('region', { name: 'Files that need their password' })
+    await expect(retry.getByRole('heading')).toHaveText('2 files need their password')
+    await expect(retry.getByRole('list', { name: 'Password-protected files' }).getByRole('listitem')).toHaveCount(2)
+
+    await retry.getByLabel('Password for gamma.pfx').fill('not-the-password')
+    await retry.getByRole('button', { name: 'Import gamma.pfx' }).click()
+    await expect(retry.getByRole('alert')).toContainText('Wrong password; nothing was imported.', { timeout: IMPORT_JOB_TIMEOUT_MS })
+    await expect(retry.getByLabel('Password for gamma.pfx')).toHaveAttribute('aria-invalid', 'true')
+
+    await retry.getByLabel('Password for gamma.pfx').fill(PFX_PASSWORD)
+    await retry.getByRole('button', { name: 'Import gamma.pfx' }).click()
+    await expect(retry.getByRole('status').filter({ hasText: 'gamma.pfx' })).toHaveText('gamma.pfx: imported, 3 certificates and 1 private key added.', {
+      timeout: IMPORT_JOB_TIMEOUT_MS,
+    })
+    // alpha's file holds its key and leaf only, under its own password.
+    await retry.getByLabel('Password for alpha.pfx').fill(ALPHA_PFX_PASSWORD)
+    await retry.getByRole('button', { name: 'Import alpha.pfx' }).click()
+    await expect(retry.getByRole('status').filter({ hasText: 'alpha.pfx' })).toHaveText('alpha.pfx: imported, 1 certificate and 1 private key added.', {
+      timeout: IMPORT_JOB_TIMEOUT_MS,
+    })
+    await expect(retry.getByRole('textbox')).toHaveCount(0)
+
+    const table = await showAllCertificates(page)
+    await expect(table.getByRole('row')).toHaveCount(6)
+    await page.getByLabel('Filter certificates').fill(ALPHA)
+    await table.getByRole('link', { name: ALPHA }).click()
+    await expect(page.getByRole('region', { name: 'Private key and CSRs' })).toContainText('Stored encrypted in the vault')
   })
 })

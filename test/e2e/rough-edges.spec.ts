@@ -304,4 +304,107 @@ test.describe('rough edges', () => {
     await expect(page.getByRole('radio', { name: /A stored CSR/ })).toBeChecked()
     await expect(page.getByLabel('CSR', { exact: true }).locator('option:checked')).toHaveText(/Kept CSR/)
   })
+
+  test('the DCV table never gives a wildcard name a file method, and says so', async ({ page, shell }) => {
+    await page.goto(shell.url)
+    await addSandboxAccount(page, 'Wildcard sandbox')
+    await openSection(page, 'Orders')
+    await page.getByRole('link', { name: 'New order' }).first().click()
+    await page.getByRole('radio', { name: 'DV', exact: true }).check()
+    await page.getByRole('radio', { name: 'Multi-domain' }).check()
+    await page.getByRole('radio', { name: 'PositiveSSL Multi-Domain (product 279)' }).check()
+    await page.getByRole('button', { name: '90 days' }).click()
+    await page.getByRole('button', { name: 'Continue' }).click()
+    await page.getByLabel('Main name (common name)').fill('shop.example.com')
+    await page.getByLabel('Other names').fill('*.shop.example.com\nwww.example.com')
+    await page.getByRole('button', { name: 'Continue' }).click()
+
+    const every = page.getByLabel('Method for every name')
+    const wild = page.getByLabel('Validation method for *.shop.example.com')
+    await expect(wild).toHaveValue('CNAME_CSR_HASH')
+    await expect(wild.locator('option[value="HTTP_CSR_HASH"], option[value="HTTPS_CSR_HASH"]')).toHaveCount(0)
+    await expect(page.getByText('A wildcard: DNS CNAME or email only, never a file.')).toBeVisible()
+    await expect(every.locator('option[value="HTTP_CSR_HASH"]')).toHaveText('HTTP file (not for wildcards)')
+    await expect(every.locator('option[value="HTTPS_CSR_HASH"]')).toHaveText('HTTPS file (not for wildcards)')
+    await expect(every.locator('option[value="CNAME_CSR_HASH"]')).toHaveText('DNS CNAME record')
+    await expect(page.locator('.field-hint', { hasText: 'Sectigo never validates a wildcard name by HTTP or HTTPS file' })).toContainText(
+      'not applied to *.shop.example.com: it keeps its DNS CNAME or email method',
+    )
+
+    for (const file of ['HTTP_CSR_HASH', 'HTTPS_CSR_HASH']) {
+      await every.selectOption(file)
+      await expect(page.getByLabel('Validation method for shop.example.com')).toHaveValue(file)
+      await expect(page.getByLabel('Validation method for www.example.com')).toHaveValue(file)
+      await expect(wild).toHaveValue('CNAME_CSR_HASH')
+      await expect(every).toHaveValue(file)
+    }
+    await wild.selectOption('EMAIL')
+    await expect(every).toHaveValue('HTTPS_CSR_HASH')
+    await wild.selectOption('CNAME_CSR_HASH')
+    await screenshot(page, 'dcv-table-wildcard')
+    await page.getByRole('button', { name: 'Continue' }).click()
+    await expect(page.getByText('Nothing blocks this order.')).toBeVisible()
+    await expect(page.locator('[data-code="wildcard-no-file-dcv"]')).toHaveCount(0)
+  })
+
+  test('the CSR form shows an error for every bad name, each naming its value, and no message contradicts another', async ({ page, shell }) => {
+    await page.goto(shell.url)
+    await openSection(page, 'Keys & CSRs')
+    await page.getByRole('link', { name: 'New CSR' }).first().click()
+    const bad = ['bad..example.com', 'printer.local', 'under_score.example.com']
+    await page.getByLabel('Common name (CN)').fill('10.0.0.1')
+    await page.getByLabel('Subject alternative names (SANs)').fill([...bad, 'ok.example.com'].join('\n'))
+
+    const sanErrors = page.locator('[id$="-sans-findings"] .finding-error')
+    await expect(sanErrors).toHaveCount(bad.length)
+    for (const value of bad) await expect(sanErrors.filter({ hasText: value })).toHaveCount(1)
+    await expect(page.locator('.finding-error', { hasText: '"10.0.0.1" is a private' })).toHaveCount(1)
+    await expect(page.getByRole('button', { name: 'Make key and CSR' })).toBeDisabled()
+
+    const texts = await page.locator('.finding').allInnerTexts()
+    for (const value of ['10.0.0.1', ...bad]) {
+      const advice = texts.filter((t) => t.includes(value) && /\badd\b|\blist (it|the|as)\b|will be added/i.test(t))
+      expect(advice, `advice to add ${value}, which has an error`).toEqual([])
+    }
+  })
+
+  test('an internal CA mode allows private names with a warning, and Sectigo orders of them are still refused', async ({ page, shell }) => {
+    await page.goto(shell.url)
+    await addSandboxAccount(page, 'Internal sandbox')
+    await openSection(page, 'Keys & CSRs')
+    await page.getByRole('link', { name: 'New CSR' }).first().click()
+    const submit = page.getByRole('button', { name: 'Make key and CSR' })
+    const names = ['printer.local', '10.0.0.5', 'nas']
+    await page.getByLabel('Common name (CN)').fill('printer.local')
+    await page.getByLabel('Subject alternative names (SANs)').fill(names.join('\n'))
+    await expect(page.locator('.finding-error')).toHaveCount(names.length)
+    await expect(submit).toBeDisabled()
+
+    await page.getByRole('radio', { name: 'An internal CA (private use)' }).check()
+    await expect(page.locator('.finding-error')).toHaveCount(0)
+    const warnings = page.locator('.finding-warning', { hasText: 'fine for your internal CA' })
+    await expect(warnings).toHaveCount(names.length)
+    for (const value of names) await expect(warnings.filter({ hasText: value })).toHaveCount(1)
+    await expect(page.getByText('Sectigo will not certify them: an order with this CSR is refused while it lists any.')).toBeVisible()
+    await page.getByLabel('Label (optional)').fill('Printer CSR')
+    await submit.click()
+
+    await expect(page.getByRole('heading', { level: 1, name: 'Printer CSR' })).toBeVisible()
+    await expect(page.getByText('For an internal CA', { exact: true })).toBeVisible()
+    await expect(page.getByText(/Made for an internal CA: private names and addresses are allowed/)).toBeVisible()
+    await expect(page.locator('.finding-warning', { hasText: 'fine for your internal CA' })).toHaveCount(names.length)
+    await screenshot(page, 'csr-internal-ca')
+
+    await page.getByRole('link', { name: 'Order with this CSR' }).click()
+    await page.getByRole('radio', { name: 'DV', exact: true }).check()
+    await page.getByRole('radio', { name: 'Single name' }).check()
+    await page.getByRole('radio', { name: 'PositiveSSL (product 287)' }).check()
+    await page.getByRole('button', { name: '90 days' }).click()
+    await page.getByRole('button', { name: 'Continue' }).click()
+    await expect(page.getByRole('radio', { name: /A stored CSR/ })).toBeChecked()
+    await expect(page.locator('[data-code="csr-internal-name"]').first()).toBeVisible()
+    await expect(page.locator('[data-code="csr-internal-name"]').first()).toHaveClass(/finding-error/)
+    await expect(page.getByRole('button', { name: 'Continue' })).toBeDisabled()
+    expect(await api<{ total: number }>(shell, 'orders.list', {})).toMatchObject({ total: 0 })
+  })
 })

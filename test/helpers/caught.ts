@@ -7,3 +7,13 @@ export function caught(fn: () => unknown): unknown {
   }
   throw new Error('it did not throw')
 }
+
+/** What `p` rejects with; fails the test when it resolves. */
+export async function rejection(p: Promise<unknown>): Promise<unknown> {
+  try {
+    await p
+  } catch (e) {
+    return e
+  }
+  throw new Error('it did not reject')
+}

@@ -43,6 +43,7 @@ async function csrNew(ctx: CliContext, args: string[]): Promise<number> {
       key: { type: 'string' },
       out: { type: 'string' },
       force: { type: 'boolean' },
+      internal: { type: 'boolean' },
     },
     strict: true,
   })
@@ -61,6 +62,7 @@ async function csrNew(ctx: CliContext, args: string[]): Promise<number> {
     sans: values.san ?? [],
     ...(values.label ? { label: values.label } : {}),
     ...(values.key ? { keyId: values.key } : {}),
+    ...(values.internal ? { purpose: 'internal' as const } : {}),
   })
   try {
     writeFileSync(values.out, detail.csr.pem, { flag: values.force ? 'w' : 'wx', mode: 0o644 })
@@ -68,9 +70,9 @@ async function csrNew(ctx: CliContext, args: string[]): Promise<number> {
     throw new CoreError('io_error', `The CSR ${detail.id} was stored, but ${values.out} could not be written (${(e as NodeJS.ErrnoException).code}). Get it again with: certdesk csr show ${detail.id} --pem`)
   }
   if (ctx.json) {
-    printJson(ctx, { id: detail.id, keyId: detail.keyId, subject: detail.subject, sans: detail.sans, md5: detail.md5, sha256: detail.sha256, out: values.out, lint: detail.lint })
+    printJson(ctx, { id: detail.id, keyId: detail.keyId, subject: detail.subject, sans: detail.sans, md5: detail.md5, sha256: detail.sha256, purpose: detail.purpose, out: values.out, lint: detail.lint })
   } else {
-    ctx.io.stdout(`CSR ${detail.id} (key ${detail.keyId ?? '-'}) written to ${values.out}\n`)
+    ctx.io.stdout(`CSR ${detail.id} (key ${detail.keyId ?? '-'}${detail.purpose === 'internal' ? ', for an internal CA' : ''}) written to ${values.out}\n`)
     ctx.io.stdout(formatFindings(detail.lint))
   }
   return 0
@@ -126,7 +128,10 @@ async function csrShow(ctx: CliContext, args: string[]): Promise<number> {
   const detail = await call(ctx, 'csrs.get', { id })
   if (values.pem) ctx.io.stdout(detail.csr.pem)
   else if (ctx.json) printJson(ctx, detail)
-  else ctx.io.stdout(`ID:       ${detail.id}\nKey:      ${detail.keyId ?? '(not stored here)'}\n${formatAnalysis(detail)}`)
+  else {
+    const forWhom = detail.purpose === 'internal' ? 'an internal CA (private names allowed; Sectigo will not certify them)' : 'a public CA'
+    ctx.io.stdout(`ID:       ${detail.id}\nKey:      ${detail.keyId ?? '(not stored here)'}\nFor:      ${forWhom}\n${formatAnalysis(detail)}`)
+  }
   return 0
 }
 

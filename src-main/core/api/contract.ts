@@ -57,6 +57,8 @@ const MAX_LABEL = 200
 const MAX_SANS = 1000
 
 export const KEY_TYPE = z.enum(['rsa-2048', 'rsa-3072', 'rsa-4096', 'ec-p256', 'ec-p384'])
+/** Who a CSR is for: a public CA (Sectigo) or the user's internal CA (pki/lint.ts CsrPurpose). */
+export const CSR_PURPOSE = z.enum(['public', 'internal'])
 const id = (prefix: string) => z.string().regex(new RegExp(`^${prefix}_[0-9a-z]{16}$`), `not a valid ${prefix} id`)
 const text = (max: number) => z.string().max(max)
 
@@ -319,6 +321,7 @@ export const contract = {
   'keys.get': method<KeySummary>()(z.strictObject({ id: id('key') })),
   /** Refused while an unfinished order or an unexpired certificate needs the key; its unused CSRs go too. */
   'keys.delete': method<DeletionReport>()(z.strictObject({ id: id('key') })),
+  /** `purpose: 'internal'`: for the user's own CA, private names and addresses are warnings (Sectigo still refuses them). */
   'csrs.generate': method<CsrDetail>()(
     z.strictObject({
       keyType: KEY_TYPE,
@@ -326,10 +329,11 @@ export const contract = {
       subject: SUBJECT,
       sans: z.array(text(253)).max(MAX_SANS),
       label: text(MAX_LABEL).optional(),
+      purpose: CSR_PURPOSE.optional(),
     }),
   ),
   'csrs.checkDraft': method<LintFinding[]>()(
-    z.strictObject({ keyType: KEY_TYPE, subject: SUBJECT, sans: z.array(text(253)).max(MAX_SANS) }),
+    z.strictObject({ keyType: KEY_TYPE, subject: SUBJECT, sans: z.array(text(253)).max(MAX_SANS), purpose: CSR_PURPOSE.optional() }),
   ),
   /** Newest first; `query` matches label, subject, names and fingerprints; `keyId` keeps the CSRs of that key. */
   'csrs.list': method<Page<CsrSummary>>()(z.strictObject({ query: SEARCH.optional(), keyId: id('key').optional(), ...PAGING })),

@@ -476,8 +476,8 @@ export class ImportJobs {
   private refuse(job: Job, file: string, e: CoreError): ImportFileOutcome {
     job.status.files.done++
     job.status.files.refused++
-    if (job.refused.length < MAX_REPORTED_FILES) job.refused.push({ file, code: e.code, reason: e.message })
     const passwordRequired = e.code === 'wrong_password' && e.detail?.reason === 'password_required'
+    if (job.refused.length < MAX_REPORTED_FILES) job.refused.push({ file, code: e.code, reason: e.message, ...(passwordRequired ? { passwordRequired } : {}) })
     return { file, status: 'refused', code: e.code, reason: e.message, ...(passwordRequired ? { passwordRequired } : {}) }
   }
 

@@ -167,7 +167,8 @@ export function filterSql(f: CertificateFilter, now: Date): SqlCondition {
   return { sql: parts.length ? parts.join(' AND ') : '1', params }
 }
 
-function orderSql(sort: CertificateSort, order: 'asc' | 'desc', now: Date): SqlCondition {
+/** The ORDER BY of a sort, evaluated at `now`. */
+export function orderSql(sort: CertificateSort, order: 'asc' | 'desc', now: Date): SqlCondition {
   const dir = order === 'asc' ? 'ASC' : 'DESC'
   switch (sort) {
     case 'notAfter':

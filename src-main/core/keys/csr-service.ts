@@ -3,7 +3,7 @@ import { ensureCnInSans, parseSanList, type SubjectInput } from '../pki/subject'
 import { decodeCsr, readCsrInput, type DecodedCsr } from '../pki/csr-decode'
 import { computeDcv, dcvForDomain, type DcvValues, type DomainDcv } from '../pki/dcv'
 import type { KeyType } from '../pki/keys'
-import { lintCsr, lintDraft, type LintFinding } from '../pki/lint'
+import { lintCsr, lintDraft, type CsrPurpose, type LintFinding } from '../pki/lint'
 import type { San } from '../pki/subject'
 import { findCsrBySha256, findCsrsBySpki, getCsr, insertCsr, listCsrRows, pageCsrRows, type CsrListRow, type CsrRow } from '../store/csrs-repo'
 import { type Page, pageBounds, type PageRequest } from '../util/page'
@@ -23,6 +23,8 @@ export interface CsrSummary {
   md5: string
   sha256: string
   source: 'generated' | 'imported'
+  /** 'internal': made for the user's own CA, private names allowed (Sectigo still refuses them). */
+  purpose: CsrPurpose
   createdAt: string
 }
 
@@ -47,6 +49,8 @@ export interface GenerateCsrInput {
   subject: SubjectInput
   sans: string[]
   label?: string
+  /** Default 'public'; 'internal' turns private names into warnings (for a private CA). */
+  purpose?: CsrPurpose
 }
 
 function toSummary(c: CsrListRow): CsrSummary {
@@ -60,6 +64,7 @@ function toSummary(c: CsrListRow): CsrSummary {
     md5: c.md5,
     sha256: c.sha256,
     source: c.source,
+    purpose: c.purpose,
     createdAt: c.createdAt,
   }
 }
@@ -80,12 +85,13 @@ export class CsrService {
   ) {}
 
   /** Findings for a CSR that does not exist yet: used for inline form validation. */
-  checkDraft(input: { keyType: KeyType; subject: SubjectInput; sans: string[] }): LintFinding[] {
+  checkDraft(input: { keyType: KeyType; subject: SubjectInput; sans: string[]; purpose?: CsrPurpose }): LintFinding[] {
     return lintDraft(input)
   }
 
   async generate(input: GenerateCsrInput, actor: Actor): Promise<CsrDetail> {
-    const findings = lintDraft({ keyType: input.keyType, subject: input.subject, sans: input.sans })
+    const purpose = input.purpose ?? 'public'
+    const findings = lintDraft({ keyType: input.keyType, subject: input.subject, sans: input.sans, purpose })
     if (findings.some((f) => f.severity === 'error')) {
       throw new CoreError('invalid_input', `The CSR was not made: ${describeErrors(findings)}`)
     }
@@ -112,6 +118,7 @@ export class CsrService {
       sha256: dcv.sha256,
       spkiSha256: decoded.publicKey.spkiSha256,
       source: 'generated',
+      purpose,
       createdAt: this.clock.now().toISOString(),
     }
     this.db.transaction(() => {
@@ -121,7 +128,7 @@ export class CsrService {
         action: 'csr.created',
         subjectType: 'csr',
         subjectId: row.id,
-        detail: { keyId: key.id, subject: row.subject, sans: row.sans.map((s) => s.value) },
+        detail: { keyId: key.id, subject: row.subject, sans: row.sans.map((s) => s.value), purpose },
       })
     }).immediate()
     return this.detail(row)
@@ -150,6 +157,7 @@ export class CsrService {
       sha256: dcv.sha256,
       spkiSha256: decoded.publicKey.spkiSha256,
       source: 'imported',
+      purpose: 'public',
       createdAt: this.clock.now().toISOString(),
     }
     this.db.transaction(() => {
@@ -191,17 +199,17 @@ export class CsrService {
   }
 
   private async detail(row: CsrRow): Promise<CsrDetail> {
-    const analysis = await analyseDer(row.der)
+    const analysis = await analyseDer(row.der, undefined, row.purpose)
     const key = row.keyId ? this.keys.get(row.keyId) : null
     return { ...toSummary(row), ...analysis, key: key ? toKeySummary(key) : null }
   }
 }
 
-async function analyseDer(der: Buffer, uniqueValue?: string): Promise<CsrAnalysis> {
+async function analyseDer(der: Buffer, uniqueValue?: string, purpose: CsrPurpose = 'public'): Promise<CsrAnalysis> {
   const decoded = await decodeCsr(der)
   const { der: _der, ...view } = decoded
   const dcv = computeDcv(der, { uniqueValue: uniqueValue ?? null })
   const names = decoded.sans.filter((s) => s.type === 'dns' || s.type === 'ip').map((s) => s.value)
   if (names.length === 0 && decoded.subject.cn) names.push(decoded.subject.cn)
-  return { csr: view, lint: lintCsr(decoded), dcv, domains: names.map((n) => dcvForDomain(dcv, n)) }
+  return { csr: view, lint: lintCsr(decoded, purpose), dcv, domains: names.map((n) => dcvForDomain(dcv, n)) }
 }

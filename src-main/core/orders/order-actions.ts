@@ -167,10 +167,12 @@ function findDomain(ctx: OrderContext, o: OrderRow, domain: string | undefined):
   return d
 }
 
-export function checkMethodForName(domain: string, method: DcvMethod, email: string | undefined): void {
+/** `wildcardOrder`: the order is for a wildcard certificate, whose base name Sectigo will not validate by file either. */
+export function checkMethodForName(domain: string, method: DcvMethod, email: string | undefined, wildcardOrder = false): void {
   const file = method === 'HTTP_CSR_HASH' || method === 'HTTPS_CSR_HASH'
   if (isIpAddress(domain) && !file) throw new CoreError('invalid_input', `${domain} is an IP address: only HTTP_CSR_HASH or HTTPS_CSR_HASH can validate it.`)
   if (domain.startsWith('*.') && file) throw new CoreError('invalid_input', `${domain} is a wildcard: Sectigo does not validate wildcards by file; use CNAME_CSR_HASH or EMAIL.`)
+  if (wildcardOrder && file) throw new CoreError('invalid_input', `${domain} is on a wildcard certificate: Sectigo validates no name of a wildcard certificate by file; use CNAME_CSR_HASH or EMAIL.`)
   if (method === 'EMAIL' && !email) throw new CoreError('invalid_input', `EMAIL validation of ${domain} needs an approver address (see the approver list for the name).`)
 }
 
@@ -179,7 +181,7 @@ export async function setDcvMethod(ctx: OrderContext, orderId: string, input: { 
   const o = requireOrder(ctx, orderId)
   const orderNumber = requireAtSectigo(o, PENDING, 'changing the validation method')
   const d = findDomain(ctx, o, input.domain)
-  checkMethodForName(d.domain, input.method, input.email)
+  checkMethodForName(d.domain, input.method, input.email, findProduct(o.productCode)?.kind === 'wildcard')
   // Sectigo accepts newDCVEmailAddress only from a list fetched in the last 24 hours (reference §3.6).
   if (input.method === 'EMAIL' && input.email) await requireApprover(ctx, o.accountId, d.domain, input.email)
   const multi = findProduct(o.productCode)?.kind === 'multi_domain' || listOrderDomains(ctx.db, o.id).length > 1

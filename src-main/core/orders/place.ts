@@ -6,7 +6,7 @@ import { computeDcv } from '../pki/dcv'
 import { isKeyType, keyTypeOf, type KeyType } from '../pki/keys'
 import { isIpAddress } from '../pki/names'
 import { lintCsr, lintDraft } from '../pki/lint'
-import { parseSanList } from '../pki/subject'
+import { normalizeSanEntry, sanKey, type San } from '../pki/subject'
 import { DEFAULT_DCV_METHOD, type DcvMethod } from '../sectigo/dcv-methods'
 import { isSectigoError } from '../sectigo/errors'
 import { findProduct } from '../sectigo/products'
@@ -100,10 +100,21 @@ async function remoteCsrCheck(ctx: OrderContext, accountId: string, der: Uint8Ar
   }
 }
 
+function wellFormedSans(values: readonly string[]): San[] {
+  const seen = new Set<string>()
+  return values.flatMap((raw) => {
+    const checked = raw.trim() === '' ? null : normalizeSanEntry(raw)
+    if (!checked?.ok || seen.has(sanKey(checked.san))) return []
+    seen.add(sanKey(checked.san))
+    return [checked.san]
+  })
+}
+
 async function csrFacts(ctx: OrderContext, source: CsrSource): Promise<{ facts: CsrFacts; lint: ReturnType<typeof lintCsr>; der: Uint8Array | null }> {
   if ('generate' in source) {
     const g = source.generate
-    const sans = parseSanList(g.sans)
+    // The names that parse; the lint below reports every one that does not (not only the first).
+    const sans = wellFormedSans(g.sans)
     if (g.subject.cn && !sans.some((s) => s.value.toLowerCase() === g.subject.cn?.toLowerCase())) sans.unshift({ type: 'dns', value: g.subject.cn })
     return {
       facts: { subject: { cn: g.subject.cn ?? null, o: g.subject.o ?? null, c: g.subject.c ?? null, st: g.subject.st ?? null, l: g.subject.l ?? null }, sans },
@@ -113,7 +124,8 @@ async function csrFacts(ctx: OrderContext, source: CsrSource): Promise<{ facts: 
   }
   const der = 'csrId' in source ? ctx.csrs.row(source.csrId).der : readCsrInput(source.pem)
   const decoded = await decodeCsr(der)
-  return { facts: decoded, lint: lintCsr(decoded), der }
+  // Always the public rules (Sectigo's), also for a CSR made for an internal CA.
+  return { facts: decoded, lint: lintCsr(decoded, 'public'), der }
 }
 
 /** Product-aware checks before anything is created or paid; the order form calls it as the user types. */
@@ -165,7 +177,9 @@ export async function createDraft(
   const csr = await resolveCsr(ctx, input.csr, actor)
   const decoded = await decodeCsr(csr.der)
   const domains = resolveDomains(input, decoded)
-  const findings = preflight({ productCode: input.productCode, days: input.days, csr: decoded, csrLint: lintCsr(decoded), domains, organization: input.organization ?? null })
+  // Sectigo's rules, whatever the CSR was made for: a CSR made for an internal CA (csrs.purpose) keeps
+  // its private names an error here, so such an order is refused before anything is paid.
+  const findings = preflight({ productCode: input.productCode, days: input.days, csr: decoded, csrLint: lintCsr(decoded, 'public'), domains, organization: input.organization ?? null })
   if (input.remoteCheck !== false && !hasErrors(findings)) findings.push(...(await remoteCsrCheck(ctx, input.accountId, csr.der, input.productCode)))
   if (hasErrors(findings)) throw new CoreError('invalid_input', `The order was not created: ${describeErrors(findings)}`)
   const product = findProduct(input.productCode)

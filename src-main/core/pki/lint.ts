@@ -43,6 +43,8 @@ export const LINT_RULES = {
   'wildcard-on-public-suffix-like': 'error',
   'invalid-hostname': 'error',
   'internal-name': 'error',
+  // The same names in the explicit "internal CA" mode: a private CA may certify them, Sectigo never will.
+  'internal-name-private-ca': 'warning',
   'duplicate-san': 'warning',
   'ip-in-cn': 'warning',
   'subject-field-too-long': 'error',
@@ -92,6 +94,14 @@ const GENERIC_SECOND_LEVEL = new Set([
 
 type Mode = 'draft' | 'csr'
 
+/**
+ * Who the CSR is for. 'public' (the default): a public CA such as Sectigo, which refuses private names.
+ * 'internal': a private CA the user runs, which may certify .local names, single labels and private
+ * addresses; those become warnings. Ordering from Sectigo always lints as 'public'.
+ */
+export type CsrPurpose = 'public' | 'internal'
+export const CSR_PURPOSES: readonly CsrPurpose[] = ['public', 'internal']
+
 interface SanEntry {
   field: string
   /** The name as the user typed it or the CSR holds it. */
@@ -103,6 +113,7 @@ interface SanEntry {
 
 interface LintTarget {
   mode: Mode
+  purpose: CsrPurpose
   key: Pick<PublicKeyInfo, 'algorithm' | 'bits' | 'curve' | 'rsaPss'>
   subject: SubjectInput
   sans: SanEntry[]
@@ -250,7 +261,7 @@ function internalReason(san: San): string | null {
 }
 
 /** Checks of one name (a SAN entry, or the CN when it is not among the SANs). */
-function lintName(entry: SanEntry, out: LintFinding[]): void {
+function lintName(entry: SanEntry, purpose: CsrPurpose, out: LintFinding[]): void {
   const { check, field, shown } = entry
   if (!check.ok) {
     if (check.kind === 'wildcard')
@@ -278,14 +289,28 @@ function lintName(entry: SanEntry, out: LintFinding[]): void {
     return
   }
   const why = internalReason(san)
-  if (why) {
-    out.push(
-      finding(
-        'internal-name',
-        `"${san.value}" is ${why}; public CAs do not issue certificates for it, so remove it or use a private CA.`,
-        field,
-      ),
-    )
+  if (!why) return
+  switch (purpose) {
+    case 'public':
+      out.push(
+        finding(
+          'internal-name',
+          `"${san.value}" is ${why}; public CAs do not issue certificates for it, so remove it or use a private CA.`,
+          field,
+        ),
+      )
+      return
+    case 'internal':
+      out.push(
+        finding(
+          'internal-name-private-ca',
+          `"${san.value}" is ${why}: fine for your internal CA, but no public CA (Sectigo included) will certify it.`,
+          field,
+        ),
+      )
+      return
+    default:
+      assertNever(purpose, 'CSR purpose')
   }
 }
 
@@ -299,7 +324,7 @@ function lintNames(t: LintTarget, out: LintFinding[]): void {
   const cnSanOfName = cn === undefined ? null : sanForCommonName(cn)
   const cnInSans = cnSanOfName !== null && validKeys.has(sanKey(cnSanOfName))
   if (cn !== undefined && !cnInSans) {
-    lintName({ field: 'cn', shown: cn, check: cnSanOfName ? { ok: true, san: cnSanOfName } : normalizeSanEntry(`dns:${cn}`) }, cnFindings)
+    lintName({ field: 'cn', shown: cn, check: cnSanOfName ? { ok: true, san: cnSanOfName } : normalizeSanEntry(`dns:${cn}`) }, t.purpose, cnFindings)
   }
   const cnBroken = cnFindings.some((f) => f.severity === 'error')
 
@@ -341,11 +366,12 @@ function lintNames(t: LintTarget, out: LintFinding[]): void {
   if (cn !== undefined) {
     const cnSan = cnSanOfName
     if (cnSan?.type === 'ip') {
-      const advice = cnInSans ? 'it is already listed as an IP SAN' : 'list the address as an IP SAN'
+      // An address with its own error (a private one) is not to be listed anywhere: no advice to add it.
+      const advice = cnInSans ? ', and it is already listed as an IP SAN' : cnBroken ? '' : ', and list the address as an IP SAN'
       out.push(
         finding(
           'ip-in-cn',
-          `The common name is the IP address ${cnSan.value}; use a host name as the common name, and ${advice}.`,
+          `The common name is the IP address ${cnSan.value}; use a host name as the common name${advice}.`,
           'cn',
         ),
       )
@@ -365,7 +391,7 @@ function lintNames(t: LintTarget, out: LintFinding[]): void {
 
   const seen = new Set<string>()
   for (const entry of t.sans) {
-    lintName(entry, out)
+    lintName(entry, t.purpose, out)
     if (!entry.check.ok) continue
     const key = sanKey(entry.check.san)
     if (seen.has(key)) {
@@ -412,10 +438,11 @@ function csrSubject(csr: DecodedCsr): SubjectInput {
   return out
 }
 
-/** Checks a decoded CSR against what a public CA (Sectigo) will accept, errors first. */
-export function lintCsr(csr: DecodedCsr): LintFinding[] {
+/** Checks a decoded CSR against what a public CA (Sectigo) will accept, or an internal CA, errors first. */
+export function lintCsr(csr: DecodedCsr, purpose: CsrPurpose = 'public'): LintFinding[] {
   return lint({
     mode: 'csr',
+    purpose,
     key: csr.publicKey,
     subject: csrSubject(csr),
     sans: csr.sans.map((san, i) => {
@@ -435,6 +462,8 @@ export function lintDraft(input: {
   keyType: KeyType
   subject: SubjectInput
   sans: readonly string[]
+  /** Default 'public'. */
+  purpose?: CsrPurpose
 }): LintFinding[] {
   const sans: SanEntry[] = []
   input.sans.forEach((raw, i) => {
@@ -443,6 +472,7 @@ export function lintDraft(input: {
   })
   return lint({
     mode: 'draft',
+    purpose: input.purpose ?? 'public',
     key: describeKeyType(input.keyType),
     subject: normalizeSubject(input.subject),
     sans,

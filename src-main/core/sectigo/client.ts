@@ -269,7 +269,8 @@ export class SectigoClient {
         ms: Math.round(performance.now() - started),
       })
       return result
-    } catch (e) {
+    } catch (caught) {
+      const e = caught instanceof SectigoError && caught.phase === 'answered' && spec.explain ? spec.explain(caught, input) : caught
       if (e instanceof SectigoError) {
         this.#log.warn('sectigo call failed', {
           endpoint: spec.name,

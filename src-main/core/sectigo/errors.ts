@@ -85,6 +85,24 @@ export class SectigoError extends CoreError {
   }
 }
 
+/** The same failure, told better: an endpoint that knows why Sectigo refused says so. */
+export function restated(e: SectigoError, message: string): SectigoError {
+  return new SectigoError({
+    errorClass: e.errorClass,
+    message,
+    phase: e.phase,
+    endpoint: e.endpoint,
+    purchasing: e.purchasing,
+    sectigoCode: e.sectigoCode,
+    state: e.state,
+    errorItem: e.errorItem,
+    httpStatus: e.httpStatus,
+    retryAfterMs: e.retryAfterMs,
+    serverMessage: e.serverMessage,
+    cause: e,
+  })
+}
+
 export function isSectigoError(e: unknown): e is SectigoError {
   return e instanceof SectigoError
 }

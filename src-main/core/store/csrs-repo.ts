@@ -1,3 +1,4 @@
+import type { CsrPurpose } from '../pki/lint'
 import type { San } from '../pki/subject'
 import { containsPattern } from '../util/page'
 import type { Db } from './db'
@@ -15,6 +16,8 @@ export interface CsrRow {
   sha256: string
   spkiSha256: string
   source: 'generated' | 'imported'
+  /** Who it was made for: a public CA (Sectigo) or the user's internal CA. */
+  purpose: CsrPurpose
   createdAt: string
 }
 
@@ -30,10 +33,11 @@ interface RawCsrRow {
   sha256: string
   spki_sha256: string
   source: 'generated' | 'imported'
+  purpose: CsrPurpose
   created_at: string
 }
 
-const COLUMNS = 'id, key_id, label, subject, common_name, sans_json, der, md5, sha256, spki_sha256, source, created_at'
+const COLUMNS = 'id, key_id, label, subject, common_name, sans_json, der, md5, sha256, spki_sha256, source, purpose, created_at'
 
 function fromRaw(r: RawCsrRow): CsrRow {
   return {
@@ -48,12 +52,13 @@ function fromRaw(r: RawCsrRow): CsrRow {
     sha256: r.sha256,
     spkiSha256: r.spki_sha256,
     source: r.source,
+    purpose: r.purpose,
     createdAt: r.created_at,
   }
 }
 
 export function insertCsr(db: Db, c: CsrRow): void {
-  db.prepare(`INSERT INTO csrs(${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+  db.prepare(`INSERT INTO csrs(${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
     c.id,
     c.keyId,
     c.label,
@@ -65,6 +70,7 @@ export function insertCsr(db: Db, c: CsrRow): void {
     c.sha256,
     c.spkiSha256,
     c.source,
+    c.purpose,
     c.createdAt,
   )
 }

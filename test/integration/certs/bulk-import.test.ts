@@ -112,9 +112,10 @@ describe('bulk onboarding', () => {
 
     const s = await importPaths(c, [dir])
     expect(s.files).toEqual({ queued: 0, done: 5, imported: 2, refused: 2, skipped: 1 })
-    expect(s.refused.map((r) => [r.file.slice(dir.length + 1), r.code])).toEqual([
-      ['cut.pem', 'bad_format'],
-      ['server.pfx', 'wrong_password'],
+    expect(s.refused.map((r) => [r.file.slice(dir.length + 1), r.code, r.passwordRequired])).toEqual([
+      ['cut.pem', 'bad_format', undefined],
+      // The summary says which files only need a password, as each file's own outcome does.
+      ['server.pfx', 'wrong_password', true],
     ])
     expect(s.refused[0]?.reason).toMatch(/cut\.pem/)
     expect(s.skippedFiles).toEqual([{ file: join(dir, 'readme.txt'), reason: 'not a certificate or key file' }])

@@ -102,7 +102,7 @@ describe('importing certificates and keys', () => {
   it('matches certificates to stored CSRs by public key, and a key imported later to a stored certificate', async () => {
     const { svc, db } = fresh()
     const spki = parsePlainPrivateKey(pki.leafEc.keyDer, 'pkcs8').spkiSha256
-    insertCsr(db, { id: 'csr-1', keyId: null, label: 'ec csr', subject: 'CN=ec.example.test', commonName: 'ec.example.test', sans: [], der: Buffer.from([0x30, 0]), md5: 'AA', sha256: 'bb', spkiSha256: spki, source: 'generated', createdAt: new Date().toISOString() })
+    insertCsr(db, { id: 'csr-1', keyId: null, label: 'ec csr', subject: 'CN=ec.example.test', commonName: 'ec.example.test', sans: [], der: Buffer.from([0x30, 0]), md5: 'AA', sha256: 'bb', spkiSha256: spki, source: 'generated', purpose: 'public', createdAt: new Date().toISOString() })
     const first = await svc.importFromText(pki.leafEc.pem, { actor: 'ui' })
     expect(first.certificates[0]).toMatchObject({ keyId: null, matchingCsrIds: ['csr-1'] })
     const second = await svc.importFromText(pki.leafEc.keyPem, { actor: 'ui' })

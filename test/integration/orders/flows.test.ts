@@ -115,6 +115,17 @@ describe('orders against the Sandbox CA over HTTP', () => {
     expect(e.core.orders.list()).toHaveLength(0)
   })
 
+  it('refuses a file method for a wildcard order, named by its wildcard or its base name, without calling the CA', async () => {
+    const e = await open()
+    const accountId = await sandboxAccount(e.core)
+    const csrId = await newCsr(e.core, '*.later.example.com')
+    const placed = await e.core.orders.place({ accountId, productCode: 289, days: 90, csr: { csrId }, dcvMethod: 'CNAME_CSR_HASH' }, 'cli')
+    await expect(e.core.orders.setDcvMethod(placed.id, { domain: '*.later.example.com', method: 'HTTP_CSR_HASH' }, 'cli')).rejects.toThrow(/is a wildcard/)
+    await expect(e.core.orders.setDcvMethod(placed.id, { domain: 'later.example.com', method: 'HTTPS_CSR_HASH' }, 'cli')).rejects.toThrow(/Sectigo does not validate wildcards by file/)
+    await expect(e.core.orders.setDcvMethod(placed.id, { method: 'HTTP_CSR_HASH' }, 'cli')).rejects.toThrow(/wildcard/)
+    expect(e.sandbox.control.getOrder(placed.sectigoOrderNumber ?? '').domains).toMatchObject([{ domain: '*.later.example.com', method: 'CNAME_CSR_HASH' }])
+  })
+
   it('DV multi-domain mixing HTTP, CNAME and EMAIL, with the state of each name', async () => {
     const e = await open()
     const accountId = await sandboxAccount(e.core)

@@ -186,6 +186,36 @@ describe('lintDraft', () => {
     })
   })
 
+  describe('for an internal CA', () => {
+    const PRIVATE = ['localhost', 'server', 'nas.local', 'db.internal', 'x.home.arpa', '10.0.0.1', '192.168.1.10', 'fd00::1', '127.0.0.1']
+    const internal = (subject: SubjectInput, sans: string[]): LintFinding[] => lintDraft({ keyType: 'ec-p256', subject, sans, purpose: 'internal' })
+
+    it('turns every private name and address into a warning that still says a public CA will refuse it', () => {
+      const findings = internal({ cn: 'nas.local' }, PRIVATE)
+      expect(findings.filter((f) => f.severity === 'error')).toEqual([])
+      expect(ids(findings)).toEqual(PRIVATE.map(() => 'internal-name-private-ca'))
+      expect(findings.map((f) => f.field)).toEqual(PRIVATE.map((_, i) => `sans[${i}]`))
+      for (const f of findings) {
+        expect(f.severity).toBe('warning')
+        expect(f.message).toContain('fine for your internal CA')
+        expect(f.message).toContain('no public CA (Sectigo included) will certify it')
+      }
+    })
+    it('the same names are errors in the default (public) mode', () => {
+      const findings = draft({ cn: 'nas.local' }, PRIVATE)
+      expect(ids(findings)).toEqual(PRIVATE.map(() => 'internal-name'))
+      expect(findings.every((f) => f.severity === 'error')).toBe(true)
+    })
+    it('adds a private common name to the SANs instead of calling it broken', () => {
+      expect(ids(internal({ cn: 'printer.local' }, ['nas.local']))).toEqual(['internal-name-private-ca', 'cn-not-in-sans', 'internal-name-private-ca'])
+      expect(ids(draft({ cn: 'printer.local' }, ['nas.local']))).toEqual(['internal-name', 'internal-name'])
+    })
+    it('keeps every other rule as it is', () => {
+      expect(ids(internal({}, ['bad..local', '*.*.example.com', 'a_b.internal']))).toEqual(['invalid-hostname', 'wildcard-misplaced', 'invalid-hostname'])
+      expect(ids(lintDraft({ keyType: 'rsa-2048', subject: {}, sans: ['nas.local'], purpose: 'internal' }))).toEqual(['internal-name-private-ca'])
+    })
+  })
+
   describe('duplicate-san', () => {
     it('warns on the repeated entry, however it is written', () => {
       expect(only(draft({}, ['a.example.com', 'b.example.com', 'A.Example.com.']), 'duplicate-san')).toEqual([
@@ -211,6 +241,12 @@ describe('lintDraft', () => {
     })
     it('does not fire for a host-name CN', () => {
       expect(only(draft({ cn: 'example.com' }, ['example.com', '8.8.8.8']), 'ip-in-cn')).toEqual([])
+    })
+    it('does not ask to list a private address that it says to remove', () => {
+      const findings = draft({ cn: '10.0.0.1' }, [])
+      expect(only(findings, 'internal-name')[0]?.message).toContain('remove it')
+      expect(only(findings, 'ip-in-cn')[0]?.message).not.toContain('list the address')
+      expect(only(findings, 'no-san')[0]?.message).not.toContain('10.0.0.1 will be added')
     })
   })
 
@@ -412,6 +448,9 @@ describe('lintCsr on CSRs made by openssl', () => {
     ])
     expect(lintCsr(csr('localhost'))).toEqual([
       expect.objectContaining({ id: 'internal-name', field: 'sans[1]' }),
+    ])
+    expect(lintCsr(csr('localhost'), 'internal')).toEqual([
+      expect.objectContaining({ id: 'internal-name-private-ca', severity: 'warning', field: 'sans[1]' }),
     ])
     const [ipAsDns] = lintCsr(csr('ip-as-dns'))
     expect(ipAsDns).toMatchObject({ id: 'invalid-hostname', field: 'sans[1]' })

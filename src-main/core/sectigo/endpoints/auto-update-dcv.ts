@@ -1,5 +1,6 @@
 import { CoreError } from '../../errors'
 import type { DcvMethod } from '../dcv-methods'
+import { restated, type SectigoError } from '../errors'
 import { parseAcknowledged, type Acknowledged } from './acknowledgement'
 import type { EndpointSpec } from './endpoint'
 import { orderRefParam, type BaseOrderNumberRef, type OrderNumberRef } from './order-ref'
@@ -17,6 +18,25 @@ export type AutoUpdateDcvInput = (OrderNumberRef | BaseOrderNumberRef) & {
   /** Custom DCV email template (v1.01). */
   dcvTemplateId?: number
 } & ({ change: DcvChange } | { changes: readonly (DcvChange & { domainName: string })[] })
+
+const FILE_METHODS: ReadonlySet<DcvMethod> = new Set(['HTTP_CSR_HASH', 'HTTPS_CSR_HASH'])
+
+/**
+ * A -4 on the method parameter for a file method: Sectigo validates no name of a wildcard certificate by
+ * file (from 22 November 2021, CA/B Forum ballot SC45; reference §4), and its answer does not say so.
+ */
+function explainRefusal(e: SectigoError, input: AutoUpdateDcvInput): SectigoError {
+  if (e.sectigoCode !== -4 || (e.errorItem !== 'newMethod' && e.errorItem !== 'newMethods')) return e
+  const changes: readonly DcvChange[] = 'change' in input ? [input.change] : input.changes
+  const files = changes.filter((c) => FILE_METHODS.has(c.newMethod))
+  if (files.length === 0) return e
+  const names = files.map((c) => c.domainName ?? "the order's name").join(', ')
+  const said = e.serverMessage ? ` Sectigo said: "${e.serverMessage}" (code -4).` : ' (Sectigo code -4.)'
+  return restated(
+    e,
+    `Changing the validation method failed: Sectigo refused file (HTTP/HTTPS) validation for ${names}. Sectigo validates no name of a wildcard certificate by file (since 22 November 2021), the base name a wildcard also covers included; use CNAME_CSR_HASH or EMAIL for it.${said}`,
+  )
+}
 
 function changeParams(c: DcvChange): Array<[string, string]> {
   const p: Array<[string, string]> = []
@@ -68,4 +88,5 @@ export const autoUpdateDcv: EndpointSpec<AutoUpdateDcvInput, Acknowledged> = {
     return p
   },
   parse: parseAcknowledged,
+  explain: explainRefusal,
 }

@@ -1,4 +1,5 @@
 import type { CallContext } from '../call-context'
+import type { SectigoError } from '../errors'
 import type { FormPairs } from '../form'
 import type { ApiBody } from '../responses/body'
 
@@ -24,4 +25,6 @@ export interface EndpointSpec<I, R> {
   purchasing: boolean
   buildParams(input: I, ctx: RequestContext): FormPairs
   parse(body: ApiBody, ctx: CallContext): R
+  /** Sectigo's refusal told in this endpoint's terms, where the code's general text would not say why. */
+  explain?(error: SectigoError, input: I): SectigoError
 }

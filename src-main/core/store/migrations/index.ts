@@ -8,6 +8,8 @@ import { m0006SectigoTruth } from './0006-sectigo-truth'
 import { m0007Estate } from './0007-estate'
 import { m0008AlertsSettings } from './0008-alerts-settings'
 import { m0009Endpoints } from './0009-endpoints'
+import { m0010CsrPurpose } from './0010-csr-purpose'
+import { m0011SearchSpeed } from './0011-search-speed'
 
 export interface Migration {
   name: string
@@ -15,4 +17,4 @@ export interface Migration {
 }
 
 /** Frozen, ordered list: never edit a released migration, add a new one. Index + 1 = user_version. */
-export const MIGRATIONS: readonly Migration[] = [m0001Initial, m0002Certificates, m0003AccountsOrders, m0004Renewals, m0005VaultBinding, m0006SectigoTruth, m0007Estate, m0008AlertsSettings, m0009Endpoints]
+export const MIGRATIONS: readonly Migration[] = [m0001Initial, m0002Certificates, m0003AccountsOrders, m0004Renewals, m0005VaultBinding, m0006SectigoTruth, m0007Estate, m0008AlertsSettings, m0009Endpoints, m0010CsrPurpose, m0011SearchSpeed]
