@@ -49,10 +49,10 @@ import { CLOCK_TIME, type SettingsView } from '../settings/settings-service'
 import type { EventRow } from '../store/events-repo'
 import type { UpdateCheck } from '../updates/update-service'
 import type { MethodNameList } from './method-names'
-import { MAX_FILE_NAME_CHARS, MAX_IMPORT_BASE64_CHARS, MAX_PASSWORD_CHARS, wireSize } from './request-limits'
+import { MAX_FILE_NAME_CHARS, MAX_IMPORT_BASE64_CHARS, MAX_PASSWORD_CHARS, MAX_PASTE_CHARS, wireSize } from './request-limits'
 
-/** Largest pasted text a method accepts (a CSR is at most 32 KiB; PEM armour and slack on top). */
-export const MAX_PASTE_CHARS = 64 * 1024
+// In request-limits.ts (no zod) so the CLI can check a file's size without loading the schemas.
+export { MAX_PASTE_CHARS } from './request-limits'
 const MAX_LABEL = 200
 const MAX_SANS = 1000
 
@@ -301,6 +301,7 @@ export interface AppInfo {
 }
 
 /** An alert's key: its kind and subject (`order_waiting:ord_…`, `endpoint_problem:ept_…`). */
+const CLOCK_TIME_SCHEMA = z.string().regex(CLOCK_TIME.pattern, CLOCK_TIME.message)
 const ALERT_KEY = z.string().max(300).regex(/^[a-z_]+:[A-Za-z0-9_.:[\]-]{1,280}$/, 'not an alert key')
 /** How many audit events one Activity page shows at most. */
 export const MAX_ACTIVITY_EVENTS = 500
@@ -648,7 +649,7 @@ export const contract = {
   'settings.get': method<SettingsView>()(z.strictObject({})),
   'settings.update': method<SettingsView>()(
     z.strictObject({
-      alerts: z.strictObject({ muted: z.array(z.enum(ALERT_KINDS)).max(ALERT_KINDS.length).optional(), quietHours: z.strictObject({ enabled: z.boolean().optional(), start: CLOCK_TIME.optional(), end: CLOCK_TIME.optional() }).optional() }).optional(),
+      alerts: z.strictObject({ muted: z.array(z.enum(ALERT_KINDS)).max(ALERT_KINDS.length).optional(), quietHours: z.strictObject({ enabled: z.boolean().optional(), start: CLOCK_TIME_SCHEMA.optional(), end: CLOCK_TIME_SCHEMA.optional() }).optional() }).optional(),
       updates: z.strictObject({ checkAutomatically: z.boolean().optional(), allowPrerelease: z.boolean().optional(), skippedVersion: z.string().max(64).nullable().optional() }).optional(),
       desktop: z.strictObject({ startAtLogin: z.boolean().optional() }).optional(),
     }),
