@@ -3,6 +3,8 @@ import type { Core } from '../core/core'
 import { DB_FILE_NAME, defaultDataDir, ensureDataDir } from '../core/data-dir'
 import type { Logger } from '../core/log/logger'
 import type { ImportParser } from '../core/pki/formats/import-parser'
+import type { ImportReader } from '../core/certs/types'
+import type { nodeImportReaders } from '../parse-worker/node-host'
 import type { CliContext, CliIo } from './io'
 import type { SandboxLauncher } from '../core/accounts/sandbox-launcher'
 import type { SqliteBinding } from '../core/store/sqlite-binding'
@@ -49,6 +51,41 @@ function parseGlobals(argv: string[]): Globals {
   return g
 }
 
+/**
+ * Commands that only read rows CertDesk parsed and checked when they were stored, and print them: no key
+ * is made or unwrapped, nothing is signed, encrypted, parsed or verified. Listed by name, so a new
+ * command gets the crypto self-check unless it is added here deliberately.
+ */
+const READ_ONLY_LISTINGS: ReadonlySet<string> = new Set([
+  'csr list',
+  'keys list',
+  'certs list',
+  'certs search',
+  'certs summary',
+  'certs expiring',
+  'order list',
+  'account list',
+  'alerts list',
+  'endpoints list',
+])
+
+/** For `backup`, --passphrase-file is the backup's passphrase; the vault's comes with the command. */
+function passphraseFileFor(command: string, g: Globals, env: NodeJS.ProcessEnv): string | undefined {
+  return command === 'backup' ? g.passphraseFile : (g.passphraseFile ?? env.CERTDESK_PASSPHRASE_FILE)
+}
+
+/**
+ * Whether the start-up crypto self-check runs: not for doctor (it reports the primitives instead), not
+ * for a read-only listing, unless a vault passphrase comes with it (unlocking derives a key and unwraps
+ * the data key).
+ */
+export function needsCryptoSelfCheck(command: string, args: string[], passphraseFile: string | undefined): boolean {
+  if (command === 'doctor') return false
+  // `certdesk alerts` with no subcommand (or only options) lists, as `alerts list` does.
+  const sub = command === 'alerts' && (args[0] === undefined || args[0].startsWith('-')) ? 'list' : args[0]
+  return passphraseFile !== undefined || !READ_ONLY_LISTINGS.has(`${command} ${sub ?? ''}`)
+}
+
 /** Runs one CLI invocation in-process and returns its exit code (testable without spawning). */
 /** How the front door that runs the CLI differs: the packaged app's --cli mode passes its SQLite engine and file reader. */
 export interface CliOptions {
@@ -77,14 +114,17 @@ export async function runCli(argv: string[], io: CliIo, version: string, options
       if (args[0] !== 'serve') throw new UsageError('Usage: certdesk sandbox serve [--port N] [--login L --password-file F|-] [--state FILE] [--host-map DOMAIN=HOST:PORT]...\n       certdesk sandbox approve|reject ORDER_ID   (sandbox accounts: see certdesk sandbox --help)')
       return await runSandboxServe(args.slice(1), { stdout: io.stdout, stderr: io.stderr, readStdin: io.readStdin })
     }
-    // Loaded only now: `--help` and `--version` stay fast (the crypto and ASN.1 libraries are large).
-    const { assertCryptoReady, cryptoSelfCheck } = await import('../core/diagnostics/crypto-check')
-    // Every crypto primitive this runtime must have, tried before anything runs (doctor reports them instead).
-    if (command !== 'doctor') assertCryptoReady(await cryptoSelfCheck({ startup: true }))
+    // Every crypto primitive this runtime must have, tried before a command that uses crypto runs, so a
+    // missing one stops it with a sentence before it writes anything (doctor reports them instead).
+    // A read-only listing (READ_ONLY_LISTINGS) only reads rows CertDesk already parsed and checked: it
+    // skips the check, which costs about 45 ms (WebCrypto's and EC's first use, @noble/curves' Ed448).
+    if (needsCryptoSelfCheck(command, args, passphraseFileFor(command, g, io.env))) {
+      const { assertCryptoReady, cryptoSelfCheck } = await import('../core/diagnostics/crypto-check')
+      assertCryptoReady(await cryptoSelfCheck({ startup: true }))
+    }
     const { createCore } = await import('../core/core')
     const { sandboxFor } = await import('../sandbox/launcher')
     const { crashSeam } = await import('./crash-seam')
-    const { nodeImportReaders } = await import('../parse-worker/node-host')
     const { proxyFromEnv } = await import('../core/sectigo/proxy')
     const { call, readSecretFile } = await import('./io')
     const { openLogFile } = await import('../core/log/file-sink')
@@ -93,8 +133,7 @@ export async function runCli(argv: string[], io: CliIo, version: string, options
     const dataDir = g.dataDir ?? defaultDataDir(io.env)
     const { sqliteBinding } = await import('../core/store/sqlite-binding')
     const sqlite = options.sqlite ?? sqliteBinding()
-    // For `backup`, --passphrase-file is the backup's passphrase; the vault's comes with the command.
-    const passphraseFile = command === 'backup' ? g.passphraseFile : (g.passphraseFile ?? io.env.CERTDESK_PASSPHRASE_FILE)
+    const passphraseFile = passphraseFileFor(command, g, io.env)
     const ctx: CliContext = {
       io,
       json: g.json,
@@ -121,7 +160,7 @@ export async function runCli(argv: string[], io: CliIo, version: string, options
             sqlite,
             // Import files are read in a child process (I2): parse-worker.js next to cli.js, or the reader
             // the packaged app's --cli mode passes (a utility process per file).
-            ...(options.importParser ? { importParser: options.importParser(logger) } : nodeImportReaders(__dirname, logger)),
+            ...(options.importParser ? { importParser: options.importParser(logger) } : lazyImportReaders(__dirname, logger)),
             ...(crashAt ? { hooks: crashSeam(crashAt) } : {}),
             ...(Number.isFinite(timeoutMs) && timeoutMs > 0 ? { sectigoTimeouts: { connectMs: timeoutMs, totalMs: timeoutMs } } : {}),
             ...(proxy ? { sectigoProxy: proxy } : {}),
@@ -188,6 +227,24 @@ export async function runCli(argv: string[], io: CliIo, version: string, options
     return EXIT_FAILED
   } finally {
     await finish(core, sandbox, io)
+  }
+}
+
+/**
+ * The CLI's import readers (parse-worker/node-host.ts), loaded on the first import: they bring
+ * child_process and the parse worker's wire schemas (zod), which no other command uses.
+ */
+function lazyImportReaders(dir: string, logger: Logger): { importParser: ImportParser; openImportReader: () => ImportReader } {
+  let readers: ReturnType<typeof nodeImportReaders> | undefined
+  const load = async (): Promise<ReturnType<typeof nodeImportReaders>> => (readers ??= (await import('../parse-worker/node-host')).nodeImportReaders(dir, logger))
+  return {
+    importParser: async (input, opts) => (await load()).importParser(input, opts),
+    openImportReader: () => {
+      const session = load().then((r) => r.openImportReader())
+      // Until the first parse awaits it, a failed load is reported there (or by close), not as unhandled.
+      session.catch(() => undefined)
+      return { parse: async (input, opts) => (await session).parse(input, opts), close: async () => (await session).close() }
+    },
   }
 }
 

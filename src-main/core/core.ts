@@ -118,6 +118,36 @@ export interface Core {
   shutdown(): Promise<string | null>
 }
 
+/** A value made on first use; `made()` answers without making it (shutdown closes only what was opened). */
+interface Lazy<T> {
+  get(): T
+  made(): T | undefined
+}
+
+function lazy<T>(make: () => T): Lazy<T> {
+  let value: T | undefined
+  let done = false
+  return {
+    get: () => {
+      if (!done) {
+        value = make()
+        done = true
+      }
+      return value as T
+    },
+    made: () => (done ? value : undefined),
+  }
+}
+
+function eager<T>(value: T): Lazy<T> {
+  return { get: () => value, made: () => value }
+}
+
+/**
+ * Opens the database and wires the services. Each service is built on its first use (a getter), not
+ * here: a CLI listing uses two of them, and building all of them cost about 35 ms of its start (issue 15).
+ * Construction has no side effect a service relies on (no timers, servers or network until called).
+ */
 export function createCore(opts: CoreOptions): Core {
   ensureDataDir(opts.dataDir)
   removeLeftoverSnapshots(opts.dataDir)
@@ -128,62 +158,87 @@ export function createCore(opts: CoreOptions): Core {
   const sqlite = checkSqliteBinding(binding)
   const db = openDatabase(join(opts.dataDir, DB_FILE_NAME), { sqlite: binding })
   const vault = new Vault(db, opts.credentials)
-  const keys = new KeyService(db, vault, clock)
-  const csrs = new CsrService(db, keys, clock)
   const trustStore = opts.trustStore ?? lazyTrustStore(() => loadSystemTrustStore())
   // Rows an older CertDesk wrote (or any path that skipped it) are indexed before anything reads them.
   const indexed = indexPending(db)
   if (indexed > 0) logger.info('certificates indexed for search and the due list', { certificates: indexed })
-  const certs = new CertificateService({
-    db,
-    vault,
-    clock,
-    logger,
-    trustStore,
-    ...(opts.importParser ? { importParser: opts.importParser } : {}),
-    ...(opts.openImportReader ? { openImportReader: opts.openImportReader } : {}),
-  })
-  const deletion = new DeletionService({ db, clock, logger })
-  const accounts = new AccountService({
-    db,
-    clock,
-    logger,
-    credentials: opts.credentials,
-    sandbox: opts.sandbox ?? null,
-    ...(opts.hooks ? { hooks: opts.hooks } : {}),
-    ...(opts.sectigoTimeouts ? { timeouts: opts.sectigoTimeouts } : {}),
-    ...(opts.sectigoFetch ? { fetch: opts.sectigoFetch } : {}),
-    ...(opts.sectigoProxy ? { proxy: opts.sectigoProxy } : {}),
-  })
-  const orders = new OrderService({
-    db,
-    clock,
-    logger,
-    accounts,
-    csrs,
-    keys,
-    systemTrust: trustStore,
-    ...(opts.hooks ? { hooks: opts.hooks } : {}),
-    ...(opts.dcvProbe ? { dcvProbe: opts.dcvProbe } : {}),
-  })
+  const keys = lazy(() => new KeyService(db, vault, clock))
+  const csrs = lazy(() => new CsrService(db, keys.get(), clock))
+  const certs = lazy(
+    () =>
+      new CertificateService({
+        db,
+        vault,
+        clock,
+        logger,
+        trustStore,
+        ...(opts.importParser ? { importParser: opts.importParser } : {}),
+        ...(opts.openImportReader ? { openImportReader: opts.openImportReader } : {}),
+      }),
+  )
+  const deletion = lazy(() => new DeletionService({ db, clock, logger }))
+  // Built at once (it is cheap): it refuses a front door that passes both a fetch and a proxy at start.
+  const accounts = eager(
+    new AccountService({
+      db,
+      clock,
+      logger,
+      credentials: opts.credentials,
+      sandbox: opts.sandbox ?? null,
+      ...(opts.hooks ? { hooks: opts.hooks } : {}),
+      ...(opts.sectigoTimeouts ? { timeouts: opts.sectigoTimeouts } : {}),
+      ...(opts.sectigoFetch ? { fetch: opts.sectigoFetch } : {}),
+      ...(opts.sectigoProxy ? { proxy: opts.sectigoProxy } : {}),
+    }),
+  )
+  const orders = lazy(
+    () =>
+      new OrderService({
+        db,
+        clock,
+        logger,
+        accounts: accounts.get(),
+        csrs: csrs.get(),
+        keys: keys.get(),
+        systemTrust: trustStore,
+        ...(opts.hooks ? { hooks: opts.hooks } : {}),
+        ...(opts.dcvProbe ? { dcvProbe: opts.dcvProbe } : {}),
+      }),
+  )
   // OCSP, CRL and endpoint checks follow the same proxy rule as Sectigo calls (README "Behind a proxy").
-  const revocationHttp = createRevocationHttp({ proxy: opts.sectigoProxy ?? null, ...(opts.proxyLoopback ? { proxyLoopback: true } : {}) })
-  const revocation = new RevocationService({ db, clock, logger, fetch: revocationHttp.fetch })
-  const endpoints = new EndpointService({ db, clock, logger, trustStore, revocation, proxy: opts.sectigoProxy ?? null, ...(opts.proxyLoopback ? { proxyLoopback: true } : {}) })
-  const scheduler = new OrderScheduler({ orders, clock, logger, jobs: [endpoints.backgroundJob()] })
+  const revocationHttp = lazy(() => createRevocationHttp({ proxy: opts.sectigoProxy ?? null, ...(opts.proxyLoopback ? { proxyLoopback: true } : {}) }))
+  const revocation = lazy(() => new RevocationService({ db, clock, logger, fetch: revocationHttp.get().fetch }))
+  const endpoints = lazy(
+    () => new EndpointService({ db, clock, logger, trustStore, revocation: revocation.get(), proxy: opts.sectigoProxy ?? null, ...(opts.proxyLoopback ? { proxyLoopback: true } : {}) }),
+  )
+  const scheduler = lazy(() => new OrderScheduler({ orders: orders.get(), clock, logger, jobs: [endpoints.get().backgroundJob()] }))
   // A push makes its order due; the scheduler (when running) polls it, coalesced with any due poll.
-  const push = new PushService({ orders, logger, credentials: opts.credentials, wake: () => (scheduler.running ? scheduler.tick() : orders.pollDue('system')) })
-  const settings = new SettingsService({ db, clock, ...(opts.desktop ? { desktop: opts.desktop } : {}) })
-  const alerts = new AlertService({ db, clock, logger, certs, settings })
-  const updates = new UpdateService({
-    db,
-    clock,
-    logger,
-    settings,
-    ...(opts.updateFeedUrl ? { feedUrl: opts.updateFeedUrl } : {}),
-    ...(opts.updateFetch ? { fetch: opts.updateFetch } : {}),
-    ...(opts.desktop ? { desktop: opts.desktop } : {}),
-  })
+  const push = lazy(
+    () =>
+      new PushService({
+        orders: orders.get(),
+        logger,
+        credentials: opts.credentials,
+        wake: () => {
+          const running = scheduler.made()
+          return running?.running ? running.tick() : orders.get().pollDue('system')
+        },
+      }),
+  )
+  const settings = lazy(() => new SettingsService({ db, clock, ...(opts.desktop ? { desktop: opts.desktop } : {}) }))
+  const alerts = lazy(() => new AlertService({ db, clock, logger, certs: certs.get(), settings: settings.get() }))
+  const updates = lazy(
+    () =>
+      new UpdateService({
+        db,
+        clock,
+        logger,
+        settings: settings.get(),
+        ...(opts.updateFeedUrl ? { feedUrl: opts.updateFeedUrl } : {}),
+        ...(opts.updateFetch ? { fetch: opts.updateFetch } : {}),
+        ...(opts.desktop ? { desktop: opts.desktop } : {}),
+      }),
+  )
   const close = (): string | null => {
     vault.lock()
     const warning = closeDatabase(db)
@@ -201,28 +256,55 @@ export function createCore(opts: CoreOptions): Core {
     logger,
     credentials: opts.credentials,
     vault,
-    keys,
-    csrs,
-    certs,
-    deletion,
-    accounts,
-    orders,
-    push,
-    endpoints,
-    revocation,
-    scheduler,
-    settings,
-    alerts,
-    updates,
+    get keys() {
+      return keys.get()
+    },
+    get csrs() {
+      return csrs.get()
+    },
+    get certs() {
+      return certs.get()
+    },
+    get deletion() {
+      return deletion.get()
+    },
+    get accounts() {
+      return accounts.get()
+    },
+    get orders() {
+      return orders.get()
+    },
+    get push() {
+      return push.get()
+    },
+    get endpoints() {
+      return endpoints.get()
+    },
+    get revocation() {
+      return revocation.get()
+    },
+    get scheduler() {
+      return scheduler.get()
+    },
+    get settings() {
+      return settings.get()
+    },
+    get alerts() {
+      return alerts.get()
+    },
+    get updates() {
+      return updates.get()
+    },
     close,
+    // Stops only what was built: a service never used has no job, server, call or client to wait for.
     shutdown: async () => {
-      await certs.imports.closeAll()
-      await scheduler.stop()
-      await push.close()
-      await orders.idle()
-      await endpoints.idle()
-      await revocationHttp.close()
-      await accounts.close()
+      await certs.made()?.imports.closeAll()
+      await scheduler.made()?.stop()
+      await push.made()?.close()
+      await orders.made()?.idle()
+      await endpoints.made()?.idle()
+      await revocationHttp.made()?.close()
+      await accounts.made()?.close()
       const warning = close()
       logger.flush()
       return warning

@@ -2,8 +2,8 @@ import { useCallback, useDeferredValue, useId, useMemo, useState } from 'react'
 import { call } from '../api'
 import { usePagedList } from '../hooks/use-paged-list'
 import { useQuery } from '../hooks/use-query'
+import { useSelection } from '../hooks/use-selection'
 import type { MethodInput, MethodOutput } from '../../src-main/core/api/contract'
-import { ConfirmDialog } from './confirm-dialog'
 import { downloadBase64 } from './download'
 import { VirtualTable, type Column, type SortState } from './virtual-table'
 import { routeHref } from '../routes'
@@ -14,6 +14,7 @@ import { ErrorNotice } from './error-notice'
 import { Icon } from './icons'
 import { LinkButton } from './link-button'
 import { LoadingLine } from './loading-line'
+import { BulkDeleteDialog, SelectionBar } from './selection-bar'
 
 /** SANs named in a table cell before "+N more". */
 const SANS_IN_CELL = 1
@@ -36,11 +37,6 @@ export function CertificatesEmpty() {
   )
 }
 
-/** Most certificates one bulk action takes (core's MAX_SELECTED_IDS). */
-const MAX_SELECTED = 1000
-/** Rows fetched per call when "select all matching" gathers ids. */
-const SELECT_ALL_PAGE = 1000
-
 type Status = 'all' | 'due' | 'expired' | 'noKey' | 'incompleteChain'
 const STATUS_LABELS: Record<Status, string> = {
   all: 'Any status',
@@ -51,6 +47,7 @@ const STATUS_LABELS: Record<Status, string> = {
 }
 type CertificateSummary = MethodOutput<'certs.list'>['items'][number]
 type CertSort = NonNullable<MethodInput<'certs.list'>['sort']>
+const certId = (c: CertificateSummary): string => c.id
 
 const COLUMNS: Column<CertificateSummary>[] = [
   {
@@ -105,11 +102,7 @@ export function CertList() {
   const [accountId, setAccountId] = useState('')
   const [tag, setTag] = useState('')
   const [sort, setSort] = useState<SortState | undefined>(undefined)
-  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set())
   const [confirming, setConfirming] = useState(false)
-  const [busy, setBusy] = useState(false)
-  const [actionError, setActionError] = useState<unknown>(null)
-  const [message, setMessage] = useState('')
   const needle = useDeferredValue(filter.trim())
   const all = useQuery('certs.list', { limit: 0 })
   const cas = useQuery('certs.list', { roles: ['intermediate', 'root'], limit: 0 })
@@ -126,20 +119,18 @@ export function CertList() {
     }),
     [needle, showCa, status, issuer, accountId, tag],
   )
-  // A selection belongs to the rows the user saw: a new filter or search clears it, so a bulk delete
-  // never takes certificates that are no longer on screen (React's adjust-state-on-change pattern).
-  const whereKey = JSON.stringify(where)
-  const [selectionFor, setSelectionFor] = useState(whereKey)
-  if (selectionFor !== whereKey) {
-    setSelectionFor(whereKey)
-    setSelected(new Set())
-  }
   const input = useMemo(
     () => ({ ...where, sort: (sort?.key ?? 'urgency') as CertSort, ...(sort ? { order: sort.order } : {}) }),
     [where, sort],
   )
   const fetchPage = useCallback((args: MethodInput<'certs.list'>) => call('certs.list', args), [])
   const list = usePagedList(fetchPage, input)
+  const selection = useSelection<CertificateSummary>(
+    JSON.stringify(where),
+    certId,
+    (offset, limit) => call('certs.list', { ...input, offset, limit }),
+  )
+  const { selected, busy } = selection
   const caCount = cas.data?.total ?? 0
   const error = all.error ?? list.error
 
@@ -148,73 +139,28 @@ export function CertList() {
       setSort((s) => (s?.key === key ? { key, order: s.order === 'asc' ? 'desc' : 'asc' } : { key, order: 'asc' })),
     [],
   )
-  const toggle = useCallback((row: CertificateSummary, on: boolean) => {
-    setSelected((s) => {
-      const next = new Set(s)
-      if (on) next.add(row.id)
-      else next.delete(row.id)
-      return next
-    })
-  }, [])
-
-  const selectAllMatching = async (): Promise<void> => {
-    const total = Math.min(list.total ?? 0, MAX_SELECTED)
-    const next = new Set<string>()
-    setBusy(true)
-    try {
-      for (let offset = 0; offset < total; offset += SELECT_ALL_PAGE) {
-        const page = await call('certs.list', { ...input, offset, limit: Math.min(SELECT_ALL_PAGE, total - offset) })
-        page.items.forEach((c) => next.add(c.id))
-      }
-      setSelected(next)
-    } catch (e) {
-      setActionError(e)
-    } finally {
-      setBusy(false)
-    }
-  }
-  const exportSelected = async (): Promise<void> => {
-    setBusy(true)
-    setActionError(null)
-    try {
-      const out = await call('certs.downloadMany', { ids: [...selected], format: 'pem' })
+  const exportSelected = (): Promise<boolean> =>
+    selection.run(async () => {
+      const out = await call('certs.downloadMany', { ids: selection.ids(), format: 'pem' })
       downloadBase64(out.fileName, out.base64, out.mediaType)
-      setMessage(`Exported ${out.exported.length} certificates${out.failed.length ? `, ${out.failed.length} failed` : ''}.`)
-    } catch (e) {
-      setActionError(e)
-    } finally {
-      setBusy(false)
-    }
-  }
-  const deleteSelected = async (): Promise<void> => {
-    setBusy(true)
-    setActionError(null)
-    try {
-      const report = await call('certs.deleteMany', { ids: [...selected] })
+      return `Exported ${out.exported.length} certificates${out.failed.length ? `, ${out.failed.length} failed` : ''}.`
+    })
+  const deleteSelected = (): Promise<boolean> =>
+    selection.run(async () => {
+      const report = await call('certs.deleteMany', { ids: selection.ids() })
       setConfirming(false)
-      setSelected(new Set())
-      setMessage(`Deleted ${report.deleted.length} certificates${report.refused.length ? `; ${report.refused.length} refused` : ''}.`)
+      selection.clear()
       list.reload()
       all.reload()
       cas.reload()
-    } catch (e) {
-      setActionError(e)
-    } finally {
-      setBusy(false)
-    }
-  }
-  const inventory = async (format: 'csv' | 'ics'): Promise<void> => {
-    setBusy(true)
-    setActionError(null)
-    try {
+      return `Deleted ${report.deleted.length} certificates${report.refused.length ? `; ${report.refused.length} refused` : ''}.`
+    })
+  const inventory = (format: 'csv' | 'ics'): Promise<boolean> =>
+    selection.run(async () => {
       const out = await call('certs.downloadInventory', { ...where, format })
       downloadBase64(out.fileName, out.base64, out.mediaType)
-    } catch (e) {
-      setActionError(e)
-    } finally {
-      setBusy(false)
-    }
-  }
+      return ''
+    })
 
   if (error) return <ErrorNotice error={error} onRetry={() => [all, cas, list].forEach((q) => q.reload())} />
   if (!all.data || list.total === null) return <LoadingLine />
@@ -288,19 +234,13 @@ export function CertList() {
           </select>
         </label>
       </div>
-      <div className="list-toolbar" role="group" aria-label="Results">
-        <p className="muted small" role="status" data-testid="result-count">
-          {`${list.total} ${list.total === 1 ? 'certificate' : 'certificates'}`}
-          {selected.size ? `, ${selected.size} selected` : ''}
-        </p>
-        <button type="button" className="button" disabled={busy || list.total === 0} onClick={() => void selectAllMatching()}>
-          {`Select all ${Math.min(list.total, MAX_SELECTED)} matching`}
-        </button>
-        {selected.size ? (
+      <SelectionBar
+        selection={selection}
+        total={list.total}
+        noun={{ one: 'certificate', many: 'certificates' }}
+        errorShownElsewhere={confirming}
+        actions={
           <>
-            <button type="button" className="button" disabled={busy} onClick={() => setSelected(new Set())}>
-              Clear selection
-            </button>
             <button type="button" className="button" disabled={busy} onClick={() => void exportSelected()}>
               Export selected
             </button>
@@ -308,16 +248,18 @@ export function CertList() {
               Delete selected
             </button>
           </>
-        ) : null}
-        <button type="button" className="button" disabled={busy} onClick={() => void inventory('csv')}>
-          Inventory (CSV)
-        </button>
-        <button type="button" className="button" disabled={busy} onClick={() => void inventory('ics')}>
-          Expiry calendar (iCalendar)
-        </button>
-      </div>
-      {message ? <p role="status">{message}</p> : null}
-      {actionError && !confirming ? <ErrorNotice error={actionError} /> : null}
+        }
+        always={
+          <>
+            <button type="button" className="button" disabled={busy} onClick={() => void inventory('csv')}>
+              Inventory (CSV)
+            </button>
+            <button type="button" className="button" disabled={busy} onClick={() => void inventory('ics')}>
+              Expiry calendar (iCalendar)
+            </button>
+          </>
+        }
+      />
       <VirtualTable
         label="Certificates"
         columns={COLUMNS}
@@ -329,7 +271,7 @@ export function CertList() {
         onSort={onSort}
         onOpen={(c) => window.location.assign(routeHref({ section: 'certificates', view: 'cert', id: c.id }))}
         selected={selected}
-        onToggle={toggle}
+        onToggle={selection.toggle}
         empty={
           needle
             ? `No certificate matches “${needle}”.`
@@ -339,17 +281,9 @@ export function CertList() {
         }
       />
       {confirming ? (
-        <ConfirmDialog
-          title={`Delete ${selected.size} certificates?`}
-          confirmLabel="Delete"
-          danger
-          busy={busy}
-          error={actionError}
-          onConfirm={() => void deleteSelected()}
-          onClose={() => setConfirming(false)}
-        >
+        <BulkDeleteDialog selection={selection} noun={{ one: 'certificate', many: 'certificates' }} onConfirm={() => void deleteSelected()} onClose={() => setConfirming(false)}>
           Their stored keys stay. Certificates of unfinished orders are refused.
-        </ConfirmDialog>
+        </BulkDeleteDialog>
       ) : null}
     </>
   )

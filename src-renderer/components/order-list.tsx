@@ -1,6 +1,7 @@
 import { useMemo } from 'react'
 import { formatDate } from '../format'
 import { routeHref } from '../routes'
+import { NamesCell } from './names-cell'
 import { EnvironmentBadge, OrderStateBadge } from './order-badges'
 import { relativeTime, type OrderSummary } from './order-format'
 import { VirtualTable, type Column, type SortState } from './virtual-table'
@@ -59,19 +60,7 @@ export function orderColumns(now: number): Column<OrderSummary>[] {
         </>
       ),
     },
-    {
-      id: 'names',
-      header: 'Names',
-      cell: (o) => {
-        const more = o.domains.length - NAMES_IN_CELL
-        return (
-          <span className="mono">
-            {o.domains.slice(0, NAMES_IN_CELL).join(', ')}
-            {more > 0 ? <span className="muted"> +{more} more</span> : null}
-          </span>
-        )
-      },
-    },
+    { id: 'names', header: 'Names', cell: (o) => <NamesCell names={o.domains} shown={NAMES_IN_CELL} /> },
     {
       id: 'account',
       header: 'Account',
@@ -97,6 +86,8 @@ export function OrderList({
   onRange,
   sort,
   onSort,
+  selected,
+  onToggle,
   empty,
 }: {
   now: number
@@ -105,6 +96,8 @@ export function OrderList({
   onRange: (first: number, last: number) => void
   sort: SortState | undefined
   onSort: (key: string) => void
+  selected: ReadonlySet<string>
+  onToggle: (row: OrderSummary, on: boolean) => void
   empty: string
 }) {
   const columns = useMemo(() => orderColumns(now), [now])
@@ -119,6 +112,8 @@ export function OrderList({
       sort={sort}
       onSort={onSort}
       onOpen={(o) => window.location.assign(routeHref({ section: 'orders', view: 'order', id: o.id }))}
+      selected={selected}
+      onToggle={onToggle}
       empty={empty}
     />
   )

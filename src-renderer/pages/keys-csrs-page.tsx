@@ -5,12 +5,13 @@ import { DecodePanel } from '../components/decode-panel'
 import { ErrorNotice } from '../components/error-notice'
 import { Icon } from '../components/icons'
 import { KeyDetail } from '../components/key-detail'
+import { EmptyState } from '../components/empty-state'
 import { KeyList } from '../components/key-list'
+import { LoadingLine } from '../components/loading-line'
 import { PageHeader } from '../components/page-header'
-import { Spinner } from '../components/spinner'
 import type { UiErrorCode } from '../api'
 import type { GoWithFlash } from '../hooks/use-flash'
-import { useListItems } from '../hooks/use-query'
+import { useQuery } from '../hooks/use-query'
 import { navigate, routeHref, type Route } from '../routes'
 
 type KeysRoute = Extract<Route, { section: 'keys' }>
@@ -39,10 +40,41 @@ function BackToList() {
   )
 }
 
+/** The empty Keys or CSRs tab: what goes there and how to make the first one. */
+function NothingYet({ view }: { view: 'csrs' | 'keys' }) {
+  return (
+    <EmptyState
+      icon={view === 'csrs' ? 'file' : 'key'}
+      title={view === 'csrs' ? 'No CSRs yet' : 'No keys yet'}
+      actions={
+        <>
+          <a className="button button-primary" href={routeHref({ section: 'keys', view: 'new' })}>
+            New CSR
+          </a>
+          {view === 'csrs' ? (
+            <a className="button" href={routeHref({ section: 'keys', view: 'decode' })}>
+              Decode a CSR
+            </a>
+          ) : null}
+        </>
+      }
+    >
+      {view === 'csrs'
+        ? 'Make a key and certificate signing request here, or import one made elsewhere. Each CSR keeps its DCV values, so orders can use it later.'
+        : 'A private key is made with each new CSR. It is stored encrypted in the vault and never shown or sent anywhere.'}
+    </EmptyState>
+  )
+}
+
 function Lists({ view }: { view: 'csrs' | 'keys' }) {
-  const csrs = useListItems('csrs.list', {})
-  const keys = useListItems('keys.list', {})
+  // Counts only (limit 0): each list fetches its own rows a page at a time.
+  const csrs = useQuery('csrs.list', { limit: 0 })
+  const keys = useQuery('keys.list', { limit: 0 })
   const active = view === 'csrs' ? csrs : keys
+  const reload = (): void => {
+    csrs.reload()
+    keys.reload()
+  }
   const tab = (v: 'csrs' | 'keys', label: string, n: number | undefined) => (
     <a
       className="tab"
@@ -61,17 +93,13 @@ function Lists({ view }: { view: 'csrs' | 'keys' }) {
         actions={<Actions />}
       />
       <nav className="tabs" aria-label="Keys and CSRs">
-        {tab('csrs', 'CSRs', csrs.data?.length)}
-        {tab('keys', 'Keys', keys.data?.length)}
+        {tab('csrs', 'CSRs', csrs.data?.total)}
+        {tab('keys', 'Keys', keys.data?.total)}
       </nav>
       {active.error ? <ErrorNotice error={active.error} onRetry={active.reload} /> : null}
-      {view === 'csrs' && csrs.data ? <CsrList csrs={csrs.data} /> : null}
-      {view === 'keys' && keys.data ? <KeyList keys={keys.data} /> : null}
-      {!active.data && !active.error ? (
-        <p className="loading-line">
-          <Spinner /> Loading…
-        </p>
-      ) : null}
+      {!active.data && !active.error ? <LoadingLine /> : null}
+      {active.data?.total === 0 ? <NothingYet view={view} /> : null}
+      {active.data && active.data.total > 0 ? view === 'csrs' ? <CsrList onChanged={reload} /> : <KeyList onChanged={reload} /> : null}
     </>
   )
 }

@@ -10,7 +10,9 @@ import { LinkButton } from '../components/link-button'
 import { LoadingLine } from '../components/loading-line'
 import { Notice } from '../components/notice'
 import { OrderDetailView } from '../components/order-detail'
-import { isMoving, type OrderState } from '../components/order-format'
+import { isMoving, type OrderState, type OrderSummary } from '../components/order-format'
+import { downloadBase64 } from '../components/download'
+import { SelectionBar } from '../components/selection-bar'
 import { OrderList } from '../components/order-list'
 import { OrderWizard } from '../components/order-wizard'
 import { PageHeader } from '../components/page-header'
@@ -19,6 +21,7 @@ import { useAction } from '../hooks/use-action'
 import { useInterval } from '../hooks/use-interval'
 import { usePagedList } from '../hooks/use-paged-list'
 import { useQuery } from '../hooks/use-query'
+import { countOf, useSelection } from '../hooks/use-selection'
 import type { SortState } from '../components/virtual-table'
 import { routeHref, type Route } from '../routes'
 
@@ -90,6 +93,18 @@ function useSyncAll(onDone: () => void) {
   return { available: live.length > 0, noAccounts: accounts.data?.length === 0, sync, summary }
 }
 
+const orderId = (o: OrderSummary): string => o.id
+
+/**
+ * The Orders page's bulk action: a CSV of the selected orders. Read-only on purpose: nothing placed,
+ * cancelled or sent to the CA from a selection (each of those stays one order at a time, confirmed).
+ */
+async function downloadOrdersCsv(ids: string[]): Promise<string> {
+  const out = await call('orders.downloadCsv', { ids })
+  downloadBase64(out.fileName, out.base64, out.mediaType)
+  return `Downloaded ${countOf(out.exported.length, 'order', 'orders')}${out.failed.length ? `; ${out.failed.length} no longer stored` : ''}.`
+}
+
 function OrdersList() {
   const ids = useId()
   const [filter, setFilter] = useState<Filter>('all')
@@ -108,6 +123,11 @@ function OrdersList() {
   )
   const fetchPage = useCallback((args: MethodInput<'orders.list'>) => call('orders.list', args), [])
   const list = usePagedList(fetchPage, input)
+  const selection = useSelection<OrderSummary>(
+    JSON.stringify([filter, needle]),
+    orderId,
+    (offset, limit) => call('orders.list', { ...input, offset, limit }),
+  )
   const all = useQuery('orders.list', { limit: 0 })
   const counts = useTabCounts(needle, generation)
   const reload = (): void => {
@@ -187,12 +207,19 @@ function OrdersList() {
                 onChange={(e) => setSearch(e.target.value)}
               />
             </div>
-            {list.total !== null ? (
-              <p className="muted small" role="status" data-testid="order-count">
-                {`${list.total} ${list.total === 1 ? 'order' : 'orders'}`}
-              </p>
-            ) : null}
           </div>
+          {list.total !== null ? (
+            <SelectionBar
+              selection={selection}
+              total={list.total}
+              noun={{ one: 'order', many: 'orders' }}
+              actions={
+                <button type="button" className="button" disabled={selection.busy} onClick={() => void selection.run(() => downloadOrdersCsv(selection.ids()))}>
+                  Download selected (CSV)
+                </button>
+              }
+            />
+          ) : null}
         </>
       ) : null}
       {summary ? (
@@ -232,6 +259,8 @@ function OrdersList() {
           onRange={list.onRange}
           sort={sort}
           onSort={onSort}
+          selected={selection.selected}
+          onToggle={selection.toggle}
           empty={needle ? `No order matches “${needle}”.` : 'No orders in this view.'}
         />
       ) : null}

@@ -1,11 +1,11 @@
 import { basename, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import type { MethodInput } from '../../core/api/contract'
-import type { ReplacedCertificate } from '../../core/certs/expiry'
+import { MAX_EXPIRY_WINDOW_DAYS, type ReplacedCertificate } from '../../core/certs/expiry'
 import type { ImportJobStatus, ImportJobSummary } from '../../core/certs/import-job'
 import { toReplaced } from '../../core/certs/query-service'
 import type { CertificateSummary, ExportResult } from '../../core/certs/types'
-import { call, forEachItem, JsonArrayWriter, printJson, printJsonList, readSecretFile, table, UsageError, type CliContext } from '../io'
+import { call, forEachItem, JsonArrayWriter, printJson, printJsonList, read, readSecretFile, table, UsageError, type CliContext } from '../io'
 import { CERTS_USAGE, EXPORT_USAGE, IMPORT_USAGE } from '../usage'
 import { resolveAccount } from './account'
 import { deleteCommand } from './delete'
@@ -25,13 +25,17 @@ function oneOf<T extends string>(value: string | undefined, allowed: readonly T[
   return value as T
 }
 
+/** A number of days, checked here against the contract's limit (certs expiring reads without its parse). */
 function days(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined
   if (!/^\d{1,4}$/.test(value)) throw new UsageError(`${flag} takes a number of days.\n${CERTS_USAGE}`)
-  return Number(value)
+  const d = Number(value)
+  if (d > MAX_EXPIRY_WINDOW_DAYS) throw new UsageError(`${flag} takes at most ${MAX_EXPIRY_WINDOW_DAYS} days (ten years).\n${CERTS_USAGE}`)
+  return d
 }
 
-const n = (x: number): string => x.toLocaleString('en-US')
+/** 12,345: thousands separated by hand, since the first toLocaleString loads ICU's data (about 30 ms of a listing). */
+const n = (x: number): string => String(x).replace(/\B(?=(\d{3})+(?!\d))/g, ',')
 const plural = (x: number, word: string): string => `${n(x)} ${word}${x === 1 ? '' : 's'}`
 
 // --- import -------------------------------------------------------------------------------------------
@@ -417,7 +421,9 @@ export const EXIT_DUE = 4
 async function certsExpiring(ctx: CliContext, args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { within: { type: 'string' } }, strict: true })
   const withinDays = days(values.within, '--within')
-  const head = await call(ctx, 'certs.expiring', { limit: 0, ...(withinDays !== undefined ? { withinDays } : {}) })
+  // Every input below is a constant or the checked --within: read-only listings without the contract's
+  // parse (io.ts read), so a cron job's `certs expiring` does not load zod.
+  const head = await read(ctx, 'certs.expiring', { limit: 0, ...(withinDays !== undefined ? { withinDays } : {}) })
   const window = withinDays !== undefined ? { withinDays } : {}
   const dueInput: MethodInput<'certs.list'> = { due: true, ...window, sort: 'notAfter', order: 'asc' }
   const replacedInput: MethodInput<'certs.list'> = { inWindow: true, replaced: true, ...window, sort: 'notAfter', order: 'asc' }
@@ -427,11 +433,11 @@ async function certsExpiring(ctx: CliContext, args: string[]): Promise<number> {
     const out = ctx.io.stdout
     out(`{\n  "withinDays": ${JSON.stringify(head.withinDays)},\n  "checkedAt": ${JSON.stringify(head.checkedAt)},\n  "due": `)
     const due = new JsonArrayWriter(out, '  ')
-    const dueCount = await forEachItem(ctx, 'certs.list', dueInput, (c) => due.item(c))
+    const dueCount = await forEachItem(ctx, 'certs.list', dueInput, (c) => due.item(c), 'checked')
     due.end()
     out(',\n  "replaced": ')
     const replaced = new JsonArrayWriter(out, '  ')
-    await forEachItem(ctx, 'certs.list', replacedInput, (c) => replaced.item(replacedOf(c)))
+    await forEachItem(ctx, 'certs.list', replacedInput, (c) => replaced.item(replacedOf(c)), 'checked')
     replaced.end()
     out('\n}\n')
     return dueCount > 0 ? EXIT_DUE : 0
@@ -439,7 +445,7 @@ async function certsExpiring(ctx: CliContext, args: string[]): Promise<number> {
   const lines: string[] = []
   const windowWords = withinDays === undefined ? 'less than max(30 days, a third of the lifetime) left' : `expiring within ${withinDays} days`
   const due: CertificateSummary[] = []
-  const dueCount = await forEachItem(ctx, 'certs.list', dueInput, (c) => due.push(c))
+  const dueCount = await forEachItem(ctx, 'certs.list', dueInput, (c) => due.push(c), 'checked')
   if (dueCount === 0) lines.push(withinDays === undefined ? 'No certificate is due for renewal without a replacement.' : `Nothing expires within ${withinDays} days without a replacement.`)
   else {
     lines.push(`${plural(dueCount, 'certificate')} to renew or reissue (${windowWords}):`)
@@ -451,7 +457,7 @@ async function certsExpiring(ctx: CliContext, args: string[]): Promise<number> {
     }
   }
   const replaced: ReplacedCertificate[] = []
-  await forEachItem(ctx, 'certs.list', replacedInput, (c) => replaced.push(replacedOf(c)))
+  await forEachItem(ctx, 'certs.list', replacedInput, (c) => replaced.push(replacedOf(c)), 'checked')
   if (replaced.length > 0) {
     lines.push(`Already replaced (install the newer certificate, then retire these):`)
     lines.push(table(['ID', 'COMMON NAME', 'NOT AFTER', 'DAYS', 'REPLACED BY', 'HOW'], replaced.map((c) => [c.id, c.commonName ?? '-', c.notAfter.slice(0, 10), String(c.daysLeft), c.replacedById, c.reason])).trimEnd())

@@ -1,6 +1,6 @@
 import { statSync, writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { KEY_TYPE, MAX_PASTE_CHARS } from '../../core/api/contract'
+import { MAX_PASTE_CHARS } from '../../core/api/request-limits'
 import { CoreError } from '../../core/errors'
 import type { CsrAnalysis } from '../../core/keys/csr-service'
 import type { LintFinding } from '../../core/pki/lint'
@@ -87,6 +87,8 @@ async function typeOfKey(ctx: CliContext, keyId: string, given: string | undefin
   if (given !== undefined && given !== key.algorithm) {
     throw new UsageError(`--type ${given} contradicts key ${key.id}, which is ${key.algorithm}. Leave --type out to use the key's type, or choose another key.`)
   }
+  // The contract (and zod with it) is loaded here, not at the top: `csr list` must not pay for it.
+  const { KEY_TYPE } = await import('../../core/api/contract')
   if (!KEY_TYPE.safeParse(key.algorithm).success) {
     throw new CoreError('invalid_input', `Key ${key.id} is ${key.algorithm}; CertDesk makes CSRs with ${KEY_TYPE.options.join(', ')} keys only. Choose another key or leave --key out to make a new one.`)
   }
@@ -114,6 +116,8 @@ async function csrList(ctx: CliContext, args: string[]): Promise<number> {
   return printList(ctx, 'csrs.list', values.search ? { query: values.search } : {}, {
     empty: 'No CSRs yet. Make one with: certdesk csr new --type ec-p256 --cn example.com --out example.csr\n',
     format: (list) => table(['ID', 'COMMON NAME', 'SANS', 'KEY', 'CREATED'], list.map((c) => [c.id, c.commonName ?? '-', String(c.sans.length), c.keyId ?? '-', c.createdAt.slice(0, 19)])),
+    // A search's words are the user's text and go through the contract; the whole list needs no parse.
+    via: values.search ? 'contract' : 'checked',
   })
 }
 

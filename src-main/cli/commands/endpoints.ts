@@ -3,7 +3,7 @@ import type { AddedEndpoints, CheckReport, CheckResult, EndpointView, Verdict } 
 import { ENDPOINT_PROTOCOLS, type EndpointProtocol } from '../../core/endpoints/types'
 import { call, printJson, readInput, table, UsageError, type CliContext } from '../io'
 import { ENDPOINTS_USAGE } from '../usage'
-import { MAX_PASTE_CHARS } from '../../core/api/contract'
+import { MAX_PASTE_CHARS } from '../../core/api/request-limits'
 
 /**
  * `certdesk endpoints check` exit codes for monitoring systems (README "Exit codes"): 0 all good,

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
 import type { MethodInput } from '../../core/api/contract'
-import { MAX_PASTE_CHARS } from '../../core/api/contract'
+import { MAX_PASTE_CHARS } from '../../core/api/request-limits'
 import { assertNever } from '../../core/util/assert-never'
 import type { OrderDetail } from '../../core/orders/order-views'
 import { ORDER_USAGE } from '../usage'

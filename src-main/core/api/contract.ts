@@ -49,10 +49,10 @@ import { CLOCK_TIME, type SettingsView } from '../settings/settings-service'
 import type { EventRow } from '../store/events-repo'
 import type { UpdateCheck } from '../updates/update-service'
 import type { MethodNameList } from './method-names'
-import { MAX_FILE_NAME_CHARS, MAX_IMPORT_BASE64_CHARS, MAX_PASSWORD_CHARS, wireSize } from './request-limits'
+import { MAX_FILE_NAME_CHARS, MAX_IMPORT_BASE64_CHARS, MAX_PASSWORD_CHARS, MAX_PASTE_CHARS, wireSize } from './request-limits'
 
-/** Largest pasted text a method accepts (a CSR is at most 32 KiB; PEM armour and slack on top). */
-export const MAX_PASTE_CHARS = 64 * 1024
+// In request-limits.ts (no zod) so the CLI can check a file's size without loading the schemas.
+export { MAX_PASTE_CHARS } from './request-limits'
 const MAX_LABEL = 200
 const MAX_SANS = 1000
 
@@ -155,6 +155,15 @@ export interface DownloadedMany {
   warnings: string[]
 }
 
+/** A multi-selection of CSRs or orders as one file for a download: what went in, and the ids left out with why. */
+export interface DownloadedFiles {
+  fileName: string
+  mediaType: string
+  base64: string
+  exported: string[]
+  failed: BulkFailure[]
+}
+
 /** Paging of every list method: `offset` from 0, `limit` up to MAX_PAGE_SIZE (default DEFAULT_PAGE_SIZE). */
 const PAGING = {
   offset: z.number().int().min(0).max(10_000_000).optional(),
@@ -162,6 +171,8 @@ const PAGING = {
 }
 /** A search box's text (words matched as prefixes). */
 const SEARCH = text(MAX_SEARCH_CHARS)
+const SORT_ORDER = z.enum(['asc', 'desc'])
+const CSR_IDS = z.array(id('csr')).min(1).max(MAX_SELECTED_IDS)
 const CERT_ID = id('crt')
 const CERT_IDS = z.array(CERT_ID).min(1).max(MAX_SELECTED_IDS)
 const ROLES = z.array(z.enum(['leaf', 'intermediate', 'root'])).max(3)
@@ -290,6 +301,7 @@ export interface AppInfo {
 }
 
 /** An alert's key: its kind and subject (`order_waiting:ord_…`, `endpoint_problem:ept_…`). */
+const CLOCK_TIME_SCHEMA = z.string().regex(CLOCK_TIME.pattern, CLOCK_TIME.message)
 const ALERT_KEY = z.string().max(300).regex(/^[a-z_]+:[A-Za-z0-9_.:[\]-]{1,280}$/, 'not an alert key')
 /** How many audit events one Activity page shows at most. */
 export const MAX_ACTIVITY_EVENTS = 500
@@ -315,11 +327,18 @@ export const contract = {
   'backup.verify': method<BackupInfo>()(z.strictObject({ passphrase: text(1024), file: DESTINATION })),
 
   // --- keys and CSRs ---
-  /** Newest first; `query` matches label, algorithm and SPKI fingerprint. */
-  'keys.list': method<Page<KeySummary>>()(z.strictObject({ query: SEARCH.optional(), ...PAGING })),
+  /** Newest first unless sorted; `query` matches label, algorithm and SPKI fingerprint. */
+  'keys.list': method<Page<KeySummary>>()(
+    z.strictObject({ query: SEARCH.optional(), sort: z.enum(['createdAt', 'label', 'algorithm']).optional(), order: SORT_ORDER.optional(), ...PAGING }),
+  ),
   'keys.get': method<KeySummary>()(z.strictObject({ id: id('key') })),
   /** Refused while an unfinished order or an unexpired certificate needs the key; its unused CSRs go too. */
   'keys.delete': method<DeletionReport>()(z.strictObject({ id: id('key') })),
+  /**
+   * A multi-selection, each key as keys.delete would on its own: refusals are reported, the others
+   * deleted. There is no bulk key export: private keys leave one at a time, each with its password.
+   */
+  'keys.deleteMany': method<BulkDeletionReport>()(z.strictObject({ ids: z.array(id('key')).min(1).max(MAX_SELECTED_IDS) })),
   /** `purpose: 'internal'`: for the user's own CA, private names and addresses are warnings (Sectigo still refuses them). */
   'csrs.generate': method<CsrDetail>()(
     z.strictObject({
@@ -334,8 +353,16 @@ export const contract = {
   'csrs.checkDraft': method<LintFinding[]>()(
     z.strictObject({ keyType: KEY_TYPE, subject: SUBJECT, sans: z.array(text(253)).max(MAX_SANS), purpose: CSR_PURPOSE.optional() }),
   ),
-  /** Newest first; `query` matches label, subject, names and fingerprints; `keyId` keeps the CSRs of that key. */
-  'csrs.list': method<Page<CsrSummary>>()(z.strictObject({ query: SEARCH.optional(), keyId: id('key').optional(), ...PAGING })),
+  /** Newest first unless sorted; `query` matches label, subject, names and fingerprints; `keyId` keeps the CSRs of that key. */
+  'csrs.list': method<Page<CsrSummary>>()(
+    z.strictObject({
+      query: SEARCH.optional(),
+      keyId: id('key').optional(),
+      sort: z.enum(['createdAt', 'label', 'commonName']).optional(),
+      order: SORT_ORDER.optional(),
+      ...PAGING,
+    }),
+  ),
   'csrs.get': method<CsrDetail>()(z.strictObject({ id: id('csr') })),
   'csrs.decode': method<CsrAnalysis>()(
     z.strictObject({ text: text(MAX_PASTE_CHARS), uniqueValue: z.string().regex(/^[A-Za-z0-9]{1,20}$/).optional() }),
@@ -344,6 +371,10 @@ export const contract = {
   'csrs.import': method<CsrDetail>()(z.strictObject({ text: text(MAX_PASTE_CHARS), label: text(MAX_LABEL).optional() })),
   /** Refused while an order refers to the CSR; its key stays. */
   'csrs.delete': method<DeletionReport>()(z.strictObject({ id: id('csr') })),
+  /** A multi-selection, each CSR as csrs.delete would: one an order keeps is refused, the others deleted. */
+  'csrs.deleteMany': method<BulkDeletionReport>()(z.strictObject({ ids: CSR_IDS })),
+  /** A multi-selection as one ZIP of PEM CSRs for a download (public data only). */
+  'csrs.downloadMany': method<DownloadedFiles>()(z.strictObject({ ids: CSR_IDS })),
 
   // --- certificates: lists, details and decisions (issue 12; src-main/core/certs/README-contract.md) ---
   /** One page of certificates: filtered, searched, sorted and paged in SQLite. */
@@ -544,6 +575,8 @@ export const contract = {
     }),
   ),
   'orders.get': method<OrderDetail>()(z.strictObject({ id: ORDER_ID })),
+  /** A multi-selection as a CSV for a download; read-only, nothing is sent to the CA. */
+  'orders.downloadCsv': method<DownloadedFiles>()(z.strictObject({ ids: z.array(ORDER_ID).min(1).max(MAX_SELECTED_IDS) })),
   /** Asks Sectigo now (ignoring the polite interval) and collects the certificate when issued. */
   'orders.collect': method<CollectResult>()(z.strictObject({ id: ORDER_ID })),
   /** Settles unknown orders and brings in orders Sectigo has that CertDesk does not know. */
@@ -616,7 +649,7 @@ export const contract = {
   'settings.get': method<SettingsView>()(z.strictObject({})),
   'settings.update': method<SettingsView>()(
     z.strictObject({
-      alerts: z.strictObject({ muted: z.array(z.enum(ALERT_KINDS)).max(ALERT_KINDS.length).optional(), quietHours: z.strictObject({ enabled: z.boolean().optional(), start: CLOCK_TIME.optional(), end: CLOCK_TIME.optional() }).optional() }).optional(),
+      alerts: z.strictObject({ muted: z.array(z.enum(ALERT_KINDS)).max(ALERT_KINDS.length).optional(), quietHours: z.strictObject({ enabled: z.boolean().optional(), start: CLOCK_TIME_SCHEMA.optional(), end: CLOCK_TIME_SCHEMA.optional() }).optional() }).optional(),
       updates: z.strictObject({ checkAutomatically: z.boolean().optional(), allowPrerelease: z.boolean().optional(), skippedVersion: z.string().max(64).nullable().optional() }).optional(),
       desktop: z.strictObject({ startAtLogin: z.boolean().optional() }).optional(),
     }),

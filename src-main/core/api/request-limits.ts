@@ -15,6 +15,9 @@ export function base64Length(bytes: number): number {
 /** The longest base64 certs.importBytes accepts: exactly a file of MAX_IMPORT_BYTES. */
 export const MAX_IMPORT_BASE64_CHARS = base64Length(MAX_IMPORT_BYTES)
 
+/** Largest pasted text a method accepts (a CSR is at most 32 KiB; PEM armour and slack on top). */
+export const MAX_PASTE_CHARS = 64 * 1024
+
 /** A file name chosen in the UI (contract.ts FILE_NAME). */
 export const MAX_FILE_NAME_CHARS = 200
 /** A password for a PKCS#12 file or an encrypted key (contract.ts PASSWORD). */

@@ -1,7 +1,9 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from 'node:crypto'
-import { z } from 'zod'
+import type { z } from 'zod'
 import { CoreError } from '../errors'
 import { DATA_KEY_BYTES, deriveWrappingKey, PASSPHRASE_KDF } from '../vault/vault'
+import { lazyZod } from '../util/lazy-zod'
+import { once } from '../util/once'
 
 /**
  * The backup file: one container holding the database and the vault data key, both sealed under a
@@ -44,33 +46,37 @@ const MAX_SCRYPT_R = 32
 const MAX_SCRYPT_P = 16
 const MAX_SALT_BYTES = 64
 
-const COUNT = z.number().int().min(0)
-const HEADER = z.strictObject({
-  createdAt: z.string().max(40),
-  certdeskVersion: z.string().max(64),
-  schemaVersion: z.number().int().min(1),
-  counts: z.strictObject({ keys: COUNT, certificates: COUNT, orders: COUNT }),
-  kdf: z.strictObject({
-    name: z.literal('scrypt'),
-    N: z
-      .number()
-      .int()
-      .min(PASSPHRASE_KDF.N)
-      .max(MAX_SCRYPT_N)
-      .refine((n) => (n & (n - 1)) === 0, 'not a power of two'),
-    r: z.number().int().min(1).max(MAX_SCRYPT_R),
-    p: z.number().int().min(1).max(MAX_SCRYPT_P),
-    salt: z.base64().refine((s) => {
-      const n = Buffer.from(s, 'base64').length
-      return n >= PASSPHRASE_KDF.saltBytes && n <= MAX_SALT_BYTES
-    }, 'salt of the wrong size'),
-  }),
-  /** Whether the key block carries the vault data key (false: no private key had been stored). */
-  dataKey: z.boolean(),
-  databaseBytes: z.number().int().min(1).max(MAX_BACKUP_DATABASE_BYTES),
+/** The header's schema, built on first use with zod loaded then (util/lazy-zod.ts): opening CertDesk reads no backup. */
+const headerSchema = once(() => {
+  const z = lazyZod()
+  const COUNT = z.number().int().min(0)
+  return z.strictObject({
+    createdAt: z.string().max(40),
+    certdeskVersion: z.string().max(64),
+    schemaVersion: z.number().int().min(1),
+    counts: z.strictObject({ keys: COUNT, certificates: COUNT, orders: COUNT }),
+    kdf: z.strictObject({
+      name: z.literal('scrypt'),
+      N: z
+        .number()
+        .int()
+        .min(PASSPHRASE_KDF.N)
+        .max(MAX_SCRYPT_N)
+        .refine((n) => (n & (n - 1)) === 0, 'not a power of two'),
+      r: z.number().int().min(1).max(MAX_SCRYPT_R),
+      p: z.number().int().min(1).max(MAX_SCRYPT_P),
+      salt: z.base64().refine((s) => {
+        const n = Buffer.from(s, 'base64').length
+        return n >= PASSPHRASE_KDF.saltBytes && n <= MAX_SALT_BYTES
+      }, 'salt of the wrong size'),
+    }),
+    /** Whether the key block carries the vault data key (false: no private key had been stored). */
+    dataKey: z.boolean(),
+    databaseBytes: z.number().int().min(1).max(MAX_BACKUP_DATABASE_BYTES),
+  })
 })
 
-export type BackupHeader = z.infer<typeof HEADER>
+export type BackupHeader = z.infer<ReturnType<typeof headerSchema>>
 /** What the creator says about the database; the container adds the KDF, the data key flag and the size. */
 export type BackupDescription = Omit<BackupHeader, 'kdf' | 'dataKey' | 'databaseBytes'>
 
@@ -194,7 +200,7 @@ function readContainer(bytes: Buffer, source: string): { header: BackupHeader; a
   } catch {
     throw damaged('header is not JSON')
   }
-  const parsed = HEADER.safeParse(json)
+  const parsed = headerSchema().safeParse(json)
   if (!parsed.success)
     throw damaged(`header: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`)
   const header = parsed.data

@@ -48,6 +48,24 @@ export interface ZippedExport {
   warnings: string[]
 }
 
+/**
+ * The stored rows of a multi-selection (CSRs, orders...), in the order asked for; an id no longer
+ * stored is a not_found failure, and a selection with nothing left is refused.
+ */
+export function findSelected<T>(ids: readonly string[], find: (id: string) => T | null, noun: string): { found: { id: string; row: T }[]; failed: BulkFailure[] } {
+  if (ids.length === 0) throw new CoreError('invalid_input', `Select at least one ${noun}.`)
+  if (ids.length > MAX_SELECTED_IDS) throw new CoreError('too_large', `Select up to ${MAX_SELECTED_IDS} ${noun}s at once.`)
+  const found: { id: string; row: T }[] = []
+  const failed: BulkFailure[] = []
+  for (const id of ids) {
+    const row = find(id)
+    if (row) found.push({ id, row })
+    else failed.push({ id, code: 'not_found', reason: `No ${noun} with id ${id}.` })
+  }
+  if (found.length === 0) throw new CoreError('not_found', `None of the ${ids.length} selected ${noun}s is stored any more.`)
+  return { found, failed }
+}
+
 function checkSelection(ids: readonly string[], options: ExportOptions): void {
   if (ids.length === 0) throw new CoreError('invalid_input', 'Select at least one certificate to export.')
   if (ids.length > MAX_SELECTED_IDS) throw new CoreError('too_large', `Export up to ${MAX_SELECTED_IDS} certificates at once.`)
@@ -57,7 +75,7 @@ function checkSelection(ids: readonly string[], options: ExportOptions): void {
 }
 
 /** "name.pem", then "name-2.pem"...: names in one folder or ZIP never collide. */
-function uniqueName(taken: Set<string>, fileName: string): string {
+export function uniqueName(taken: Set<string>, fileName: string): string {
   const dot = fileName.indexOf('.')
   const stem = dot > 0 ? fileName.slice(0, dot) : fileName
   const ext = dot > 0 ? fileName.slice(dot) : ''

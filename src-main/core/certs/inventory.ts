@@ -56,7 +56,7 @@ const CSV_COLUMNS: readonly [string, (c: CertificateSummary) => string | number 
  * One CSV field. Text that a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a
  * leading apostrophe (OWASP CSV injection); numbers and booleans are written as they are.
  */
-function csvField(v: string | number | boolean | null): string {
+export function csvField(v: string | number | boolean | null): string {
   if (v === null) return ''
   if (typeof v !== 'string') return String(v)
   const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v

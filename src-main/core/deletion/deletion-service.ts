@@ -191,18 +191,20 @@ export class DeletionService {
    * one refused (its order unfinished, or already gone) does not keep the others.
    */
   deleteCertificates(ids: readonly string[], actor: Actor): BulkDeletionReport {
-    const out: BulkDeletionReport = { deleted: [], refused: [], notes: [] }
-    for (const id of ids) {
-      try {
-        const r = this.deleteCertificate(id, actor)
-        out.deleted.push(...r.deleted.certificates)
-        out.notes.push(...r.notes)
-      } catch (e) {
-        if (!(e instanceof CoreError)) throw e
-        out.refused.push({ id, code: e.code, reason: e.message })
-      }
-    }
-    return out
+    return eachOnItsOwn(ids, (id) => this.deleteCertificate(id, actor), (r) => r.deleted.certificates)
+  }
+
+  /**
+   * Deletes several keys, each as deleteKey would on its own: a key an unfinished order or an
+   * unexpired certificate needs is refused with its reason, the others go (with their unused CSRs).
+   */
+  deleteKeys(ids: readonly string[], actor: Actor): BulkDeletionReport {
+    return eachOnItsOwn(ids, (id) => this.deleteKey(id, actor), (r) => r.deleted.keys)
+  }
+
+  /** Deletes several CSRs, each as deleteCsr would: one an order keeps is refused, the others go. */
+  deleteCsrs(ids: readonly string[], actor: Actor): BulkDeletionReport {
+    return eachOnItsOwn(ids, (id) => this.deleteCsr(id, actor), (r) => r.deleted.csrs)
   }
 
   /** The key is needed while an unfinished order uses it or a certificate with it has not expired. */
@@ -232,4 +234,20 @@ export class DeletionService {
 
 function isExpired(c: CertificateRow, now: Date): boolean {
   return now > new Date(c.notAfter)
+}
+
+/** Runs one deletion per id; a CoreError refuses that id only, anything else stops the run. */
+function eachOnItsOwn(ids: readonly string[], remove: (id: string) => DeletionReport, pick: (r: DeletionReport) => string[]): BulkDeletionReport {
+  const out: BulkDeletionReport = { deleted: [], refused: [], notes: [] }
+  for (const id of ids) {
+    try {
+      const r = remove(id)
+      out.deleted.push(...pick(r))
+      out.notes.push(...r.notes)
+    } catch (e) {
+      if (!(e instanceof CoreError)) throw e
+      out.refused.push({ id, code: e.code, reason: e.message })
+    }
+  }
+  return out
 }

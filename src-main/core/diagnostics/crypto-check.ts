@@ -15,9 +15,8 @@ import {
   webcrypto,
   X509Certificate,
 } from 'node:crypto'
-import { ed448 } from '@noble/curves/ed448.js'
 import { CoreError } from '../errors'
-import { portablePublicKey, verifyDsa } from '../pki/signature-portable'
+import { loadEd448, portablePublicKey, verifyDsa } from '../pki/signature-portable'
 import { currentRuntime, describeRuntime } from '../store/native-module'
 
 /**
@@ -212,6 +211,7 @@ const DEFINITIONS: readonly CheckDef[] = [
     via: 'portable',
     run: () => {
       const secret = Buffer.alloc(57, 7)
+      const ed448 = loadEd448()
       check(ed448.verify(ed448.sign(MESSAGE, secret), MESSAGE, ed448.getPublicKey(secret)), 'Ed448')
     },
   },

@@ -1,12 +1,16 @@
 import { isIP, connect as netConnect, type Socket } from 'node:net'
 import { Duplex } from 'node:stream'
-import { connect as tlsConnect, createSecureContext, type ConnectionOptions, type SecureContext, type TLSSocket } from 'node:tls'
+import type * as Tls from 'node:tls'
+import type { ConnectionOptions, SecureContext, TLSSocket } from 'node:tls'
 import { CONNECT_CODES, DNS_CODES, errorCodes } from '../sectigo/transport'
 import { parseProxyUrl, usesProxy, type ProxyConfig, type ProxyEndpoint } from '../sectigo/proxy'
 import { certificatesAsSent } from './handshake-certificates'
 import { CLOSE_GRACE_MS, MAX_HANDSHAKE_BYTES, MAX_PROXY_HEADER_BYTES, MAX_SERVED_CERTIFICATES } from './limits'
 import { negotiateStartTls, StartTlsRefused } from './starttls'
 import type { EndpointAddress, NetworkFailure } from './types'
+
+/** node:tls, taken on first use rather than imported: loading it costs 15 ms or more of every CLI start (issue 15). */
+const tls = (): typeof Tls => process.getBuiltinModule('node:tls')
 
 /**
  * One look at what an endpoint serves: a TCP connection (direct, or a CONNECT tunnel through the
@@ -63,9 +67,9 @@ let observer: SecureContext | null = null
 function observerContext(): SecureContext {
   if (observer) return observer
   try {
-    observer = createSecureContext({ minVersion: 'TLSv1', ciphers: 'DEFAULT:@SECLEVEL=0' })
+    observer = tls().createSecureContext({ minVersion: 'TLSv1', ciphers: 'DEFAULT:@SECLEVEL=0' })
   } catch {
-    observer = createSecureContext({ minVersion: 'TLSv1' })
+    observer = tls().createSecureContext({ minVersion: 'TLSv1' })
   }
   return observer
 }
@@ -131,7 +135,7 @@ async function tunnel(proxy: ProxyEndpoint, addr: EndpointAddress, connectTimeou
   const host = u.hostname.replace(/^\[(.*)\]$/, '$1')
   let sock: Duplex = await tcp(host, port, connectTimeoutMs, open)
   if (u.protocol === 'https:') {
-    const t = track(tlsConnect({ socket: sock, servername: isIP(host) ? undefined : host }), open)
+    const t = track(tls().connect({ socket: sock, servername: isIP(host) ? undefined : host }), open)
     await new Promise<void>((resolve, reject) => {
       t.once('secureConnect', () => resolve())
       t.once('error', reject)
@@ -207,7 +211,7 @@ async function handshake(raw: Duplex, addr: EndpointAddress, open: Set<Duplex>):
     requestOCSP: true,
     ...(isIP(addr.host) && !addr.sni ? {} : { servername: addr.sni ?? addr.host }),
   }
-  const s: TLSSocket = track(tlsConnect(options), open)
+  const s: TLSSocket = track(tls().connect(options), open)
   s.on('keylog', (line: Buffer) => keylog.push(line.toString('latin1')))
   s.on('OCSPResponse', (r: Buffer | undefined) => (staple = r && r.length > 0 ? Buffer.from(r) : null))
   await new Promise<void>((resolve, reject) => {

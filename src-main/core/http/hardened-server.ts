@@ -1,5 +1,4 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from 'node:http'
-import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo, Socket } from 'node:net'
 import type { Logger } from '../log/logger'
 import { rateLimitedRefusals, type RefusalLog } from './refusal-log'
@@ -79,8 +78,10 @@ export function createHardenedServer(opts: HardenedServerOptions, handle: Reques
     requestTimeout: limits.requestTimeoutMs,
     connectionsCheckingInterval: checkingInterval(limits),
   }
+  // node:https (and node:tls under it) is taken here, not imported: loading it costs 15 ms or more of
+  // every CLI start, and only a server with a certificate needs it (issue 15).
   const server: Server = opts.tls
-    ? createHttpsServer({ ...options, cert: opts.tls.cert, key: opts.tls.key, handshakeTimeout: limits.headersTimeoutMs }, listener)
+    ? process.getBuiltinModule('node:https').createServer({ ...options, cert: opts.tls.cert, key: opts.tls.key, handshakeTimeout: limits.headersTimeoutMs }, listener)
     : createHttpServer(options, listener)
   server.maxConnections = limits.maxConnections
   server.on('drop', (data?: { remoteAddress?: string }) =>

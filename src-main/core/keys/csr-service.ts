@@ -5,12 +5,13 @@ import { computeDcv, dcvForDomain, type DcvValues, type DomainDcv } from '../pki
 import type { KeyType } from '../pki/keys'
 import { lintCsr, lintDraft, type CsrPurpose, type LintFinding } from '../pki/lint'
 import type { San } from '../pki/subject'
-import { findCsrBySha256, findCsrsBySpki, getCsr, insertCsr, listCsrRows, pageCsrRows, type CsrListRow, type CsrRow } from '../store/csrs-repo'
+import { findCsrBySha256, findCsrsBySpki, getCsr, insertCsr, listCsrRows, pageCsrRows, type CsrListRow, type CsrRow, type CsrSort } from '../store/csrs-repo'
 import { type Page, pageBounds, type PageRequest } from '../util/page'
 import type { Db } from '../store/db'
 import { recordEvent, type Actor } from '../store/events-repo'
 import type { Clock } from '../util/clock'
 import { newId } from '../util/ids'
+import { zipCsrs, type ZippedCsrs } from './csr-bundle'
 import { toKeySummary, type KeyService, type KeySummary } from './key-service'
 
 export interface CsrSummary {
@@ -171,11 +172,23 @@ export class CsrService {
     return listCsrRows(this.db).map(toSummary)
   }
 
-  /** One page of CSRs, newest first (front doors never get them all at once). */
-  page(q: PageRequest & { query?: string; keyId?: string } = {}): Page<CsrSummary> {
+  /** One page of CSRs, newest first unless sorted (front doors never get them all at once). */
+  page(q: PageRequest & { query?: string; keyId?: string; sort?: CsrSort; order?: 'asc' | 'desc' } = {}): Page<CsrSummary> {
     const { offset, limit } = pageBounds(q)
-    const { rows, total } = pageCsrRows(this.db, { ...(q.query ? { query: q.query } : {}), ...(q.keyId ? { keyId: q.keyId } : {}), offset, limit })
+    const { rows, total } = pageCsrRows(this.db, {
+      ...(q.query ? { query: q.query } : {}),
+      ...(q.keyId ? { keyId: q.keyId } : {}),
+      ...(q.sort ? { sort: q.sort } : {}),
+      ...(q.order ? { order: q.order } : {}),
+      offset,
+      limit,
+    })
     return { items: rows.map(toSummary), total, offset, limit }
+  }
+
+  /** The selected CSRs as PEM files in one ZIP (csr-bundle.ts). */
+  zipMany(ids: readonly string[]): Promise<ZippedCsrs> {
+    return zipCsrs(this.db, this.clock, ids)
   }
 
   row(id: string): CsrRow {

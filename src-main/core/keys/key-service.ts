@@ -2,7 +2,7 @@ import { CoreError } from '../errors'
 import { generateKeyPair, keyAlgorithmName, publicKeyFromPrivate, spkiSha256, type KeyType } from '../pki/keys'
 import type { Db } from '../store/db'
 import { recordEvent, type Actor, type EventInput } from '../store/events-repo'
-import { findKeyBySpki, getKey, insertKey, listKeys, pageKeys, type KeyRow } from '../store/keys-repo'
+import { findKeyBySpki, getKey, insertKey, listKeys, pageKeys, type KeyRow, type KeySort } from '../store/keys-repo'
 import { type Page, pageBounds, type PageRequest } from '../util/page'
 import type { Clock } from '../util/clock'
 import { newId as defaultNewId } from '../util/ids'
@@ -121,10 +121,10 @@ export class KeyService {
     return listKeys(this.db)
   }
 
-  /** One page of keys, newest first (front doors never get them all at once). */
-  page(q: PageRequest & { query?: string } = {}): Page<KeySummary> {
+  /** One page of keys, newest first unless sorted (front doors never get them all at once). */
+  page(q: PageRequest & { query?: string; sort?: KeySort; order?: 'asc' | 'desc' } = {}): Page<KeySummary> {
     const { offset, limit } = pageBounds(q)
-    const { rows, total } = pageKeys(this.db, { ...(q.query ? { query: q.query } : {}), offset, limit })
+    const { rows, total } = pageKeys(this.db, { ...(q.query ? { query: q.query } : {}), ...(q.sort ? { sort: q.sort } : {}), ...(q.order ? { order: q.order } : {}), offset, limit })
     return { items: rows.map(toKeySummary), total, offset, limit }
   }
 

@@ -1,6 +1,5 @@
 import { promises as dns } from 'node:dns'
 import { request as httpRequest, type IncomingMessage } from 'node:http'
-import { request as httpsRequest } from 'node:https'
 import { isIP } from 'node:net'
 import { assertNever } from '../util/assert-never'
 import type { DcvInstruction } from './dcv-instructions'
@@ -75,9 +74,11 @@ export function systemDcvProbe(opts: { timeoutMs?: number; connectTo?: (host: st
           res.on('end', () => resolve({ status: res.statusCode ?? 0, location: typeof res.headers.location === 'string' ? res.headers.location : null, body: Buffer.concat(chunks).toString('utf8') }))
           res.on('error', reject)
         }
+        // node:https (and node:tls under it) is taken here, not imported: loading it costs 15 ms or more of
+        // every CLI start, and only a DCV check over HTTPS needs it (issue 15).
         const req =
           scheme === 'https'
-            ? httpsRequest({ ...options, rejectUnauthorized: false, ...(isIP(u.hostname) ? {} : { servername: u.hostname }) }, onResponse)
+            ? process.getBuiltinModule('node:https').request({ ...options, rejectUnauthorized: false, ...(isIP(u.hostname) ? {} : { servername: u.hostname }) }, onResponse)
             : httpRequest(options, onResponse)
         req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs / 1000} s`)))
         req.on('error', reject)

@@ -30,6 +30,7 @@ import {
   type RevokeInput,
   type SandboxSimulation,
 } from './order-actions'
+import { ordersCsv, type OrdersCsv } from './order-csv'
 import { newOwner, requireOrder, type OrderContext } from './order-context'
 import { isPollable } from './order-states'
 import { toDetail, toSummary, type OrderDetail, type OrderSummary } from './order-views'
@@ -130,6 +131,11 @@ export class OrderService {
     const { rows, total } = pageOrderRows(this.ctx.db, { ...q, offset, limit })
     const now = this.ctx.clock.now()
     return { items: rows.map((o) => toSummary(this.ctx.db, o, now)), total, offset, limit }
+  }
+
+  /** The selected orders as a CSV file (order-csv.ts); read-only, nothing goes to the CA. */
+  csv(ids: readonly string[]): OrdersCsv {
+    return ordersCsv(this.ctx.db, this.ctx.clock, ids)
   }
 
   get(id: string): OrderDetail {

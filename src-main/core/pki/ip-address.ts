@@ -1,4 +1,5 @@
 import { isIPv4, isIPv6 } from 'node:net'
+import { once } from '../util/once'
 
 /**
  * IP addresses as they appear in SANs: text in, 4 or 16 bytes in the CSR, RFC 5952 text out.
@@ -85,9 +86,10 @@ function range(cidr: string, why: string): Range {
 
 /**
  * IANA special-purpose ranges (RFC 6890 and its updates). Public CAs may not certify these
- * (CA/Browser Forum Baseline Requirements, "Reserved IP Address").
+ * (CA/Browser Forum Baseline Requirements, "Reserved IP Address"). Parsed on first use: the first IPv6
+ * parse compiles node:net's address pattern (about 10 ms), which a CLI listing should not pay.
  */
-const RESERVED_RANGES: readonly Range[] = [
+const reservedRanges = once((): readonly Range[] => [
   range('0.0.0.0/8', 'this network'),
   range('10.0.0.0/8', 'private (RFC 1918)'),
   range('100.64.0.0/10', 'carrier-grade NAT'),
@@ -114,7 +116,7 @@ const RESERVED_RANGES: readonly Range[] = [
   range('fc00::/7', 'unique local (private)'),
   range('fe80::/10', 'link-local'),
   range('ff00::/8', 'multicast'),
-]
+])
 
 function inRange(bytes: Buffer, r: Range): boolean {
   if (bytes.length !== r.prefix.length) return false
@@ -130,5 +132,5 @@ function inRange(bytes: Buffer, r: Range): boolean {
 export function reservedIpReason(text: string): string | null {
   const bytes = parseIp(text)
   if (!bytes) return null
-  return RESERVED_RANGES.find((r) => inRange(bytes, r))?.why ?? null
+  return reservedRanges().find((r) => inRange(bytes, r))?.why ?? null
 }

@@ -1,5 +1,6 @@
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto'
-import { ed448 } from '@noble/curves/ed448.js'
+import type * as Ed448Module from '@noble/curves/ed448.js'
+import { createRequire } from 'node:module'
 import { expectSequence, parseAsn1, readBitString, readInteger, readOid } from './asn1/reader'
 import { der } from './asn1/writer'
 import { OID } from './oids'
@@ -31,12 +32,23 @@ export function spkiAlgorithm(spki: Buffer): string {
   return readOid(expectSequence(alg, 'The public key algorithm', 1)[0], 'The public key algorithm')
 }
 
+let ed448Module: typeof Ed448Module | undefined
+
+/**
+ * @noble/curves' Ed448, loaded on first use: the module takes about 45 ms to load, which every CLI
+ * command paid at start (issue 15) while hardly a CSR, CRL or OCSP answer is signed with Ed448. A
+ * synchronous require (not import()), because signature checks are synchronous.
+ */
+export function loadEd448(): (typeof Ed448Module)['ed448'] {
+  return (ed448Module ??= createRequire(__filename)('@noble/curves/ed448.js') as typeof Ed448Module).ed448
+}
+
 /** Ed448 (RFC 8032, empty context) over `message`, with @noble/curves. */
 export function verifyEd448(spki: Buffer, message: Buffer, signature: Buffer): boolean {
   const [, key] = expectSequence(parseAsn1(spki, { mode: 'der', what: 'The Ed448 key' }), 'The Ed448 key', 2)
   const raw = readBitString(key, 'The Ed448 key')
   if (raw.length !== 57 || signature.length !== 114) return false
-  return ed448.verify(signature, message, raw)
+  return loadEd448().verify(signature, message, raw)
 }
 
 /** FIPS 186-4 DSA moduli go up to 3072 bits; larger ones are refused before any arithmetic (a crafted key must not cost seconds). */

@@ -1,4 +1,3 @@
-import { rootCertificates } from 'node:tls'
 import type { Dispatcher } from 'undici'
 import { loadUndici, type Undici } from '../util/lazy-undici'
 import { CoreError } from '../errors'
@@ -170,8 +169,9 @@ export function tunnelStatus(e: unknown, depth = 0): number | null {
  * Returns the proxy in use and a maker for the agent, which runs on the first call (undici loads then).
  */
 function agentPlan(target: URL, t: Timeouts, opts: TransportOptions): { make: (u: Undici) => Dispatcher; proxy: ProxyEndpoint | null } {
-  // Node's `ca` replaces the default roots, so they are listed too: an extra CA adds trust.
-  const tls = { timeout: t.connectMs, ...(opts.ca !== undefined ? { ca: [...rootCertificates, ...(typeof opts.ca === 'string' ? [opts.ca] : opts.ca)] } : {}) }
+  // Node's `ca` replaces the default roots, so they are listed too: an extra CA adds trust. node:tls is
+  // taken here, not imported: loading it costs 15 ms or more of every CLI start (issue 15).
+  const tls = { timeout: t.connectMs, ...(opts.ca !== undefined ? { ca: [...process.getBuiltinModule('node:tls').rootCertificates, ...(typeof opts.ca === 'string' ? [opts.ca] : opts.ca)] } : {}) }
   const answerTimeouts = { headersTimeout: t.totalMs, bodyTimeout: t.totalMs }
   if (!opts.proxy || !usesProxy(target, opts.proxy, { proxyLoopback: opts.proxyLoopback ?? false })) {
     return { make: (u) => new u.Agent({ connect: tls, ...answerTimeouts }), proxy: null }

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto'
-import { z } from 'zod'
+import type { z } from 'zod'
 import { ALERT_KIND_LABELS, ALERT_KINDS, type AlertKind } from '../alerts/alert-kinds'
 import type { DesktopHooks } from '../desktop-hooks'
 import { CoreError } from '../errors'
@@ -7,39 +7,53 @@ import type { Db } from '../store/db'
 import { recordEvent, type Actor } from '../store/events-repo'
 import { readSetting, writeSetting } from '../store/settings-repo'
 import type { Clock } from '../util/clock'
+import { lazyZod } from '../util/lazy-zod'
+import { once } from '../util/once'
 
 /** "HH:MM", 24-hour, local time. */
-export const CLOCK_TIME = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time as HH:MM (24-hour)')
+export const CLOCK_TIME = { pattern: /^([01]\d|2[0-3]):[0-5]\d$/, message: 'a time as HH:MM (24-hour)' } as const
 
-const ALERT_SETTINGS = z.object({
-  /** Kinds the user turned off: not notified, not counted as needing action. */
-  muted: z.array(z.enum(ALERT_KINDS)).default([]),
-  /** No notifications between start and end (local time; may span midnight). Alerts wait, they are not lost. */
-  quietHours: z.object({ enabled: z.boolean().default(false), start: CLOCK_TIME.default('22:00'), end: CLOCK_TIME.default('07:00') }).default({ enabled: false, start: '22:00', end: '07:00' }),
+// The schemas are built on first use, with zod loaded then (util/lazy-zod.ts): every front door opens
+// the settings service, and most commands never read a setting.
+const clockTime = once(() => lazyZod().string().regex(CLOCK_TIME.pattern, CLOCK_TIME.message))
+
+const alertSettings = once(() => {
+  const z = lazyZod()
+  return z.object({
+    /** Kinds the user turned off: not notified, not counted as needing action. */
+    muted: z.array(z.enum(ALERT_KINDS)).default([]),
+    /** No notifications between start and end (local time; may span midnight). Alerts wait, they are not lost. */
+    quietHours: z.object({ enabled: z.boolean().default(false), start: clockTime().default('22:00'), end: clockTime().default('07:00') }).default({ enabled: false, start: '22:00', end: '07:00' }),
+  })
 })
-export type AlertSettings = z.infer<typeof ALERT_SETTINGS>
+export type AlertSettings = z.infer<ReturnType<typeof alertSettings>>
 
 /** Staged rollouts (latest.yml stagingPercentage) compare against this per-installation number. */
 export const ROLLOUT_BUCKETS = 100
 
-const UPDATE_SETTINGS = z.object({
-  /**
-   * Off by default: CertDesk is offline-first and asks no server anything the user did not turn on.
-   * "Check now" works either way.
-   */
-  checkAutomatically: z.boolean().default(false),
-  allowPrerelease: z.boolean().default(false),
-  /** A version the user chose to skip; newer ones are offered again. */
-  skippedVersion: z.string().max(64).nullable().default(null),
-  rolloutBucket: z.number().int().min(0).max(ROLLOUT_BUCKETS - 1).nullable().default(null),
-  lastCheckedAt: z.string().max(40).nullable().default(null),
+const updateSettings = once(() => {
+  const z = lazyZod()
+  return z.object({
+    /**
+     * Off by default: CertDesk is offline-first and asks no server anything the user did not turn on.
+     * "Check now" works either way.
+     */
+    checkAutomatically: z.boolean().default(false),
+    allowPrerelease: z.boolean().default(false),
+    /** A version the user chose to skip; newer ones are offered again. */
+    skippedVersion: z.string().max(64).nullable().default(null),
+    rolloutBucket: z.number().int().min(0).max(ROLLOUT_BUCKETS - 1).nullable().default(null),
+    lastCheckedAt: z.string().max(40).nullable().default(null),
+  })
 })
-export type UpdateSettings = z.infer<typeof UPDATE_SETTINGS>
+export type UpdateSettings = z.infer<ReturnType<typeof updateSettings>>
 
-const DESKTOP_SETTINGS = z.object({
-  /** Off by default, one switch; the OS login item is the truth where the desktop app runs. */
-  startAtLogin: z.boolean().default(false),
-})
+const desktopSettings = once(() =>
+  lazyZod().object({
+    /** Off by default, one switch; the OS login item is the truth where the desktop app runs. */
+    startAtLogin: lazyZod().boolean().default(false),
+  }),
+)
 
 export interface SettingsView {
   alerts: AlertSettings
@@ -74,11 +88,11 @@ export class SettingsService {
   }
 
   alerts(): AlertSettings {
-    return parsed(ALERT_SETTINGS, readSetting(this.#db, 'alerts'))
+    return parsed(alertSettings(), readSetting(this.#db, 'alerts'))
   }
 
   updates(): UpdateSettings {
-    const u = parsed(UPDATE_SETTINGS, readSetting(this.#db, 'updates'))
+    const u = parsed(updateSettings(), readSetting(this.#db, 'updates'))
     if (u.rolloutBucket !== null) return u
     const withBucket = { ...u, rolloutBucket: randomInt(ROLLOUT_BUCKETS) }
     writeSetting(this.#db, 'updates', withBucket, this.#clock.now().toISOString())
@@ -92,7 +106,7 @@ export class SettingsService {
       alerts: this.alerts(),
       alertKinds: ALERT_KINDS.map((kind) => ({ kind, label: ALERT_KIND_LABELS[kind] })),
       updates: { checkAutomatically: u.checkAutomatically, allowPrerelease: u.allowPrerelease, skippedVersion: u.skippedVersion, lastCheckedAt: u.lastCheckedAt },
-      desktop: { startAtLogin: login ? login.get() : parsed(DESKTOP_SETTINGS, readSetting(this.#db, 'desktop')).startAtLogin, available: login !== undefined },
+      desktop: { startAtLogin: login ? login.get() : parsed(desktopSettings(), readSetting(this.#db, 'desktop')).startAtLogin, available: login !== undefined },
     }
   }
 
@@ -108,12 +122,12 @@ export class SettingsService {
     this.#db.transaction(() => {
       if (patch.alerts) {
         const a = this.alerts()
-        const next = ALERT_SETTINGS.parse({ muted: patch.alerts.muted ?? a.muted, quietHours: { ...a.quietHours, ...patch.alerts.quietHours } })
+        const next = alertSettings().parse({ muted: patch.alerts.muted ?? a.muted, quietHours: { ...a.quietHours, ...patch.alerts.quietHours } })
         writeSetting(this.#db, 'alerts', next, at)
         changed.push(...Object.keys(patch.alerts).map((k) => `alerts.${k}`))
       }
       if (patch.updates) {
-        const next = UPDATE_SETTINGS.parse({ ...this.updates(), ...patch.updates })
+        const next = updateSettings().parse({ ...this.updates(), ...patch.updates })
         writeSetting(this.#db, 'updates', next, at)
         changed.push(...Object.keys(patch.updates).map((k) => `updates.${k}`))
       }

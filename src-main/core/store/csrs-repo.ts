@@ -1,6 +1,6 @@
 import type { CsrPurpose } from '../pki/lint'
 import type { San } from '../pki/subject'
-import { containsPattern } from '../util/page'
+import { containsPattern, sortClause } from '../util/page'
 import type { Db } from './db'
 import { cached } from './statements'
 
@@ -91,8 +91,21 @@ export function listCsrRows(db: Db): CsrListRow[] {
   })
 }
 
-/** One page of the list view, newest first; `query` matches label, subject, names and fingerprints anywhere. */
-export function pageCsrRows(db: Db, q: { query?: string; keyId?: string; offset: number; limit: number }): { rows: CsrListRow[]; total: number } {
+/** How a page of CSRs may be sorted; every sort ends with created_at and id so pages never overlap. */
+export type CsrSort = 'createdAt' | 'label' | 'commonName'
+
+/** The ORDER BY of each sort; names compare without case, as a reader sorts them. */
+const CSR_SORT_SQL: Record<CsrSort, string> = {
+  createdAt: 'created_at',
+  label: 'label COLLATE NOCASE',
+  commonName: 'common_name COLLATE NOCASE',
+}
+
+/**
+ * One page of the list view, newest first unless `sort` says otherwise (then ascending unless `order`
+ * says otherwise); `query` matches label, subject, names and fingerprints anywhere.
+ */
+export function pageCsrRows(db: Db, q: { query?: string; keyId?: string; sort?: CsrSort; order?: 'asc' | 'desc'; offset: number; limit: number }): { rows: CsrListRow[]; total: number } {
   const cols = COLUMNS.replace(' der,', '')
   const fields = ['label', 'subject', 'sans_json', 'sha256', 'md5', 'spki_sha256']
   const conds: string[] = []
@@ -107,7 +120,9 @@ export function pageCsrRows(db: Db, q: { query?: string; keyId?: string; offset:
   }
   const where = conds.length ? `WHERE ${conds.join(' AND ')}` : ''
   const total = (db.prepare(`SELECT count(*) AS n FROM csrs ${where}`).get(...args) as { n: number }).n
-  const rows = (db.prepare(`SELECT ${cols} FROM csrs ${where} ORDER BY created_at DESC, id LIMIT ? OFFSET ?`).all(...args, q.limit, q.offset) as Omit<RawCsrRow, 'der'>[]).map((r) => {
+  if (q.limit === 0 || q.offset >= total) return { rows: [], total }
+  const by = sortClause(CSR_SORT_SQL[q.sort ?? 'createdAt'], q.sort, q.order)
+  const rows = (db.prepare(`SELECT ${cols} FROM csrs ${where} ORDER BY ${by} LIMIT ? OFFSET ?`).all(...args, q.limit, q.offset) as Omit<RawCsrRow, 'der'>[]).map((r) => {
     const { der: _der, ...rest } = fromRaw({ ...r, der: Buffer.alloc(0) })
     return rest
   })

@@ -1,4 +1,4 @@
-import { containsPattern } from '../util/page'
+import { containsPattern, sortClause } from '../util/page'
 import type { Db } from './db'
 import { cached } from './statements'
 
@@ -70,12 +70,27 @@ export function listKeys(db: Db): KeyRow[] {
   return (db.prepare(`SELECT ${COLUMNS} FROM keys ORDER BY created_at DESC, id`).all() as RawKeyRow[]).map(fromRaw)
 }
 
-/** One page of keys, newest first; `query` matches label, algorithm and SPKI fingerprint anywhere. */
-export function pageKeys(db: Db, q: { query?: string; offset: number; limit: number }): { rows: KeyRow[]; total: number } {
+/** How a page of keys may be sorted; every sort ends with created_at and id so pages never overlap. */
+export type KeySort = 'createdAt' | 'label' | 'algorithm'
+
+/** The ORDER BY of each sort; labels compare without case, as a reader sorts them. */
+const KEY_SORT_SQL: Record<KeySort, string> = {
+  createdAt: 'created_at',
+  label: 'label COLLATE NOCASE',
+  algorithm: 'algorithm',
+}
+
+/**
+ * One page of keys, newest first unless `sort` says otherwise (then ascending unless `order` says
+ * otherwise); `query` matches label, algorithm and SPKI fingerprint anywhere.
+ */
+export function pageKeys(db: Db, q: { query?: string; sort?: KeySort; order?: 'asc' | 'desc'; offset: number; limit: number }): { rows: KeyRow[]; total: number } {
   const where = q.query ? "WHERE label LIKE ? ESCAPE '\\' OR algorithm LIKE ? ESCAPE '\\' OR spki_sha256 LIKE ? ESCAPE '\\'" : ''
   const args = q.query ? [containsPattern(q.query), containsPattern(q.query), containsPattern(q.query.toLowerCase())] : []
   const total = (db.prepare(`SELECT count(*) AS n FROM keys ${where}`).get(...args) as { n: number }).n
-  const rows = (db.prepare(`SELECT ${COLUMNS} FROM keys ${where} ORDER BY created_at DESC, id LIMIT ? OFFSET ?`).all(...args, q.limit, q.offset) as RawKeyRow[]).map(fromRaw)
+  if (q.limit === 0 || q.offset >= total) return { rows: [], total }
+  const by = sortClause(KEY_SORT_SQL[q.sort ?? 'createdAt'], q.sort, q.order)
+  const rows = (db.prepare(`SELECT ${COLUMNS} FROM keys ${where} ORDER BY ${by} LIMIT ? OFFSET ?`).all(...args, q.limit, q.offset) as RawKeyRow[]).map(fromRaw)
   return { rows, total }
 }
 

@@ -31,3 +31,13 @@ export function pageBounds(p: PageRequest): { offset: number; limit: number } {
 export function containsPattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
 }
+
+/**
+ * An ORDER BY for a sortable list: `column` in the direction asked, then created_at and id the same
+ * way so equal values keep one order and pages never overlap. The default sort (created_at) runs
+ * newest first; any other runs ascending unless `order` says otherwise.
+ */
+export function sortClause(column: string, sort: string | undefined, order: 'asc' | 'desc' | undefined): string {
+  const dir = (order ?? (sort && sort !== 'createdAt' ? 'asc' : 'desc')) === 'asc' ? 'ASC' : 'DESC'
+  return column === 'created_at' ? `created_at ${dir}, id ${dir}` : `${column} ${dir}, created_at ${dir}, id ${dir}`
+}

@@ -16,6 +16,7 @@ type OrderMethods =
   | 'orders.submit'
   | 'orders.list'
   | 'orders.get'
+  | 'orders.downloadCsv'
   | 'orders.collect'
   | 'orders.sync'
   | 'orders.reissue'
@@ -79,6 +80,10 @@ export const orderHandlers: Pick<Handlers, OrderMethods> = {
   'orders.submit': (input, ctx) => ctx.core.orders.submit(input.id, { actor: ctx.actor, ...(input.resendConfirmed ? { resendConfirmed: true } : {}) }),
   'orders.list': (input, ctx) => ctx.core.orders.page(defined(input)),
   'orders.get': (input, ctx) => ctx.core.orders.get(input.id),
+  'orders.downloadCsv': (input, ctx) => {
+    const file = ctx.core.orders.csv(input.ids)
+    return { fileName: file.fileName, mediaType: file.mediaType, base64: file.bytes.toString('base64'), exported: file.exported, failed: file.failed }
+  },
   'orders.collect': (input, ctx) => ctx.core.orders.collect(input.id, ctx.actor),
   'orders.sync': (input, ctx) => ctx.core.orders.sync(input.accountId, ctx.actor),
   'orders.reissue': (input, ctx) =>

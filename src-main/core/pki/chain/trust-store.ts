@@ -1,7 +1,5 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import * as tls from 'node:tls'
-import { rootCertificates } from 'node:tls'
 import { decodePemBlocks } from '../pem'
 import { parseCertificate, type ParsedCertificate } from '../formats/certificate'
 import { MAX_TRUST_STORE_CERTIFICATES, MAX_TRUST_STORE_FILE_BYTES } from '../formats/limits'
@@ -127,7 +125,9 @@ function osRoots(runtime: TlsRuntime): { ders: Buffer[]; detail: string } | { de
 
 /** Reads the system roots synchronously (a few hundred certificates, tens of milliseconds). */
 export function loadSystemTrustStore(opts: SystemTrustOptions = {}): TrustStore {
-  const runtime = opts.tls ?? { rootCertificates, getCACertificates: (tls as Partial<TlsRuntime>).getCACertificates }
+  // node:tls is taken here, not imported: loading it costs 15 ms or more of every CLI start (issue 15).
+  const tls = process.getBuiltinModule('node:tls')
+  const runtime = opts.tls ?? { rootCertificates: tls.rootCertificates, getCACertificates: (tls as Partial<TlsRuntime>).getCACertificates }
   const groups: TrustGroup[] = []
   const os = opts.useOsStore === false ? { ders: null, detail: 'Reading the operating system store was turned off' } : osRoots(runtime)
   if (os.ders) groups.push({ source: OS_TRUST_STORE, ders: os.ders })

@@ -10,6 +10,7 @@ import { m0008AlertsSettings } from './0008-alerts-settings'
 import { m0009Endpoints } from './0009-endpoints'
 import { m0010CsrPurpose } from './0010-csr-purpose'
 import { m0011SearchSpeed } from './0011-search-speed'
+import { m0012ListSorts } from './0012-list-sorts'
 
 export interface Migration {
   name: string
@@ -17,4 +18,4 @@ export interface Migration {
 }
 
 /** Frozen, ordered list: never edit a released migration, add a new one. Index + 1 = user_version. */
-export const MIGRATIONS: readonly Migration[] = [m0001Initial, m0002Certificates, m0003AccountsOrders, m0004Renewals, m0005VaultBinding, m0006SectigoTruth, m0007Estate, m0008AlertsSettings, m0009Endpoints, m0010CsrPurpose, m0011SearchSpeed]
+export const MIGRATIONS: readonly Migration[] = [m0001Initial, m0002Certificates, m0003AccountsOrders, m0004Renewals, m0005VaultBinding, m0006SectigoTruth, m0007Estate, m0008AlertsSettings, m0009Endpoints, m0010CsrPurpose, m0011SearchSpeed, m0012ListSorts]

@@ -1,0 +1,72 @@
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { needsCryptoSelfCheck } from '../../../src-main/cli/run'
+import { runBuiltCli } from '../../helpers/cli'
+import { useTempDirs } from '../../helpers/temp-dir'
+
+const tempDir = useTempDirs()
+
+/** What a read-only listing must not load (issue 15): each costs tens of milliseconds of every start. */
+const HEAVY = ['zod', '@noble/curves/ed448.js', 'node:tls', 'node:https', 'node:child_process', 'undici']
+
+/** Runs the built CLI with a preload that writes every module it requires, by the name asked for. */
+function modulesLoadedBy(args: string[], dataDir: string): { code: number; loaded: string[] } {
+  const dir = tempDir()
+  const hook = join(dir, 'record-requires.cjs')
+  const out = join(dir, 'requires.txt')
+  writeFileSync(
+    hook,
+    `const Module = require('node:module')
+const seen = new Set()
+const load = Module._load
+Module._load = function (request, ...rest) { seen.add(request); return load.call(this, request, ...rest) }
+process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(out)}, [...seen].join('\\n')))
+`,
+  )
+  const r = runBuiltCli(args, { dataDir, env: { NODE_OPTIONS: `--require ${hook}` } })
+  return { code: r.code, loaded: readFileSync(out, 'utf8').split('\n') }
+}
+
+describe('what the CLI loads to start a command', () => {
+  it('lists CSRs and the due certificates without zod, Ed448, TLS, child processes or undici', () => {
+    const data = join(tempDir(), 'data')
+    const csrs = modulesLoadedBy(['csr', 'list'], data)
+    expect(csrs.code).toBe(0)
+    expect(csrs.loaded).toContain('better-sqlite3')
+    expect(csrs.loaded.filter((m) => HEAVY.includes(m))).toEqual([])
+    const due = modulesLoadedBy(['certs', 'expiring', '--within', '30', '--json'], data)
+    expect(due.code).toBe(0)
+    expect(due.loaded.filter((m) => HEAVY.includes(m))).toEqual([])
+  })
+
+  it('still checks text the user typed against the contract', () => {
+    const data = join(tempDir(), 'data')
+    const search = modulesLoadedBy(['csr', 'list', '--search', 'example'], data)
+    expect(search.code).toBe(0)
+    expect(search.loaded).toContain('zod')
+    const tooLong = runBuiltCli(['csr', 'list', '--search', 'x'.repeat(5_000)], { dataDir: data })
+    expect(tooLong.code).toBe(1)
+    expect(tooLong.stderr).toMatch(/query/)
+  })
+
+  it('refuses a --within wider than the contract allows before reading anything', () => {
+    const r = runBuiltCli(['certs', 'expiring', '--within', '3651'], { dataDir: join(tempDir(), 'data') })
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('--within takes at most 3650 days')
+  })
+
+  it('runs the crypto self-check before every command but doctor and the read-only listings', () => {
+    expect(needsCryptoSelfCheck('csr', ['list'], undefined)).toBe(false)
+    expect(needsCryptoSelfCheck('certs', ['expiring', '--json'], undefined)).toBe(false)
+    expect(needsCryptoSelfCheck('alerts', [], undefined)).toBe(false)
+    expect(needsCryptoSelfCheck('alerts', ['--all'], undefined)).toBe(false)
+    expect(needsCryptoSelfCheck('doctor', [], undefined)).toBe(false)
+    expect(needsCryptoSelfCheck('csr', ['new', '--type', 'ec-p256'], undefined)).toBe(true)
+    expect(needsCryptoSelfCheck('certs', ['show', 'crt_x'], undefined)).toBe(true)
+    expect(needsCryptoSelfCheck('export', ['crt_x'], undefined)).toBe(true)
+    expect(needsCryptoSelfCheck('import', ['a.pem'], undefined)).toBe(true)
+    // A vault passphrase means unlocking: deriving a key and unwrapping the data key.
+    expect(needsCryptoSelfCheck('csr', ['list'], '/run/secrets/vault')).toBe(true)
+  })
+})
