@@ -1,8 +1,8 @@
-import { readFileSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { needsCryptoSelfCheck } from '../../../src-main/cli/run'
-import { runBuiltCli } from '../../helpers/cli'
+import { CLI_JS, runBuiltCli } from '../../helpers/cli'
 import { useTempDirs } from '../../helpers/temp-dir'
 
 const tempDir = useTempDirs()
@@ -11,6 +11,7 @@ const tempDir = useTempDirs()
 const HEAVY = ['zod', '@noble/curves/ed448.js', 'node:tls', 'node:https', 'node:child_process', 'undici']
 /** Node built-ins only a CA call, a Sandbox, a DCV check, a download or a prompt needs (issue 15). */
 const NETWORK_AND_PROMPT = ['node:http', 'node:zlib', 'node:dns', 'node:readline', 'node:perf_hooks', 'node:fs/promises']
+const SANDBOX_LAUNCHER_CHUNK = /(^|\/)launcher-[\w-]+\.js$/
 
 /**
  * Runs the built CLI with a preload that writes every module it requires, by the name asked for, and
@@ -44,6 +45,9 @@ describe('what the CLI loads to start a command', () => {
     expect(csrs.loaded).toContain('better-sqlite3')
     expect(csrs.loaded.filter((m) => HEAVY.includes(m))).toEqual([])
     expect(csrs.loaded.filter((m) => NETWORK_AND_PROMPT.includes(m))).toEqual([])
+    // The Sandbox launcher (sandbox/launcher.ts) is its own chunk, loaded when a Sandbox account is used.
+    expect(readdirSync(join(dirname(CLI_JS), 'chunks')).filter((f) => SANDBOX_LAUNCHER_CHUNK.test(f))).toHaveLength(1)
+    expect(csrs.loaded.filter((m) => SANDBOX_LAUNCHER_CHUNK.test(m))).toEqual([])
     const due = modulesLoadedBy(['certs', 'expiring', '--within', '30', '--json'], data)
     expect(due.code).toBe(0)
     expect(due.loaded.filter((m) => HEAVY.includes(m))).toEqual([])
