@@ -123,8 +123,12 @@ export async function runCli(argv: string[], io: CliIo, version: string, options
       assertCryptoReady(await cryptoSelfCheck({ startup: true }))
     }
     const { createCore } = await import('../core/core')
-    const { sandboxFor } = await import('../sandbox/launcher')
-    const { crashSeam } = await import('./crash-seam')
+    // The Sandbox launcher (the Sectigo transport, an HTTP server) is loaded when a Sandbox account is
+    // first used; only a remote one (CERTDESK_SANDBOX_URL) is made at once, so a bad URL is refused as before.
+    const launcher = io.env.CERTDESK_SANDBOX_URL ? await import('../sandbox/launcher') : null
+    // Test seam (unset in normal use): loaded only when a crash step is asked for.
+    const crashAt = io.env.CERTDESK_TEST_CRASH_AT
+    const seam = crashAt ? await import('./crash-seam') : null
     const { proxyFromEnv } = await import('../core/sectigo/proxy')
     const { call, readSecretFile } = await import('./io')
     const { openLogFile } = await import('../core/log/file-sink')
@@ -147,8 +151,7 @@ export async function runCli(argv: string[], io: CliIo, version: string, options
           const logger = openLogFile(dataDir, { frontDoor: 'cli' })
           // Sandbox accounts: an in-process Sandbox CA with its state in the data folder, or the one
           // already running at CERTDESK_SANDBOX_URL. Test seams (unset in normal use): crash steps, timeouts.
-          sandbox = sandboxFor(io.env, dataDir, logger)
-          const crashAt = io.env.CERTDESK_TEST_CRASH_AT
+          sandbox = launcher ? launcher.sandboxFor(io.env, dataDir, logger) : lazySandbox(async () => (await import('../sandbox/launcher')).sandboxFor(io.env, dataDir, logger))
           const timeoutMs = Number(io.env.CERTDESK_TEST_SECTIGO_TIMEOUT_MS ?? '')
           // Behind a proxy: HTTPS_PROXY / NO_PROXY, as curl reads them (loopback always goes direct).
           const proxy = proxyFromEnv(io.env)
@@ -161,7 +164,7 @@ export async function runCli(argv: string[], io: CliIo, version: string, options
             // Import files are read in a child process (I2): parse-worker.js next to cli.js, or the reader
             // the packaged app's --cli mode passes (a utility process per file).
             ...(options.importParser ? { importParser: options.importParser(logger) } : lazyImportReaders(__dirname, logger)),
-            ...(crashAt ? { hooks: crashSeam(crashAt) } : {}),
+            ...(crashAt && seam ? { hooks: seam.crashSeam(crashAt) } : {}),
             ...(Number.isFinite(timeoutMs) && timeoutMs > 0 ? { sectigoTimeouts: { connectMs: timeoutMs, totalMs: timeoutMs } } : {}),
             ...(proxy ? { sectigoProxy: proxy } : {}),
           })
@@ -245,6 +248,21 @@ function lazyImportReaders(dir: string, logger: Logger): { importParser: ImportP
       session.catch(() => undefined)
       return { parse: async (input, opts) => (await session).parse(input, opts), close: async () => (await session).close() }
     },
+  }
+}
+
+/**
+ * A Sandbox launcher that loads the real one (sandbox/launcher.ts) on first use: a command that never
+ * touches a Sandbox account does not load it (issue 15), and closing one never loaded does nothing.
+ */
+function lazySandbox(load: () => Promise<SandboxLauncher>): SandboxLauncher {
+  let loading: Promise<SandboxLauncher> | undefined
+  const get = (): Promise<SandboxLauncher> => (loading ??= load())
+  return {
+    ensureRunning: async () => (await get()).ensureRunning(),
+    control: async () => (await get()).control(),
+    // A load that failed was reported where the launcher was asked for; there is nothing to stop.
+    close: async () => (await loading?.catch(() => undefined))?.close(),
   }
 }
 

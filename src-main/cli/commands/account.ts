@@ -1,4 +1,3 @@
-import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
 import type { AccountSummary } from '../../core/accounts/account-service'
 import { CoreError } from '../../core/errors'
@@ -45,7 +44,8 @@ export async function resolveAccount(ctx: CliContext, ref: string): Promise<Acco
 /** A password typed at a terminal, not echoed. */
 function promptHidden(question: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true })
+    // node:readline when a prompt is shown: certs and order import this module, and their listings need none (issue 15).
+    const rl = process.getBuiltinModule('node:readline').createInterface({ input: process.stdin, output: process.stderr, terminal: true })
     const output = rl as unknown as { _writeToOutput?: (s: string) => void }
     process.stderr.write(question)
     output._writeToOutput = () => undefined

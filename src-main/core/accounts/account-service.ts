@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks'
 import { CoreError, isCoreError, type ErrorCode } from '../errors'
 import type { Logger } from '../log/logger'
 import { step, type StepHooks } from '../orders/step-hooks'
@@ -27,6 +26,9 @@ import type { Clock } from '../util/clock'
 import { newId } from '../util/ids'
 import { AccountLanes } from './account-lanes'
 import { SANDBOX_DEMO_PASSWORD, type SandboxControlPort, type SandboxLauncher } from './sandbox-launcher'
+
+/** A monotonic clock for latencies; node:perf_hooks is taken when a call is timed, not at every CLI start (issue 15). */
+const monotonicMs = (): number => process.getBuiltinModule('node:perf_hooks').performance.now()
 
 export const MAX_ACCOUNT_LABEL_CHARS = 100
 /** Keychain item name of an account's Sectigo password. */
@@ -392,13 +394,13 @@ export class AccountService {
    */
   async test(id: string, actor: Actor): Promise<ConnectionTest> {
     const r = this.row(id)
-    const started = performance.now()
+    const started = monotonicMs()
     try {
       const client = await this.clientFor(id, { bypassBreaker: true })
       // The cheapest report a production importer asks for: statuses only, the first row (index 0).
       const page = await this.lanes.run(id, () => client.webHostReport({ firstResultNo: 0, lastResultNo: 0, showStatusesOnly: true }))
       if (r.status === 'auth_failed') this.#clearAuthFailed(id, actor)
-      const latencyMs = Math.round(performance.now() - started)
+      const latencyMs = Math.round(monotonicMs() - started)
       this.#record(id, actor, 'account.tested', { ok: true, latencyMs })
       return {
         ok: true,
@@ -411,7 +413,7 @@ export class AccountService {
       if (e instanceof SectigoError && classifyForRetry(e, { purchasing: false }) === 'stop_account') this.markAuthFailed(id, e.serverMessage ?? e.message, actor)
       const code: ErrorCode = isCoreError(e) ? e.code : 'internal'
       this.#record(id, actor, 'account.tested', { ok: false, code })
-      return { ok: false, message: isCoreError(e) ? e.message : 'The connection test failed unexpectedly; details are in the log.', code, latencyMs: Math.round(performance.now() - started), clockOffsetMs: null }
+      return { ok: false, message: isCoreError(e) ? e.message : 'The connection test failed unexpectedly; details are in the log.', code, latencyMs: Math.round(monotonicMs() - started), clockOffsetMs: null }
     }
   }
 

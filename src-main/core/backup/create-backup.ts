@@ -1,4 +1,4 @@
-import { unlink } from 'node:fs/promises'
+import { fsp } from '../util/fs-promises'
 import { writeFileSafely } from '../certs/safe-write'
 import { CoreError } from '../errors'
 import type { Db } from '../store/db'
@@ -54,7 +54,7 @@ export async function createBackup(
       info = await verifyBackup(opts.outFile, opts.passphrase)
     } catch (e) {
       // A backup that does not read back is worse than none: it would be trusted.
-      await unlink(opts.outFile).catch(() => undefined)
+      await fsp().unlink(opts.outFile).catch(() => undefined)
       const why = e instanceof Error ? e.message : String(e)
       throw new CoreError(
         'io_error',

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { lstat, rm, rmdir } from 'node:fs/promises'
+import { fsp } from '../util/fs-promises'
 import { join } from 'node:path'
 import { writeFileSafely } from '../certs/safe-write'
 import { DB_FILE_NAME, ensureDataDir } from '../data-dir'
@@ -45,7 +45,7 @@ export async function restoreBackup(opts: RestoreOptions): Promise<RestoredBacku
       // link()-based and exclusive: a database that appeared meanwhile is still not overwritten.
       await writeFileSafely(dbPath, opened.database, { containsPrivateKey: true })
     } catch (e) {
-      if (createdDir) await rmdir(opts.dataDir).catch(() => undefined)
+      if (createdDir) await fsp().rmdir(opts.dataDir).catch(() => undefined)
       throw e
     }
     let db: Db | null = null
@@ -66,7 +66,7 @@ export async function restoreBackup(opts: RestoreOptions): Promise<RestoredBacku
 
 async function refuseExistingDatabase(dataDir: string): Promise<void> {
   for (const name of DATABASE_FILES) {
-    const exists = await lstat(join(dataDir, name)).then(
+    const exists = await fsp().lstat(join(dataDir, name)).then(
       () => true,
       (e: NodeJS.ErrnoException) => e.code !== 'ENOENT',
     )
@@ -96,6 +96,6 @@ async function undo(db: Db | null, opts: RestoreOptions, createdDir: boolean): P
     db.close()
     if (account && opts.vault.mode === 'keychain') await opts.vault.store.delete(account).catch(() => false)
   }
-  await Promise.all(DATABASE_FILES.map((name) => rm(join(opts.dataDir, name), { force: true })))
-  if (createdDir) await rmdir(opts.dataDir).catch(() => undefined)
+  await Promise.all(DATABASE_FILES.map((name) => fsp().rm(join(opts.dataDir, name), { force: true })))
+  if (createdDir) await fsp().rmdir(opts.dataDir).catch(() => undefined)
 }

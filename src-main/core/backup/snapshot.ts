@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3'
 import { randomBytes } from 'node:crypto'
 import { constants, readdirSync, rmSync } from 'node:fs'
-import { open, readFile, rm } from 'node:fs/promises'
+import { fsp } from '../util/fs-promises'
 import { join } from 'node:path'
 import { PRIVATE_FILE_MODE } from '../certs/safe-write'
 import { CoreError } from '../errors'
@@ -41,7 +41,7 @@ export async function snapshotDatabase(db: Db, dataDir: string): Promise<{ bytes
   try {
     // Created first, exclusively and owner-only: the copy holds wrapped keys and the audit trail.
     await (
-      await open(
+      await fsp().open(
         tmp,
         constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0),
         PRIVATE_FILE_MODE,
@@ -60,7 +60,7 @@ export async function snapshotDatabase(db: Db, dataDir: string): Promise<{ bytes
     } finally {
       copy.close()
     }
-    const bytes = await readFile(tmp)
+    const bytes = await fsp().readFile(tmp)
     if (bytes.length > MAX_BACKUP_DATABASE_BYTES) throw tooLarge(bytes.length)
     return { bytes, summary }
   } catch (e) {
@@ -71,7 +71,7 @@ export async function snapshotDatabase(db: Db, dataDir: string): Promise<{ bytes
       { cause: e },
     )
   } finally {
-    await Promise.all([tmp, ...SIDE_FILES.map((s) => tmp + s)].map((f) => rm(f, { force: true })))
+    await Promise.all([tmp, ...SIDE_FILES.map((s) => tmp + s)].map((f) => fsp().rm(f, { force: true })))
   }
 }
 

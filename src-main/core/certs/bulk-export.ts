@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises'
+import { fsp } from '../util/fs-promises'
 import { join } from 'node:path'
 import { CoreError, type ErrorCode } from '../errors'
 import { sha256Hex } from '../pki/digest'
@@ -118,7 +118,7 @@ export async function exportMany(deps: CertDeps, ids: readonly string[], options
     const path = join(outDir, b.name)
     try {
       const mode = await writeFileSafely(path, b.file.bytes, { containsPrivateKey: false, overwrite: overwrite ?? false, now: deps.clock.now() })
-      if (!(await readFile(path)).equals(b.file.bytes)) throw new CoreError('io_error', `${path} did not read back as written; the disk or another program changed it.`)
+      if (!(await fsp().readFile(path)).equals(b.file.bytes)) throw new CoreError('io_error', `${path} did not read back as written; the disk or another program changed it.`)
       files.push({ path, size: b.file.bytes.length, mode, containsPrivateKey: false, sha256: sha256Hex(b.file.bytes), note: b.file.note })
       exported.push(b.id)
     } catch (e) {

@@ -1,4 +1,4 @@
-import { readFile, unlink } from 'node:fs/promises'
+import { fsp } from '../util/fs-promises'
 import { join } from 'node:path'
 import { CoreError } from '../errors'
 import type { ChainResult } from '../pki/chain/build-chain'
@@ -277,14 +277,14 @@ async function writeAll(deps: CertDeps, jobs: { built: Built; path: string }[], 
     for (const { built, path } of jobs) {
       const mode = await writeFileSafely(path, built.file.bytes, { containsPrivateKey: built.file.containsPrivateKey, overwrite, now: deps.clock.now() })
       done.push({ path, size: built.file.bytes.length, mode, containsPrivateKey: built.file.containsPrivateKey, sha256: sha256Hex(built.file.bytes), note: built.file.note })
-      const back = await readFile(path)
+      const back = await fsp().readFile(path)
       if (!back.equals(built.file.bytes)) throw new CoreError('io_error', `${path} did not read back as written; the disk or another program changed it.`)
       await verifyExport(built.file.kind, back, { certificates: built.certificates, keySpkiSha256: built.keySpkiSha256 }, built.password)
     }
     return done
   } catch (e) {
     // All or nothing: files written by this export are removed again.
-    for (const f of done) await unlink(f.path).catch(() => undefined)
+    for (const f of done) await fsp().unlink(f.path).catch(() => undefined)
     throw e
   }
 }

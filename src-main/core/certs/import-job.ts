@@ -1,4 +1,4 @@
-import { lstat, readdir, stat } from 'node:fs/promises'
+import { fsp } from '../util/fs-promises'
 import { basename, join, resolve } from 'node:path'
 import { CoreError, type ErrorCode } from '../errors'
 import { MAX_IMPORT_BYTES, MAX_IMPORT_FILE_BYTES } from '../pki/formats/limits'
@@ -345,14 +345,14 @@ export class ImportJobs {
   private async walk(job: Job, path: string, depth: number, named: boolean): Promise<void> {
     let st
     try {
-      st = named ? await stat(path) : await lstat(path)
+      st = named ? await fsp().stat(path) : await fsp().lstat(path)
     } catch (e) {
       this.refuse(job, path, new CoreError('io_error', `Could not open ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`))
       return
     }
     if (st.isSymbolicLink()) {
       // Inside folders: a link to a file is read, a link to a folder is not walked (it may loop).
-      const target = await stat(path).catch(() => null)
+      const target = await fsp().stat(path).catch(() => null)
       if (target?.isFile()) this.enqueue(job, { path, named: false })
       return
     }
@@ -365,7 +365,7 @@ export class ImportJobs {
       return
     }
     if (depth >= MAX_FOLDER_DEPTH) throw new CoreError('too_large', `${path} is nested more than ${MAX_FOLDER_DEPTH} folders deep; import a folder nearer the certificates.`)
-    const entries = (await readdir(path, { withFileTypes: true })).filter((e) => !e.name.startsWith('.')).sort((a, b) => a.name.localeCompare(b.name))
+    const entries = (await fsp().readdir(path, { withFileTypes: true })).filter((e) => !e.name.startsWith('.')).sort((a, b) => a.name.localeCompare(b.name))
     for (const e of entries) await this.walk(job, join(path, e.name), depth + 1, false)
   }
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { constants } from 'node:fs'
-import { link, lstat, mkdir, open, readdir, rename, unlink } from 'node:fs/promises'
+import { fsp } from '../util/fs-promises'
 import { basename, dirname, join } from 'node:path'
 import { CoreError } from '../errors'
 
@@ -40,7 +40,7 @@ export async function writeFileSafely(path: string, data: Uint8Array, opts: Safe
   const tmp = tempPathBeside(path)
   let created = false
   try {
-    const fh = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), mode)
+    const fh = await fsp().open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), mode)
     created = true
     try {
       // The umask can only remove bits from `mode`; chmod makes the mode exact either way.
@@ -52,22 +52,22 @@ export async function writeFileSafely(path: string, data: Uint8Array, opts: Safe
     }
     if (opts.overwrite) {
       await checkTarget(path, true)
-      await rename(tmp, path)
+      await fsp().rename(tmp, path)
       created = false
     } else {
       try {
-        await link(tmp, path)
+        await fsp().link(tmp, path)
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw existsError(path)
         throw e
       }
-      await unlink(tmp)
+      await fsp().unlink(tmp)
       created = false
     }
     await syncDirectory(dir)
     return mode
   } catch (e) {
-    if (created) await unlink(tmp).catch(() => undefined)
+    if (created) await fsp().unlink(tmp).catch(() => undefined)
     if (e instanceof CoreError) throw e
     throw new CoreError('io_error', `Could not write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}. Check the folder exists and is writable.`, { cause: e })
   }
@@ -84,9 +84,9 @@ export function tempPathBeside(path: string): string {
 /** Creates an export directory with mode 0700 (its parent must exist); an existing directory is kept. */
 export async function ensurePrivateDirectory(dir: string): Promise<void> {
   try {
-    await mkdir(dir, { mode: PRIVATE_DIR_MODE })
+    await fsp().mkdir(dir, { mode: PRIVATE_DIR_MODE })
     // mkdir's mode is filtered by the umask; make it exact.
-    const fh = await open(dir, constants.O_RDONLY | (constants.O_DIRECTORY ?? 0) | (constants.O_NOFOLLOW ?? 0))
+    const fh = await fsp().open(dir, constants.O_RDONLY | (constants.O_DIRECTORY ?? 0) | (constants.O_NOFOLLOW ?? 0))
     try {
       await fh.chmod(PRIVATE_DIR_MODE)
     } finally {
@@ -103,7 +103,7 @@ export async function ensurePrivateDirectory(dir: string): Promise<void> {
 async function requireDirectory(dir: string): Promise<void> {
   let st
   try {
-    st = await lstat(dir)
+    st = await fsp().lstat(dir)
   } catch (e) {
     throw new CoreError('io_error', `The folder ${dir} does not exist.`, { cause: e })
   }
@@ -114,7 +114,7 @@ async function requireDirectory(dir: string): Promise<void> {
 async function checkTarget(path: string, overwrite: boolean): Promise<void> {
   let st
   try {
-    st = await lstat(path)
+    st = await fsp().lstat(path)
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return
     throw new CoreError('io_error', `Could not check ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`, { cause: e })
@@ -132,7 +132,7 @@ function existsError(path: string): CoreError {
 
 async function syncDirectory(dir: string): Promise<void> {
   try {
-    const fh = await open(dir, constants.O_RDONLY)
+    const fh = await fsp().open(dir, constants.O_RDONLY)
     try {
       await fh.sync()
     } finally {
@@ -146,7 +146,7 @@ async function syncDirectory(dir: string): Promise<void> {
 async function removeStaleTemps(dir: string, now: Date): Promise<void> {
   let names: string[]
   try {
-    names = await readdir(dir)
+    names = await fsp().readdir(dir)
   } catch {
     return
   }
@@ -154,8 +154,8 @@ async function removeStaleTemps(dir: string, now: Date): Promise<void> {
     if (!name.startsWith('.') || !name.includes(TEMP_MARK)) continue
     const p = join(dir, name)
     try {
-      const st = await lstat(p)
-      if (st.isFile() && now.getTime() - st.mtimeMs > STALE_TEMP_AGE_MS) await unlink(p)
+      const st = await fsp().lstat(p)
+      if (st.isFile() && now.getTime() - st.mtimeMs > STALE_TEMP_AGE_MS) await fsp().unlink(p)
     } catch {
       // raced with another export: fine
     }

@@ -1,6 +1,4 @@
 import { createDecipheriv, createHmac } from 'node:crypto'
-import { brotliDecompressSync, inflateSync } from 'node:zlib'
-import * as zlib from 'node:zlib'
 import { MAX_HANDSHAKE_BYTES, MAX_SERVED_CERTIFICATES } from './limits'
 
 /**
@@ -151,8 +149,10 @@ function decompress(body: Buffer): Buffer {
   if (length > MAX_HANDSHAKE_BYTES) throw new Error('compressed certificate too large')
   const data = body.subarray(8, 8 + body.readUIntBE(5, 3))
   const bounded = { maxOutputLength: length }
+  // node:zlib on first use: loading it costs every CLI start, which rarely decompresses (issue 15).
+  const zlib = process.getBuiltinModule('node:zlib')
   const zstd = (zlib as { zstdDecompressSync?: (b: Buffer, o: object) => Buffer }).zstdDecompressSync
-  const out = algorithm === 1 ? inflateSync(data, bounded) : algorithm === 2 ? brotliDecompressSync(data, bounded) : algorithm === 3 && zstd ? zstd(data, bounded) : null
+  const out = algorithm === 1 ? zlib.inflateSync(data, bounded) : algorithm === 2 ? zlib.brotliDecompressSync(data, bounded) : algorithm === 3 && zstd ? zstd(data, bounded) : null
   if (!out || out.length !== length) throw new Error('unreadable compressed certificate')
   return out
 }

@@ -1,4 +1,4 @@
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from 'node:http'
+import type { IncomingMessage, Server, ServerOptions, ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import type { Logger } from '../log/logger'
 import { rateLimitedRefusals, type RefusalLog } from './refusal-log'
@@ -82,7 +82,7 @@ export function createHardenedServer(opts: HardenedServerOptions, handle: Reques
   // every CLI start, and only a server with a certificate needs it (issue 15).
   const server: Server = opts.tls
     ? process.getBuiltinModule('node:https').createServer({ ...options, cert: opts.tls.cert, key: opts.tls.key, handshakeTimeout: limits.headersTimeoutMs }, listener)
-    : createHttpServer(options, listener)
+    : process.getBuiltinModule('node:http').createServer(options, listener)
   server.maxConnections = limits.maxConnections
   server.on('drop', (data?: { remoteAddress?: string }) =>
     refuse('too many connections', { maxConnections: limits.maxConnections, remote: data?.remoteAddress ?? null }),

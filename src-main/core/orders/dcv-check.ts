@@ -1,5 +1,4 @@
-import { promises as dns } from 'node:dns'
-import { request as httpRequest, type IncomingMessage } from 'node:http'
+import type { IncomingMessage } from 'node:http'
 import { isIP } from 'node:net'
 import { assertNever } from '../util/assert-never'
 import type { DcvInstruction } from './dcv-instructions'
@@ -79,12 +78,12 @@ export function systemDcvProbe(opts: { timeoutMs?: number; connectTo?: (host: st
         const req =
           scheme === 'https'
             ? process.getBuiltinModule('node:https').request({ ...options, rejectUnauthorized: false, ...(isIP(u.hostname) ? {} : { servername: u.hostname }) }, onResponse)
-            : httpRequest(options, onResponse)
+            : process.getBuiltinModule('node:http').request(options, onResponse)
         req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs / 1000} s`)))
         req.on('error', reject)
         req.end()
       }),
-    resolveCname: (name) => dns.resolveCname(name),
+    resolveCname: (name) => process.getBuiltinModule('node:dns').promises.resolveCname(name),
   }
 }
 

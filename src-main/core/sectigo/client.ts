@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks'
 import { CoreError } from '../errors'
 import type { Logger } from '../log/logger'
 import { systemClock, type Clock } from '../util/clock'
@@ -33,6 +32,9 @@ import { SectigoError } from './errors'
 import { encodeFormValue } from './form'
 import { createScrubber, type Scrubber } from './redact'
 import { parseRetryAfter, SectigoTransport, type TransportOptions } from './transport'
+
+/** A monotonic clock for latencies; node:perf_hooks is taken when a call is timed, not at every CLI start (issue 15). */
+const monotonicMs = (): number => process.getBuiltinModule('node:perf_hooks').performance.now()
 
 /** Sectigo's limits on the credentials (reference §1). */
 export const MAX_LOGIN_NAME_CHARS = 64
@@ -249,7 +251,7 @@ export class SectigoClient {
     const pairs = spec.sendsCredentials
       ? [['loginName', this.#loginName] as const, ['loginPassword', this.#loginPassword] as const, ...params]
       : params
-    const started = performance.now()
+    const started = monotonicMs()
     this.#log.debug('sectigo request', { endpoint: spec.name, params: params.map(([k]) => k) })
     try {
       const answer = await this.#transport.post(spec.path, pairs, ctx, () => this.#clock.now(), opts.signal)
@@ -266,7 +268,7 @@ export class SectigoClient {
         endpoint: spec.name,
         httpStatus: answer.status,
         bytes: answer.body.bytes.byteLength,
-        ms: Math.round(performance.now() - started),
+        ms: Math.round(monotonicMs() - started),
       })
       return result
     } catch (caught) {
@@ -280,7 +282,7 @@ export class SectigoClient {
           phase: e.phase,
           httpStatus: e.httpStatus,
           message: e.message,
-          ms: Math.round(performance.now() - started),
+          ms: Math.round(monotonicMs() - started),
         })
       }
       throw e

@@ -1,5 +1,5 @@
 import { constants } from 'node:fs'
-import { lstat, open } from 'node:fs/promises'
+import { fsp } from './fs-promises'
 import { CoreError } from '../errors'
 
 /**
@@ -17,13 +17,13 @@ const OPEN_FLAGS = constants.O_RDONLY | (process.platform === 'win32' ? 0 : cons
  */
 export async function readRegularFile(path: string, cap: number): Promise<Buffer> {
   // lstat follows no link, stat (below, on the open file) does: a symlink to a regular file is fine.
-  const linkInfo = await lstat(path).catch((e: unknown) => {
+  const linkInfo = await fsp().lstat(path).catch((e: unknown) => {
     throw new CoreError('io_error', `Could not open ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`, { cause: e })
   })
   if (!linkInfo.isSymbolicLink()) refuseIrregular(path, linkInfo)
   let fh
   try {
-    fh = await open(path, OPEN_FLAGS)
+    fh = await fsp().open(path, OPEN_FLAGS)
   } catch (e) {
     throw new CoreError('io_error', `Could not open ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`, { cause: e })
   }

@@ -1,16 +1,22 @@
-import { readFileSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { needsCryptoSelfCheck } from '../../../src-main/cli/run'
-import { runBuiltCli } from '../../helpers/cli'
+import { CLI_JS, runBuiltCli } from '../../helpers/cli'
 import { useTempDirs } from '../../helpers/temp-dir'
 
 const tempDir = useTempDirs()
 
 /** What a read-only listing must not load (issue 15): each costs tens of milliseconds of every start. */
 const HEAVY = ['zod', '@noble/curves/ed448.js', 'node:tls', 'node:https', 'node:child_process', 'undici']
+/** Node built-ins only a CA call, a Sandbox, a DCV check, a download or a prompt needs (issue 15). */
+const NETWORK_AND_PROMPT = ['node:http', 'node:zlib', 'node:dns', 'node:readline', 'node:perf_hooks', 'node:fs/promises']
+const SANDBOX_LAUNCHER_CHUNK = /(^|\/)launcher-[\w-]+\.js$/
 
-/** Runs the built CLI with a preload that writes every module it requires, by the name asked for. */
+/**
+ * Runs the built CLI with a preload that writes every module it requires, by the name asked for, and
+ * every Node built-in loaded by the end (also those taken with process.getBuiltinModule or by another built-in).
+ */
 function modulesLoadedBy(args: string[], dataDir: string): { code: number; loaded: string[] } {
   const dir = tempDir()
   const hook = join(dir, 'record-requires.cjs')
@@ -21,7 +27,10 @@ function modulesLoadedBy(args: string[], dataDir: string): { code: number; loade
 const seen = new Set()
 const load = Module._load
 Module._load = function (request, ...rest) { seen.add(request); return load.call(this, request, ...rest) }
-process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(out)}, [...seen].join('\\n')))
+process.on('exit', () => {
+  for (const m of process.moduleLoadList) if (m.startsWith('NativeModule ') && !m.includes('internal/')) seen.add('node:' + m.slice('NativeModule '.length))
+  require('node:fs').writeFileSync(${JSON.stringify(out)}, [...seen].join('\\n'))
+})
 `,
   )
   const r = runBuiltCli(args, { dataDir, env: { NODE_OPTIONS: `--require ${hook}` } })
@@ -35,9 +44,20 @@ describe('what the CLI loads to start a command', () => {
     expect(csrs.code).toBe(0)
     expect(csrs.loaded).toContain('better-sqlite3')
     expect(csrs.loaded.filter((m) => HEAVY.includes(m))).toEqual([])
+    expect(csrs.loaded.filter((m) => NETWORK_AND_PROMPT.includes(m))).toEqual([])
+    // The Sandbox launcher (sandbox/launcher.ts) is its own chunk, loaded when a Sandbox account is used.
+    expect(readdirSync(join(dirname(CLI_JS), 'chunks')).filter((f) => SANDBOX_LAUNCHER_CHUNK.test(f))).toHaveLength(1)
+    expect(csrs.loaded.filter((m) => SANDBOX_LAUNCHER_CHUNK.test(m))).toEqual([])
     const due = modulesLoadedBy(['certs', 'expiring', '--within', '30', '--json'], data)
     expect(due.code).toBe(0)
     expect(due.loaded.filter((m) => HEAVY.includes(m))).toEqual([])
+    expect(due.loaded.filter((m) => NETWORK_AND_PROMPT.includes(m))).toEqual([])
+  })
+
+  it('sees a built-in loaded through process.getBuiltinModule, as a CA call would', () => {
+    const data = join(tempDir(), 'data')
+    const doctor = modulesLoadedBy(['doctor'], data)
+    expect(doctor.loaded).toContain('node:tls')
   })
 
   it('still checks text the user typed against the contract', () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { readFile } from 'node:fs/promises'
+import { fsp } from '../../util/fs-promises'
 import type { CertificateFilter } from '../../certs/query-service'
 import { writeFileSafely } from '../../certs/safe-write'
 import { CoreError } from '../../errors'
@@ -72,7 +72,7 @@ export const certHandlers: Pick<Handlers, CertMethods> = {
     const path = resolveDestination(ctx, destination)
     const file = ctx.core.certs.inventory(filterOf(rest), input.format)
     const mode = await writeFileSafely(path, file.bytes, { containsPrivateKey: false, overwrite: overwrite ?? false, now: ctx.core.clock.now() })
-    if (!(await readFile(path)).equals(file.bytes)) throw new CoreError('io_error', `${path} did not read back as written; the disk or another program changed it.`)
+    if (!(await fsp().readFile(path)).equals(file.bytes)) throw new CoreError('io_error', `${path} did not read back as written; the disk or another program changed it.`)
     return { path, size: file.bytes.length, mode, sha256: createHash('sha256').update(file.bytes).digest('hex'), rows: file.rows }
   },
   'certs.downloadInventory': (input, ctx) => {

@@ -1,4 +1,3 @@
-import { crc32, inflateRawSync } from 'node:zlib'
 import { CoreError } from '../../errors'
 import { MAX_ZIP_ENTRIES, MAX_ZIP_ENTRY_BYTES, MAX_ZIP_TOTAL_BYTES } from './limits'
 
@@ -86,14 +85,14 @@ export function readZip(b: Buffer, limits: ZipLimits = IMPORT_ZIP_LIMITS, what: 
       data = Buffer.from(raw)
     } else if (method === 8) {
       try {
-        data = inflateRawSync(raw, { maxOutputLength: Math.max(size, 1) })
+        data = process.getBuiltinModule('node:zlib').inflateRawSync(raw, { maxOutputLength: Math.max(size, 1) })
       } catch (e) {
         bad(`the entry ${name} does not decompress (${(e as Error).message})`)
       }
     } else {
       bad(`the entry ${name} uses compression method ${method}`)
     }
-    if (data.length !== size || crc32(data) !== crc) bad(`the entry ${name} fails its checksum`)
+    if (data.length !== size || process.getBuiltinModule('node:zlib').crc32(data) !== crc) bad(`the entry ${name} fails its checksum`)
     entries.push({ name, data })
   }
   return entries
