@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process'
 import { createDecipheriv, createPrivateKey, createPublicKey } from 'node:crypto'
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import { CLI_JS, runBuiltCliAsync } from '../../helpers/cli'
+import { keyringDaemons } from '../../helpers/keyring-daemons'
 import { useTempDirs } from '../../helpers/temp-dir'
 import { inKeyringSession } from '../orders/helpers'
 
@@ -32,24 +33,6 @@ function decryptKey(dek: Buffer, k: StoredKey): Buffer {
   d.setAAD(Buffer.from(`certdesk:key:aes-256-gcm:v1:${k.id}`))
   d.setAuthTag(blob.subarray(blob.length - 16))
   return Buffer.concat([d.update(blob.subarray(12, blob.length - 16)), d.final()])
-}
-
-/**
- * The process ids of the running gnome-keyring daemons (from /proc, their command name cut to 15 characters).
- * gnome-keyring-daemon itself can die under many concurrent clients (scripts/with-keyring.sh); its
- * watchdog then starts a new one, and a command caught in between is refused by the keychain.
- */
-function keyringDaemons(): string {
-  const ids: string[] = []
-  for (const pid of readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid)) continue
-    try {
-      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'gnome-keyring-d') ids.push(pid)
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return ids.sort().join(',')
 }
 
 /** At most this many rounds are run again because the keychain daemon itself was replaced during them. */
