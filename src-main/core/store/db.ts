@@ -27,6 +27,32 @@ const WAL_SIDE_FILES = ['-wal', '-shm']
  * better-sqlite3 picks its own (tests that open files directly).
  */
 export function openDatabase(file: string, opts: { readonly?: boolean; sqlite?: SqliteBinding } = {}): Db {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return openOnce(file, opts)
+    } catch (e) {
+      if (attempt >= STALE_SCHEMA_RETRIES || !isStaleSchema(e)) throw e
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, STALE_SCHEMA_PAUSE_MS)
+    }
+  }
+}
+
+/**
+ * Opens made again when the first one met a schema another process changed under it. Migration 0011
+ * rebuilds the FTS5 search table (drop and rename); a process that read the schema before another one
+ * committed that migration fails to construct the table from its stale copy ("vtable constructor
+ * failed", SQLITE_ERROR), 3 times in 40 rounds of three processes opening a new folder at once. A new
+ * connection reads the committed schema; nothing was written by the failed one.
+ */
+const STALE_SCHEMA_RETRIES = 3
+const STALE_SCHEMA_PAUSE_MS = 20
+
+function isStaleSchema(e: unknown): boolean {
+  const cause = e instanceof CoreError ? e.cause : e
+  return cause instanceof Error && cause.message.includes('vtable constructor failed')
+}
+
+function openOnce(file: string, opts: { readonly?: boolean; sqlite?: SqliteBinding }): Db {
   const readonly = opts.readonly ?? false
   let db: Db
   try {
