@@ -1,6 +1,7 @@
 import type { Core } from '../core/core'
-import type { MethodName, MethodInput, MethodOutput } from '../core/api/contract'
-import type { ApiContext, Handler } from '../core/api/dispatch'
+import type { MethodName, MethodInput, MethodOutput, ParsedInput } from '../core/api/contract'
+import type { ApiContext } from '../core/api/dispatch'
+import type { ListingContext, ListingHandler } from '../core/listings/listing'
 import { passwordFromBytes, readPasswordFile } from '../core/certs/password-file'
 import { CoreError } from '../core/errors'
 import type { SqliteBinding } from '../core/store/sqlite-binding'
@@ -16,7 +17,10 @@ export interface CliIo {
   stderrIsTty?: boolean
 }
 
-/** What a command needs: the core (opened lazily, so `--help` never touches the database) and output. */
+/**
+ * What a command needs: the core (opened and loaded on first use, so `--help` never touches the database)
+ * or, for a read-only listing, only the database (`listings`), and output.
+ */
 export interface CliContext {
   io: CliIo
   json: boolean
@@ -27,7 +31,9 @@ export interface CliContext {
   dataDir: string
   /** The SQLite engine core() loads (a checkout's, or the packaged app's in --cli mode). */
   sqlite: SqliteBinding
-  core(): Core
+  core(): Promise<Core>
+  /** What `read` runs a listing with: the core once it is open, else the listing root (core/listings). */
+  listings(): Promise<ListingContext>
 }
 
 export { UsageError } from './usage'
@@ -40,35 +46,37 @@ export { processIo } from './process-io'
  */
 export async function call<M extends MethodName>(ctx: CliContext, method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
   const { dispatch } = await import('../core/api/dispatch')
-  const result = await dispatch(apiContext(ctx), method, input)
+  const result = await dispatch(await apiContext(ctx), method, input)
   if (!result.ok) throw new CoreError(result.error.code, result.error.message, { retryable: result.error.retryable })
   return result.value as MethodOutput<M>
 }
 
-function apiContext(ctx: CliContext): ApiContext {
-  return { core: ctx.core(), actor: 'cli', frontDoor: 'cli', version: ctx.version }
+async function apiContext(ctx: CliContext): Promise<ApiContext> {
+  return { core: await ctx.core(), actor: 'cli', frontDoor: 'cli', version: ctx.version }
 }
 
-/** The read-only listings a command may run through `read`: their handlers, loaded on use. */
+/** The read-only listings a command may run through `read`: the listings their handlers run, loaded on use. */
 const READ_HANDLERS = {
-  'csrs.list': async () => (await import('../core/api/handlers/key-handlers')).keyHandlers['csrs.list'],
-  'certs.list': async () => (await import('../core/api/handlers/cert-handlers')).certHandlers['certs.list'],
-  'certs.expiring': async () => (await import('../core/api/handlers/cert-handlers')).certHandlers['certs.expiring'],
-} satisfies { [M in MethodName]?: () => Promise<Handler<M>> }
+  'csrs.list': async () => (await import('../core/listings/csr-listings')).csrListings['csrs.list'],
+  'certs.list': async () => (await import('../core/listings/cert-listings')).certListings['certs.list'],
+  'certs.expiring': async () => (await import('../core/listings/cert-listings')).certListings['certs.expiring'],
+} satisfies { [M in MethodName]?: () => Promise<ListingHandler<M>> }
 
 export type ReadMethod = keyof typeof READ_HANDLERS
 
 /**
- * Runs a read-only listing's handler, the one dispatch runs, without the contract's parse. Only for
- * input the command built itself from constants and from numbers it checked against the contract's
- * limits (never text the user typed: that goes through `call`). A listing a cron job or a shell loop
- * runs then starts without loading zod and building the contract's schemas, about 100 ms of a 0.3 s
- * command (issue 15). The contract stays the one boundary of every other front door and method.
- * A thrown CoreError or SQLite error reaches runCli's catch, which reports it as `call` would.
+ * Runs a read-only listing, the one its dispatch handler runs, without the contract's parse and with the
+ * database alone (ctx.listings: no core, services, vault or keychain). Only for input the command built
+ * itself from constants and from numbers it checked against the contract's limits (never text the user
+ * typed: that goes through `call`). A listing a cron job or a shell loop runs then starts without loading
+ * zod, the contract's schemas and the services' code (issue 15). The contract stays the one boundary of
+ * every other front door and method. A thrown CoreError or SQLite error reaches runCli's catch, which
+ * reports it as `call` would.
  */
 export async function read<M extends ReadMethod>(ctx: CliContext, method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
-  const handler = (await READ_HANDLERS[method]()) as (input: MethodInput<M>, ctx: ApiContext) => Promise<MethodOutput<M>> | MethodOutput<M>
-  return await handler(input, apiContext(ctx))
+  const listing = (await READ_HANDLERS[method]()) as ListingHandler<M>
+  // The input is already what the schema would let through (see above): the parse is what is skipped.
+  return listing(input as ParsedInput<M>, await ctx.listings())
 }
 
 export function printJson(ctx: CliContext, value: unknown): void {

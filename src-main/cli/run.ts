@@ -6,6 +6,8 @@ import type { ImportParser } from '../core/pki/formats/import-parser'
 import type { ImportReader } from '../core/certs/types'
 import type { nodeImportReaders } from '../parse-worker/node-host'
 import type { CliContext, CliIo } from './io'
+import type { ListingContext } from '../core/listings/listing'
+import type { ListingRoot } from '../core/listings/listing-root'
 import type { SandboxLauncher } from '../core/accounts/sandbox-launcher'
 import type { SqliteBinding } from '../core/store/sqlite-binding'
 import { ACCOUNT_USAGE, ALERTS_USAGE, BACKUP_USAGE, CERTS_USAGE, CSR_USAGE, DCV_USAGE, ENDPOINTS_USAGE, EXPORT_USAGE, IMPORT_USAGE, KEYS_USAGE, ORDER_USAGE, PUSH_USAGE, SANDBOX_CONTROL_USAGE, USAGE, UsageError, VAULT_USAGE } from './usage'
@@ -95,6 +97,7 @@ export interface CliOptions {
 
 export async function runCli(argv: string[], io: CliIo, version: string, options: CliOptions = {}): Promise<number> {
   let core: Core | null = null
+  let listingRoot: ListingRoot | null = null
   let sandbox: SandboxLauncher | null = null
   let g: Globals | undefined
   try {
@@ -122,22 +125,64 @@ export async function runCli(argv: string[], io: CliIo, version: string, options
       const { assertCryptoReady, cryptoSelfCheck } = await import('../core/diagnostics/crypto-check')
       assertCryptoReady(await cryptoSelfCheck({ startup: true }))
     }
-    const { createCore } = await import('../core/core')
-    // The Sandbox launcher (the Sectigo transport, an HTTP server) is loaded when a Sandbox account is
-    // first used; only a remote one (CERTDESK_SANDBOX_URL) is made at once, so a bad URL is refused as before.
-    const launcher = io.env.CERTDESK_SANDBOX_URL ? await import('../sandbox/launcher') : null
     // Test seam (unset in normal use): loaded only when a crash step is asked for.
     const crashAt = io.env.CERTDESK_TEST_CRASH_AT
-    const seam = crashAt ? await import('./crash-seam') : null
-    const { proxyFromEnv } = await import('../core/sectigo/proxy')
     const { call, readSecretFile } = await import('./io')
     const { openLogFile } = await import('../core/log/file-sink')
-    // The store loads @napi-rs/keyring only when a key or password is read or written (keychain-store.ts).
-    const { KeychainCredentialStore } = await import('../core/secrets/keychain-store')
     const dataDir = g.dataDir ?? defaultDataDir(io.env)
     const { sqliteBinding } = await import('../core/store/sqlite-binding')
     const sqlite = options.sqlite ?? sqliteBinding()
     const passphraseFile = passphraseFileFor(command, g, io.env)
+    let logger: Logger | undefined
+    const log = (): Logger => {
+      if (!logger) {
+        ensureDataDir(dataDir)
+        logger = openLogFile(dataDir, { frontDoor: 'cli' })
+      }
+      return logger
+    }
+    // The core and everything it loads (services, the keychain store, the Sectigo proxy settings) come
+    // with the first command that needs it; a read-only listing through `read` never does.
+    const openCore = async (): Promise<Core> => {
+      const { createCore } = await import('../core/core')
+      // The Sandbox launcher (the Sectigo transport, an HTTP server) is loaded when a Sandbox account is
+      // first used; only a remote one (CERTDESK_SANDBOX_URL) is made at once, so a bad URL is refused as before.
+      const launcher = io.env.CERTDESK_SANDBOX_URL ? await import('../sandbox/launcher') : null
+      const seam = crashAt ? await import('./crash-seam') : null
+      const { proxyFromEnv } = await import('../core/sectigo/proxy')
+      // The store loads @napi-rs/keyring only when a key or password is read or written (keychain-store.ts).
+      const { KeychainCredentialStore } = await import('../core/secrets/keychain-store')
+      const coreLogger = log()
+      // Sandbox accounts: an in-process Sandbox CA with its state in the data folder, or the one
+      // already running at CERTDESK_SANDBOX_URL. Test seams (unset in normal use): crash steps, timeouts.
+      sandbox = launcher ? launcher.sandboxFor(io.env, dataDir, coreLogger) : lazySandbox(async () => (await import('../sandbox/launcher')).sandboxFor(io.env, dataDir, coreLogger))
+      const timeoutMs = Number(io.env.CERTDESK_TEST_SECTIGO_TIMEOUT_MS ?? '')
+      // Behind a proxy: HTTPS_PROXY / NO_PROXY, as curl reads them (loopback always goes direct).
+      const proxy = proxyFromEnv(io.env)
+      core = createCore({
+        dataDir,
+        credentials: new KeychainCredentialStore(),
+        logger: coreLogger,
+        sandbox,
+        sqlite,
+        // Import files are read in a child process (I2): parse-worker.js next to cli.js, or the reader
+        // the packaged app's --cli mode passes (a utility process per file).
+        ...(options.importParser ? { importParser: options.importParser(coreLogger) } : lazyImportReaders(__dirname, coreLogger)),
+        ...(crashAt && seam ? { hooks: seam.crashSeam(crashAt) } : {}),
+        ...(Number.isFinite(timeoutMs) && timeoutMs > 0 ? { sectigoTimeouts: { connectMs: timeoutMs, totalMs: timeoutMs } } : {}),
+        ...(proxy ? { sectigoProxy: proxy } : {}),
+      })
+      return core
+    }
+    // The listings' own root (core/listings/listing-root.ts): the database opened as the core opens it,
+    // with none of the services' code. Once the core is open, listings run with it instead.
+    const openListings = async (): Promise<ListingContext> => {
+      const { openListingRoot } = await import('../core/listings/listing-root')
+      listingRoot = openListingRoot({ dataDir, logger: log(), sqlite })
+      return listingRoot
+    }
+    let coreOpening: Promise<Core> | undefined
+    let listingsOpening: Promise<ListingContext> | undefined
     const ctx: CliContext = {
       io,
       json: g.json,
@@ -145,32 +190,8 @@ export async function runCli(argv: string[], io: CliIo, version: string, options
       passphraseFile,
       dataDir,
       sqlite,
-      core: () => {
-        if (!core) {
-          ensureDataDir(dataDir)
-          const logger = openLogFile(dataDir, { frontDoor: 'cli' })
-          // Sandbox accounts: an in-process Sandbox CA with its state in the data folder, or the one
-          // already running at CERTDESK_SANDBOX_URL. Test seams (unset in normal use): crash steps, timeouts.
-          sandbox = launcher ? launcher.sandboxFor(io.env, dataDir, logger) : lazySandbox(async () => (await import('../sandbox/launcher')).sandboxFor(io.env, dataDir, logger))
-          const timeoutMs = Number(io.env.CERTDESK_TEST_SECTIGO_TIMEOUT_MS ?? '')
-          // Behind a proxy: HTTPS_PROXY / NO_PROXY, as curl reads them (loopback always goes direct).
-          const proxy = proxyFromEnv(io.env)
-          core = createCore({
-            dataDir,
-            credentials: new KeychainCredentialStore(),
-            logger,
-            sandbox,
-            sqlite,
-            // Import files are read in a child process (I2): parse-worker.js next to cli.js, or the reader
-            // the packaged app's --cli mode passes (a utility process per file).
-            ...(options.importParser ? { importParser: options.importParser(logger) } : lazyImportReaders(__dirname, logger)),
-            ...(crashAt && seam ? { hooks: seam.crashSeam(crashAt) } : {}),
-            ...(Number.isFinite(timeoutMs) && timeoutMs > 0 ? { sectigoTimeouts: { connectMs: timeoutMs, totalMs: timeoutMs } } : {}),
-            ...(proxy ? { sectigoProxy: proxy } : {}),
-          })
-        }
-        return core
-      },
+      core: () => (coreOpening ??= openCore()),
+      listings: () => coreOpening ?? (listingsOpening ??= openListings()),
     }
     if (passphraseFile && command !== 'vault' && command !== 'backup') {
       const status = await call(ctx, 'vault.status', {})
@@ -229,7 +250,7 @@ export async function runCli(argv: string[], io: CliIo, version: string, options
     io.stderr(`certdesk: unexpected error: ${(e as Error).message}\n`)
     return EXIT_FAILED
   } finally {
-    await finish(core, sandbox, io)
+    await finish(core, listingRoot, sandbox, io)
   }
 }
 
@@ -267,16 +288,18 @@ function lazySandbox(load: () => Promise<SandboxLauncher>): SandboxLauncher {
 }
 
 /**
- * Closes the core and the Sandbox CA after the command. A failure here comes after the command's
+ * Closes the listing root, the core and the Sandbox CA after the command (whichever were opened). A failure here comes after the command's
  * own result: it is shown as a warning and never changes the exit code (issue 10: a checkpoint that
  * fails at exit after a successful command is not a failed command).
  */
-async function finish(core: Core | null, sandbox: SandboxLauncher | null, io: CliIo): Promise<void> {
-  try {
-    const warning = await core?.shutdown()
-    if (warning) io.stderr(`certdesk: warning: ${warning}\n`)
-  } catch (e) {
-    io.stderr(`certdesk: warning: closing the database failed (${(e as Error).message}); everything the command reported was saved.\n`)
+async function finish(core: Core | null, listingRoot: ListingRoot | null, sandbox: SandboxLauncher | null, io: CliIo): Promise<void> {
+  for (const close of [() => listingRoot?.close(), () => core?.shutdown()]) {
+    try {
+      const warning = await close()
+      if (warning) io.stderr(`certdesk: warning: ${warning}\n`)
+    } catch (e) {
+      io.stderr(`certdesk: warning: closing the database failed (${(e as Error).message}); everything the command reported was saved.\n`)
+    }
   }
   try {
     await sandbox?.close()

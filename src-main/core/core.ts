@@ -1,7 +1,5 @@
-import { join } from 'node:path'
 import { AccountService } from './accounts/account-service'
 import { AlertService } from './alerts/alert-service'
-import { removeLeftoverSnapshots } from './backup/snapshot'
 import type { DesktopHooks } from './desktop-hooks'
 import { SettingsService } from './settings/settings-service'
 import { UpdateService } from './updates/update-service'
@@ -17,16 +15,16 @@ import type { StepHooks } from './orders/step-hooks'
 import type { ProxyConfig } from './sectigo/proxy'
 import type { FetchLike, Timeouts } from './sectigo/transport'
 import { CertificateService } from './certs/certificate-service'
-import { indexPending } from './certs/estate-index'
 import type { ImportReader } from './certs/types'
-import { defaultExportDir, ensureDataDir, DB_FILE_NAME } from './data-dir'
+import { defaultExportDir } from './data-dir'
 import { DeletionService } from './deletion/deletion-service'
 import { CsrService } from './keys/csr-service'
 import { KeyService } from './keys/key-service'
 import { silentLogger, type Logger } from './log/logger'
 import type { CredentialStore } from './secrets/credential-store'
-import { closeDatabase, openDatabase, type Db } from './store/db'
-import { checkSqliteBinding, sqliteBinding, type SqliteBinding, type SqliteEngineInfo } from './store/sqlite-binding'
+import { openStore } from './open-store'
+import { closeDatabase, type Db } from './store/db'
+import type { SqliteBinding, SqliteEngineInfo } from './store/sqlite-binding'
 import type { ImportParser } from './pki/formats/import-parser'
 import { lazyTrustStore, loadSystemTrustStore, type TrustStore } from './pki/chain/trust-store'
 import { systemClock, type Clock } from './util/clock'
@@ -149,19 +147,11 @@ function eager<T>(value: T): Lazy<T> {
  * Construction has no side effect a service relies on (no timers, servers or network until called).
  */
 export function createCore(opts: CoreOptions): Core {
-  ensureDataDir(opts.dataDir)
-  removeLeftoverSnapshots(opts.dataDir)
   const clock = opts.clock ?? systemClock
   const logger = opts.logger ?? silentLogger
-  const binding = opts.sqlite ?? sqliteBinding()
-  // Refuses an engine this runtime cannot load with its fix, before dlopen can fail less clearly.
-  const sqlite = checkSqliteBinding(binding)
-  const db = openDatabase(join(opts.dataDir, DB_FILE_NAME), { sqlite: binding })
+  const { db, sqlite } = openStore({ dataDir: opts.dataDir, logger, ...(opts.sqlite ? { sqlite: opts.sqlite } : {}) })
   const vault = new Vault(db, opts.credentials)
   const trustStore = opts.trustStore ?? lazyTrustStore(() => loadSystemTrustStore())
-  // Rows an older CertDesk wrote (or any path that skipped it) are indexed before anything reads them.
-  const indexed = indexPending(db)
-  if (indexed > 0) logger.info('certificates indexed for search and the due list', { certificates: indexed })
   const keys = lazy(() => new KeyService(db, vault, clock))
   const csrs = lazy(() => new CsrService(db, keys.get(), clock))
   const certs = lazy(

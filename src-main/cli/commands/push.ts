@@ -61,7 +61,7 @@ async function pushStart(ctx: CliContext, args: string[]): Promise<number> {
   })
   if (ctx.json) printJson(ctx, st)
   else ctx.io.stdout(`${describe(st)}\nRunning until Ctrl-C or \`certdesk push stop\`.\n`)
-  const core = ctx.core()
+  const core = await ctx.core()
   await core.scheduler.start()
   const stop = new AbortController()
   const onSignal = (): void => stop.abort()

@@ -1,15 +1,15 @@
 import Database from 'better-sqlite3'
 import { randomBytes } from 'node:crypto'
-import { constants, readdirSync, rmSync } from 'node:fs'
+import { constants } from 'node:fs'
 import { fsp } from '../util/fs-promises'
 import { join } from 'node:path'
 import { PRIVATE_FILE_MODE } from '../certs/safe-write'
 import { CoreError } from '../errors'
 import type { Db } from '../store/db'
 import { listKeys } from '../store/keys-repo'
-import { processAlive } from '../util/process-alive'
 import type { Vault } from '../vault/vault'
 import { MAX_BACKUP_DATABASE_BYTES, tooLarge } from './container'
+import { SNAPSHOT_PREFIX } from './leftover-snapshots'
 
 /** sqlite3_backup_step's page count for "everything": the copy is made in one step (see below). */
 const EVERY_PAGE = 0x7fffffff
@@ -17,9 +17,6 @@ const EVERY_PAGE = 0x7fffffff
 const SIDE_FILES = ['-journal', '-wal', '-shm']
 /** How many problems a failed check names in its message. */
 const MAX_PROBLEMS_NAMED = 3
-/** Names the unencrypted copies a backup makes in the data folder: `.backup-snapshot-<pid>-<random>.db`. */
-const SNAPSHOT_PREFIX = '.backup-snapshot-'
-const SNAPSHOT_NAME = /^\.backup-snapshot-(\d+)-[0-9a-f]+\.db(-journal|-wal|-shm)?$/
 
 export interface DatabaseSummary {
   schemaVersion: number
@@ -72,25 +69,6 @@ export async function snapshotDatabase(db: Db, dataDir: string): Promise<{ bytes
     )
   } finally {
     await Promise.all([tmp, ...SIDE_FILES.map((s) => tmp + s)].map((f) => fsp().rm(f, { force: true })))
-  }
-}
-
-/**
- * Removes the unencrypted database copies that backups of processes no longer running left in the
- * data folder (a backup killed mid-way). Copies of a live process are its backup in progress.
- */
-export function removeLeftoverSnapshots(dataDir: string): void {
-  let names: string[]
-  try {
-    names = readdirSync(dataDir)
-  } catch {
-    return
-  }
-  for (const name of names) {
-    const m = SNAPSHOT_NAME.exec(name)
-    // Our own pid in a name is a process before us that had it: this one has made no backup yet.
-    const pid = Number(m?.[1])
-    if (m && (pid === process.pid || !processAlive(pid))) rmSync(join(dataDir, name), { force: true })
   }
 }
 

@@ -4,30 +4,17 @@ import { decodeCsr, readCsrInput, type DecodedCsr } from '../pki/csr-decode'
 import { computeDcv, dcvForDomain, type DcvValues, type DomainDcv } from '../pki/dcv'
 import type { KeyType } from '../pki/keys'
 import { lintCsr, lintDraft, type CsrPurpose, type LintFinding } from '../pki/lint'
-import type { San } from '../pki/subject'
-import { findCsrBySha256, findCsrsBySpki, getCsr, insertCsr, listCsrRows, pageCsrRows, type CsrListRow, type CsrRow, type CsrSort } from '../store/csrs-repo'
-import { type Page, pageBounds, type PageRequest } from '../util/page'
+import { findCsrBySha256, findCsrsBySpki, getCsr, insertCsr, listCsrRows, type CsrRow } from '../store/csrs-repo'
+import type { Page } from '../util/page'
 import type { Db } from '../store/db'
 import { recordEvent, type Actor } from '../store/events-repo'
 import type { Clock } from '../util/clock'
 import { newId } from '../util/ids'
 import { zipCsrs, type ZippedCsrs } from './csr-bundle'
+import { type CsrPageRequest, type CsrSummary, pageCsrs, toCsrSummary } from './csr-list'
 import { toKeySummary, type KeyService, type KeySummary } from './key-service'
 
-export interface CsrSummary {
-  id: string
-  label: string
-  keyId: string | null
-  subject: string
-  commonName: string | null
-  sans: San[]
-  md5: string
-  sha256: string
-  source: 'generated' | 'imported'
-  /** 'internal': made for the user's own CA, private names allowed (Sectigo still refuses them). */
-  purpose: CsrPurpose
-  createdAt: string
-}
+export type { CsrSummary } from './csr-list'
 
 /** A decoded CSR as it crosses the contract: plain data, no Buffers. */
 export type CsrView = Omit<DecodedCsr, 'der'>
@@ -52,22 +39,6 @@ export interface GenerateCsrInput {
   label?: string
   /** Default 'public'; 'internal' turns private names into warnings (for a private CA). */
   purpose?: CsrPurpose
-}
-
-function toSummary(c: CsrListRow): CsrSummary {
-  return {
-    id: c.id,
-    label: c.label,
-    keyId: c.keyId,
-    subject: c.subject,
-    commonName: c.commonName,
-    sans: c.sans,
-    md5: c.md5,
-    sha256: c.sha256,
-    source: c.source,
-    purpose: c.purpose,
-    createdAt: c.createdAt,
-  }
 }
 
 function describeErrors(findings: LintFinding[]): string {
@@ -169,21 +140,12 @@ export class CsrService {
   }
 
   list(): CsrSummary[] {
-    return listCsrRows(this.db).map(toSummary)
+    return listCsrRows(this.db).map(toCsrSummary)
   }
 
   /** One page of CSRs, newest first unless sorted (front doors never get them all at once). */
-  page(q: PageRequest & { query?: string; keyId?: string; sort?: CsrSort; order?: 'asc' | 'desc' } = {}): Page<CsrSummary> {
-    const { offset, limit } = pageBounds(q)
-    const { rows, total } = pageCsrRows(this.db, {
-      ...(q.query ? { query: q.query } : {}),
-      ...(q.keyId ? { keyId: q.keyId } : {}),
-      ...(q.sort ? { sort: q.sort } : {}),
-      ...(q.order ? { order: q.order } : {}),
-      offset,
-      limit,
-    })
-    return { items: rows.map(toSummary), total, offset, limit }
+  page(q: CsrPageRequest = {}): Page<CsrSummary> {
+    return pageCsrs(this.db, q)
   }
 
   /** The selected CSRs as PEM files in one ZIP (csr-bundle.ts). */
@@ -202,7 +164,7 @@ export class CsrService {
   }
 
   findBySpki(spkiSha256Hex: string): CsrSummary[] {
-    return findCsrsBySpki(this.db, spkiSha256Hex).map(toSummary)
+    return findCsrsBySpki(this.db, spkiSha256Hex).map(toCsrSummary)
   }
 
   /** Decodes pasted text or file bytes without storing anything. */
@@ -214,7 +176,7 @@ export class CsrService {
   private async detail(row: CsrRow): Promise<CsrDetail> {
     const analysis = await analyseDer(row.der, undefined, row.purpose)
     const key = row.keyId ? this.keys.get(row.keyId) : null
-    return { ...toSummary(row), ...analysis, key: key ? toKeySummary(key) : null }
+    return { ...toCsrSummary(row), ...analysis, key: key ? toKeySummary(key) : null }
   }
 }
 

@@ -12,10 +12,13 @@ const HEAVY = ['zod', '@noble/curves/ed448.js', 'node:tls', 'node:https', 'node:
 /** Node built-ins only a CA call, a Sandbox, a DCV check, a download or a prompt needs (issue 15). */
 const NETWORK_AND_PROMPT = ['node:http', 'node:zlib', 'node:dns', 'node:readline', 'node:perf_hooks', 'node:fs/promises']
 const SANDBOX_LAUNCHER_CHUNK = /(^|\/)launcher-[\w-]+\.js$/
+/** Classes of the services createCore wires: a listing runs with the database alone (core/listings, issue 15). */
+const SERVICE_CLASSES = ['AccountService', 'OrderService', 'PushService', 'SectigoClient', 'SectigoTransport', 'RevocationService', 'EndpointService', 'CertificateService', 'CsrService', 'KeyService', 'Vault']
 
 /**
- * Runs the built CLI with a preload that writes every module it requires, by the name asked for, and
- * every Node built-in loaded by the end (also those taken with process.getBuiltinModule or by another built-in).
+ * Runs the built CLI with a preload that writes every module it requires, by the name asked for and by
+ * its file, and every Node built-in loaded by the end (also those taken with process.getBuiltinModule or
+ * by another built-in).
  */
 function modulesLoadedBy(args: string[], dataDir: string): { code: number; loaded: string[] } {
   const dir = tempDir()
@@ -26,7 +29,11 @@ function modulesLoadedBy(args: string[], dataDir: string): { code: number; loade
     `const Module = require('node:module')
 const seen = new Set()
 const load = Module._load
-Module._load = function (request, ...rest) { seen.add(request); return load.call(this, request, ...rest) }
+Module._load = function (request, parent, ...rest) {
+  seen.add(request)
+  try { seen.add(Module._resolveFilename(request, parent)) } catch {}
+  return load.call(this, request, parent, ...rest)
+}
 process.on('exit', () => {
   for (const m of process.moduleLoadList) if (m.startsWith('NativeModule ') && !m.includes('internal/')) seen.add('node:' + m.slice('NativeModule '.length))
   require('node:fs').writeFileSync(${JSON.stringify(out)}, [...seen].join('\\n'))
@@ -35,6 +42,13 @@ process.on('exit', () => {
   )
   const r = runBuiltCli(args, { dataDir, env: { NODE_OPTIONS: `--require ${hook}` } })
   return { code: r.code, loaded: readFileSync(out, 'utf8').split('\n') }
+}
+
+/** The service classes that the CertDesk bundles among `loaded` define (`class X` or, as bundled, `X = class`). */
+function serviceClassesIn(loaded: string[]): string[] {
+  const out = dirname(CLI_JS)
+  const code = loaded.filter((f) => f.startsWith(`${out}/`)).map((f) => readFileSync(f, 'utf8')).join('\n')
+  return SERVICE_CLASSES.filter((c) => new RegExp(`\\bclass ${c}\\b|\\b${c} = class\\b`).test(code))
 }
 
 describe('what the CLI loads to start a command', () => {
@@ -52,6 +66,19 @@ describe('what the CLI loads to start a command', () => {
     expect(due.code).toBe(0)
     expect(due.loaded.filter((m) => HEAVY.includes(m))).toEqual([])
     expect(due.loaded.filter((m) => NETWORK_AND_PROMPT.includes(m))).toEqual([])
+  })
+
+  it('lists CSRs and the due certificates with the database alone: no service, vault or Sectigo client', () => {
+    const data = join(tempDir(), 'data')
+    for (const args of [['csr', 'list'], ['certs', 'expiring', '--within', '30', '--json']]) {
+      const r = modulesLoadedBy(args, data)
+      expect(r.code).toBe(0)
+      expect(serviceClassesIn(r.loaded)).toEqual([])
+    }
+    // A command that goes through the contract builds the core: every service's code comes with it.
+    const search = modulesLoadedBy(['csr', 'list', '--search', 'example'], data)
+    expect(search.code).toBe(0)
+    expect(serviceClassesIn(search.loaded)).toEqual(SERVICE_CLASSES)
   })
 
   it('sees a built-in loaded through process.getBuiltinModule, as a CA call would', () => {

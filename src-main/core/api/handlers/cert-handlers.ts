@@ -3,6 +3,7 @@ import { fsp } from '../../util/fs-promises'
 import type { CertificateFilter } from '../../certs/query-service'
 import { writeFileSafely } from '../../certs/safe-write'
 import { CoreError } from '../../errors'
+import { certListings } from '../../listings/cert-listings'
 import type { ParsedInput } from '../contract'
 import type { Handlers } from '../dispatch'
 import { defined } from './defined'
@@ -51,7 +52,7 @@ function filterOf(input: ParsedInput<'certs.downloadInventory'>): CertificateFil
 }
 
 export const certHandlers: Pick<Handlers, CertMethods> = {
-  'certs.list': (input, ctx) => ctx.core.certs.query(defined(input)),
+  'certs.list': (input, ctx) => certListings['certs.list'](input, ctx.core),
   'certs.summary': (input, ctx) => ctx.core.certs.summary(input.limit ?? 5, input.withinDays ?? null),
   'certs.facets': (_input, ctx) => ctx.core.certs.facets(),
   'certs.get': (input, ctx) => ctx.core.certs.get(input.id),
@@ -66,7 +67,7 @@ export const certHandlers: Pick<Handlers, CertMethods> = {
   'certs.clearDecisions': (input, ctx) => ctx.core.certs.clearDecisions(input.id, ctx.actor),
   'certs.delete': (input, ctx) => ctx.core.deletion.deleteCertificate(input.id, ctx.actor),
   'certs.deleteMany': (input, ctx) => ctx.core.deletion.deleteCertificates(input.ids, ctx.actor),
-  'certs.expiring': (input, ctx) => ctx.core.certs.expiring(input.withinDays ?? null, input.limit ?? 100),
+  'certs.expiring': (input, ctx) => certListings['certs.expiring'](input, ctx.core),
   'certs.exportInventory': async (input, ctx) => {
     const { destination, overwrite, ...rest } = input
     const path = resolveDestination(ctx, destination)

@@ -1,4 +1,5 @@
 import { toKeySummary } from '../../keys/key-service'
+import { csrListings } from '../../listings/csr-listings'
 import type { Handlers } from '../dispatch'
 import { defined } from './defined'
 
@@ -25,7 +26,7 @@ export const keyHandlers: Pick<Handlers, KeyMethods> = {
   'keys.deleteMany': (input, ctx) => ctx.core.deletion.deleteKeys(input.ids, ctx.actor),
   'csrs.generate': (input, ctx) => ctx.core.csrs.generate(input, ctx.actor),
   'csrs.checkDraft': (input, ctx) => ctx.core.csrs.checkDraft(input),
-  'csrs.list': (input, ctx) => ctx.core.csrs.page(defined(input)),
+  'csrs.list': (input, ctx) => csrListings['csrs.list'](input, ctx.core),
   'csrs.get': (input, ctx) => ctx.core.csrs.get(input.id),
   'csrs.decode': (input, ctx) => ctx.core.csrs.analyse(input.text, input.uniqueValue ? { uniqueValue: input.uniqueValue } : {}),
   'csrs.lint': async (input, ctx) => (await ctx.core.csrs.analyse(input.text)).lint,
