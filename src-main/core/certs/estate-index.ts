@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto'
 import { parseAsn1 } from '../pki/asn1/reader'
 import { parseName } from '../pki/distinguished-name'
 import { parseCertificate } from '../pki/formats/certificate'
@@ -6,6 +5,7 @@ import { OID } from '../pki/oids'
 import type { StoredSan } from '../store/certificates-repo'
 import type { Db } from '../store/db'
 import { cached } from '../store/statements'
+import { nodeCrypto } from '../util/node-crypto'
 import { renewAt } from './expiry'
 import { namesOf, parentOf, type SuccessionFacts, successionOf, type UserDecision } from './succession'
 
@@ -62,7 +62,7 @@ export function indexCertificates(db: Db, ids: Iterable<string>): void {
     if (!stored) continue
     const r = { ...stored, ...displayNamesOf(stored) }
     const names = namesOf({ commonName: r.common_name, sans: JSON.parse(r.sans_json) as StoredSan[] })
-    const sha1 = createHash('sha1').update(r.der).digest('hex')
+    const sha1 = nodeCrypto().createHash('sha1').update(r.der).digest('hex')
     const searchId = r.search_id ?? (nextSearchId.get() as { n: number }).n
     update.run(r.subject, r.issuer, sha1, issuerNameOf(r), renewAt(r.not_before, r.not_after), JSON.stringify([...names].sort()), searchId, ESTATE_INDEX_VERSION, id)
     dropNames.run(id)

@@ -1,11 +1,7 @@
-import {
-  createPrivateKey,
-  createPublicKey,
-  generateKeyPair as generateKeyPairCb,
-  type KeyObject,
-} from 'node:crypto'
+import type { KeyObject } from 'node:crypto'
 import { CoreError } from '../errors'
 import { assertNever } from '../util/assert-never'
+import { nodeCrypto } from '../util/node-crypto'
 import {
   type Asn1Node,
   expectPrimitive,
@@ -50,7 +46,7 @@ function generateDer(
   options: { modulusLength?: number; publicExponent?: number; namedCurve?: string },
 ): Promise<{ publicKey: Buffer; privateKey: Buffer }> {
   return new Promise((resolve, reject) => {
-    generateKeyPairCb(
+    nodeCrypto().generateKeyPair(
       type as 'rsa',
       {
         ...(options as { modulusLength: number }),
@@ -318,7 +314,7 @@ export function keyTypeOf(info: PublicKeyInfo): KeyType | null {
 export function publicKeyFromPrivate(pkcs8Der: Uint8Array): Buffer {
   let key: KeyObject
   try {
-    key = createPrivateKey({ key: asBuffer(pkcs8Der), format: 'der', type: 'pkcs8' })
+    key = nodeCrypto().createPrivateKey({ key: asBuffer(pkcs8Der), format: 'der', type: 'pkcs8' })
   } catch (e) {
     throw new CoreError(
       'bad_format',
@@ -326,5 +322,5 @@ export function publicKeyFromPrivate(pkcs8Der: Uint8Array): Buffer {
       { cause: e },
     )
   }
-  return createPublicKey(key).export({ type: 'spki', format: 'der' })
+  return nodeCrypto().createPublicKey(key).export({ type: 'spki', format: 'der' })
 }

@@ -1,4 +1,4 @@
-import { X509Certificate } from 'node:crypto'
+import type { X509Certificate } from 'node:crypto'
 import { CoreError } from '../../errors'
 import {
   type Asn1Node,
@@ -24,6 +24,7 @@ import { formatIp } from '../ip-address'
 import { keyAlgorithmName } from '../keys'
 import { OID } from '../oids'
 import { MAX_CERTIFICATE_BYTES } from './limits'
+import { nodeCrypto } from '../../util/node-crypto'
 
 export type CertSanType = 'dns' | 'ip' | 'email' | 'uri'
 export interface CertSan {
@@ -105,7 +106,7 @@ export function parseCertificate(input: Uint8Array, what = 'The certificate', op
   const openssl = (): X509Certificate => {
     if (node) return node
     try {
-      const n = new X509Certificate(der)
+      const n = new (nodeCrypto().X509Certificate)(der)
       void n.publicKey
       node = n
       return n

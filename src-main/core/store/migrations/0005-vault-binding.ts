@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto'
+import { nodeCrypto } from '../../util/node-crypto'
 import type { Migration } from './index'
 
 /**
@@ -19,6 +19,6 @@ export const m0005VaultBinding: Migration = {
       `INSERT INTO meta(name, value)
        SELECT 'vault.id', ? WHERE EXISTS (SELECT 1 FROM meta WHERE name = 'vault.wrapped')
          AND NOT EXISTS (SELECT 1 FROM meta WHERE name = 'vault.id')`,
-    ).run(randomUUID())
+    ).run(nodeCrypto().randomUUID())
   },
 }
