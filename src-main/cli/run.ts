@@ -81,9 +81,22 @@ function passphraseFileFor(command: string, g: Globals, env: NodeJS.ProcessEnv):
  */
 export function needsCryptoSelfCheck(command: string, args: string[], passphraseFile: string | undefined): boolean {
   if (command === 'doctor') return false
+  return passphraseFile !== undefined || !isReadOnlyListing(command, args)
+}
+
+function isReadOnlyListing(command: string, args: string[]): boolean {
   // `certdesk alerts` with no subcommand (or only options) lists, as `alerts list` does.
   const sub = command === 'alerts' && (args[0] === undefined || args[0].startsWith('-')) ? 'list' : args[0]
-  return passphraseFile !== undefined || !READ_ONLY_LISTINGS.has(`${command} ${sub ?? ''}`)
+  return READ_ONLY_LISTINGS.has(`${command} ${sub ?? ''}`)
+}
+
+/**
+ * Whether the database opens for a read-only listing (store/db.ts readOnlyListing): PRAGMA quick_check
+ * skipped over files a clean check already saw today (a cron job's `certs expiring` over an unchanged
+ * estate) and mapped reads. Every other command, and a listing that unlocks the vault, checks on every open.
+ */
+export function opensForListing(command: string, args: string[], passphraseFile: string | undefined): boolean {
+  return passphraseFile === undefined && isReadOnlyListing(command, args)
 }
 
 /** Runs one CLI invocation in-process and returns its exit code (testable without spawning). */
@@ -161,6 +174,7 @@ export async function runCli(argv: string[], io: CliIo, version: string, options
             logger,
             sandbox,
             sqlite,
+            readOnlyListing: opensForListing(command, args, passphraseFile),
             // Import files are read in a child process (I2): parse-worker.js next to cli.js, or the reader
             // the packaged app's --cli mode passes (a utility process per file).
             ...(options.importParser ? { importParser: options.importParser(logger) } : lazyImportReaders(__dirname, logger)),

@@ -68,6 +68,8 @@ export interface CoreOptions {
   proxyLoopback?: boolean
   /** Opens a reader for a bulk import (one child reading file after file); importParser per file by default. */
   openImportReader?: () => ImportReader
+  /** A command that only lists: the database opens as db.ts readOnlyListing says (a cached integrity check, mapped reads). */
+  readOnlyListing?: boolean
 }
 
 export interface NetworkSetup {
@@ -156,7 +158,7 @@ export function createCore(opts: CoreOptions): Core {
   const binding = opts.sqlite ?? sqliteBinding()
   // Refuses an engine this runtime cannot load with its fix, before dlopen can fail less clearly.
   const sqlite = checkSqliteBinding(binding)
-  const db = openDatabase(join(opts.dataDir, DB_FILE_NAME), { sqlite: binding })
+  const db = openDatabase(join(opts.dataDir, DB_FILE_NAME), { sqlite: binding, now: () => clock.now(), readOnlyListing: opts.readOnlyListing ?? false })
   const vault = new Vault(db, opts.credentials)
   const trustStore = opts.trustStore ?? lazyTrustStore(() => loadSystemTrustStore())
   // Rows an older CertDesk wrote (or any path that skipped it) are indexed before anything reads them.
