@@ -157,14 +157,24 @@ export class JsonArrayWriter {
   /** A page of items, the same text as item() for each. */
   items(values: readonly unknown[]): void {
     if (values.length === 0) return
-    this.buffer += `${this.count === 0 ? '[\n' : ',\n'}${this.layout === 'lines' ? this.lines(values) : this.indented(values)}`
+    if (this.layout === 'lines') return this.lines(values)
+    this.buffer += `${this.count === 0 ? '[\n' : ',\n'}${this.indented(values)}`
     this.count += values.length
     if (this.buffer.length >= FLUSH_CHARS) this.flush()
   }
 
-  private lines(values: readonly unknown[]): string {
+  /**
+   * Item by item into a buffer of at most about FLUSH_CHARS: no string of a whole page is ever made.
+   * Strings of a megabyte (a page joined, then prefixed) cost more to make and to encode than all the
+   * JSON.stringify calls (125 ms against 26 ms for 10,000 certificates), most of it fresh memory.
+   */
+  private lines(values: readonly unknown[]): void {
     const inner = `${this.indent}  `
-    return values.map((v) => inner + JSON.stringify(v)).join(',\n')
+    for (const v of values) {
+      this.buffer += `${this.count === 0 ? '[\n' : ',\n'}${inner}${JSON.stringify(v)}`
+      this.count++
+      if (this.buffer.length >= FLUSH_CHARS) this.flush()
+    }
   }
 
   /**
@@ -189,8 +199,12 @@ export class JsonArrayWriter {
   }
 }
 
-/** Characters of JSON collected before they are written (a page of certificates is about 1.6 MB). */
-const FLUSH_CHARS = 256 * 1024
+/**
+ * Characters of JSON collected before they are written: small enough to stay an ordinary young
+ * object (V8 moves strings over 128 KiB to large-object space), large enough that 12 MB is about 200
+ * writes.
+ */
+const FLUSH_CHARS = 64 * 1024
 
 /** Streams every item of a paged list to stdout as one JSON array; returns how many. */
 export async function printJsonList<M extends PagedMethod>(ctx: CliContext, method: M, input: MethodInput<M>, via: Via = 'contract'): Promise<number> {
