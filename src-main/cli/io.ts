@@ -15,6 +15,8 @@ export interface CliIo {
   env: NodeJS.ProcessEnv
   /** Standard error is a terminal: progress lines go there (never into a pipe or a cron mail). */
   stderrIsTty?: boolean
+  /** Standard output is a terminal: JSON lists are indented for reading (jsonLayout). */
+  stdoutIsTty?: boolean
 }
 
 /**
@@ -129,9 +131,23 @@ export async function forEachPage<M extends PagedMethod>(ctx: CliContext, method
 }
 
 /**
- * Writes a JSON array exactly as printJson would (two-space indent), item by item as pages arrive, so
- * `--json` of ten thousand certificates starts at once and never holds the whole list. Output is
- * handed to stdout in chunks of about FLUSH_CHARS, not one write per item.
+ * How a JSON list is laid out. 'indented': as printJson writes it (two-space indent), for a person at a
+ * terminal. 'lines': each item compact on a line of its own, for a pipe or a file: the same JSON
+ * value, half the bytes (8 MB instead of 16 MB for 10,000 certificates) at a fifth of the cost to
+ * write, and a line per item for grep and head. GitHub's CLI does the same (indented on a terminal,
+ * compact when piped).
+ */
+export type JsonLayout = 'indented' | 'lines'
+
+/** The layout for this command's standard output: indented on a terminal, a line per item otherwise. */
+export function jsonLayout(ctx: CliContext): JsonLayout {
+  return ctx.io.stdoutIsTty ? 'indented' : 'lines'
+}
+
+/**
+ * Writes a JSON array item by item as pages arrive, so `--json` of ten thousand certificates starts at
+ * once and never holds the whole list. 'indented' is exactly what printJson writes. Output is handed to
+ * stdout in chunks of about FLUSH_CHARS, not one write per item.
  */
 export class JsonArrayWriter {
   private count = 0
@@ -139,27 +155,44 @@ export class JsonArrayWriter {
   constructor(
     private readonly write: (s: string) => void,
     private readonly indent = '',
+    private readonly layout: JsonLayout = 'indented',
   ) {}
 
   item(value: unknown): void {
-    const inner = `${this.indent}  `
-    this.buffer += `${this.count === 0 ? '[\n' : ',\n'}${inner}${JSON.stringify(value, null, 2).replace(/\n/g, `\n${inner}`)}`
-    this.count++
+    this.items([value])
+  }
+
+  /** A page of items, the same text as item() for each. */
+  items(values: readonly unknown[]): void {
+    if (values.length === 0) return
+    if (this.layout === 'lines') return this.lines(values)
+    this.buffer += `${this.count === 0 ? '[\n' : ',\n'}${this.indented(values)}`
+    this.count += values.length
     if (this.buffer.length >= FLUSH_CHARS) this.flush()
   }
 
   /**
-   * A page of items, the same text as item() for each: one JSON.stringify of the page, whose lines
-   * already carry the array's indent, instead of one per item re-indented line by line (a tenth of
-   * `certs list --json` on 10,000 certificates).
+   * Item by item into a buffer of at most about FLUSH_CHARS: no string of a whole page is ever made.
+   * Strings of a megabyte (a page joined, then prefixed) cost more to make and to encode than all the
+   * JSON.stringify calls (125 ms against 26 ms for 10,000 certificates), most of it fresh memory.
    */
-  items(values: readonly unknown[]): void {
-    if (values.length === 0) return
+  private lines(values: readonly unknown[]): void {
+    const inner = `${this.indent}  `
+    for (const v of values) {
+      this.buffer += `${this.count === 0 ? '[\n' : ',\n'}${inner}${JSON.stringify(v)}`
+      this.count++
+      if (this.buffer.length >= FLUSH_CHARS) this.flush()
+    }
+  }
+
+  /**
+   * One JSON.stringify of the page, whose lines already carry the array's indent, instead of one per
+   * item re-indented line by line (a tenth of `certs list --json` on 10,000 certificates).
+   */
+  private indented(values: readonly unknown[]): string {
     // "[\n" and "\n]" off the page's own array: its items, each line indented by two spaces.
     const body = JSON.stringify(values, null, 2).slice(2, -2)
-    this.buffer += `${this.count === 0 ? '[\n' : ',\n'}${this.indent ? this.indent + body.replace(/\n/g, `\n${this.indent}`) : body}`
-    this.count += values.length
-    if (this.buffer.length >= FLUSH_CHARS) this.flush()
+    return this.indent ? this.indent + body.replace(/\n/g, `\n${this.indent}`) : body
   }
 
   /** Closes the array (an empty one is `[]`). */
@@ -174,12 +207,16 @@ export class JsonArrayWriter {
   }
 }
 
-/** Characters of JSON collected before they are written (a page of certificates is about 1.6 MB). */
-const FLUSH_CHARS = 256 * 1024
+/**
+ * Characters of JSON collected before they are written: small enough to stay an ordinary young
+ * object (V8 moves strings over 128 KiB to large-object space), large enough that 12 MB is about 200
+ * writes.
+ */
+const FLUSH_CHARS = 64 * 1024
 
 /** Streams every item of a paged list to stdout as one JSON array; returns how many. */
 export async function printJsonList<M extends PagedMethod>(ctx: CliContext, method: M, input: MethodInput<M>, via: Via = 'contract'): Promise<number> {
-  const out = new JsonArrayWriter(ctx.io.stdout)
+  const out = new JsonArrayWriter(ctx.io.stdout, '', jsonLayout(ctx))
   const n = await forEachPage(ctx, method, input, (items) => out.items(items), via)
   out.end()
   ctx.io.stdout('\n')

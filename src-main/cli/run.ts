@@ -83,9 +83,22 @@ function passphraseFileFor(command: string, g: Globals, env: NodeJS.ProcessEnv):
  */
 export function needsCryptoSelfCheck(command: string, args: string[], passphraseFile: string | undefined): boolean {
   if (command === 'doctor') return false
+  return passphraseFile !== undefined || !isReadOnlyListing(command, args)
+}
+
+function isReadOnlyListing(command: string, args: string[]): boolean {
   // `certdesk alerts` with no subcommand (or only options) lists, as `alerts list` does.
   const sub = command === 'alerts' && (args[0] === undefined || args[0].startsWith('-')) ? 'list' : args[0]
-  return passphraseFile !== undefined || !READ_ONLY_LISTINGS.has(`${command} ${sub ?? ''}`)
+  return READ_ONLY_LISTINGS.has(`${command} ${sub ?? ''}`)
+}
+
+/**
+ * Whether the database opens for a read-only listing (store/db.ts readOnlyListing): PRAGMA quick_check
+ * skipped over files a clean check already saw today (a cron job's `certs expiring` over an unchanged
+ * estate) and mapped reads. Every other command, and a listing that unlocks the vault, checks on every open.
+ */
+export function opensForListing(command: string, args: string[], passphraseFile: string | undefined): boolean {
+  return passphraseFile === undefined && isReadOnlyListing(command, args)
 }
 
 /** Runs one CLI invocation in-process and returns its exit code (testable without spawning). */
@@ -133,6 +146,8 @@ export async function runCli(argv: string[], io: CliIo, version: string, options
     const { sqliteBinding } = await import('../core/store/sqlite-binding')
     const sqlite = options.sqlite ?? sqliteBinding()
     const passphraseFile = passphraseFileFor(command, g, io.env)
+    // A read-only listing opens the database as store/db.ts readOnlyListing says, through the core or the listing root.
+    const forListing = opensForListing(command, args, passphraseFile)
     let logger: Logger | undefined
     const log = (): Logger => {
       if (!logger) {
@@ -165,6 +180,7 @@ export async function runCli(argv: string[], io: CliIo, version: string, options
         logger: coreLogger,
         sandbox,
         sqlite,
+        readOnlyListing: forListing,
         // Import files are read in a child process (I2): parse-worker.js next to cli.js, or the reader
         // the packaged app's --cli mode passes (a utility process per file).
         ...(options.importParser ? { importParser: options.importParser(coreLogger) } : lazyImportReaders(__dirname, coreLogger)),
@@ -178,7 +194,7 @@ export async function runCli(argv: string[], io: CliIo, version: string, options
     // with none of the services' code. Once the core is open, listings run with it instead.
     const openListings = async (): Promise<ListingContext> => {
       const { openListingRoot } = await import('../core/listings/listing-root')
-      listingRoot = openListingRoot({ dataDir, logger: log(), sqlite })
+      listingRoot = openListingRoot({ dataDir, logger: log(), sqlite, readOnlyListing: forListing })
       return listingRoot
     }
     let coreOpening: Promise<Core> | undefined

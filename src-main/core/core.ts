@@ -66,6 +66,8 @@ export interface CoreOptions {
   proxyLoopback?: boolean
   /** Opens a reader for a bulk import (one child reading file after file); importParser per file by default. */
   openImportReader?: () => ImportReader
+  /** A command that only lists: the database opens as db.ts readOnlyListing says (a cached integrity check, mapped reads). */
+  readOnlyListing?: boolean
 }
 
 export interface NetworkSetup {
@@ -149,7 +151,7 @@ function eager<T>(value: T): Lazy<T> {
 export function createCore(opts: CoreOptions): Core {
   const clock = opts.clock ?? systemClock
   const logger = opts.logger ?? silentLogger
-  const { db, sqlite } = openStore({ dataDir: opts.dataDir, logger, ...(opts.sqlite ? { sqlite: opts.sqlite } : {}) })
+  const { db, sqlite } = openStore({ dataDir: opts.dataDir, logger, clock, readOnlyListing: opts.readOnlyListing ?? false, ...(opts.sqlite ? { sqlite: opts.sqlite } : {}) })
   const vault = new Vault(db, opts.credentials)
   const trustStore = opts.trustStore ?? lazyTrustStore(() => loadSystemTrustStore())
   const keys = lazy(() => new KeyService(db, vault, clock))

@@ -28,6 +28,8 @@ const DOMAINS = 600
 const ORDERS = 2_000
 /** Runs of each CLI query; each is a whole process. */
 const CLI_RUNS = 5
+/** Listings timed right after a write (each runs the integrity check). */
+const CHANGED_RUNS = 3
 /** Runs of each in-process query. */
 const CORE_RUNS = 10
 /** The issue's goals, printed beside the figures. */
@@ -119,6 +121,15 @@ describe(`estate at scale (${CERTIFICATES.toLocaleString('en-US')} certificates,
     const reindex = runCli(['certs', 'summary'], dataDir)
     const word = estate.domains[17]?.split('-')[0] ?? 'north'
     const list = timeCli(CLI_RUNS, ['certs', 'list', '--json'], dataDir)
+    // A listing right after a write runs PRAGMA quick_check again (store/integrity-mark.ts): a note changes the file.
+    const reader = new Database(join(dataDir, 'certdesk.db'), { readonly: true })
+    const noted = (reader.prepare('SELECT id FROM certificates WHERE is_ca = 0 LIMIT 1').get() as { id: string }).id
+    reader.close()
+    const afterWrite: number[] = []
+    for (let i = 0; i < CHANGED_RUNS; i++) {
+      runCli(['certs', 'note', noted, `bench ${i}`], dataDir)
+      afterWrite.push(runCli(['certs', 'list', '--json'], dataDir).ms)
+    }
     const listAll = timeCli(CLI_RUNS, ['certs', 'list', '--all', '--json'], dataDir)
     const summary = timeCli(CLI_RUNS, ['certs', 'summary', '--json'], dataDir)
     const search = timeCli(CLI_RUNS, ['certs', 'search', word, '--json'], dataDir)
@@ -164,6 +175,7 @@ describe(`estate at scale (${CERTIFICATES.toLocaleString('en-US')} certificates,
     const c = counts.counts
     report(`Queries over the estate (${c.leaves} leaves: ${c.due} due, ${c.replacedInWindow} replaced in their window, ${c.hinted} with a hint, ${c.expired} expired; ${seeded.orders} orders, ${seeded.collected} collected)`, [
       [`CLI certs list --json (${c.leaves} certificates, streamed; goal ${GOAL_LIST_S} s)`, `${fmt(list.time)}, RSS ${mib(list.rssMiB)}`, `same on an empty database: ${fmt(emptyList.time)}; certdesk --version: ${fmt(version)}`],
+      ['CLI certs list --json, the first run after a write (integrity check on open)', fmt(stats(afterWrite)), `PRAGMA quick_check in process: ${fmt(quick)}`],
       ['CLI certs list --all --json', `${fmt(listAll.time)}, RSS ${mib(listAll.rssMiB)}`, `plain SQLite SELECT * + JSON.stringify in process: ${fmt(plainAll)}`],
       ['CLI certs summary --json (the dashboard)', `${fmt(summary.time)}, RSS ${mib(summary.rssMiB)}`, `PRAGMA quick_check on open, in process: ${fmt(quick)}`],
       [`CLI certs search ${word} --json`, fmt(search.time), `plain SQLite LIKE on names and subject: ${fmt(plainLike)}`],

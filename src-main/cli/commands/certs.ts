@@ -5,7 +5,7 @@ import { MAX_EXPIRY_WINDOW_DAYS, type ReplacedCertificate } from '../../core/cer
 import type { ImportJobStatus, ImportJobSummary } from '../../core/certs/import-job'
 import { toReplaced } from '../../core/certs/query-service'
 import type { CertificateSummary, ExportResult } from '../../core/certs/types'
-import { call, forEachItem, JsonArrayWriter, printJson, printJsonList, read, readSecretFile, table, UsageError, type CliContext } from '../io'
+import { call, forEachItem, JsonArrayWriter, jsonLayout, printJson, printJsonList, read, readSecretFile, table, UsageError, type CliContext, type Via } from '../io'
 import { CERTS_USAGE, EXPORT_USAGE, IMPORT_USAGE } from '../usage'
 import { resolveAccount } from './account'
 import { deleteCommand } from './delete'
@@ -187,13 +187,20 @@ async function certsList(ctx: CliContext, args: string[], searchWords?: string):
     ...(sort ? { sort } : {}),
     ...(values.asc ? { order: 'asc' } : values.desc ? { order: 'desc' } : {}),
   }
+  // Without text the user typed (a search, an issuer, a tag, an account), every input is a constant, a
+  // checked number or a choice of SORTS: the listing runs without the contract's parse (io.ts read).
+  const via: Via = input.query === undefined && input.issuer === undefined && input.tag === undefined && input.accountId === undefined ? 'checked' : 'contract'
   if (ctx.json) {
-    await printJsonList(ctx, 'certs.list', input)
+    await printJsonList(ctx, 'certs.list', input, via)
     return 0
   }
   const rows: string[][] = []
-  await forEachItem(ctx, 'certs.list', input, (c) =>
-    rows.push([c.id, c.commonName ?? c.subject, c.notAfter.slice(0, 10), String(c.daysLeft), DUE_WORDS[c.dueState], c.hasKey ? 'yes' : 'no', c.issuerName, c.fingerprintSha256.slice(0, 16)]),
+  await forEachItem(
+    ctx,
+    'certs.list',
+    input,
+    (c) => rows.push([c.id, c.commonName ?? c.subject, c.notAfter.slice(0, 10), String(c.daysLeft), DUE_WORDS[c.dueState], c.hasKey ? 'yes' : 'no', c.issuerName, c.fingerprintSha256.slice(0, 16)]),
+    via,
   )
   if (rows.length > 0) ctx.io.stdout(table(['ID', 'COMMON NAME', 'NOT AFTER', 'DAYS', 'STATE', 'KEY', 'ISSUER', 'SHA-256'], rows))
   else if (searchWords !== undefined || Object.keys(input).length > 1) ctx.io.stdout('No certificate matches.\n')
@@ -432,11 +439,11 @@ async function certsExpiring(ctx: CliContext, args: string[]): Promise<number> {
   if (ctx.json) {
     const out = ctx.io.stdout
     out(`{\n  "withinDays": ${JSON.stringify(head.withinDays)},\n  "checkedAt": ${JSON.stringify(head.checkedAt)},\n  "due": `)
-    const due = new JsonArrayWriter(out, '  ')
+    const due = new JsonArrayWriter(out, '  ', jsonLayout(ctx))
     const dueCount = await forEachItem(ctx, 'certs.list', dueInput, (c) => due.item(c), 'checked')
     due.end()
     out(',\n  "replaced": ')
-    const replaced = new JsonArrayWriter(out, '  ')
+    const replaced = new JsonArrayWriter(out, '  ', jsonLayout(ctx))
     await forEachItem(ctx, 'certs.list', replacedInput, (c) => replaced.item(replacedOf(c)), 'checked')
     replaced.end()
     out('\n}\n')

@@ -4,7 +4,7 @@ import { closeDatabase } from '../store/db'
 import { systemClock, type Clock } from '../util/clock'
 import type { ListingContext } from './listing'
 
-export interface ListingRootOptions extends StoreOptions {
+export interface ListingRootOptions extends Omit<StoreOptions, 'clock'> {
   clock?: Clock
   /** Roots for chain states; the system trust store, loaded on first use, by default. */
   trustStore?: TrustStore
@@ -22,10 +22,11 @@ export interface ListingRoot extends ListingContext {
  */
 export function openListingRoot(opts: ListingRootOptions): ListingRoot {
   const { logger } = opts
-  const { db } = openStore(opts)
+  const clock = opts.clock ?? systemClock
+  const { db } = openStore({ ...opts, clock })
   return {
     db,
-    clock: opts.clock ?? systemClock,
+    clock,
     logger,
     trustStore: opts.trustStore ?? lazyTrustStore(() => loadSystemTrustStore()),
     close: () => {

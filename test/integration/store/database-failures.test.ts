@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { existsSync, openSync, readSync, closeSync, writeSync } from 'node:fs'
+import { existsSync, openSync, readSync, closeSync, utimesSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -7,7 +7,7 @@ import { dispatch } from '../../../src-main/core/api/dispatch'
 import { createCore, type Core } from '../../../src-main/core/core'
 import { runCli } from '../../../src-main/cli/run'
 import { BUSY_TIMEOUT_MS, checkpoint, closeDatabase, openDatabase } from '../../../src-main/core/store/db'
-import { CLI_JS } from '../../helpers/cli'
+import { CLI_JS, runBuiltCli } from '../../helpers/cli'
 import { LockHolder } from '../../helpers/lock-holder'
 import { mountSmallFs, smallFsAvailable, type SmallFs } from '../../helpers/small-fs'
 import { useTempDirs } from '../../helpers/temp-dir'
@@ -136,6 +136,44 @@ describe('a database failure says what happened and what to do', () => {
     expect(r).toMatchObject({ ok: false, error: { code: 'database_corrupt' } })
     if (r.ok) return
     expect(r.error.message).toBe(`The CertDesk database (${core.db.name}) is damaged (SQLITE_CORRUPT); this step was not saved. Close CertDesk, move the file aside (keep it: your keys are in it) and restore your backup of the data folder, or start again with an empty one.`)
+  })
+
+  it('a listing from cron skips the integrity check only over the files a clean check saw; damage written since is refused', () => {
+    // A whole-second mtime, so the test can put it back exactly after a write that keeps the size.
+    const MTIME_S = 1_800_000_000
+    const checkedFolder = (): { dataDir: string; damage: (keepMtime: boolean) => void } => {
+      const dataDir = tempDir()
+      const file = join(dataDir, 'certdesk.db')
+      expect(runBuiltCli(['csr', 'list'], { dataDir }).code).toBe(0)
+      utimesSync(file, MTIME_S, MTIME_S)
+      expect(runBuiltCli(['certs', 'expiring'], { dataDir }).code).toBe(0)
+      expect(existsSync(join(dataDir, 'certdesk.db-checked'))).toBe(true)
+      const db = new Database(file, { readonly: true })
+      const root = (db.prepare("SELECT rootpage FROM sqlite_schema WHERE name = 'certificates'").get() as { rootpage: number }).rootpage
+      const pageSize = db.pragma('page_size', { simple: true }) as number
+      db.close()
+      const damage = (keepMtime: boolean): void => {
+        const fd = openSync(file, 'r+')
+        writeSync(fd, Buffer.from([0x00]), 0, 1, (root - 1) * pageSize)
+        closeSync(fd)
+        if (keepMtime) utimesSync(file, MTIME_S, MTIME_S)
+      }
+      return { dataDir, damage }
+    }
+
+    const written = checkedFolder()
+    written.damage(false)
+    const listing = runBuiltCli(['certs', 'expiring'], { dataDir: written.dataDir })
+    expect(listing.code).not.toBe(0)
+    expect(listing.code).not.toBe(4)
+    expect(listing.stderr).toMatch(/failed its integrity check [\s\S]*Nothing was changed\./)
+
+    const unseen = checkedFolder()
+    unseen.damage(true)
+    expect(runBuiltCli(['keys', 'list'], { dataDir: unseen.dataDir }).code).toBe(0)
+    const writer = runBuiltCli(['csr', 'new', '--type', 'ec-p256', '--cn', 'after-damage.example', '--out', join(unseen.dataDir, 'new.csr')], { dataDir: unseen.dataDir })
+    expect(writer.code).not.toBe(0)
+    expect(writer.stderr).toMatch(/failed its integrity check/)
   })
 
   it.skipIf(!smallFsAvailable)('a checkpoint that fails when a successful command closes the database is a warning, and the command still exits 0', async () => {

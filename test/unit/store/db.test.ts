@@ -5,6 +5,7 @@ import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import { APPLICATION_ID, BUSY_TIMEOUT_MS, closeDatabase, openDatabase } from '../../../src-main/core/store/db'
 import { MIGRATIONS } from '../../../src-main/core/store/migrations'
+import { damageEventPages, fillEvents } from '../../helpers/sqlite-damage'
 import { useTempDirs } from '../../helpers/temp-dir'
 
 const tempDir = useTempDirs()
@@ -57,16 +58,9 @@ describe('openDatabase', () => {
   it('reports a database with a damaged page instead of writing to it', () => {
     const file = join(tempDir(), 'damaged.db')
     const db = openDatabase(file)
-    const insert = db.prepare("INSERT INTO events(at, actor, action, detail_json) VALUES ('2026-01-01', 'system', ?, '{}')")
-    db.transaction(() => {
-      for (let i = 0; i < 2000; i++) insert.run(`action-${i}-${'x'.repeat(50)}`)
-    })()
+    fillEvents(db)
     closeDatabase(db)
-    const bytes = readFileSync(file)
-    const pageSize = 4096
-    // Overwrite the b-tree headers of a few pages, as a bad sector or a stray write would.
-    for (const page of [3, 4, 5, 6]) bytes.fill(0xff, pageSize * page, pageSize * page + 64)
-    writeFileSync(file, bytes)
+    damageEventPages(file)
     const before = sha(file)
     expect(() => openDatabase(file)).toThrow(expect.objectContaining({ code: 'database_corrupt' }))
     expect(sha(file)).toBe(before)
