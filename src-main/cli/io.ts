@@ -110,18 +110,25 @@ type PagedMethod = { [M in MethodName]: MethodOutput<M> extends Page<unknown> ? 
 type ItemOf<M extends PagedMethod> = MethodOutput<M> extends Page<infer T> ? T : never
 
 /**
- * Every item of a paged list, page by page (MAX_PAGE_SIZE at a time): the CLI still prints a whole list,
+ * Items the CLI asks for at a time (the contract allows MAX_PAGE_SIZE): a page's rows and summaries
+ * then die young. `certs list --json` over 10,000 certificates took 0.46 to 0.50 s in pages of 1,000,
+ * 0.38 to 0.40 s in pages of 500 or 100 (more of each page outlived a scavenge and was copied).
+ */
+export const CLI_PAGE_SIZE = Math.min(500, MAX_PAGE_SIZE)
+
+/**
+ * Every item of a paged list, page by page (CLI_PAGE_SIZE at a time): the CLI still prints a whole list,
  * while no call carries more than a page. Returns how many items there were.
  */
 export async function forEachItem<M extends PagedMethod>(ctx: CliContext, method: M, input: MethodInput<M>, each: (item: ItemOf<M>) => void, via: Via = 'contract'): Promise<number> {
   return forEachPage(ctx, method, input, (items) => items.forEach((item) => each(item)), via)
 }
 
-/** forEachItem, a page (MAX_PAGE_SIZE items) at a time. */
+/** forEachItem, a page (CLI_PAGE_SIZE items) at a time. */
 export async function forEachPage<M extends PagedMethod>(ctx: CliContext, method: M, input: MethodInput<M>, each: (items: readonly ItemOf<M>[]) => void, via: Via = 'contract'): Promise<number> {
   let seen = 0
   for (let offset = 0; ; ) {
-    const paged = { ...input, offset, limit: MAX_PAGE_SIZE }
+    const paged = { ...input, offset, limit: CLI_PAGE_SIZE }
     const page = (await (via === 'checked' && isReadMethod(method) ? read(ctx, method, paged as MethodInput<typeof method>) : call(ctx, method, paged))) as Page<ItemOf<M>>
     each(page.items)
     seen += page.items.length
@@ -151,7 +158,9 @@ export function jsonLayout(ctx: CliContext): JsonLayout {
  */
 export class JsonArrayWriter {
   private count = 0
-  private buffer = ''
+  /** Pieces joined once per flush: a flat string, where `+=` makes a rope the encoder flattens (22 -> 8 ms). */
+  private parts: string[] = []
+  private chars = 0
   constructor(
     private readonly write: (s: string) => void,
     private readonly indent = '',
@@ -166,9 +175,8 @@ export class JsonArrayWriter {
   items(values: readonly unknown[]): void {
     if (values.length === 0) return
     if (this.layout === 'lines') return this.lines(values)
-    this.buffer += `${this.count === 0 ? '[\n' : ',\n'}${this.indented(values)}`
+    this.add(this.count === 0 ? '[\n' : ',\n', this.indented(values))
     this.count += values.length
-    if (this.buffer.length >= FLUSH_CHARS) this.flush()
   }
 
   /**
@@ -179,9 +187,8 @@ export class JsonArrayWriter {
   private lines(values: readonly unknown[]): void {
     const inner = `${this.indent}  `
     for (const v of values) {
-      this.buffer += `${this.count === 0 ? '[\n' : ',\n'}${inner}${JSON.stringify(v)}`
+      this.add(this.count === 0 ? `[\n${inner}` : `,\n${inner}`, JSON.stringify(v))
       this.count++
-      if (this.buffer.length >= FLUSH_CHARS) this.flush()
     }
   }
 
@@ -195,15 +202,22 @@ export class JsonArrayWriter {
     return this.indent ? this.indent + body.replace(/\n/g, `\n${this.indent}`) : body
   }
 
+  private add(separator: string, text: string): void {
+    this.parts.push(separator, text)
+    this.chars += separator.length + text.length
+    if (this.chars >= FLUSH_CHARS) this.flush()
+  }
+
   /** Closes the array (an empty one is `[]`). */
   end(): void {
-    this.buffer += this.count === 0 ? '[]' : `\n${this.indent}]`
+    this.add(this.count === 0 ? '[]' : `\n${this.indent}]`, '')
     this.flush()
   }
 
   private flush(): void {
-    if (this.buffer) this.write(this.buffer)
-    this.buffer = ''
+    if (this.chars > 0) this.write(this.parts.join(''))
+    this.parts = []
+    this.chars = 0
   }
 }
 
