@@ -1,4 +1,5 @@
 import type { Db } from './db'
+import { cached } from './statements'
 
 /** The automatic account sync's persisted schedule and backoff (migration 0006). */
 export interface AccountSyncState {
@@ -11,12 +12,12 @@ export interface AccountSyncState {
 }
 
 export function getAccountSyncState(db: Db, accountId: string): AccountSyncState | null {
-  const r = db.prepare('SELECT id, sync_failures, next_sync_at, last_sync_at, last_sync_error FROM accounts WHERE id = ?').get(accountId) as
+  const r = cached(db, 'SELECT id, sync_failures, next_sync_at, last_sync_at, last_sync_error FROM accounts WHERE id = ?').get(accountId) as
     | { id: string; sync_failures: number; next_sync_at: string | null; last_sync_at: string | null; last_sync_error: string | null }
     | undefined
   return r ? { accountId: r.id, failures: r.sync_failures, nextSyncAt: r.next_sync_at, lastSyncAt: r.last_sync_at, lastError: r.last_sync_error } : null
 }
 
 export function setAccountSyncState(db: Db, accountId: string, s: Omit<AccountSyncState, 'accountId'>): void {
-  db.prepare('UPDATE accounts SET sync_failures = ?, next_sync_at = ?, last_sync_at = ?, last_sync_error = ? WHERE id = ?').run(s.failures, s.nextSyncAt, s.lastSyncAt, s.lastError, accountId)
+  cached(db, 'UPDATE accounts SET sync_failures = ?, next_sync_at = ?, last_sync_at = ?, last_sync_error = ? WHERE id = ?').run(s.failures, s.nextSyncAt, s.lastSyncAt, s.lastError, accountId)
 }

@@ -1,4 +1,5 @@
 import type { Db } from './db'
+import { cached } from './statements'
 
 export const ACCOUNT_ENVIRONMENTS = ['production', 'test_mode', 'sandbox'] as const
 /** production: Sectigo, billed; test_mode: Sectigo with `test=Y` (unbilled, untrusted chain); sandbox: the local Sandbox CA. */
@@ -54,7 +55,7 @@ function fromRaw(r: RawAccountRow): AccountRow {
 }
 
 export function insertAccount(db: Db, a: AccountRow): void {
-  db.prepare(`INSERT INTO accounts(${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+  cached(db, `INSERT INTO accounts(${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
     a.id,
     a.label,
     a.loginName,
@@ -70,17 +71,17 @@ export function insertAccount(db: Db, a: AccountRow): void {
 }
 
 export function getAccountRow(db: Db, id: string): AccountRow | null {
-  const r = db.prepare(`SELECT ${COLUMNS} FROM accounts WHERE id = ?`).get(id) as RawAccountRow | undefined
+  const r = cached(db, `SELECT ${COLUMNS} FROM accounts WHERE id = ?`).get(id) as RawAccountRow | undefined
   return r ? fromRaw(r) : null
 }
 
 export function findLiveAccountByLabel(db: Db, label: string): AccountRow | null {
-  const r = db.prepare(`SELECT ${COLUMNS} FROM accounts WHERE label = ? AND removed_at IS NULL`).get(label) as RawAccountRow | undefined
+  const r = cached(db, `SELECT ${COLUMNS} FROM accounts WHERE label = ? AND removed_at IS NULL`).get(label) as RawAccountRow | undefined
   return r ? fromRaw(r) : null
 }
 
 export function listLiveAccounts(db: Db): AccountRow[] {
-  return (db.prepare(`SELECT ${COLUMNS} FROM accounts WHERE removed_at IS NULL ORDER BY created_at, id`).all() as RawAccountRow[]).map(fromRaw)
+  return (cached(db, `SELECT ${COLUMNS} FROM accounts WHERE removed_at IS NULL ORDER BY created_at, id`).all() as RawAccountRow[]).map(fromRaw)
 }
 
 export type AccountPatch = Partial<Pick<AccountRow, 'label' | 'loginName' | 'baseUrl' | 'status' | 'statusMessage' | 'statusChangedAt' | 'updatedAt' | 'removedAt'>>
@@ -99,5 +100,5 @@ const PATCH_COLUMNS: Record<keyof AccountPatch, string> = {
 export function updateAccountRow(db: Db, id: string, patch: AccountPatch): void {
   const keys = (Object.keys(patch) as (keyof AccountPatch)[]).filter((k) => patch[k] !== undefined)
   if (keys.length === 0) return
-  db.prepare(`UPDATE accounts SET ${keys.map((k) => `${PATCH_COLUMNS[k]} = ?`).join(', ')} WHERE id = ?`).run(...keys.map((k) => patch[k] ?? null), id)
+  cached(db, `UPDATE accounts SET ${keys.map((k) => `${PATCH_COLUMNS[k]} = ?`).join(', ')} WHERE id = ?`).run(...keys.map((k) => patch[k] ?? null), id)
 }

@@ -1,4 +1,5 @@
 import type { Db } from './db'
+import { cached } from './statements'
 
 export type AlertChannel = 'desktop' | 'browser'
 
@@ -50,17 +51,17 @@ function fromRaw(r: RawAlertStateRow): AlertStateRow {
 
 export function listAlertStates(db: Db, opts: { active?: boolean } = {}): AlertStateRow[] {
   const where = opts.active ? 'WHERE cleared_at IS NULL' : ''
-  return (db.prepare(`SELECT ${COLUMNS} FROM alert_state ${where} ORDER BY first_seen_at, key`).all() as RawAlertStateRow[]).map(fromRaw)
+  return (cached(db, `SELECT ${COLUMNS} FROM alert_state ${where} ORDER BY first_seen_at, key`).all() as RawAlertStateRow[]).map(fromRaw)
 }
 
 export function getAlertState(db: Db, key: string): AlertStateRow | null {
-  const r = db.prepare(`SELECT ${COLUMNS} FROM alert_state WHERE key = ?`).get(key) as RawAlertStateRow | undefined
+  const r = cached(db, `SELECT ${COLUMNS} FROM alert_state WHERE key = ?`).get(key) as RawAlertStateRow | undefined
   return r ? fromRaw(r) : null
 }
 
 /** Inserts or replaces the whole row (callers read, decide, then write inside one transaction). */
 export function putAlertState(db: Db, r: AlertStateRow): void {
-  db.prepare(
+  cached(db, 
     `INSERT INTO alert_state(${COLUMNS}) VALUES (@key, @kind, @subjectType, @subjectId, @fingerprint, @title, @firstSeenAt, @lastSeenAt, @clearedAt, @snoozedUntil, @snoozedFingerprint)
      ON CONFLICT(key) DO UPDATE SET kind = excluded.kind, subject_type = excluded.subject_type, subject_id = excluded.subject_id, fingerprint = excluded.fingerprint,
        title = excluded.title, first_seen_at = excluded.first_seen_at, last_seen_at = excluded.last_seen_at, cleared_at = excluded.cleared_at,
@@ -69,16 +70,16 @@ export function putAlertState(db: Db, r: AlertStateRow): void {
 }
 
 export function deliveredFingerprint(db: Db, key: string, channel: AlertChannel): string | null {
-  const r = db.prepare('SELECT fingerprint FROM alert_deliveries WHERE key = ? AND channel = ?').get(key, channel) as { fingerprint: string } | undefined
+  const r = cached(db, 'SELECT fingerprint FROM alert_deliveries WHERE key = ? AND channel = ?').get(key, channel) as { fingerprint: string } | undefined
   return r?.fingerprint ?? null
 }
 
 export function recordDelivery(db: Db, key: string, channel: AlertChannel, fingerprint: string, at: string): void {
-  db.prepare(
+  cached(db, 
     'INSERT INTO alert_deliveries(key, channel, fingerprint, delivered_at) VALUES (?, ?, ?, ?) ON CONFLICT(key, channel) DO UPDATE SET fingerprint = excluded.fingerprint, delivered_at = excluded.delivered_at',
   ).run(key, channel, fingerprint, at)
 }
 
 export function forgetDeliveries(db: Db, key: string): void {
-  db.prepare('DELETE FROM alert_deliveries WHERE key = ?').run(key)
+  cached(db, 'DELETE FROM alert_deliveries WHERE key = ?').run(key)
 }

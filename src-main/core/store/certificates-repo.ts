@@ -126,7 +126,7 @@ export function findCertificateByFingerprint(db: Db, fingerprintSha256: string):
 
 /** Ids and fingerprints whose fingerprint starts with `prefix` (the CLI accepts a fingerprint prefix as an id). */
 export function findCertificatesByFingerprintPrefix(db: Db, prefix: string, limit = 2): CertificateRow[] {
-  return (db.prepare(`SELECT ${COLUMNS} FROM certificates WHERE fingerprint_sha256 >= ? AND fingerprint_sha256 < ? LIMIT ?`).all(prefix, `${prefix}g`, limit) as RawRow[]).map(fromRaw)
+  return (cached(db, `SELECT ${COLUMNS} FROM certificates WHERE fingerprint_sha256 >= ? AND fingerprint_sha256 < ? LIMIT ?`).all(prefix, `${prefix}g`, limit) as RawRow[]).map(fromRaw)
 }
 
 export function findCertificatesBySubjectHash(db: Db, subjectHash: string): CertificateRow[] {
@@ -134,11 +134,11 @@ export function findCertificatesBySubjectHash(db: Db, subjectHash: string): Cert
 }
 
 export function findCertificatesBySpki(db: Db, spkiSha256: string): CertificateRow[] {
-  return (db.prepare(`SELECT ${COLUMNS} FROM certificates WHERE spki_sha256 = ? ORDER BY not_after DESC`).all(spkiSha256) as RawRow[]).map(fromRaw)
+  return (cached(db, `SELECT ${COLUMNS} FROM certificates WHERE spki_sha256 = ? ORDER BY not_after DESC`).all(spkiSha256) as RawRow[]).map(fromRaw)
 }
 
 export function listCertificateRows(db: Db): CertificateRow[] {
-  return (db.prepare(`SELECT ${COLUMNS} FROM certificates ORDER BY not_after DESC, id`).all() as RawRow[]).map(fromRaw)
+  return (cached(db, `SELECT ${COLUMNS} FROM certificates ORDER BY not_after DESC, id`).all() as RawRow[]).map(fromRaw)
 }
 
 /** Links every certificate for this public key that has no key yet; returns how many changed. */
@@ -152,14 +152,14 @@ export function findCertificatesByKey(db: Db, keyId: string): CertificateRow[] {
 
 /** Forgets the key of every certificate that has it; the certificates stay. Returns how many changed. */
 export function unlinkKeyFromCertificates(db: Db, keyId: string): number {
-  return db.prepare('UPDATE certificates SET key_id = NULL WHERE key_id = ?').run(keyId).changes
+  return cached(db, 'UPDATE certificates SET key_id = NULL WHERE key_id = ?').run(keyId).changes
 }
 
 /** How many other stored certificates name this subject as their issuer (they chain through it). */
 export function countCertificatesIssuedBy(db: Db, subjectHash: string, exceptId: string): number {
-  return (db.prepare('SELECT COUNT(*) AS n FROM certificates WHERE issuer_hash = ? AND id <> ?').get(subjectHash, exceptId) as { n: number }).n
+  return (cached(db, 'SELECT COUNT(*) AS n FROM certificates WHERE issuer_hash = ? AND id <> ?').get(subjectHash, exceptId) as { n: number }).n
 }
 
 export function deleteCertificateRow(db: Db, id: string): boolean {
-  return db.prepare('DELETE FROM certificates WHERE id = ?').run(id).changes === 1
+  return cached(db, 'DELETE FROM certificates WHERE id = ?').run(id).changes === 1
 }

@@ -58,7 +58,7 @@ function fromRaw(r: RawCsrRow): CsrRow {
 }
 
 export function insertCsr(db: Db, c: CsrRow): void {
-  db.prepare(`INSERT INTO csrs(${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+  cached(db, `INSERT INTO csrs(${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
     c.id,
     c.keyId,
     c.label,
@@ -76,7 +76,7 @@ export function insertCsr(db: Db, c: CsrRow): void {
 }
 
 export function getCsr(db: Db, id: string): CsrRow | null {
-  const r = db.prepare(`SELECT ${COLUMNS} FROM csrs WHERE id = ?`).get(id) as RawCsrRow | undefined
+  const r = cached(db, `SELECT ${COLUMNS} FROM csrs WHERE id = ?`).get(id) as RawCsrRow | undefined
   return r ? fromRaw(r) : null
 }
 
@@ -85,7 +85,7 @@ export type CsrListRow = Omit<CsrRow, 'der'>
 /** The list view: everything but the DER, which lists never need (10 000 rows stay cheap). */
 export function listCsrRows(db: Db): CsrListRow[] {
   const cols = COLUMNS.replace(' der,', '')
-  return (db.prepare(`SELECT ${cols} FROM csrs ORDER BY created_at DESC, id`).all() as Omit<RawCsrRow, 'der'>[]).map((r) => {
+  return (cached(db, `SELECT ${cols} FROM csrs ORDER BY created_at DESC, id`).all() as Omit<RawCsrRow, 'der'>[]).map((r) => {
     const { der: _der, ...rest } = fromRaw({ ...r, der: Buffer.alloc(0) })
     return rest
   })
@@ -119,10 +119,10 @@ export function pageCsrRows(db: Db, q: { query?: string; keyId?: string; sort?: 
     args.push(q.keyId)
   }
   const where = conds.length ? `WHERE ${conds.join(' AND ')}` : ''
-  const total = (db.prepare(`SELECT count(*) AS n FROM csrs ${where}`).get(...args) as { n: number }).n
+  const total = (cached(db, `SELECT count(*) AS n FROM csrs ${where}`).get(...args) as { n: number }).n
   if (q.limit === 0 || q.offset >= total) return { rows: [], total }
   const by = sortClause(CSR_SORT_SQL[q.sort ?? 'createdAt'], q.sort, q.order)
-  const rows = (db.prepare(`SELECT ${cols} FROM csrs ${where} ORDER BY ${by} LIMIT ? OFFSET ?`).all(...args, q.limit, q.offset) as Omit<RawCsrRow, 'der'>[]).map((r) => {
+  const rows = (cached(db, `SELECT ${cols} FROM csrs ${where} ORDER BY ${by} LIMIT ? OFFSET ?`).all(...args, q.limit, q.offset) as Omit<RawCsrRow, 'der'>[]).map((r) => {
     const { der: _der, ...rest } = fromRaw({ ...r, der: Buffer.alloc(0) })
     return rest
   })
@@ -130,7 +130,7 @@ export function pageCsrRows(db: Db, q: { query?: string; keyId?: string; sort?: 
 }
 
 export function findCsrBySha256(db: Db, sha256: string): CsrRow | null {
-  const r = db.prepare(`SELECT ${COLUMNS} FROM csrs WHERE sha256 = ?`).get(sha256) as RawCsrRow | undefined
+  const r = cached(db, `SELECT ${COLUMNS} FROM csrs WHERE sha256 = ?`).get(sha256) as RawCsrRow | undefined
   return r ? fromRaw(r) : null
 }
 
@@ -139,14 +139,14 @@ export function findCsrsBySpki(db: Db, spkiSha256: string): CsrRow[] {
 }
 
 export function findCsrsByKey(db: Db, keyId: string): CsrRow[] {
-  return (db.prepare(`SELECT ${COLUMNS} FROM csrs WHERE key_id = ? ORDER BY created_at, id`).all(keyId) as RawCsrRow[]).map(fromRaw)
+  return (cached(db, `SELECT ${COLUMNS} FROM csrs WHERE key_id = ? ORDER BY created_at, id`).all(keyId) as RawCsrRow[]).map(fromRaw)
 }
 
 /** Keeps the CSR (an order's record) but forgets its key. */
 export function unlinkCsrKey(db: Db, id: string): void {
-  db.prepare('UPDATE csrs SET key_id = NULL WHERE id = ?').run(id)
+  cached(db, 'UPDATE csrs SET key_id = NULL WHERE id = ?').run(id)
 }
 
 export function deleteCsrRow(db: Db, id: string): boolean {
-  return db.prepare('DELETE FROM csrs WHERE id = ?').run(id).changes === 1
+  return cached(db, 'DELETE FROM csrs WHERE id = ?').run(id).changes === 1
 }

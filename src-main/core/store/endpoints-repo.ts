@@ -1,5 +1,6 @@
 import type { CheckHistoryEntry, CheckResult, EndpointProtocol, Verdict } from '../endpoints/types'
 import type { Db } from './db'
+import { cached } from './statements'
 
 /** One endpoints row (migration 0009). */
 export interface EndpointRow {
@@ -68,7 +69,7 @@ function fromRaw(r: Raw): EndpointRow {
 }
 
 export function insertEndpoint(db: Db, e: EndpointRow): void {
-  db.prepare(`INSERT INTO endpoints(${COLUMNS}) VALUES (${COLUMNS.split(',').map(() => '?').join(', ')})`).run(
+  cached(db, `INSERT INTO endpoints(${COLUMNS}) VALUES (${COLUMNS.split(',').map(() => '?').join(', ')})`).run(
     e.id,
     e.host,
     e.port,
@@ -89,12 +90,12 @@ export function insertEndpoint(db: Db, e: EndpointRow): void {
 }
 
 export function getEndpointRow(db: Db, id: string): EndpointRow | null {
-  const r = db.prepare(`SELECT ${COLUMNS} FROM endpoints WHERE id = ?`).get(id) as Raw | undefined
+  const r = cached(db, `SELECT ${COLUMNS} FROM endpoints WHERE id = ?`).get(id) as Raw | undefined
   return r ? fromRaw(r) : null
 }
 
 export function findEndpointByAddress(db: Db, host: string, port: number, sni: string | null): EndpointRow | null {
-  const r = db.prepare(`SELECT ${COLUMNS} FROM endpoints WHERE host = ? AND port = ? AND COALESCE(sni, '') = ?`).get(host, port, sni ?? '') as Raw | undefined
+  const r = cached(db, `SELECT ${COLUMNS} FROM endpoints WHERE host = ? AND port = ? AND COALESCE(sni, '') = ?`).get(host, port, sni ?? '') as Raw | undefined
   return r ? fromRaw(r) : null
 }
 
@@ -103,23 +104,23 @@ export function listEndpointRows(db: Db, filter: { certificateIds?: readonly str
   if (filter.certificateIds) {
     if (filter.certificateIds.length === 0) return []
     const marks = filter.certificateIds.map(() => '?').join(', ')
-    return (db.prepare(`SELECT ${COLUMNS} FROM endpoints WHERE certificate_id IN (${marks}) OR served_certificate_id IN (${marks}) ORDER BY host, port, id`).all(...filter.certificateIds, ...filter.certificateIds) as Raw[]).map(fromRaw)
+    return (cached(db, `SELECT ${COLUMNS} FROM endpoints WHERE certificate_id IN (${marks}) OR served_certificate_id IN (${marks}) ORDER BY host, port, id`).all(...filter.certificateIds, ...filter.certificateIds) as Raw[]).map(fromRaw)
   }
-  return (db.prepare(`SELECT ${COLUMNS} FROM endpoints ORDER BY host, port, id`).all() as Raw[]).map(fromRaw)
+  return (cached(db, `SELECT ${COLUMNS} FROM endpoints ORDER BY host, port, id`).all() as Raw[]).map(fromRaw)
 }
 
 export function countEndpoints(db: Db): number {
-  return (db.prepare('SELECT COUNT(*) AS n FROM endpoints').get() as { n: number }).n
+  return (cached(db, 'SELECT COUNT(*) AS n FROM endpoints').get() as { n: number }).n
 }
 
 /** Endpoints whose next check is due at `nowIso` (never-checked ones first). */
 export function listDueEndpointRows(db: Db, nowIso: string): EndpointRow[] {
-  return (db.prepare(`SELECT ${COLUMNS} FROM endpoints WHERE next_check_at IS NULL OR next_check_at <= ? ORDER BY next_check_at IS NOT NULL, next_check_at, id`).all(nowIso) as Raw[]).map(fromRaw)
+  return (cached(db, `SELECT ${COLUMNS} FROM endpoints WHERE next_check_at IS NULL OR next_check_at <= ? ORDER BY next_check_at IS NOT NULL, next_check_at, id`).all(nowIso) as Raw[]).map(fromRaw)
 }
 
 /** The endpoint checked soonest: `at` null means it was never checked (due now); null when there is no endpoint. */
 export function earliestEndpointCheck(db: Db): { at: string | null } | null {
-  const r = db.prepare('SELECT next_check_at AS at FROM endpoints ORDER BY next_check_at IS NOT NULL, next_check_at LIMIT 1').get() as { at: string | null } | undefined
+  const r = cached(db, 'SELECT next_check_at AS at FROM endpoints ORDER BY next_check_at IS NOT NULL, next_check_at LIMIT 1').get() as { at: string | null } | undefined
   return r ?? null
 }
 
@@ -146,17 +147,17 @@ export function updateEndpointRow(db: Db, id: string, patch: EndpointPatch): boo
   const keys = (Object.keys(patch) as (keyof EndpointPatch)[]).filter((k) => patch[k] !== undefined)
   if (keys.length === 0) return false
   const sql = `UPDATE endpoints SET ${keys.map((k) => `${PATCH_COLUMNS[k]} = ?`).join(', ')} WHERE id = ?`
-  return db.prepare(sql).run(...keys.map((k) => patch[k] as string | number | null), id).changes === 1
+  return cached(db, sql).run(...keys.map((k) => patch[k] as string | number | null), id).changes === 1
 }
 
 export function deleteEndpointRow(db: Db, id: string): boolean {
-  return db.prepare('DELETE FROM endpoints WHERE id = ?').run(id).changes === 1
+  return cached(db, 'DELETE FROM endpoints WHERE id = ?').run(id).changes === 1
 }
 
 /** Adds a check to the history and keeps only the newest `keep` per endpoint. */
 export function insertEndpointCheck(db: Db, r: CheckResult, keep: number): void {
   const served = r.served[0]
-  db.prepare('INSERT INTO endpoint_checks(endpoint_id, checked_at, verdict, served_fingerprint, served_certificate_id, result_json) VALUES (?, ?, ?, ?, ?, ?)').run(
+  cached(db, 'INSERT INTO endpoint_checks(endpoint_id, checked_at, verdict, served_fingerprint, served_certificate_id, result_json) VALUES (?, ?, ?, ?, ?, ?)').run(
     r.endpointId,
     r.checkedAt,
     r.verdict,
@@ -164,12 +165,12 @@ export function insertEndpointCheck(db: Db, r: CheckResult, keep: number): void 
     r.servedCertificateId,
     JSON.stringify(r),
   )
-  db.prepare('DELETE FROM endpoint_checks WHERE endpoint_id = ? AND id NOT IN (SELECT id FROM endpoint_checks WHERE endpoint_id = ? ORDER BY id DESC LIMIT ?)').run(r.endpointId, r.endpointId, keep)
+  cached(db, 'DELETE FROM endpoint_checks WHERE endpoint_id = ? AND id NOT IN (SELECT id FROM endpoint_checks WHERE endpoint_id = ? ORDER BY id DESC LIMIT ?)').run(r.endpointId, r.endpointId, keep)
 }
 
 /** The newest checks of an endpoint, newest first. */
 export function listEndpointChecks(db: Db, endpointId: string, limit: number): CheckHistoryEntry[] {
-  const rows = db.prepare('SELECT checked_at, verdict, served_fingerprint, served_certificate_id, result_json FROM endpoint_checks WHERE endpoint_id = ? ORDER BY id DESC LIMIT ?').all(endpointId, limit) as {
+  const rows = cached(db, 'SELECT checked_at, verdict, served_fingerprint, served_certificate_id, result_json FROM endpoint_checks WHERE endpoint_id = ? ORDER BY id DESC LIMIT ?').all(endpointId, limit) as {
     checked_at: string
     verdict: Verdict
     served_fingerprint: string | null
@@ -186,6 +187,6 @@ export function listEndpointChecks(db: Db, endpointId: string, limit: number): C
 }
 
 export function lastEndpointCheck(db: Db, endpointId: string): CheckResult | null {
-  const r = db.prepare('SELECT result_json FROM endpoint_checks WHERE endpoint_id = ? ORDER BY id DESC LIMIT 1').get(endpointId) as { result_json: string } | undefined
+  const r = cached(db, 'SELECT result_json FROM endpoint_checks WHERE endpoint_id = ? ORDER BY id DESC LIMIT 1').get(endpointId) as { result_json: string } | undefined
   return r ? (JSON.parse(r.result_json) as CheckResult) : null
 }

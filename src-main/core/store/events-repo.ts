@@ -55,7 +55,7 @@ export function listEvents(db: Db, opts: { subjectType?: string; subjectId?: str
   }
   const sql = `SELECT id, at, actor, action, subject_type, subject_id, detail_json FROM events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`
   args.push(opts.limit ?? 200)
-  const rows = db.prepare(sql).all(...args) as {
+  const rows = cached(db, sql).all(...args) as {
     id: number
     at: string
     actor: Actor

@@ -57,7 +57,7 @@ export function insertKey(db: Db, k: KeyRow): void {
 }
 
 export function getKey(db: Db, id: string): KeyRow | null {
-  const r = db.prepare(`SELECT ${COLUMNS} FROM keys WHERE id = ?`).get(id) as RawKeyRow | undefined
+  const r = cached(db, `SELECT ${COLUMNS} FROM keys WHERE id = ?`).get(id) as RawKeyRow | undefined
   return r ? fromRaw(r) : null
 }
 
@@ -67,7 +67,7 @@ export function findKeyBySpki(db: Db, spkiSha256: string): KeyRow | null {
 }
 
 export function listKeys(db: Db): KeyRow[] {
-  return (db.prepare(`SELECT ${COLUMNS} FROM keys ORDER BY created_at DESC, id`).all() as RawKeyRow[]).map(fromRaw)
+  return (cached(db, `SELECT ${COLUMNS} FROM keys ORDER BY created_at DESC, id`).all() as RawKeyRow[]).map(fromRaw)
 }
 
 /** How a page of keys may be sorted; every sort ends with created_at and id so pages never overlap. */
@@ -87,14 +87,14 @@ const KEY_SORT_SQL: Record<KeySort, string> = {
 export function pageKeys(db: Db, q: { query?: string; sort?: KeySort; order?: 'asc' | 'desc'; offset: number; limit: number }): { rows: KeyRow[]; total: number } {
   const where = q.query ? "WHERE label LIKE ? ESCAPE '\\' OR algorithm LIKE ? ESCAPE '\\' OR spki_sha256 LIKE ? ESCAPE '\\'" : ''
   const args = q.query ? [containsPattern(q.query), containsPattern(q.query), containsPattern(q.query.toLowerCase())] : []
-  const total = (db.prepare(`SELECT count(*) AS n FROM keys ${where}`).get(...args) as { n: number }).n
+  const total = (cached(db, `SELECT count(*) AS n FROM keys ${where}`).get(...args) as { n: number }).n
   if (q.limit === 0 || q.offset >= total) return { rows: [], total }
   const by = sortClause(KEY_SORT_SQL[q.sort ?? 'createdAt'], q.sort, q.order)
-  const rows = (db.prepare(`SELECT ${COLUMNS} FROM keys ${where} ORDER BY ${by} LIMIT ? OFFSET ?`).all(...args, q.limit, q.offset) as RawKeyRow[]).map(fromRaw)
+  const rows = (cached(db, `SELECT ${COLUMNS} FROM keys ${where} ORDER BY ${by} LIMIT ? OFFSET ?`).all(...args, q.limit, q.offset) as RawKeyRow[]).map(fromRaw)
   return { rows, total }
 }
 
 /** Removes the key row; with secure_delete on, SQLite overwrites the freed bytes. */
 export function deleteKeyRow(db: Db, id: string): boolean {
-  return db.prepare('DELETE FROM keys WHERE id = ?').run(id).changes === 1
+  return cached(db, 'DELETE FROM keys WHERE id = ?').run(id).changes === 1
 }

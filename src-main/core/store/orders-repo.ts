@@ -1,5 +1,6 @@
 import { containsPattern } from '../util/page'
 import type { Db } from './db'
+import { cached } from './statements'
 
 export const ORDER_STATES = [
   'draft',
@@ -338,11 +339,11 @@ function fromRaw(r: RawOrderRow): OrderRow {
 
 export function insertOrder(db: Db, o: OrderRow): void {
   const fields = Object.keys(FIELD_COLUMNS) as (keyof OrderRow)[]
-  db.prepare(`INSERT INTO orders(${COLUMNS}) VALUES (${fields.map(() => '?').join(', ')})`).run(...fields.map((f) => toColumnValue(f, o[f])))
+  cached(db, `INSERT INTO orders(${COLUMNS}) VALUES (${fields.map(() => '?').join(', ')})`).run(...fields.map((f) => toColumnValue(f, o[f])))
 }
 
 export function getOrderRow(db: Db, id: string): OrderRow | null {
-  const r = db.prepare(`SELECT ${COLUMNS} FROM orders WHERE id = ?`).get(id) as RawOrderRow | undefined
+  const r = cached(db, `SELECT ${COLUMNS} FROM orders WHERE id = ?`).get(id) as RawOrderRow | undefined
   return r ? fromRaw(r) : null
 }
 
@@ -395,7 +396,7 @@ export function listOrderRows(db: Db, filter: OrderFilter = {}): OrderRow[] {
   const { where, args } = orderConditions(filter)
   args.push(filter.limit ?? MAX_LISTED_ORDERS)
   const sql = `SELECT ${COLUMNS} FROM orders ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ?`
-  return (db.prepare(sql).all(...args) as RawOrderRow[]).map(fromRaw)
+  return (cached(db, sql).all(...args) as RawOrderRow[]).map(fromRaw)
 }
 
 /**
@@ -408,50 +409,49 @@ export function pageOrderRows(
 ): { rows: OrderRow[]; total: number } {
   const { where, args } = orderConditions(filter)
   const clause = where.length ? `WHERE ${where.join(' AND ')}` : ''
-  const total = (db.prepare(`SELECT count(*) AS n FROM orders ${clause}`).get(...args) as { n: number }).n
+  const total = (cached(db, `SELECT count(*) AS n FROM orders ${clause}`).get(...args) as { n: number }).n
   const dir = (filter.order ?? (filter.sort && filter.sort !== 'createdAt' ? 'asc' : 'desc')) === 'asc' ? 'ASC' : 'DESC'
   const by = `${ORDER_SORT_SQL[filter.sort ?? 'createdAt']} ${dir}, created_at ${dir}, id ${dir}`
-  const rows = (db.prepare(`SELECT ${COLUMNS} FROM orders ${clause} ORDER BY ${by} LIMIT ? OFFSET ?`).all(...args, filter.limit, filter.offset) as RawOrderRow[]).map(fromRaw)
+  const rows = (cached(db, `SELECT ${COLUMNS} FROM orders ${clause} ORDER BY ${by} LIMIT ? OFFSET ?`).all(...args, filter.limit, filter.offset) as RawOrderRow[]).map(fromRaw)
   return { rows, total }
 }
 
 export function findOrdersBySectigoNumber(db: Db, accountId: string, orderNumber: string): OrderRow[] {
   return (
-    db.prepare(`SELECT ${COLUMNS} FROM orders WHERE account_id = ? AND sectigo_order_number = ? ORDER BY created_at, id`).all(accountId, orderNumber) as RawOrderRow[]
+    cached(db, `SELECT ${COLUMNS} FROM orders WHERE account_id = ? AND sectigo_order_number = ? ORDER BY created_at, id`).all(accountId, orderNumber) as RawOrderRow[]
   ).map(fromRaw)
 }
 
 /** The order that sent this foreignOrderNumber, if any. */
 export function findOrderByForeignRef(db: Db, accountId: string, ref: string): OrderRow | null {
-  const r = db.prepare(`SELECT ${COLUMNS} FROM orders WHERE account_id = ? AND foreign_ref = ?`).get(accountId, ref) as RawOrderRow | undefined
+  const r = cached(db, `SELECT ${COLUMNS} FROM orders WHERE account_id = ? AND foreign_ref = ?`).get(accountId, ref) as RawOrderRow | undefined
   return r ? fromRaw(r) : null
 }
 
 /** New orders of the account whose purchase answer was once lost and that have settled since (the duplicate watch). */
 export function listSettledAfterLostAnswer(db: Db, accountId: string): OrderRow[] {
   return (
-    db
-      .prepare(`SELECT ${COLUMNS} FROM orders WHERE account_id = ? AND kind = 'new' AND gave_up_at IS NOT NULL AND state NOT IN ('unknown', 'submitting', 'draft') ORDER BY created_at, id`)
+    cached(db, `SELECT ${COLUMNS} FROM orders WHERE account_id = ? AND kind = 'new' AND gave_up_at IS NOT NULL AND state NOT IN ('unknown', 'submitting', 'draft') ORDER BY created_at, id`)
       .all(accountId) as RawOrderRow[]
   ).map(fromRaw)
 }
 
 /** Synced orders flagged as duplicates of this one. */
 export function listDuplicatesOf(db: Db, orderId: string): OrderRow[] {
-  return (db.prepare(`SELECT ${COLUMNS} FROM orders WHERE duplicate_of_order_id = ? ORDER BY created_at, id`).all(orderId) as RawOrderRow[]).map(fromRaw)
+  return (cached(db, `SELECT ${COLUMNS} FROM orders WHERE duplicate_of_order_id = ? ORDER BY created_at, id`).all(orderId) as RawOrderRow[]).map(fromRaw)
 }
 
 export function findOrdersBySectigoNumberAnyAccount(db: Db, orderNumber: string): OrderRow[] {
-  return (db.prepare(`SELECT ${COLUMNS} FROM orders WHERE sectigo_order_number = ? ORDER BY created_at, id`).all(orderNumber) as RawOrderRow[]).map(fromRaw)
+  return (cached(db, `SELECT ${COLUMNS} FROM orders WHERE sectigo_order_number = ? ORDER BY created_at, id`).all(orderNumber) as RawOrderRow[]).map(fromRaw)
 }
 
 export function listChildOrders(db: Db, parentId: string): OrderRow[] {
-  return (db.prepare(`SELECT ${COLUMNS} FROM orders WHERE parent_order_id = ? ORDER BY created_at, id`).all(parentId) as RawOrderRow[]).map(fromRaw)
+  return (cached(db, `SELECT ${COLUMNS} FROM orders WHERE parent_order_id = ? ORDER BY created_at, id`).all(parentId) as RawOrderRow[]).map(fromRaw)
 }
 
 /** Orders that renew this one (new purchases made from it), oldest first. */
 export function listRenewals(db: Db, orderId: string): OrderRow[] {
-  return (db.prepare(`SELECT ${COLUMNS} FROM orders WHERE renewed_from_order_id = ? ORDER BY created_at, id`).all(orderId) as RawOrderRow[]).map(fromRaw)
+  return (cached(db, `SELECT ${COLUMNS} FROM orders WHERE renewed_from_order_id = ? ORDER BY created_at, id`).all(orderId) as RawOrderRow[]).map(fromRaw)
 }
 
 export type OrderPatch = Partial<Omit<OrderRow, 'id' | 'accountId' | 'kind' | 'createdAt' | 'damage'>>
@@ -463,25 +463,25 @@ export function updateOrderRow(db: Db, id: string, patch: OrderPatch, expectStat
   const sets = fields.map((f) => `${FIELD_COLUMNS[f]} = ?`).join(', ')
   const args = fields.map((f) => toColumnValue(f, patch[f]))
   const sql = `UPDATE orders SET ${sets} WHERE id = ?${expectState ? ' AND state = ?' : ''}`
-  const res = db.prepare(sql).run(...args, id, ...(expectState ? [expectState] : []))
+  const res = cached(db, sql).run(...args, id, ...(expectState ? [expectState] : []))
   return res.changes === 1
 }
 
 /** Orders that use this key, directly or through one of its CSRs, oldest first. */
 export function listOrdersUsingKey(db: Db, keyId: string): OrderRow[] {
   return (
-    db.prepare(`SELECT ${COLUMNS} FROM orders WHERE key_id = ? OR csr_id IN (SELECT id FROM csrs WHERE key_id = ?) ORDER BY created_at, id`).all(keyId, keyId) as RawOrderRow[]
+    cached(db, `SELECT ${COLUMNS} FROM orders WHERE key_id = ? OR csr_id IN (SELECT id FROM csrs WHERE key_id = ?) ORDER BY created_at, id`).all(keyId, keyId) as RawOrderRow[]
   ).map(fromRaw)
 }
 
 export function listOrdersByCsr(db: Db, csrId: string): OrderRow[] {
-  return (db.prepare(`SELECT ${COLUMNS} FROM orders WHERE csr_id = ? ORDER BY created_at, id`).all(csrId) as RawOrderRow[]).map(fromRaw)
+  return (cached(db, `SELECT ${COLUMNS} FROM orders WHERE csr_id = ? ORDER BY created_at, id`).all(csrId) as RawOrderRow[]).map(fromRaw)
 }
 
 /** Forgets the key of every order that has it (the orders stay as history). Returns their ids. */
 export function unlinkKeyFromOrders(db: Db, keyId: string): string[] {
-  const ids = (db.prepare('SELECT id FROM orders WHERE key_id = ? ORDER BY created_at, id').all(keyId) as { id: string }[]).map((r) => r.id)
-  db.prepare('UPDATE orders SET key_id = NULL WHERE key_id = ?').run(keyId)
+  const ids = (cached(db, 'SELECT id FROM orders WHERE key_id = ? ORDER BY created_at, id').all(keyId) as { id: string }[]).map((r) => r.id)
+  cached(db, 'UPDATE orders SET key_id = NULL WHERE key_id = ?').run(keyId)
   return ids
 }
 
@@ -512,15 +512,14 @@ interface RawDomainRow {
 }
 
 export function insertOrderDomains(db: Db, rows: readonly OrderDomainRow[]): void {
-  const stmt = db.prepare(
+  const stmt = cached(db, 
     'INSERT INTO order_domains(order_id, position, domain, method, email, dcv_status, dcv_status_text, removed, checked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
   )
   for (const d of rows) stmt.run(d.orderId, d.position, d.domain, d.method, d.email, d.dcvStatus, d.dcvStatusText, d.removed ? 1 : 0, d.checkedAt)
 }
 
 export function listOrderDomains(db: Db, orderId: string): OrderDomainRow[] {
-  const rows = db
-    .prepare('SELECT order_id, position, domain, method, email, dcv_status, dcv_status_text, removed, checked_at FROM order_domains WHERE order_id = ? ORDER BY position')
+  const rows = cached(db, 'SELECT order_id, position, domain, method, email, dcv_status, dcv_status_text, removed, checked_at FROM order_domains WHERE order_id = ? ORDER BY position')
     .all(orderId) as RawDomainRow[]
   return rows.map((r) => ({
     orderId: r.order_id,
@@ -553,7 +552,7 @@ export function updateOrderDomain(db: Db, orderId: string, position: number, pat
     const v = patch[k]
     return k === 'removed' ? (v ? 1 : 0) : (v ?? null)
   })
-  db.prepare(`UPDATE order_domains SET ${keys.map((k) => `${DOMAIN_COLUMNS[k]} = ?`).join(', ')} WHERE order_id = ? AND position = ?`).run(...values, orderId, position)
+  cached(db, `UPDATE order_domains SET ${keys.map((k) => `${DOMAIN_COLUMNS[k]} = ?`).join(', ')} WHERE order_id = ? AND position = ?`).run(...values, orderId, position)
 }
 
 // ---- order_actions ------------------------------------------------------------------------------
@@ -603,7 +602,7 @@ function actionFromRaw(r: RawActionRow): OrderActionRow {
 }
 
 export function insertOrderAction(db: Db, a: OrderActionRow): void {
-  db.prepare(`INSERT INTO order_actions(${ACTION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+  cached(db, `INSERT INTO order_actions(${ACTION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
     a.id,
     a.orderId,
     a.action,
@@ -617,15 +616,15 @@ export function insertOrderAction(db: Db, a: OrderActionRow): void {
 }
 
 export function updateOrderAction(db: Db, id: string, patch: { status: OrderActionStatus; result: string | null; updatedAt: string }): void {
-  db.prepare('UPDATE order_actions SET status = ?, result = ?, updated_at = ? WHERE id = ?').run(patch.status, patch.result, patch.updatedAt, id)
+  cached(db, 'UPDATE order_actions SET status = ?, result = ?, updated_at = ? WHERE id = ?').run(patch.status, patch.result, patch.updatedAt, id)
 }
 
 export function listOrderActions(db: Db, orderId: string): OrderActionRow[] {
-  return (db.prepare(`SELECT ${ACTION_COLUMNS} FROM order_actions WHERE order_id = ? ORDER BY created_at, id`).all(orderId) as RawActionRow[]).map(actionFromRaw)
+  return (cached(db, `SELECT ${ACTION_COLUMNS} FROM order_actions WHERE order_id = ? ORDER BY created_at, id`).all(orderId) as RawActionRow[]).map(actionFromRaw)
 }
 
 export function listActionsByStatus(db: Db, statuses: readonly OrderActionStatus[]): OrderActionRow[] {
   return (
-    db.prepare(`SELECT ${ACTION_COLUMNS} FROM order_actions WHERE status IN (${statuses.map(() => '?').join(', ')}) ORDER BY created_at, id`).all(...statuses) as RawActionRow[]
+    cached(db, `SELECT ${ACTION_COLUMNS} FROM order_actions WHERE status IN (${statuses.map(() => '?').join(', ')}) ORDER BY created_at, id`).all(...statuses) as RawActionRow[]
   ).map(actionFromRaw)
 }

@@ -1,5 +1,6 @@
 import type { RevocationMethod, RevocationStatus } from '../revocation/types'
 import type { Db } from './db'
+import { cached } from './statements'
 
 /** One cached revocation answer (revocation_answers, migration 0009). */
 export interface StoredRevocationAnswer {
@@ -34,7 +35,7 @@ interface Raw {
 }
 
 export function getRevocationAnswer(db: Db, fingerprintSha256: string, method: RevocationMethod): StoredRevocationAnswer | null {
-  const r = db.prepare('SELECT * FROM revocation_answers WHERE fingerprint_sha256 = ? AND method = ?').get(fingerprintSha256, method) as Raw | undefined
+  const r = cached(db, 'SELECT * FROM revocation_answers WHERE fingerprint_sha256 = ? AND method = ?').get(fingerprintSha256, method) as Raw | undefined
   if (!r) return null
   return {
     fingerprintSha256: r.fingerprint_sha256,
@@ -54,7 +55,7 @@ export function getRevocationAnswer(db: Db, fingerprintSha256: string, method: R
 
 /** One statement (an upsert): no read-then-write transaction needed. */
 export function putRevocationAnswer(db: Db, a: StoredRevocationAnswer): void {
-  db.prepare(
+  cached(db, 
     `INSERT INTO revocation_answers(fingerprint_sha256, method, url, status, revoked_at, reason, this_update, next_update, produced_at, detail, checked_at, expires_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT(fingerprint_sha256, method) DO UPDATE SET url = excluded.url, status = excluded.status, revoked_at = excluded.revoked_at, reason = excluded.reason,
