@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3'
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type Browser, chromium, type Locator, type Page } from '@playwright/test'
@@ -260,7 +260,15 @@ beforeAll(async () => {
   const kept = process.env.CERTDESK_BENCH_UI_DIR
   work = kept ?? mkdtempSync(join(tmpdir(), 'certdesk-bench-ui-'))
   dataDir = join(work, 'data')
-  if (!kept || !existsSync(join(dataDir, 'certdesk.db'))) importEstate()
+  // The generated estate changes with the day (make-estate.ts): a kept folder of another day's estate
+  // would be searched for names and thumbprints it does not hold, so it is imported again.
+  const estateId = join(work, 'estate-id')
+  const id = estate.leaves[0]?.fingerprint ?? ''
+  if (!kept || !existsSync(join(dataDir, 'certdesk.db')) || !existsSync(estateId) || readFileSync(estateId, 'utf8') !== id) {
+    rmSync(dataDir, { recursive: true, force: true })
+    importEstate()
+    writeFileSync(estateId, id)
+  }
   shell = await startShell(dataDir)
   idleRssMiB = memoryOf(shell.child.pid ?? -1).nowMiB
   browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS })
