@@ -3,7 +3,7 @@ import { csvField } from '../certs/inventory'
 import type { Db } from '../store/db'
 import { getOrderRow } from '../store/orders-repo'
 import type { Clock } from '../util/clock'
-import { toSummary, type OrderSummary } from './order-views'
+import { toSummaries, type OrderSummary } from './order-views'
 
 /** The selected orders as a CSV file for a download. */
 export interface OrdersCsv {
@@ -45,10 +45,12 @@ export function ordersCsv(db: Db, clock: Clock, ids: readonly string[]): OrdersC
   const { found, failed } = findSelected(ids, (id) => getOrderRow(db, id), 'order')
   const now = clock.now()
   const lines = [CSV_COLUMNS.map(([name]) => name).join(',')]
-  for (const { row } of found) {
-    const o = toSummary(db, row, now)
-    lines.push(CSV_COLUMNS.map(([, get]) => csvField(get(o))).join(','))
-  }
+  const summaries = toSummaries(
+    db,
+    found.map((f) => f.row),
+    now,
+  )
+  for (const o of summaries) lines.push(CSV_COLUMNS.map(([, get]) => csvField(get(o))).join(','))
   return {
     fileName: `certdesk-orders-${now.toISOString().slice(0, 10)}.csv`,
     mediaType: 'text/csv; charset=utf-8',

@@ -33,7 +33,7 @@ import {
 import { ordersCsv, type OrdersCsv } from './order-csv'
 import { newOwner, requireOrder, type OrderContext } from './order-context'
 import { isPollable } from './order-states'
-import { toDetail, toSummary, type OrderDetail, type OrderSummary } from './order-views'
+import { toDetail, toSummaries, type OrderDetail, type OrderSummary } from './order-views'
 import { createDraft, createReissueDraft, createRenewalDraft, preflightDraft, type OrderDraftInput, type PreflightReport, type ReissueInput, type RenewInput } from './place'
 import { pollOrder, type PollResult } from './poll'
 import { POLL_POLICIES } from './poll-policy'
@@ -122,7 +122,7 @@ export class OrderService {
   }
 
   list(filter: OrderFilter = {}): OrderSummary[] {
-    return listOrderRows(this.ctx.db, filter).map((o) => toSummary(this.ctx.db, o, this.ctx.clock.now()))
+    return toSummaries(this.ctx.db, listOrderRows(this.ctx.db, filter), this.ctx.clock.now())
   }
 
   /** One page of orders, newest first (front doors never get them all at once). */
@@ -130,7 +130,7 @@ export class OrderService {
     const { offset, limit } = pageBounds(q)
     const { rows, total } = pageOrderRows(this.ctx.db, { ...q, offset, limit })
     const now = this.ctx.clock.now()
-    return { items: rows.map((o) => toSummary(this.ctx.db, o, now)), total, offset, limit }
+    return { items: toSummaries(this.ctx.db, rows, now), total, offset, limit }
   }
 
   /** The selected orders as a CSV file (order-csv.ts); read-only, nothing goes to the CA. */

@@ -1,15 +1,18 @@
-import { getCsr } from '../store/csrs-repo'
-import { getAccountRow, type AccountEnvironment, type AccountStatus } from '../store/accounts-repo'
+import { csrNamesOf, getCsr, type CsrNames } from '../store/csrs-repo'
+import { getAccountRow, type AccountEnvironment, type AccountRow, type AccountStatus } from '../store/accounts-repo'
 import type { Db } from '../store/db'
 import { listEvents } from '../store/events-repo'
 import {
+  duplicatesOfOrders,
   getOrderRow,
   listDuplicatesOf,
   listChildOrders,
   listOrderActions,
   listRenewals,
   listOrderDomains,
+  orderDomainsOf,
   type OrderActionKind,
+  type OrderDomainRow,
   type OrderActionStatus,
   type OrderKind,
   type OrderRow,
@@ -203,11 +206,51 @@ function sectigoStatusOf(o: OrderRow, now: Date): OrderSummary['sectigoStatus'] 
   return { text: o.certificateStatusText, meaning }
 }
 
+/** What a summary reads beside the order's own row. */
+interface SummaryParts {
+  account: AccountRow | null
+  /** Its names, removed ones left out. */
+  domains: OrderDomainRow[]
+  csr: CsrNames | null
+  duplicates: OrderRow[]
+}
+
 export function toSummary(db: Db, o: OrderRow, now: Date): OrderSummary {
-  const account = getAccountRow(db, o.accountId)
+  return summaryOf(db, o, now, {
+    account: getAccountRow(db, o.accountId),
+    domains: listOrderDomains(db, o.id).filter((d) => !d.removed),
+    csr: o.csrId ? getCsr(db, o.csrId) : null,
+    duplicates: listDuplicatesOf(db, o.id),
+  })
+}
+
+/**
+ * toSummary for a page of orders: their names, CSRs and duplicates in one query each, each account
+ * read once, instead of four queries an order (`order list --json` of 2,000 orders: 0.5 s, most of it
+ * those queries).
+ */
+export function toSummaries(db: Db, rows: readonly OrderRow[], now: Date): OrderSummary[] {
+  const ids = rows.map((o) => o.id)
+  const domains = orderDomainsOf(db, ids)
+  const duplicates = duplicatesOfOrders(db, ids)
+  const csrs = csrNamesOf(db, rows.flatMap((o) => (o.csrId ? [o.csrId] : [])))
+  const accounts = new Map<string, AccountRow | null>()
+  const accountOf = (id: string): AccountRow | null => {
+    if (!accounts.has(id)) accounts.set(id, getAccountRow(db, id))
+    return accounts.get(id) ?? null
+  }
+  return rows.map((o) =>
+    summaryOf(db, o, now, {
+      account: accountOf(o.accountId),
+      domains: (domains.get(o.id) ?? []).filter((d) => !d.removed),
+      csr: o.csrId ? (csrs.get(o.csrId) ?? null) : null,
+      duplicates: duplicates.get(o.id) ?? [],
+    }),
+  )
+}
+
+function summaryOf(db: Db, o: OrderRow, now: Date, { account, domains, csr, duplicates }: SummaryParts): OrderSummary {
   const product = findProduct(o.productCode)
-  const domains = listOrderDomains(db, o.id).filter((d) => !d.removed)
-  const csr = o.csrId ? getCsr(db, o.csrId) : null
   return {
     id: o.id,
     accountId: o.accountId,
@@ -247,7 +290,7 @@ export function toSummary(db: Db, o: OrderRow, now: Date): OrderSummary {
     duplicate: o.duplicateOfOrderId
       ? { ofOrderId: o.duplicateOfOrderId, followedOrderNumber: getOrderRow(db, o.duplicateOfOrderId)?.sectigoOrderNumber ?? null, duplicateOrderNumber: o.sectigoOrderNumber }
       : null,
-    duplicates: listDuplicatesOf(db, o.id).map((d) => ({ orderId: d.id, orderNumber: d.sectigoOrderNumber })),
+    duplicates: duplicates.map((d) => ({ orderId: d.id, orderNumber: d.sectigoOrderNumber })),
   }
 }
 

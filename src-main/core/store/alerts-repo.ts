@@ -61,7 +61,8 @@ export function getAlertState(db: Db, key: string): AlertStateRow | null {
 
 /** Inserts or replaces the whole row (callers read, decide, then write inside one transaction). */
 export function putAlertState(db: Db, r: AlertStateRow): void {
-  cached(db, 
+  cached(
+    db,
     `INSERT INTO alert_state(${COLUMNS}) VALUES (@key, @kind, @subjectType, @subjectId, @fingerprint, @title, @firstSeenAt, @lastSeenAt, @clearedAt, @snoozedUntil, @snoozedFingerprint)
      ON CONFLICT(key) DO UPDATE SET kind = excluded.kind, subject_type = excluded.subject_type, subject_id = excluded.subject_id, fingerprint = excluded.fingerprint,
        title = excluded.title, first_seen_at = excluded.first_seen_at, last_seen_at = excluded.last_seen_at, cleared_at = excluded.cleared_at,
@@ -75,7 +76,8 @@ export function deliveredFingerprint(db: Db, key: string, channel: AlertChannel)
 }
 
 export function recordDelivery(db: Db, key: string, channel: AlertChannel, fingerprint: string, at: string): void {
-  cached(db, 
+  cached(
+    db,
     'INSERT INTO alert_deliveries(key, channel, fingerprint, delivered_at) VALUES (?, ?, ?, ?) ON CONFLICT(key, channel) DO UPDATE SET fingerprint = excluded.fingerprint, delivered_at = excluded.delivered_at',
   ).run(key, channel, fingerprint, at)
 }

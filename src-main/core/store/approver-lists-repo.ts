@@ -17,7 +17,8 @@ export function getApproverList(db: Db, accountId: string, domain: string): Appr
 }
 
 export function saveApproverList(db: Db, row: ApproverListRow): void {
-  cached(db, 
+  cached(
+    db,
     'INSERT INTO approver_lists(account_id, domain, fetched_at, addresses_json) VALUES (?, ?, ?, ?) ON CONFLICT(account_id, domain) DO UPDATE SET fetched_at = excluded.fetched_at, addresses_json = excluded.addresses_json',
   ).run(row.accountId, row.domain, row.fetchedAt, JSON.stringify(row.addresses))
 }

@@ -80,6 +80,14 @@ export function getCsr(db: Db, id: string): CsrRow | null {
   return r ? fromRaw(r) : null
 }
 
+export type CsrNames = Pick<CsrRow, 'subject' | 'commonName'>
+
+/** The subject and common name of several CSRs (the orders of a list page) in one query, by id. */
+export function csrNamesOf(db: Db, ids: readonly string[]): Map<string, CsrNames> {
+  const rows = cached(db, 'SELECT id, subject, common_name FROM csrs WHERE id IN (SELECT value FROM json_each(?))').all(JSON.stringify(ids)) as { id: string; subject: string; common_name: string | null }[]
+  return new Map(rows.map((r) => [r.id, { subject: r.subject, commonName: r.common_name }]))
+}
+
 export type CsrListRow = Omit<CsrRow, 'der'>
 
 /** The list view: everything but the DER, which lists never need (10 000 rows stay cheap). */

@@ -441,6 +441,18 @@ export function listDuplicatesOf(db: Db, orderId: string): OrderRow[] {
   return (cached(db, `SELECT ${COLUMNS} FROM orders WHERE duplicate_of_order_id = ? ORDER BY created_at, id`).all(orderId) as RawOrderRow[]).map(fromRaw)
 }
 
+/** listDuplicatesOf for several orders (a page of a list) in one query, by the order they duplicate. */
+export function duplicatesOfOrders(db: Db, orderIds: readonly string[]): Map<string, OrderRow[]> {
+  const out = new Map<string, OrderRow[]>()
+  const rows = cached(db, `SELECT ${COLUMNS} FROM orders WHERE duplicate_of_order_id IN (SELECT value FROM json_each(?)) ORDER BY created_at, id`).all(JSON.stringify(orderIds)) as RawOrderRow[]
+  for (const r of rows.map(fromRaw)) {
+    const of = r.duplicateOfOrderId
+    if (of === null) continue
+    out.set(of, [...(out.get(of) ?? []), r])
+  }
+  return out
+}
+
 export function findOrdersBySectigoNumberAnyAccount(db: Db, orderNumber: string): OrderRow[] {
   return (cached(db, `SELECT ${COLUMNS} FROM orders WHERE sectigo_order_number = ? ORDER BY created_at, id`).all(orderNumber) as RawOrderRow[]).map(fromRaw)
 }
@@ -512,16 +524,17 @@ interface RawDomainRow {
 }
 
 export function insertOrderDomains(db: Db, rows: readonly OrderDomainRow[]): void {
-  const stmt = cached(db, 
+  const stmt = cached(
+    db,
     'INSERT INTO order_domains(order_id, position, domain, method, email, dcv_status, dcv_status_text, removed, checked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
   )
   for (const d of rows) stmt.run(d.orderId, d.position, d.domain, d.method, d.email, d.dcvStatus, d.dcvStatusText, d.removed ? 1 : 0, d.checkedAt)
 }
 
-export function listOrderDomains(db: Db, orderId: string): OrderDomainRow[] {
-  const rows = cached(db, 'SELECT order_id, position, domain, method, email, dcv_status, dcv_status_text, removed, checked_at FROM order_domains WHERE order_id = ? ORDER BY position')
-    .all(orderId) as RawDomainRow[]
-  return rows.map((r) => ({
+const DOMAIN_SELECT = 'SELECT order_id, position, domain, method, email, dcv_status, dcv_status_text, removed, checked_at FROM order_domains'
+
+function domainFromRaw(r: RawDomainRow): OrderDomainRow {
+  return {
     orderId: r.order_id,
     position: r.position,
     domain: r.domain,
@@ -531,7 +544,26 @@ export function listOrderDomains(db: Db, orderId: string): OrderDomainRow[] {
     dcvStatusText: r.dcv_status_text,
     removed: r.removed === 1,
     checkedAt: r.checked_at,
-  }))
+  }
+}
+
+export function listOrderDomains(db: Db, orderId: string): OrderDomainRow[] {
+  return (cached(db, `${DOMAIN_SELECT} WHERE order_id = ? ORDER BY position`).all(orderId) as RawDomainRow[]).map(domainFromRaw)
+}
+
+/**
+ * The names of several orders (a page of a list) in one query, by order id, each in position order.
+ * The ids go in as one JSON array (json_each): one statement whatever their number.
+ */
+export function orderDomainsOf(db: Db, orderIds: readonly string[]): Map<string, OrderDomainRow[]> {
+  const out = new Map<string, OrderDomainRow[]>()
+  const rows = cached(db, `${DOMAIN_SELECT} WHERE order_id IN (SELECT value FROM json_each(?)) ORDER BY order_id, position`).all(JSON.stringify(orderIds)) as RawDomainRow[]
+  for (const r of rows) {
+    const list = out.get(r.order_id)
+    if (list) list.push(domainFromRaw(r))
+    else out.set(r.order_id, [domainFromRaw(r)])
+  }
+  return out
 }
 
 export type OrderDomainPatch = Partial<Pick<OrderDomainRow, 'method' | 'email' | 'dcvStatus' | 'dcvStatusText' | 'removed' | 'checkedAt'>>

@@ -19,7 +19,8 @@ export function getPushSettings(db: Db): PushSettingsRow | null {
 }
 
 export function savePushSettings(db: Db, s: PushSettingsRow): void {
-  cached(db, 
+  cached(
+    db,
     `INSERT INTO push_settings(id, enabled, host, port, username, public_url, updated_at) VALUES (1, ?, ?, ?, ?, ?, ?)
      ON CONFLICT(id) DO UPDATE SET enabled = excluded.enabled, host = excluded.host, port = excluded.port, username = excluded.username,
        public_url = excluded.public_url, updated_at = excluded.updated_at`,

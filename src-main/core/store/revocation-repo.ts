@@ -55,7 +55,8 @@ export function getRevocationAnswer(db: Db, fingerprintSha256: string, method: R
 
 /** One statement (an upsert): no read-then-write transaction needed. */
 export function putRevocationAnswer(db: Db, a: StoredRevocationAnswer): void {
-  cached(db, 
+  cached(
+    db,
     `INSERT INTO revocation_answers(fingerprint_sha256, method, url, status, revoked_at, reason, this_update, next_update, produced_at, detail, checked_at, expires_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT(fingerprint_sha256, method) DO UPDATE SET url = excluded.url, status = excluded.status, revoked_at = excluded.revoked_at, reason = excluded.reason,

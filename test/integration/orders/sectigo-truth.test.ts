@@ -152,6 +152,15 @@ describe('resending only when it is safe', () => {
     expect(local.problem).toContain(`${resent.sectigoOrderNumber ?? ''} (followed here) | ${synced.sectigoOrderNumber ?? ''} (duplicate`)
     expect(synced.problem).toMatch(/side by side: \d+ \(kept\) \| \d+ \(duplicate\).*revoke .*refund/)
     expect(synced.actions).toContain('revoke')
+    // The list's summaries (read a page at a time) say what each order's own view says.
+    const page = e.core.orders.page({})
+    expect(page.items.map((x) => x.id)).toEqual(expect.arrayContaining([o.id, synced.id]))
+    for (const item of page.items) {
+      const one = e.core.orders.get(item.id) as unknown as Record<string, unknown>
+      expect(item).toEqual(Object.fromEntries(Object.keys(item).map((k) => [k, one[k]])))
+    }
+    expect(page.items.find((x) => x.id === o.id)?.duplicates).toEqual([{ orderId: synced.id, orderNumber: synced.sectigoOrderNumber }])
+    expect(page.items.find((x) => x.id === o.id)?.subject).toMatch(/CN=/)
   })
 
   it('an order sent with an older ord_ reference (a wildcard in report filters) is found by name and time, not by a filter that also matches another order', async () => {
