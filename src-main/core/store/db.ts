@@ -137,7 +137,8 @@ function checkIntegrity(db: Db, file: string, opts: OpenOptions): void {
     forgetCleanCheck(file)
     throw new CoreError('database_corrupt', `The database ${file} failed its integrity check (${check}). Nothing was changed. ${CORRUPT_ADVICE}`)
   }
-  if (state !== null && state === fileState(file)) recordCleanCheck(file, state, now())
+  // Only listings read the mark, so only they write it: a command that writes would make it stale at once.
+  if (opts.readOnlyListing && state !== null && state === fileState(file)) recordCleanCheck(file, state, now())
 }
 
 /**

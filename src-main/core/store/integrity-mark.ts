@@ -7,7 +7,8 @@ import { closeSync, openSync, readFileSync, readSync, renameSync, statSync, unli
  * run over an unchanged file. The first open after any change, and any open once the last clean
  * check is a day old, still runs it.
  *
- * The mark is a small file beside the database saying "quick_check passed on this state of the files".
+ * The mark is a small file beside the database saying "quick_check passed on this state of the files",
+ * written by a listing whose open ran the check.
  * The state is what changes whenever SQLite writes: the database's and its write-ahead log's identity
  * (device, inode: a restored or replaced file is new), size and modification time in nanoseconds, and
  * the WAL header's checkpoint sequence and salts (a WAL that restarts from its first frame keeps its

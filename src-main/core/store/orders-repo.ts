@@ -1,6 +1,7 @@
 import { containsPattern } from '../util/page'
 import type { Db } from './db'
 import { cached } from './statements'
+import { groupBy } from '../util/group-by'
 
 export const ORDER_STATES = [
   'draft',
@@ -436,21 +437,10 @@ export function listSettledAfterLostAnswer(db: Db, accountId: string): OrderRow[
   ).map(fromRaw)
 }
 
-/** Synced orders flagged as duplicates of this one. */
-export function listDuplicatesOf(db: Db, orderId: string): OrderRow[] {
-  return (cached(db, `SELECT ${COLUMNS} FROM orders WHERE duplicate_of_order_id = ? ORDER BY created_at, id`).all(orderId) as RawOrderRow[]).map(fromRaw)
-}
-
-/** listDuplicatesOf for several orders (a page of a list) in one query, by the order they duplicate. */
-export function duplicatesOfOrders(db: Db, orderIds: readonly string[]): Map<string, OrderRow[]> {
-  const out = new Map<string, OrderRow[]>()
+/** Synced orders flagged as duplicates of these (one order's, or a list page's) in one query, by the order they duplicate. */
+export function duplicatesOfOrders(db: Db, orderIds: readonly string[]): Map<string | null, OrderRow[]> {
   const rows = cached(db, `SELECT ${COLUMNS} FROM orders WHERE duplicate_of_order_id IN (SELECT value FROM json_each(?)) ORDER BY created_at, id`).all(JSON.stringify(orderIds)) as RawOrderRow[]
-  for (const r of rows.map(fromRaw)) {
-    const of = r.duplicateOfOrderId
-    if (of === null) continue
-    out.set(of, [...(out.get(of) ?? []), r])
-  }
-  return out
+  return groupBy(rows.map(fromRaw), (r) => r.duplicateOfOrderId)
 }
 
 export function findOrdersBySectigoNumberAnyAccount(db: Db, orderNumber: string): OrderRow[] {
@@ -556,14 +546,8 @@ export function listOrderDomains(db: Db, orderId: string): OrderDomainRow[] {
  * The ids go in as one JSON array (json_each): one statement whatever their number.
  */
 export function orderDomainsOf(db: Db, orderIds: readonly string[]): Map<string, OrderDomainRow[]> {
-  const out = new Map<string, OrderDomainRow[]>()
   const rows = cached(db, `${DOMAIN_SELECT} WHERE order_id IN (SELECT value FROM json_each(?)) ORDER BY order_id, position`).all(JSON.stringify(orderIds)) as RawDomainRow[]
-  for (const r of rows) {
-    const list = out.get(r.order_id)
-    if (list) list.push(domainFromRaw(r))
-    else out.set(r.order_id, [domainFromRaw(r)])
-  }
-  return out
+  return groupBy(rows.map(domainFromRaw), (d) => d.orderId)
 }
 
 export type OrderDomainPatch = Partial<Pick<OrderDomainRow, 'method' | 'email' | 'dcvStatus' | 'dcvStatusText' | 'removed' | 'checkedAt'>>

@@ -38,6 +38,8 @@ describe('the integrity check of a read-only listing', () => {
   it('is skipped over the very files a clean check saw, and the listing reads them mapped', () => {
     const file = databaseWithRows()
     closeDatabase(openDatabase(file, { now: () => T0 }))
+    expect(existsSync(markFile(file))).toBe(false)
+    closeDatabase(listing(file, T0))
     expect((statSync(markFile(file)).mode & 0o777).toString(8)).toBe('600')
     damage(file, true)
     const db = listing(file, new Date(T0.getTime() + HOUR_MS))
